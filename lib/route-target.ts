@@ -1,0 +1,126 @@
+// Berth's URLs are image references (DESIGN.md "Links are image references").
+// Turns the catch-all route's segments into what to show, a redirect, or a 400 that names the bad part.
+// Pure: usable from server and client code.
+import {
+  DOCKER_HUB,
+  InvalidReferenceError,
+  looksLikeHost,
+  parseHost,
+  validateDigest,
+  validateRepository,
+  validateTag,
+  type ReferencePart,
+} from './registry/reference';
+
+export type RouteTarget =
+  | { kind: 'registry'; host: string }
+  | { kind: 'repository'; host: string; repository: string }
+  | { kind: 'tag'; host: string; repository: string; tag: string }
+  | { kind: 'digest'; host: string; repository: string; digest: string; tag?: string }
+  | { kind: 'redirect'; to: string }
+  | { kind: 'invalid'; part: ReferencePart; input: string; message: string };
+
+export interface RefParts {
+  host: string;
+  repository?: string;
+  tag?: string;
+  digest?: string;
+}
+
+/** "host/repo:tag" or "host/repo@digest" — what `docker pull` takes. */
+export function formatRef(ref: RefParts): string {
+  let out = ref.host;
+  if (ref.repository) out += `/${ref.repository}`;
+  if (ref.digest) return `${out}@${ref.digest}`;
+  if (ref.tag) return `${out}:${ref.tag}`;
+  return out;
+}
+
+/** The Berth path for a reference: "/host/repo:tag". Characters that are legal in references need no escaping. */
+export function hrefFor(ref: RefParts): string {
+  return `/${formatRef(ref)}`;
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** A single segment is a registry only when it clearly is a host (docker would read "name:5000" as a tag). */
+function isRegistryOnly(segment: string): boolean {
+  const name = segment.startsWith('[') ? segment : (segment.split(':')[0] ?? '');
+  return name.includes('.') || name === 'localhost' || name.startsWith('[');
+}
+
+function parseRepositoryPath(host: string, path: string, raw: string): RouteTarget {
+  let rest = path;
+  let digest: string | undefined;
+  let tag: string | undefined;
+  const at = rest.indexOf('@');
+  if (at !== -1) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  const slash = rest.lastIndexOf('/');
+  const colon = rest.lastIndexOf(':');
+  if (colon > slash) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  let repository = rest.replace(/\/+$/, '');
+  if (host === DOCKER_HUB && repository !== '' && !repository.includes('/')) {
+    repository = `library/${repository}`;
+    validateRepository(repository, raw);
+    return { kind: 'redirect', to: hrefFor({ host, repository, tag, digest }) };
+  }
+  validateRepository(repository, raw);
+  if (digest !== undefined) {
+    validateDigest(digest, raw);
+    if (tag !== undefined) validateTag(tag, raw);
+    return tag !== undefined ? { kind: 'digest', host, repository, digest, tag } : { kind: 'digest', host, repository, digest };
+  }
+  if (tag !== undefined) return { kind: 'tag', host, repository, tag: validateTag(tag, raw) };
+  return { kind: 'repository', host, repository };
+}
+
+export function resolveRoute(rawSegments: readonly string[]): RouteTarget {
+  const segments = rawSegments.map(safeDecode).filter((s) => s !== '');
+  const raw = segments.join('/');
+  try {
+    const first = segments[0];
+    if (first === undefined) return { kind: 'invalid', part: 'reference', input: raw, message: 'The image reference is empty.' };
+    if (segments.length === 1) {
+      if (isRegistryOnly(first)) {
+        const host = parseHost(first);
+        return host === first ? { kind: 'registry', host } : { kind: 'redirect', to: `/${host}` };
+      }
+      // "/alpine:3.20": no host, so Docker Hub.
+      return { kind: 'redirect', to: hrefFor(toHubTarget(first, raw)) };
+    }
+    if (!looksLikeHost(first)) {
+      return { kind: 'redirect', to: hrefFor(toHubTarget(segments.join('/'), raw)) };
+    }
+    const host = parseHost(first);
+    const target = parseRepositoryPath(host, segments.slice(1).join('/'), raw);
+    if (host !== first && target.kind !== 'redirect' && target.kind !== 'invalid') {
+      return { kind: 'redirect', to: hrefFor({ ...target, host }) };
+    }
+    return target;
+  } catch (err) {
+    if (err instanceof InvalidReferenceError) return { kind: 'invalid', part: err.part, input: raw, message: err.message };
+    throw err;
+  }
+}
+
+function toHubTarget(path: string, raw: string): RefParts {
+  const t = parseRepositoryPath(DOCKER_HUB, path, raw);
+  if (t.kind === 'redirect') {
+    const again = resolveRoute(t.to.slice(1).split('/'));
+    if (again.kind === 'repository' || again.kind === 'tag' || again.kind === 'digest') return again;
+  }
+  if (t.kind === 'repository' || t.kind === 'tag' || t.kind === 'digest') return t;
+  throw new InvalidReferenceError('reference', raw, `${JSON.stringify(raw)} is not an image reference.`);
+}
