@@ -1,0 +1,38 @@
+import Link from 'next/link';
+
+const PART_NAMES: Record<string, string> = {
+  host: 'registry host',
+  repository: 'repository name',
+  tag: 'tag',
+  digest: 'digest',
+  reference: 'image reference',
+};
+
+/** The 400 page: what was asked for, which part is wrong, and why. */
+export function InvalidReference({ part, input, message }: { part: string; input: string; message: string }) {
+  return (
+    <div className="mx-auto max-w-2xl space-y-4">
+      <div
+        role="alert"
+        className="rounded-lg border border-red-200 bg-red-50 p-5 text-red-900 dark:border-red-900/60 dark:bg-red-950/40 dark:text-red-100"
+      >
+        <h1 className="text-lg font-semibold">Invalid image reference</h1>
+        <p className="mt-2 text-sm">
+          The <strong>{PART_NAMES[part] ?? part}</strong> is not valid. {message}
+        </p>
+        <p className="mt-3 font-mono text-sm break-all">
+          <span className="sr-only">You asked for: </span>
+          {input || '(empty)'}
+        </p>
+      </div>
+      <p className="text-sm text-neutral-600 dark:text-neutral-400">
+        A reference looks like <code className="font-mono">host/repository:tag</code> or{' '}
+        <code className="font-mono">host/repository@sha256:…</code>, for example{' '}
+        <Link href="/docker.io/library/alpine:3.20" className="font-mono text-blue-700 hover:underline dark:text-blue-400">
+          docker.io/library/alpine:3.20
+        </Link>
+        . <Link href="/" className="text-blue-700 hover:underline dark:text-blue-400">Back to your registries</Link>
+      </p>
+    </div>
+  );
+}

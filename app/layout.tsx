@@ -1,0 +1,55 @@
+import type { Metadata, Viewport } from 'next';
+import Link from 'next/link';
+import { Providers } from './providers';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: { default: 'Berth', template: '%s · Berth' },
+  description: 'Browse container registries: repositories, tags, manifests, and links to share.',
+};
+
+export const viewport: Viewport = {
+  themeColor: [
+    { media: '(prefers-color-scheme: light)', color: '#ffffff' },
+    { media: '(prefers-color-scheme: dark)', color: '#0a0a0a' },
+  ],
+};
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-dvh">
+        <a
+          href="#main"
+          className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded-md focus:bg-white focus:px-3 focus:py-2 focus:text-sm dark:focus:bg-neutral-900"
+        >
+          Skip to content
+        </a>
+        <header className="border-b border-neutral-200 bg-white/80 backdrop-blur dark:border-neutral-800 dark:bg-neutral-950/80">
+          <div className="mx-auto flex h-14 max-w-6xl items-center justify-between gap-4 px-4 sm:px-6">
+            <Link href="/" className="flex items-center gap-2 rounded-sm text-lg font-semibold tracking-tight">
+              <svg aria-hidden="true" viewBox="0 0 24 24" className="size-6 text-blue-600 dark:text-blue-400" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round">
+                <path d="M3 15h18l-2.5 5h-13z" />
+                <path d="M6 15V9h4v6M10 15V6h4v9M14 15v-4h4v4" />
+              </svg>
+              Berth
+            </Link>
+            <nav aria-label="Main" className="text-sm">
+              <Link
+                href="/login"
+                className="rounded-md px-2 py-1 text-neutral-600 hover:bg-neutral-100 hover:text-neutral-900 dark:text-neutral-400 dark:hover:bg-neutral-900 dark:hover:text-neutral-100"
+              >
+                Add a registry
+              </Link>
+            </nav>
+          </div>
+        </header>
+        <Providers>
+          <main id="main" className="mx-auto max-w-6xl px-4 py-6 sm:px-6">
+            {children}
+          </main>
+        </Providers>
+      </body>
+    </html>
+  );
+}

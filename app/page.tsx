@@ -1,0 +1,31 @@
+import Link from 'next/link';
+import { OpenReferenceForm } from '@/components/session/open-reference-form';
+import { RegistryList } from '@/components/session/registry-list';
+
+export default function HomePage() {
+  return (
+    <div className="mx-auto max-w-3xl space-y-10">
+      <section aria-labelledby="open-heading" className="space-y-3">
+        <h1 id="open-heading" className="text-2xl font-semibold tracking-tight">
+          Open an image reference
+        </h1>
+        <OpenReferenceForm />
+      </section>
+
+      <section aria-labelledby="registries-heading" className="space-y-3">
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <h2 id="registries-heading" className="text-lg font-semibold">
+            Your registries
+          </h2>
+          <Link
+            href="/login"
+            className="rounded-md bg-neutral-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-neutral-700 dark:bg-neutral-100 dark:text-neutral-900 dark:hover:bg-neutral-300"
+          >
+            Add a registry
+          </Link>
+        </div>
+        <RegistryList />
+      </section>
+    </div>
+  );
+}

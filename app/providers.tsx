@@ -1,0 +1,10 @@
+'use client';
+
+import { QueryClientProvider } from '@tanstack/react-query';
+import { getQueryClient } from '@/components/api/query-client';
+
+export function Providers({ children }: { children: React.ReactNode }) {
+  // Not useState: a suspending first render would otherwise throw the client away.
+  const queryClient = getQueryClient();
+  return <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>;
+}

@@ -1,0 +1,97 @@
+import type { ApiErrorBody } from '@/lib/api-types';
+
+/** A failed call to Berth's own API, carrying the envelope's fields (see ApiErrorBody). */
+export class ApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly retryAfter: number | undefined;
+  readonly registry: string | undefined;
+
+  constructor(body: ApiErrorBody['error']) {
+    super(body.message);
+    this.name = 'ApiError';
+    this.code = body.code;
+    this.status = body.status;
+    this.retryAfter = body.retryAfter;
+    this.registry = body.registry;
+  }
+}
+
+/** Code used when Berth's own server (not the registry) could not be reached or answered garbage. */
+export const SERVER_UNAVAILABLE = 'SERVER_UNAVAILABLE';
+const SERVER_UNAVAILABLE_MESSAGE = "Berth's server did not answer; is it running?";
+
+function isErrorBody(value: unknown): value is ApiErrorBody {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
+  const error: unknown = value.error;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    typeof error.code === 'string' &&
+    'message' in error &&
+    typeof error.message === 'string'
+  );
+}
+
+/**
+ * Calls one of Berth's route handlers and returns its JSON.
+ * Throws ApiError for the error envelope, and for anything that is not JSON at all.
+ */
+export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const headers = new Headers(init.headers);
+  headers.set('accept', 'application/json');
+  if (init.body !== undefined) headers.set('content-type', 'application/json');
+
+  let response: Response;
+  try {
+    response = await fetch(path, { ...init, headers, credentials: 'same-origin' });
+  } catch (cause) {
+    // An aborted query is not an error worth showing; let TanStack Query see the abort.
+    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+    throw new ApiError({ code: SERVER_UNAVAILABLE, message: SERVER_UNAVAILABLE_MESSAGE, status: 0 });
+  }
+
+  if (response.status === 204) return undefined as T;
+
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    throw new ApiError({
+      code: SERVER_UNAVAILABLE,
+      message: SERVER_UNAVAILABLE_MESSAGE,
+      status: response.status,
+    });
+  }
+
+  if (!response.ok || isErrorBody(body)) {
+    if (isErrorBody(body)) {
+      throw new ApiError({ ...body.error, status: body.error.status || response.status });
+    }
+    throw new ApiError({
+      code: 'UNKNOWN',
+      message: `Berth's server answered ${response.status} without an explanation.`,
+      status: response.status,
+    });
+  }
+  return body as T;
+}
+
+/** `/api/registries/{host}/{resource}?…` with every part encoded; undefined params are left out. */
+export function registryApiPath(
+  host: string,
+  resource: string,
+  params: Record<string, string | number | null | undefined> = {},
+): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  }
+  const query = search.toString();
+  return `/api/registries/${encodeURIComponent(host)}/${resource}${query ? `?${query}` : ''}`;
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError;
+}

@@ -1,0 +1,59 @@
+import type { ImageView } from '@/lib/api-types';
+import { formatBytes } from '@/components/ui/format';
+import { Fact, Facts, Muted, Section, Table, Td, Th } from '@/components/ui/table';
+import { DigestText } from './digest-link';
+import { mediaTypeName } from './media-type';
+
+/** A manifest that is not a runnable image: a signature, an SBOM, a Helm chart… */
+export function ArtifactDetails({ manifest }: { manifest: ImageView }) {
+  const artifactType = manifest.artifactType ?? manifest.config.mediaType;
+  return (
+    <div className="space-y-8">
+      <Section title="Artifact">
+        <Facts>
+          <Fact label="Artifact type" mono>
+            {artifactType}
+            {mediaTypeName(artifactType) ? (
+              <span className="ml-2 font-sans text-neutral-500">({mediaTypeName(artifactType)})</span>
+            ) : null}
+          </Fact>
+          <Fact label="Total size">{formatBytes(manifest.totalSize)}</Fact>
+          <Fact label="Config media type" mono>
+            {manifest.config.mediaType}
+          </Fact>
+          <Fact label="Config" mono>
+            <DigestText digest={manifest.config.digest} />
+          </Fact>
+        </Facts>
+      </Section>
+      <Section title="Blobs" aside={`${manifest.layers.length} blobs`}>
+        <Table caption="Blobs of this artifact">
+          <thead>
+            <tr>
+              <Th>Title</Th>
+              <Th>Media type</Th>
+              <Th>Digest</Th>
+              <Th className="text-right">Size</Th>
+            </tr>
+          </thead>
+          <tbody>
+            {manifest.layers.map((layer, index) => (
+              <tr key={`${layer.digest}-${index}`}>
+                <Td className="break-all">
+                  {layer.annotations?.['org.opencontainers.image.title'] ?? <Muted>—</Muted>}
+                </Td>
+                <Td mono className="break-all">
+                  {layer.mediaType}
+                </Td>
+                <Td>
+                  <DigestText digest={layer.digest} />
+                </Td>
+                <Td className="text-right whitespace-nowrap tabular-nums">{formatBytes(layer.size)}</Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      </Section>
+    </div>
+  );
+}

@@ -1,0 +1,218 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import type { HistoryEntry, ImageConfigView, ImageView } from '@/lib/api-types';
+import { ErrorState } from '@/components/ui/error-state';
+import { formatBytes, formatDate, formatRelative } from '@/components/ui/format';
+import { Skeleton } from '@/components/ui/skeleton';
+import { Fact, Facts, KeyValueTable, Muted, Section, Table, Td, Th } from '@/components/ui/table';
+import { DigestText } from './digest-link';
+import { configQueryOptions } from './queries';
+
+/** Dockerfile steps as recorded by the classic builder carry this noise. */
+function cleanCreatedBy(createdBy: string | undefined): string {
+  if (!createdBy) return '';
+  return createdBy
+    .replace(/^\/bin\/sh -c #\(nop\)\s+/, '')
+    .replace(/^\/bin\/sh -c /, 'RUN ')
+    .replace(/\s*# buildkit$/, '')
+    .trim();
+}
+
+function command(value: string[] | undefined): React.ReactNode {
+  if (!value || value.length === 0) return <Muted>none</Muted>;
+  return JSON.stringify(value);
+}
+
+function splitEnv(env: string[]): [string, string][] {
+  return env.map((line) => {
+    const eq = line.indexOf('=');
+    return eq < 0 ? [line, ''] : [line.slice(0, eq), line.slice(eq + 1)];
+  });
+}
+
+function Created({ iso }: { iso: string | undefined }) {
+  if (!iso) return <Muted>unknown</Muted>;
+  const relative = formatRelative(iso);
+  return (
+    <time dateTime={iso}>
+      {formatDate(iso)}
+      {relative ? <span className="text-neutral-500 dark:text-neutral-400"> ({relative})</span> : null}
+    </time>
+  );
+}
+
+function ConfigFacts({ config }: { config: ImageConfigView }) {
+  const platform = [config.os, config.architecture, config.variant].filter(Boolean).join('/');
+  return (
+    <>
+      <Fact label="Created">
+        <Created iso={config.created} />
+      </Fact>
+      <Fact label="OS / architecture" mono>
+        {platform || <Muted>unknown</Muted>}
+      </Fact>
+      <Fact label="User" mono>
+        {config.user || <Muted>root (not set)</Muted>}
+      </Fact>
+      <Fact label="Working directory" mono>
+        {config.workingDir || <Muted>/ (not set)</Muted>}
+      </Fact>
+      <Fact label="Entrypoint" mono>
+        {command(config.entrypoint)}
+      </Fact>
+      <Fact label="Cmd" mono>
+        {command(config.cmd)}
+      </Fact>
+      <Fact label="Exposed ports" mono>
+        {config.exposedPorts.length ? config.exposedPorts.join(', ') : <Muted>none</Muted>}
+      </Fact>
+      <Fact label="Volumes" mono>
+        {config.volumes.length ? config.volumes.join(', ') : <Muted>none</Muted>}
+      </Fact>
+      {config.author ? <Fact label="Author">{config.author}</Fact> : null}
+      {config.stopSignal ? (
+        <Fact label="Stop signal" mono>
+          {config.stopSignal}
+        </Fact>
+      ) : null}
+    </>
+  );
+}
+
+function LayersTable({ manifest, history }: { manifest: ImageView; history: HistoryEntry[] | undefined }) {
+  const stepsByLayer = new Map<number, string>();
+  for (const step of history ?? []) {
+    if (step.layerIndex !== undefined && !stepsByLayer.has(step.layerIndex)) {
+      stepsByLayer.set(step.layerIndex, cleanCreatedBy(step.created_by));
+    }
+  }
+  return (
+    <Section title="Layers" aside={`${manifest.layers.length} layers · ${formatBytes(manifest.totalSize)} to pull`}>
+      {manifest.layers.length === 0 ? (
+        <p className="text-sm text-neutral-600 dark:text-neutral-400">This manifest has no layers.</p>
+      ) : (
+        <Table caption="Layers">
+          <thead>
+            <tr>
+              <Th className="w-10">#</Th>
+              <Th>Digest</Th>
+              <Th className="text-right">Size</Th>
+              <Th>Created by</Th>
+            </tr>
+          </thead>
+          <tbody>
+            {manifest.layers.map((layer, index) => (
+              <tr key={`${layer.digest}-${index}`}>
+                <Td className="text-neutral-500 tabular-nums">{index + 1}</Td>
+                <Td>
+                  <DigestText digest={layer.digest} />
+                </Td>
+                <Td className="text-right whitespace-nowrap tabular-nums">{formatBytes(layer.size)}</Td>
+                <Td mono className="min-w-64 break-all whitespace-pre-wrap">
+                  {stepsByLayer.get(index) || layer.annotations?.['org.opencontainers.image.title'] || <Muted>—</Muted>}
+                </Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+    </Section>
+  );
+}
+
+function HistoryTable({ history }: { history: HistoryEntry[] }) {
+  return (
+    <Section title="History" aside={`${history.length} steps`}>
+      <Table caption="Build history">
+        <thead>
+          <tr>
+            <Th className="w-10">#</Th>
+            <Th>Step</Th>
+            <Th className="whitespace-nowrap">Created</Th>
+          </tr>
+        </thead>
+        <tbody>
+          {history.map((step, index) => (
+            <tr key={index} className={step.empty_layer ? 'text-neutral-500 dark:text-neutral-400' : ''}>
+              <Td className="tabular-nums">{index + 1}</Td>
+              <Td mono className="min-w-64 break-all whitespace-pre-wrap">
+                {cleanCreatedBy(step.created_by) || <Muted>—</Muted>}
+                {step.layerIndex !== undefined ? (
+                  <span className="ml-2 rounded bg-neutral-100 px-1.5 py-0.5 font-sans text-[11px] dark:bg-neutral-800">
+                    layer {step.layerIndex + 1}
+                  </span>
+                ) : null}
+                {step.comment ? <div className="mt-1 font-sans text-neutral-500">{step.comment}</div> : null}
+              </Td>
+              <Td className="text-xs whitespace-nowrap" title={step.created}>
+                {step.created ? formatRelative(step.created) : ''}
+              </Td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+    </Section>
+  );
+}
+
+export function ImageDetails({ manifest }: { manifest: ImageView }) {
+  const { host, repository } = manifest;
+  const config = useQuery(configQueryOptions(host, repository, manifest.config.digest));
+  const data = config.data;
+  const labels = Object.entries(data?.labels ?? {}).sort(([a], [b]) => a.localeCompare(b));
+
+  return (
+    <div className="space-y-8">
+      <Section title="Image">
+        <Facts>
+          <Fact label="Total size">
+            {formatBytes(manifest.totalSize)}{' '}
+            <span className="text-neutral-500 dark:text-neutral-400">compressed</span>
+          </Fact>
+          <Fact label="Config" mono>
+            <DigestText digest={manifest.config.digest} />
+          </Fact>
+          {data ? (
+            <ConfigFacts config={data} />
+          ) : config.isPending ? (
+            Array.from({ length: 6 }, (_, i) => (
+              <div key={i} className="space-y-1.5">
+                <Skeleton className="h-3 w-20" />
+                <Skeleton className="h-4 w-3/4" />
+              </div>
+            ))
+          ) : null}
+        </Facts>
+        {config.isError ? (
+          <ErrorState
+            error={config.error}
+            onRetry={() => void config.refetch()}
+            host={host}
+            title="Could not load the image configuration"
+          />
+        ) : null}
+      </Section>
+
+      {data ? (
+        <Section title="Environment" aside={`${data.env.length} variables`}>
+          {data.env.length ? (
+            <KeyValueTable entries={splitEnv(data.env)} caption="Environment variables" />
+          ) : (
+            <p className="text-sm text-neutral-600 dark:text-neutral-400">No environment variables.</p>
+          )}
+        </Section>
+      ) : null}
+
+      {data && labels.length ? (
+        <Section title="Labels" aside={`${labels.length} labels`}>
+          <KeyValueTable entries={labels} caption="Labels" keyHeading="Label" />
+        </Section>
+      ) : null}
+
+      <LayersTable manifest={manifest} history={data?.history} />
+
+      {data && data.history.length ? <HistoryTable history={data.history} /> : null}
+    </div>
+  );
+}

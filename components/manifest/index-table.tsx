@@ -1,0 +1,102 @@
+'use client';
+
+import { useQueryClient } from '@tanstack/react-query';
+import type { IndexEntry } from '@/lib/api-types';
+import { formatBytes } from '@/components/ui/format';
+import { Section, Table, Td, Th } from '@/components/ui/table';
+import { DigestLink } from './digest-link';
+import { manifestQueryOptions } from './queries';
+
+interface Group {
+  entry: IndexEntry;
+  attestations: IndexEntry[];
+}
+
+/** Platform images in index order, each followed by the attestations that describe it. */
+function groupEntries(entries: IndexEntry[]): { groups: Group[]; orphans: IndexEntry[] } {
+  const images = entries.filter((entry) => entry.attestationFor === undefined);
+  const known = new Set(images.map((entry) => entry.digest));
+  const groups = images.map((entry) => ({
+    entry,
+    attestations: entries.filter((other) => other.attestationFor === entry.digest),
+  }));
+  const orphans = entries.filter(
+    (entry) => entry.attestationFor !== undefined && !known.has(entry.attestationFor),
+  );
+  return { groups, orphans };
+}
+
+function attestationLabel(entry: IndexEntry): string {
+  return entry.artifactType ?? entry.annotations?.['vnd.docker.reference.type'] ?? 'attestation';
+}
+
+export function IndexTable({
+  host,
+  repository,
+  entries,
+}: {
+  host: string;
+  repository: string;
+  entries: IndexEntry[];
+}) {
+  const queryClient = useQueryClient();
+  const prefetch = (digest: string) =>
+    void queryClient.prefetchQuery(manifestQueryOptions(host, repository, digest));
+  const { groups, orphans } = groupEntries(entries);
+  const platforms = groups.length;
+
+  const row = (entry: IndexEntry, nested: boolean) => (
+    <tr key={entry.digest} className={nested ? 'text-neutral-600 dark:text-neutral-400' : ''}>
+      <Td className={nested ? 'pl-8' : ''}>
+        {nested ? (
+          <span className="inline-flex items-center gap-1.5">
+            <span aria-hidden="true">↳</span>
+            <span className="rounded bg-neutral-100 px-1.5 py-0.5 text-xs dark:bg-neutral-800">
+              {attestationLabel(entry)}
+            </span>
+          </span>
+        ) : (
+          <span className="font-mono text-sm font-medium">{entry.platformLabel}</span>
+        )}
+      </Td>
+      <Td>
+        <DigestLink host={host} repository={repository} digest={entry.digest} onIntent={() => prefetch(entry.digest)} />
+      </Td>
+      <Td className="text-right whitespace-nowrap tabular-nums">{formatBytes(entry.size)}</Td>
+      <Td mono className="hidden break-all text-neutral-500 md:table-cell dark:text-neutral-400">
+        {entry.mediaType}
+      </Td>
+    </tr>
+  );
+
+  return (
+    <Section
+      title="Platforms"
+      aside={`${platforms} ${platforms === 1 ? 'platform' : 'platforms'}${entries.length > platforms ? ` · ${entries.length - platforms} attached` : ''}`}
+    >
+      {entries.length === 0 ? (
+        <p className="rounded-lg border border-dashed border-neutral-300 p-6 text-center text-sm text-neutral-600 dark:border-neutral-700 dark:text-neutral-400">
+          This index lists no manifests.
+        </p>
+      ) : (
+        <Table caption="Manifests in this index">
+          <thead>
+            <tr>
+              <Th>Platform</Th>
+              <Th>Digest</Th>
+              <Th className="text-right">Manifest size</Th>
+              <Th className="hidden md:table-cell">Media type</Th>
+            </tr>
+          </thead>
+          <tbody>
+            {groups.flatMap(({ entry, attestations }) => [
+              row(entry, false),
+              ...attestations.map((attestation) => row(attestation, true)),
+            ])}
+            {orphans.map((entry) => row(entry, true))}
+          </tbody>
+        </Table>
+      )}
+    </Section>
+  );
+}

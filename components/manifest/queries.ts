@@ -1,0 +1,50 @@
+import { queryOptions } from '@tanstack/react-query';
+import type { ImageConfigView, ManifestView, ReferrersView } from '@/lib/api-types';
+import { apiFetch, registryApiPath } from '@/components/api/client';
+import { registryKeys } from '@/components/api/registry-keys';
+
+/** Tags cannot contain ':', digests always do (`algorithm:encoded`). */
+export function isDigest(reference: string): boolean {
+  return reference.includes(':');
+}
+
+export const manifestKeys = {
+  manifest: (host: string, repository: string, reference: string) =>
+    [...registryKeys.host(host), 'manifest', repository, reference] as const,
+  config: (host: string, repository: string, digest: string) =>
+    [...registryKeys.host(host), 'config', repository, digest] as const,
+  referrers: (host: string, repository: string, digest: string) =>
+    [...registryKeys.host(host), 'referrers', repository, digest] as const,
+};
+
+/** Content addressed by digest never changes: cache it for the life of the tab. */
+const immutable = { staleTime: Infinity, refetchOnWindowFocus: false } as const;
+
+/** `reference` is a tag or a digest; by digest it never goes stale, a tag may move. */
+export function manifestQueryOptions(host: string, repository: string, reference: string) {
+  return queryOptions({
+    queryKey: manifestKeys.manifest(host, repository, reference),
+    queryFn: ({ signal }) =>
+      apiFetch<ManifestView>(registryApiPath(host, 'manifest', { repository, reference }), { signal }),
+    ...(isDigest(reference) ? immutable : {}),
+  });
+}
+
+export function configQueryOptions(host: string, repository: string, digest: string) {
+  return queryOptions({
+    queryKey: manifestKeys.config(host, repository, digest),
+    queryFn: ({ signal }) =>
+      apiFetch<ImageConfigView>(registryApiPath(host, 'config', { repository, digest }), { signal }),
+    ...immutable,
+  });
+}
+
+/** Referrers can be added to a digest later (a new signature), so these stay normally fresh. */
+export function referrersQueryOptions(host: string, repository: string, digest: string) {
+  return queryOptions({
+    queryKey: manifestKeys.referrers(host, repository, digest),
+    queryFn: ({ signal }) =>
+      apiFetch<ReferrersView>(registryApiPath(host, 'referrers', { repository, digest }), { signal }),
+    refetchOnWindowFocus: false,
+  });
+}

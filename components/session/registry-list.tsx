@@ -1,0 +1,105 @@
+'use client';
+
+import Link from 'next/link';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { registryKeys } from '@/components/api/registry-keys';
+import { ErrorState } from '@/components/ui/error-state';
+import { Skeleton } from '@/components/ui/skeleton';
+import { sessionKeys, sessionQueryOptions, signOut, signOutOfAll } from './queries';
+
+const buttonClass =
+  'rounded-md border border-neutral-300 px-3 py-1.5 text-sm font-medium hover:bg-neutral-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 disabled:opacity-60 dark:border-neutral-700 dark:hover:bg-neutral-900';
+
+/** The registries of this session, each with a way out. */
+export function RegistryList() {
+  const queryClient = useQueryClient();
+  const session = useQuery(sessionQueryOptions());
+
+  const signOutOne = useMutation({
+    mutationFn: signOut,
+    onSuccess: (_result, host) => {
+      queryClient.removeQueries({ queryKey: registryKeys.host(host) });
+      return queryClient.invalidateQueries({ queryKey: sessionKeys.all });
+    },
+  });
+  const signOutAll = useMutation({
+    mutationFn: signOutOfAll,
+    onSuccess: () => {
+      queryClient.removeQueries({ queryKey: registryKeys.all });
+      return queryClient.invalidateQueries({ queryKey: sessionKeys.all });
+    },
+  });
+
+  if (session.isPending) {
+    return (
+      <div role="status" aria-label="Loading your registries" className="space-y-2">
+        <Skeleton className="h-14 w-full" />
+        <Skeleton className="h-14 w-full" />
+      </div>
+    );
+  }
+  if (session.isError) {
+    return <ErrorState error={session.error} onRetry={() => void session.refetch()} title="Could not read your session" />;
+  }
+
+  const registries = session.data.registries;
+  const mutationError = signOutOne.error ?? signOutAll.error;
+
+  return (
+    <div className="space-y-3">
+      {registries.length === 0 ? (
+        <div className="rounded-lg border border-dashed border-neutral-300 p-6 text-center text-sm text-neutral-600 dark:border-neutral-700 dark:text-neutral-400">
+          You have not opened any registry yet.{' '}
+          <Link href="/login" className="font-medium text-blue-700 underline-offset-2 hover:underline dark:text-blue-400">
+            Add a registry
+          </Link>{' '}
+          or open an image reference below.
+        </div>
+      ) : (
+        <ul className="divide-y divide-neutral-200 rounded-lg border border-neutral-200 dark:divide-neutral-800 dark:border-neutral-800">
+          {registries.map((registry) => (
+            <li key={registry.host} className="flex flex-wrap items-center justify-between gap-3 px-4 py-3">
+              <div className="min-w-0">
+                <Link
+                  id={`registry-${registry.host}`}
+                  href={`/${registry.host}`}
+                  className="rounded-sm font-mono text-sm font-semibold break-all text-blue-700 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:text-blue-400"
+                >
+                  {registry.host}
+                </Link>
+                <p className="text-xs text-neutral-600 dark:text-neutral-400">
+                  {registry.username ? (
+                    <>
+                      signed in as <span className="font-medium">{registry.username}</span>
+                    </>
+                  ) : (
+                    'anonymous'
+                  )}
+                  <span className="mx-1.5" aria-hidden="true">
+                    ·
+                  </span>
+                  <span className="font-mono">{registry.url}</span>
+                </p>
+              </div>
+              <button
+                type="button"
+                className={buttonClass}
+                aria-describedby={`registry-${registry.host}`}
+                disabled={signOutOne.isPending && signOutOne.variables === registry.host}
+                onClick={() => signOutOne.mutate(registry.host)}
+              >
+                Sign out
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {mutationError ? <ErrorState error={mutationError} title="Could not sign out" /> : null}
+      {registries.length > 0 ? (
+        <button type="button" className={buttonClass} disabled={signOutAll.isPending} onClick={() => signOutAll.mutate()}>
+          Sign out of all
+        </button>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+import { infiniteQueryOptions } from '@tanstack/react-query';
+import type { TagPage } from '@/lib/api-types';
+import { apiFetch, registryApiPath } from '@/components/api/client';
+import { registryKeys } from '@/components/api/registry-keys';
+
+export const TAG_PAGE_SIZE = 1000;
+
+export const tagKeys = {
+  list: (host: string, repository: string) =>
+    [...registryKeys.host(host), 'tags', repository] as const,
+};
+
+export function tagsQueryOptions(host: string, repository: string) {
+  return infiniteQueryOptions({
+    queryKey: tagKeys.list(host, repository),
+    queryFn: ({ pageParam, signal }) =>
+      apiFetch<TagPage>(
+        registryApiPath(host, 'tags', { repository, last: pageParam, n: TAG_PAGE_SIZE }),
+        { signal },
+      ),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.next,
+  });
+}

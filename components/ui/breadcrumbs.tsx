@@ -1,0 +1,56 @@
+import Link from 'next/link';
+import { hrefFor } from '@/lib/route-target';
+import { shortDigest } from './format';
+
+interface BreadcrumbsProps {
+  host: string;
+  repository?: string;
+  tag?: string;
+  digest?: string;
+}
+
+const linkClass =
+  'rounded-sm hover:text-neutral-900 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:hover:text-neutral-100';
+
+/** host › repository › tag-or-digest; the last crumb is the current page. */
+export function Breadcrumbs({ host, repository, tag, digest }: BreadcrumbsProps) {
+  const crumbs: { label: string; href: string; title?: string }[] = [{ label: host, href: `/${host}` }];
+  if (repository !== undefined) {
+    crumbs.push({ label: repository, href: hrefFor({ host, repository }) });
+    if (tag !== undefined) crumbs.push({ label: tag, href: hrefFor({ host, repository, tag }) });
+    else if (digest !== undefined)
+      crumbs.push({ label: shortDigest(digest), title: digest, href: hrefFor({ host, repository, digest }) });
+  }
+
+  return (
+    <nav aria-label="Breadcrumb" className="min-w-0">
+      <ol className="flex flex-wrap items-center gap-x-1.5 gap-y-1 font-mono text-sm text-neutral-600 dark:text-neutral-400">
+        {crumbs.map((crumb, index) => {
+          const last = index === crumbs.length - 1;
+          return (
+            <li key={crumb.href} className="flex min-w-0 items-center gap-1.5">
+              {index > 0 ? (
+                <span aria-hidden="true" className="text-neutral-400 dark:text-neutral-600">
+                  ›
+                </span>
+              ) : null}
+              {last ? (
+                <span
+                  aria-current="page"
+                  title={crumb.title}
+                  className="break-all font-semibold text-neutral-900 dark:text-neutral-100"
+                >
+                  {crumb.label}
+                </span>
+              ) : (
+                <Link href={crumb.href} title={crumb.title} className={`break-all ${linkClass}`}>
+                  {crumb.label}
+                </Link>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+    </nav>
+  );
+}

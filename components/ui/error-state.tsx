@@ -1,0 +1,117 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import { usePathname, useRouter } from 'next/navigation';
+import { ApiError, SERVER_UNAVAILABLE } from '@/components/api/client';
+import { signInHref } from '@/components/session/sign-in-href';
+
+/** What a person can do about each code; the server's message says what happened. */
+const ADVICE: Record<string, string> = {
+  UNAUTHORIZED: 'Sign in again with a username and password or token that this registry accepts.',
+  DENIED: 'Your account may not read this. Sign in as someone who can, or ask the registry owner for access.',
+  NAME_UNKNOWN: 'Check the repository name; it may have been deleted or never pushed.',
+  MANIFEST_UNKNOWN: 'Check the tag or digest; it may have been deleted or never pushed.',
+  BLOB_UNKNOWN: 'The registry lost part of this image. Push it again, or ask the registry owner.',
+  TOOMANYREQUESTS: 'The registry is rate limiting you. Wait a moment; signing in often raises the limit.',
+  UNAVAILABLE: 'The registry is temporarily unavailable. Try again shortly.',
+  UNREACHABLE: 'Check that the registry address is right and that it is up.',
+  TIMEOUT: 'The registry took too long to answer. Try again; if it keeps happening, the registry may be overloaded.',
+  TLS: 'The registry’s certificate could not be verified. Check the address or ask its owner.',
+  NOT_A_REGISTRY: 'That address answered, but not like a container registry. Check the host and port.',
+  NOT_ALLOWED: 'This Berth deployment is not allowed to talk to that registry. Ask whoever runs Berth.',
+  BAD_RESPONSE: 'The registry sent something Berth could not read. Try again, or report it to the registry owner.',
+  INVALID_REFERENCE: 'Check the image reference for typos.',
+  INVALID_REQUEST: 'Check the address in your browser’s location bar.',
+  [SERVER_UNAVAILABLE]: 'Check your connection, or that Berth’s server is running, then retry.',
+};
+
+function useCountdown(seconds: number | undefined): number {
+  const [left, setLeft] = useState(seconds ?? 0);
+  useEffect(() => {
+    setLeft(seconds ?? 0);
+    if (!seconds) return;
+    const started = Date.now();
+    const id = setInterval(() => {
+      const remaining = Math.max(0, Math.ceil(seconds - (Date.now() - started) / 1000));
+      setLeft(remaining);
+      if (remaining === 0) clearInterval(id);
+    }, 1000);
+    return () => clearInterval(id);
+  }, [seconds]);
+  return left;
+}
+
+interface ErrorStateProps {
+  error: unknown;
+  /** Refetch the failed query. */
+  onRetry?: () => void;
+  /** Registry of the view, used when the error does not name one. */
+  host?: string;
+  title?: string;
+}
+
+export function ErrorState({ error, onRetry, host, title = 'Could not load this' }: ErrorStateProps) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const apiError = error instanceof ApiError ? error : undefined;
+  const code = apiError?.code ?? 'UNKNOWN';
+  const registry = apiError?.registry ?? host;
+  const needsSignIn = code === 'SIGN_IN_REQUIRED' && registry !== undefined;
+  const waitSeconds = useCountdown(apiError?.retryAfter);
+
+  useEffect(() => {
+    if (!needsSignIn) return;
+    router.replace(signInHref(registry, window.location.pathname + window.location.search));
+  }, [needsSignIn, registry, router]);
+
+  if (needsSignIn) {
+    return (
+      <div role="status" className="rounded-lg border border-neutral-200 p-4 text-sm dark:border-neutral-800">
+        {registry} needs you to sign in. Taking you to the sign-in form…
+      </div>
+    );
+  }
+
+  const message = error instanceof Error ? error.message : 'Something went wrong.';
+  const advice = ADVICE[code] ?? 'Try again. If it keeps failing, the registry may be having trouble.';
+
+  return (
+    <div
+      role="alert"
+      className="rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-900 dark:border-red-900/60 dark:bg-red-950/40 dark:text-red-100"
+    >
+      <div className="flex flex-wrap items-center gap-2">
+        <h2 className="font-semibold">{title}</h2>
+        <code className="rounded bg-red-100 px-1.5 py-0.5 font-mono text-xs dark:bg-red-900/60">{code}</code>
+        {apiError && apiError.status > 0 ? (
+          <span className="text-xs text-red-700 dark:text-red-300">HTTP {apiError.status}</span>
+        ) : null}
+      </div>
+      <p className="mt-2">{message}</p>
+      <p className="mt-1 text-red-800 dark:text-red-200">{advice}</p>
+      {waitSeconds > 0 ? (
+        <p className="mt-1 font-medium">Try again in {waitSeconds} s.</p>
+      ) : null}
+      {onRetry ? (
+        <button
+          type="button"
+          onClick={onRetry}
+          disabled={waitSeconds > 0}
+          className="mt-3 rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-700 disabled:cursor-not-allowed disabled:opacity-60 dark:bg-red-600 dark:hover:bg-red-500"
+        >
+          Retry
+        </button>
+      ) : null}
+      {code === 'UNAUTHORIZED' || code === 'DENIED' ? (
+        registry ? (
+          <a
+            href={signInHref(registry, pathname)}
+            className="ml-3 text-sm font-medium underline underline-offset-2"
+          >
+            Sign in to {registry}
+          </a>
+        ) : null
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,172 @@
+'use client';
+
+import { useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
+import Link from 'next/link';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { formatCount, plural } from './format';
+import { ErrorState } from './error-state';
+
+const ROW_HEIGHT = 40;
+/** Start fetching the next page when this many rows remain below the viewport. */
+const PREFETCH_ROWS = 30;
+
+interface FilterableListProps {
+  items: string[];
+  noun: { one: string; many: string };
+  href: (item: string) => string;
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  fetchNextPage: () => void;
+  /** Error of the last page fetch, shown below the rows with its own retry. */
+  nextPageError: unknown;
+  host: string;
+  emptyMessage: string;
+  /** Hover or focus on a row: a good moment to prefetch what it links to. */
+  onItemIntent?: (item: string) => void;
+}
+
+/**
+ * A long list of names, each a link, with a filter that covers every page: while the filter has
+ * text and the registry has more pages, keep fetching until the list is complete.
+ */
+export function FilterableList({
+  items,
+  noun,
+  href,
+  hasNextPage,
+  isFetchingNextPage,
+  fetchNextPage,
+  nextPageError,
+  host,
+  emptyMessage,
+  onItemIntent,
+}: FilterableListProps) {
+  const filterId = useId();
+  const [filter, setFilter] = useState('');
+  const deferredFilter = useDeferredValue(filter.trim().toLowerCase());
+  const filtering = deferredFilter.length > 0;
+
+  const filtered = useMemo(
+    () => (filtering ? items.filter((item) => item.toLowerCase().includes(deferredFilter)) : items),
+    [items, deferredFilter, filtering],
+  );
+
+  const canFetchMore = hasNextPage && !isFetchingNextPage && !nextPageError;
+
+  // A filter must see every item, so fetch the remaining pages one after another.
+  useEffect(() => {
+    if (filtering && canFetchMore) fetchNextPage();
+  }, [filtering, canFetchMore, fetchNextPage, items.length]);
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: filtered.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+  const virtualItems = virtualizer.getVirtualItems();
+  const lastVisible = virtualItems.at(-1)?.index ?? -1;
+
+  // Near the end of what is loaded: load the next page before the person gets there.
+  useEffect(() => {
+    if (!filtering && canFetchMore && lastVisible >= filtered.length - PREFETCH_ROWS) fetchNextPage();
+  }, [filtering, canFetchMore, lastVisible, filtered.length, fetchNextPage]);
+
+  if (items.length === 0 && !hasNextPage) {
+    return (
+      <div className="rounded-lg border border-dashed border-neutral-300 p-10 text-center text-sm text-neutral-600 dark:border-neutral-700 dark:text-neutral-400">
+        {emptyMessage}
+      </div>
+    );
+  }
+
+  let status: string;
+  if (filtering) {
+    status = hasNextPage
+      ? `${plural(filtered.length, 'match', 'matches')} so far · loaded ${formatCount(items.length)} of many…`
+      : `${formatCount(filtered.length)} of ${plural(items.length, noun.one, noun.many)} match`;
+  } else {
+    status = hasNextPage
+      ? `Loaded ${formatCount(items.length)} of many ${noun.many}…`
+      : plural(items.length, noun.one, noun.many);
+  }
+
+  return (
+    <div className="space-y-3">
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+        <div className="flex w-full max-w-sm items-center gap-2">
+          <label htmlFor={filterId} className="text-sm font-medium text-neutral-700 dark:text-neutral-300">
+            Filter
+          </label>
+          <input
+            id={filterId}
+            type="search"
+            value={filter}
+            onChange={(event) => setFilter(event.target.value)}
+            placeholder={`Filter ${noun.many}`}
+            autoComplete="off"
+            spellCheck={false}
+            className="min-w-0 flex-1 rounded-md border border-neutral-300 bg-white px-3 py-1.5 font-mono text-sm placeholder:font-sans placeholder:text-neutral-400 focus-visible:border-blue-600 focus-visible:outline-2 focus-visible:outline-blue-600/40 dark:border-neutral-700 dark:bg-neutral-900"
+          />
+        </div>
+        <p aria-live="polite" className="text-sm text-neutral-600 tabular-nums dark:text-neutral-400">
+          {status}
+          {isFetchingNextPage ? (
+            <span className="ml-2 inline-block size-3 animate-spin rounded-full border-2 border-neutral-300 border-t-neutral-600 align-[-1px] motion-reduce:animate-none dark:border-neutral-700 dark:border-t-neutral-300" aria-hidden="true" />
+          ) : null}
+        </p>
+      </div>
+
+      {filtered.length === 0 ? (
+        <div className="rounded-lg border border-dashed border-neutral-300 p-8 text-center text-sm text-neutral-600 dark:border-neutral-700 dark:text-neutral-400">
+          {hasNextPage ? `No ${noun.many} match “${filter.trim()}” yet; still loading…` : `No ${noun.many} match “${filter.trim()}”.`}
+        </div>
+      ) : (
+        <div
+          ref={scrollRef}
+          className="max-h-[min(70vh,calc(100dvh-15rem))] min-h-40 overflow-auto overscroll-contain rounded-lg border border-neutral-200 bg-white dark:border-neutral-800 dark:bg-neutral-950"
+        >
+          <ul role="list" className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
+            {virtualItems.map((row) => {
+              const item = filtered[row.index];
+              if (item === undefined) return null;
+              return (
+                <li
+                  key={item}
+                  className="absolute top-0 left-0 w-full"
+                  style={{ height: ROW_HEIGHT, transform: `translateY(${row.start}px)` }}
+                >
+                  <Link
+                    href={href(item)}
+                    prefetch={false}
+                    onMouseEnter={onItemIntent ? () => onItemIntent(item) : undefined}
+                    onFocus={onItemIntent ? () => onItemIntent(item) : undefined}
+                    className="flex h-full items-center border-b border-neutral-100 px-4 font-mono text-sm text-neutral-900 hover:bg-neutral-50 focus-visible:bg-blue-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-blue-600 dark:border-neutral-800/70 dark:text-neutral-100 dark:hover:bg-neutral-900 dark:focus-visible:bg-blue-950/40"
+                  >
+                    <span className="truncate" title={item}>
+                      {item}
+                    </span>
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+      )}
+
+      {nextPageError ? (
+        <ErrorState error={nextPageError} onRetry={fetchNextPage} host={host} title={`Could not load more ${noun.many}`} />
+      ) : hasNextPage && !filtering ? (
+        <button
+          type="button"
+          onClick={fetchNextPage}
+          disabled={isFetchingNextPage}
+          className="rounded-md border border-neutral-300 px-3 py-1.5 text-sm font-medium hover:bg-neutral-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 disabled:opacity-60 dark:border-neutral-700 dark:hover:bg-neutral-900"
+        >
+          {isFetchingNextPage ? 'Loading…' : 'Load more'}
+        </button>
+      ) : null}
+    </div>
+  );
+}

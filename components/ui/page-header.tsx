@@ -1,0 +1,19 @@
+import { Breadcrumbs } from './breadcrumbs';
+
+interface PageHeaderProps {
+  host: string;
+  repository?: string;
+  tag?: string;
+  digest?: string;
+  /** Copy buttons and the like, shown to the right (below on phones). */
+  actions?: React.ReactNode;
+}
+
+export function PageHeader({ actions, ...crumbs }: PageHeaderProps) {
+  return (
+    <div className="mb-5 flex flex-col gap-3 border-b border-neutral-200 pb-4 sm:flex-row sm:items-start sm:justify-between dark:border-neutral-800">
+      <Breadcrumbs {...crumbs} />
+      {actions ? <div className="flex shrink-0 flex-wrap gap-2">{actions}</div> : null}
+    </div>
+  );
+}

@@ -1,0 +1,136 @@
+// Small table primitives so every table in Berth looks and scrolls the same on phones.
+
+export function Table({ children, caption }: { children: React.ReactNode; caption?: string }) {
+  return (
+    <div className="overflow-x-auto rounded-lg border border-neutral-200 dark:border-neutral-800">
+      <table className="w-full border-collapse text-left text-sm">
+        {caption ? <caption className="sr-only">{caption}</caption> : null}
+        {children}
+      </table>
+    </div>
+  );
+}
+
+export function Th({ children, className = '' }: { children?: React.ReactNode; className?: string }) {
+  return (
+    <th
+      scope="col"
+      className={`border-b border-neutral-200 bg-neutral-50 px-3 py-2 text-xs font-semibold tracking-wide text-neutral-600 uppercase dark:border-neutral-800 dark:bg-neutral-900 dark:text-neutral-400 ${className}`}
+    >
+      {children}
+    </th>
+  );
+}
+
+export function Td({
+  children,
+  className = '',
+  mono = false,
+  title,
+  colSpan,
+}: {
+  children?: React.ReactNode;
+  className?: string;
+  mono?: boolean;
+  title?: string;
+  colSpan?: number;
+}) {
+  return (
+    <td
+      title={title}
+      colSpan={colSpan}
+      className={`border-b border-neutral-100 px-3 py-2 align-top dark:border-neutral-800/70 ${mono ? 'font-mono text-xs' : ''} ${className}`}
+    >
+      {children}
+    </td>
+  );
+}
+
+/** A titled block of the manifest page. */
+export function Section({
+  title,
+  children,
+  aside,
+}: {
+  title: string;
+  children: React.ReactNode;
+  aside?: React.ReactNode;
+}) {
+  return (
+    <section className="space-y-2">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h2 className="text-base font-semibold">{title}</h2>
+        {aside ? <div className="text-xs text-neutral-500 dark:text-neutral-400">{aside}</div> : null}
+      </div>
+      {children}
+    </section>
+  );
+}
+
+/** name → value pairs (labels, annotations, env). */
+export function KeyValueTable({
+  entries,
+  caption,
+  keyHeading = 'Name',
+  valueHeading = 'Value',
+}: {
+  entries: [string, string][];
+  caption: string;
+  keyHeading?: string;
+  valueHeading?: string;
+}) {
+  return (
+    <Table caption={caption}>
+      <thead>
+        <tr>
+          <Th className="w-1/3">{keyHeading}</Th>
+          <Th>{valueHeading}</Th>
+        </tr>
+      </thead>
+      <tbody>
+        {entries.map(([key, value], index) => (
+          <tr key={`${key}-${index}`}>
+            <Td mono className="break-all">
+              {key}
+            </Td>
+            <Td mono className="break-all whitespace-pre-wrap">
+              {value}
+            </Td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}
+
+/** Definition list of facts, two columns on wide screens. */
+export function Facts({ children }: { children: React.ReactNode }) {
+  return (
+    <dl className="grid gap-x-6 gap-y-3 rounded-lg border border-neutral-200 p-4 sm:grid-cols-2 dark:border-neutral-800">
+      {children}
+    </dl>
+  );
+}
+
+export function Fact({
+  label,
+  children,
+  mono = false,
+  wide = false,
+}: {
+  label: string;
+  children: React.ReactNode;
+  mono?: boolean;
+  wide?: boolean;
+}) {
+  return (
+    <div className={`min-w-0 ${wide ? 'sm:col-span-2' : ''}`}>
+      <dt className="text-xs font-medium text-neutral-500 dark:text-neutral-400">{label}</dt>
+      <dd className={`mt-0.5 break-all ${mono ? 'font-mono text-xs leading-5' : 'text-sm'}`}>{children}</dd>
+    </div>
+  );
+}
+
+export function Muted({ children }: { children: React.ReactNode }) {
+  return <span className="text-neutral-400 dark:text-neutral-500">{children}</span>;
+}
