@@ -1,0 +1,161 @@
+// The one place Berth opens connections to registries, realms and redirect targets.
+// Every request: passes the address policy (checked again on the resolved address at connect
+// time), has a deadline, and reads at most `maxBytes` of body. Redirects are NOT followed here.
+import http from 'node:http';
+import https from 'node:https';
+import dns from 'node:dns';
+import type { LookupFunction } from 'node:net';
+import { RegistryError } from './errors';
+import type { AddressPolicy } from './policy';
+
+export interface HttpRequest {
+  url: URL;
+  method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+  headers?: Record<string, string>;
+  body?: Uint8Array;
+  maxBytes: number;
+  timeoutMs: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  url: URL;
+  headers: ResponseHeaders;
+  body: Buffer;
+}
+
+export class ResponseHeaders {
+  private readonly map = new Map<string, string[]>();
+  constructor(raw: readonly string[]) {
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const name = (raw[i] ?? '').toLowerCase();
+      const list = this.map.get(name) ?? [];
+      list.push(raw[i + 1] ?? '');
+      this.map.set(name, list);
+    }
+  }
+  get(name: string): string | undefined {
+    const list = this.map.get(name.toLowerCase());
+    return list ? list.join(', ') : undefined;
+  }
+  getAll(name: string): string[] {
+    return this.map.get(name.toLowerCase()) ?? [];
+  }
+}
+
+const agents = {
+  http: new http.Agent({ keepAlive: true, maxSockets: 16, maxFreeSockets: 8, timeout: 30_000 }),
+  https: new https.Agent({ keepAlive: true, maxSockets: 16, maxFreeSockets: 8, timeout: 30_000 }),
+};
+
+function policyLookup(policy: AddressPolicy, url: URL, privateOk: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    dns.lookup(hostname, { all: true, family: options.family ?? 0, hints: options.hints }, (err, addresses) => {
+      if (err) return callback(err, '', 0);
+      try {
+        for (const a of addresses) policy.checkResolved(url, a.address, privateOk);
+      } catch (e) {
+        return callback(e as NodeJS.ErrnoException, '', 0);
+      }
+      if (options.all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, addresses);
+      const first = addresses[0];
+      if (!first) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
+      callback(null, first.address, first.family);
+    });
+  };
+}
+
+const TLS_CODES = /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_OSSL|HOSTNAME_MISMATCH)/;
+
+function transportError(url: URL, err: unknown, timeoutMs: number): RegistryError {
+  if (err instanceof RegistryError) return err;
+  const code = (err as { code?: string }).code ?? '';
+  const host = url.host;
+  if (code === 'ETIMEDOUT' || code === 'ABORT_ERR' || (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError') {
+    return new RegistryError({ code: 'TIMEOUT', status: 504, host, message: `${host} did not answer within ${Math.round(timeoutMs / 1000)} s. Try again, or check that the registry is up.`, cause: err });
+  }
+  if (TLS_CODES.test(code) || /certificate|SSL|TLS/i.test((err as Error).message ?? '')) {
+    return new RegistryError({ code: 'TLS', status: 502, host, message: `The secure connection to ${host} failed (${code || 'TLS error'}): its certificate is not trusted or does not match. Check the address, or ask its owner about the certificate.`, cause: err });
+  }
+  const reason: Record<string, string> = {
+    ECONNREFUSED: 'the connection was refused',
+    ENOTFOUND: 'the host name does not resolve',
+    EAI_AGAIN: 'the host name could not be resolved right now',
+    ECONNRESET: 'the connection was reset',
+    EHOSTUNREACH: 'the host is unreachable',
+    ENETUNREACH: 'the network is unreachable',
+    EPIPE: 'the connection was closed',
+  };
+  return new RegistryError({
+    code: 'UNREACHABLE',
+    status: 502,
+    host,
+    message: `Could not connect to ${host}: ${reason[code] ?? `network error${code ? ` (${code})` : ''}`}. Check the address and that the registry is running.`,
+    cause: err,
+  });
+}
+
+export function send(policy: AddressPolicy, req: HttpRequest): Promise<HttpResponse> {
+  const { url } = req;
+  let privateOk: boolean;
+  try {
+    ({ privateOk } = policy.check(url));
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  const isHttps = url.protocol === 'https:';
+  const mod = isHttps ? https : http;
+  return new Promise<HttpResponse>((resolve, reject) => {
+    let settled = false;
+    const fail = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(transportError(url, err, req.timeoutMs));
+    };
+    const r = mod.request(
+      url,
+      {
+        method: req.method ?? 'GET',
+        headers: { 'user-agent': 'Berth (registry browser)', ...req.headers },
+        agent: isHttps ? agents.https : agents.http,
+        lookup: policyLookup(policy, url, privateOk),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > req.maxBytes) {
+            res.destroy();
+            fail(
+              new RegistryError({
+                code: 'BAD_RESPONSE',
+                status: 502,
+                host: url.host,
+                message: `${url.host} sent more than ${Math.round(req.maxBytes / 1024 / 1024)} MiB for one response; Berth stops reading there.`,
+              }),
+            );
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on('end', () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, url, headers: new ResponseHeaders(res.rawHeaders), body: Buffer.concat(chunks) });
+        });
+        res.on('error', fail);
+        res.on('aborted', () => fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
+      },
+    );
+    const timer = setTimeout(() => {
+      r.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }));
+      fail(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }));
+    }, req.timeoutMs);
+    r.on('error', fail);
+    if (req.body) r.end(Buffer.from(req.body));
+    else r.end();
+  });
+}
