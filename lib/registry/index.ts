@@ -21,3 +21,4 @@ export { MediaType, attestationTarget, isImageConfigType, parseImageConfig, pars
 export type { Descriptor, ImageConfig, ParsedManifest, Platform } from './manifest';
 export { decodeGrantedAccess, grants, mergeScopes, repositoryScope } from './scope';
 export type { GrantedAccess } from './scope';
+export { configView, manifestView } from './views';

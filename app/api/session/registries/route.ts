@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import type { SignInResponse } from '@/lib/api-types';
+import { RegistryClient, RegistryError, parseRegistryAddress } from '@/lib/registry';
+import { assertSameOrigin, badRequest, errorResponse, json } from '@/lib/server/api';
+import { config, registryContext } from '@/lib/server/config';
+import { getSession, publicView, type StoredRegistry } from '@/lib/server/session';
+
+const signInSchema = z.object({
+  registry: z.string().max(300),
+  username: z.string().max(256).default(''),
+  password: z.string().max(8192).default(''),
+});
+
+/** Sign in: check the address and credentials at once, then keep them in the sealed cookie. */
+export async function POST(request: Request): Promise<Response> {
+  try {
+    assertSameOrigin(request);
+    let raw: unknown;
+    try {
+      raw = await request.json();
+    } catch {
+      throw badRequest('Send the sign-in form as JSON.');
+    }
+    const parsed = signInSchema.safeParse(raw);
+    if (!parsed.success) throw badRequest('Enter a registry, and a username and password (or leave the username empty).');
+    const { username, password } = parsed.data;
+    const address = parseRegistryAddress(parsed.data.registry);
+    const resolved = config().policy.resolveRegistry(address);
+    const credentials = username.trim() ? { username: username.trim(), password } : undefined;
+    const client = new RegistryClient({ host: resolved.host, baseUrl: resolved.baseUrl, credentials, context: registryContext() });
+    try {
+      await client.verify();
+    } catch (e) {
+      if (e instanceof RegistryError && e.code === 'UNAUTHORIZED' && credentials) {
+        throw new RegistryError({ code: 'UNAUTHORIZED', status: 401, host: resolved.host, message: `${resolved.host} rejected the username or password (or token). Check them and try again.` });
+      }
+      throw e;
+    }
+    const session = await getSession();
+    const entry: StoredRegistry = {
+      host: resolved.host,
+      url: resolved.baseUrl,
+      username: credentials?.username ?? null,
+      password: credentials ? password : null,
+    };
+    session.registries = [...(session.registries ?? []).filter((r) => r.host !== resolved.host), entry];
+    await session.save();
+    const body: SignInResponse = { registry: publicView(entry) };
+    return json(body);
+  } catch (e) {
+    return errorResponse(e);
+  }
+}

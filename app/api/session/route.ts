@@ -1,0 +1,26 @@
+import type { SessionResponse } from '@/lib/api-types';
+import { assertSameOrigin, errorResponse, json } from '@/lib/server/api';
+import { getSession, publicView } from '@/lib/server/session';
+
+export async function GET(): Promise<Response> {
+  try {
+    const session = await getSession();
+    const body: SessionResponse = { registries: (session.registries ?? []).map(publicView) };
+    return json(body);
+  } catch (e) {
+    return errorResponse(e);
+  }
+}
+
+/** Sign out of every registry. */
+export async function DELETE(request: Request): Promise<Response> {
+  try {
+    assertSameOrigin(request);
+    const session = await getSession();
+    session.destroy();
+    const body: SessionResponse = { registries: [] };
+    return json(body);
+  } catch (e) {
+    return errorResponse(e);
+  }
+}

@@ -1,0 +1,106 @@
+// Shapes what the core fetched into the views Berth's pages show (lib/api-types.ts).
+import type { Descriptor as ViewDescriptor, HistoryEntry, ImageConfigView, IndexEntry, ManifestView } from '../api-types';
+import type { FetchedManifest } from './client';
+import { attestationTarget, isImageConfigType, platformLabel, type Descriptor, type ImageConfig } from './manifest';
+
+function descriptor(d: Descriptor): ViewDescriptor {
+  const out: ViewDescriptor = { mediaType: d.mediaType, digest: d.digest, size: d.size };
+  if (d.annotations) out.annotations = d.annotations;
+  if (d.artifactType) out.artifactType = d.artifactType;
+  if (d.platform) out.platform = d.platform;
+  if (d.urls) out.urls = d.urls;
+  return out;
+}
+
+export function manifestView(host: string, repository: string, reference: { tag?: string }, m: FetchedManifest): ManifestView {
+  const common = {
+    host,
+    repository,
+    ...(reference.tag ? { tag: reference.tag } : {}),
+    digest: m.digest,
+    mediaType: m.mediaType,
+    size: m.size,
+  };
+  const p = m.parsed;
+  if (p.kind === 'index') {
+    // Attestations sit right after the image they describe (PROTOCOL.md "Manifests").
+    const images: IndexEntry[] = [];
+    const attestations: IndexEntry[] = [];
+    for (const d of p.manifest.manifests) {
+      const target = attestationTarget(d);
+      const entry: IndexEntry = { ...descriptor(d), platformLabel: platformLabel(d.platform) };
+      if (target !== undefined) attestations.push({ ...entry, attestationFor: target });
+      else images.push(entry);
+    }
+    const manifests: IndexEntry[] = [];
+    for (const image of images) {
+      manifests.push(image, ...attestations.filter((a) => a.attestationFor === image.digest));
+    }
+    manifests.push(...attestations.filter((a) => !images.some((i) => i.digest === a.attestationFor)));
+    return {
+      ...common,
+      kind: 'index',
+      annotations: p.manifest.annotations ?? {},
+      ...(p.manifest.subject ? { subject: descriptor(p.manifest.subject) } : {}),
+      manifests,
+    };
+  }
+  if (p.kind === 'image') {
+    const config = descriptor(p.manifest.config);
+    const layers = p.manifest.layers.map(descriptor);
+    const artifactType = p.manifest.artifactType ?? (isImageConfigType(config.mediaType) ? undefined : config.mediaType);
+    return {
+      ...common,
+      kind: 'image',
+      annotations: p.manifest.annotations ?? {},
+      ...(p.manifest.subject ? { subject: descriptor(p.manifest.subject) } : {}),
+      config,
+      layers,
+      totalSize: config.size + layers.reduce((sum, l) => sum + l.size, 0),
+      ...(artifactType ? { artifactType } : {}),
+      isArtifact: artifactType !== undefined,
+    };
+  }
+  return {
+    ...common,
+    kind: 'legacy',
+    annotations: {},
+    ...(p.manifest.architecture ? { architecture: p.manifest.architecture } : {}),
+    layers: (p.manifest.fsLayers ?? []).map((l) => ({ digest: l.blobSum })),
+  };
+}
+
+export function configView(digest: string, c: ImageConfig): ImageConfigView {
+  const cfg = c.config ?? {};
+  let layerIndex = 0;
+  // History entries without empty_layer map, in order, onto the layers (image-spec config.md).
+  const history: HistoryEntry[] = (c.history ?? []).map((h) => {
+    const entry: HistoryEntry = {};
+    if (h.created) entry.created = h.created;
+    if (h.created_by) entry.created_by = h.created_by;
+    if (h.comment) entry.comment = h.comment;
+    if (h.empty_layer) entry.empty_layer = true;
+    else entry.layerIndex = layerIndex++;
+    return entry;
+  });
+  const view: ImageConfigView = {
+    digest,
+    env: cfg.Env ?? [],
+    exposedPorts: Object.keys(cfg.ExposedPorts ?? {}),
+    volumes: Object.keys(cfg.Volumes ?? {}),
+    labels: cfg.Labels ?? {},
+    history,
+    diffIds: c.rootfs?.diff_ids ?? [],
+  };
+  if (c.created) view.created = c.created;
+  if (c.author) view.author = c.author;
+  if (c.architecture) view.architecture = c.architecture;
+  if (c.os) view.os = c.os;
+  if (c.variant) view.variant = c.variant;
+  if (cfg.User) view.user = cfg.User;
+  if (cfg.WorkingDir) view.workingDir = cfg.WorkingDir;
+  if (cfg.Entrypoint) view.entrypoint = cfg.Entrypoint;
+  if (cfg.Cmd) view.cmd = cfg.Cmd;
+  if (cfg.StopSignal) view.stopSignal = cfg.StopSignal;
+  return view;
+}

@@ -1,0 +1,26 @@
+import 'server-only';
+import { RegistryContext } from '@/lib/registry';
+import { loadConfig, type BerthConfig } from './env';
+
+export type { BerthConfig };
+
+interface BerthGlobals {
+  __berthConfig?: BerthConfig;
+  __berthRegistryContext?: RegistryContext;
+}
+
+export function config(): BerthConfig {
+  const g = globalThis as BerthGlobals;
+  g.__berthConfig ??= loadConfig();
+  return g.__berthConfig;
+}
+
+/** One registry context (token cache, content cache, pings) per server process. */
+export function registryContext(): RegistryContext {
+  const g = globalThis as BerthGlobals;
+  if (!g.__berthRegistryContext) {
+    const c = config();
+    g.__berthRegistryContext = new RegistryContext({ policy: c.policy, timeoutMs: c.timeoutMs });
+  }
+  return g.__berthRegistryContext;
+}

@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { AddressPolicy } from '../registry/policy';
+
+// Configuration from the environment (DESIGN.md "Configuration"). Read once per process.
+
+export interface BerthConfig {
+  /** iron-session passwords: the highest id seals, every id unseals (rotation). */
+  sessionPasswords: Record<string, string>;
+  sessionMaxAgeSeconds: number;
+  policy: AddressPolicy;
+  timeoutMs: number;
+}
+
+export const MISSING_SECRET_MESSAGE =
+  'Berth: SESSION_SECRET is not set. It encrypts the session cookie and must be at least 32 characters, ' +
+  'e.g. SESSION_SECRET=$(openssl rand -hex 32) npm start';
+
+function readSecret(name: string, value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value.length < 32) throw new Error(`Berth: ${name} must be at least 32 characters long (it is ${value.length}).`);
+  return value;
+}
+
+/** Throws with a clear message when the configuration cannot work; called at start-up too. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
+  let secret = readSecret('SESSION_SECRET', env.SESSION_SECRET);
+  if (!secret) {
+    if (env.NODE_ENV === 'production' && env.BERTH_DEMO !== '1') throw new Error(MISSING_SECRET_MESSAGE);
+    // Development and the demo: a per-process secret; sessions end when the server restarts.
+    const g = globalThis as { __berthDevSecret?: string };
+    g.__berthDevSecret ??= randomBytes(32).toString('hex');
+    secret = g.__berthDevSecret;
+  }
+  const previous = readSecret('SESSION_SECRET_PREVIOUS', env.SESSION_SECRET_PREVIOUS);
+  const sessionPasswords: Record<string, string> = previous ? { '1': previous, '2': secret } : { '1': secret };
+  const maxAge = Number(env.SESSION_MAX_AGE_SECONDS ?? 8 * 3600);
+  const timeoutMs = Number(env.UPSTREAM_TIMEOUT_MS ?? 15_000);
+  const policy = new AddressPolicy({
+    allowed: AddressPolicy.parseList(env.ALLOWED_REGISTRIES),
+    dockerHubRegistryUrl: env.DOCKER_HUB_REGISTRY_URL || 'https://registry-1.docker.io',
+  });
+  return {
+    sessionPasswords,
+    sessionMaxAgeSeconds: Number.isFinite(maxAge) && maxAge > 0 ? maxAge : 8 * 3600,
+    policy,
+    timeoutMs: Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : 15_000,
+  };
+}
