@@ -1,0 +1,242 @@
+// The protocol core against the real CNCF distribution registry in token, htpasswd and
+// anonymous modes (run through e2e/fixtures/with-bed.ts).
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadBed, type BedRegistry } from '../fixtures/bed-state';
+import { AddressPolicy, RegistryClient, RegistryContext, RegistryError, parseImageConfig, type Credentials } from '../../lib/registry';
+import { configView, manifestView } from '../../lib/registry/views';
+
+const bed = loadBed();
+const policy = new AddressPolicy({ allowed: bed.allowedRegistries, dockerHubRegistryUrl: 'https://registry-1.docker.io' });
+
+function user(reg: BedRegistry, name: string): Credentials {
+  const u = reg.users.find((x) => x.username === name);
+  assert.ok(u, `bed has user ${name}`);
+  return { username: u.username, password: u.password };
+}
+
+function client(reg: BedRegistry, credentials?: Credentials, context = new RegistryContext({ policy, timeoutMs: 10_000 })): RegistryClient {
+  return new RegistryClient({ host: reg.host, baseUrl: reg.url, credentials, context });
+}
+
+async function issuedTokens(): Promise<number> {
+  const res = await fetch(bed.issuer.statsUrl);
+  const body = (await res.json()) as { tokenRequests: number };
+  return body.tokenRequests;
+}
+
+async function rejects(p: Promise<unknown>, code: string, status?: number): Promise<RegistryError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof RegistryError, `expected a RegistryError, got ${String(e)}`);
+    assert.equal(e.code, code, e.message);
+    if (status !== undefined) assert.equal(e.status, status);
+    assert.ok(e.message.length > 20, 'the message is a sentence');
+    return e;
+  }
+  assert.fail(`expected ${code}`);
+}
+
+const c = bed.content;
+const token = bed.registries.token;
+
+describe('token mode', () => {
+  test('sign-in check: good credentials pass, a wrong password is UNAUTHORIZED', async () => {
+    assert.deepEqual(await client(token, user(token, 'alice')).verify(), { scheme: 'bearer' });
+    const e = await rejects(client(token, { username: 'alice', password: 'wrong' }).verify(), 'UNAUTHORIZED', 401);
+    assert.ok(!e.message.includes('wrong'), 'the password never appears in messages');
+  });
+
+  test('catalog pages past several pages with one token', async () => {
+    const alice = client(token, user(token, 'alice'));
+    const before = await issuedTokens();
+    const all: string[] = [];
+    let last: string | undefined;
+    let pages = 0;
+    do {
+      const page = await alice.listRepositories({ n: 100, last });
+      all.push(...page.items);
+      last = page.next ?? undefined;
+      pages++;
+    } while (last && pages < 50);
+    assert.ok(pages >= 3, `pages: ${pages}`);
+    assert.equal(all.length, c.repositoryCount);
+    assert.deepEqual(all, [...c.repositories].sort());
+    assert.equal((await issuedTokens()) - before, 1, 'one token for every catalog page');
+  });
+
+  test('a page size over 1000 is capped, not refused', async () => {
+    const page = await client(token, user(token, 'alice')).listRepositories({ n: 5000 });
+    assert.ok(page.items.length > 0 && page.items.length <= 1000);
+  });
+
+  test(`tags of a repository with ${c.manyTags.count} tags, in pages of 1000`, async () => {
+    const bob = client(token, user(token, 'bob'));
+    const tags: string[] = [];
+    let last: string | undefined;
+    let pages = 0;
+    do {
+      const page = await bob.listTags(c.manyTags.repo, { n: 1000, last });
+      tags.push(...page.items);
+      last = page.next ?? undefined;
+      pages++;
+    } while (last && pages < 10);
+    assert.equal(tags.length, c.manyTags.count);
+    assert.ok(pages >= 2);
+    for (const junk of c.manyTags.junkTags) assert.ok(tags.includes(junk));
+  });
+
+  test('pull-only user is denied a repository outside its rights, with one token and no loop', async () => {
+    const bob = client(token, user(token, 'bob'));
+    const before = await issuedTokens();
+    const e = await rejects(bob.getManifest(c.secret.repo, c.secret.tag), 'DENIED', 403);
+    assert.match(e.message, /bob may not read secret\/vault:1\.0/);
+    assert.equal((await issuedTokens()) - before, 1);
+  });
+
+  test('a user with no rights cannot list the catalog: a clear "does not list" result', async () => {
+    await rejects(client(token, user(token, 'carol')).listRepositories(), 'CATALOG_UNSUPPORTED', 404);
+  });
+
+  test('anonymous pull works where allowed, and asks to sign in elsewhere', async () => {
+    const anon = client(token);
+    const m = await anon.getManifest(c.public.repo, c.public.tag);
+    assert.equal(m.digest, c.public.digest);
+    await rejects(anon.getManifest(c.oci.repo, c.oci.tag), 'UNAUTHORIZED', 401);
+    await rejects(anon.listRepositories(), 'UNAUTHORIZED', 401);
+  });
+
+  test('multi-platform index: platforms, attestations grouped, digest verified', async () => {
+    const alice = client(token, user(token, 'alice'));
+    const m = await alice.getManifest(c.multi.repo, c.multi.tags[0] ?? '1.0');
+    assert.equal(m.digest, c.multi.indexDigest);
+    const view = manifestView(token.host, c.multi.repo, { tag: '1.0' }, m);
+    assert.equal(view.kind, 'index');
+    if (view.kind !== 'index') return;
+    const images = view.manifests.filter((e) => !e.attestationFor);
+    assert.deepEqual(
+      images.map((e) => e.platformLabel),
+      c.multi.platforms.map((p) => [p.os, p.architecture, p.variant].filter(Boolean).join('/')),
+    );
+    for (const a of c.multi.attestations) {
+      const at = view.manifests.findIndex((e) => e.digest === a.digest);
+      const of = view.manifests.findIndex((e) => e.digest === a.for);
+      assert.equal(at, of + 1, 'attestation follows its image');
+    }
+    const byDigest = await alice.getManifest(c.multi.repo, c.multi.indexDigest);
+    assert.equal(byDigest.digest, c.multi.indexDigest);
+    const head = await alice.headManifest(c.multi.repo, '1.0');
+    assert.equal(head.digest, c.multi.indexDigest);
+    assert.equal(head.mediaType, c.multi.indexMediaType);
+  });
+
+  test('Docker schema2 and OCI images with their configs', async () => {
+    const alice = client(token, user(token, 'alice'));
+    const v1 = await alice.getManifest(c.schema2.repo, c.schema2.tag);
+    assert.equal(v1.mediaType, 'application/vnd.docker.distribution.manifest.v2+json');
+    assert.equal(v1.digest, c.schema2.digest);
+    const v2 = await alice.getManifest(c.oci.repo, c.oci.tag);
+    assert.equal(v2.mediaType, 'application/vnd.oci.image.manifest.v1+json');
+    const view = manifestView(token.host, c.oci.repo, {}, v2);
+    assert.equal(view.kind, 'image');
+    if (view.kind !== 'image') return;
+    assert.equal(view.isArtifact, false);
+    assert.deepEqual(view.layers.map((l) => l.digest), c.oci.layerDigests);
+    const config = configView(c.oci.configDigest, parseImageConfig(await alice.getBlob(c.oci.repo, c.oci.configDigest), token.host));
+    assert.ok(config.env.length > 0 && config.created, 'config has env and created');
+    assert.equal(config.history.filter((h) => h.layerIndex !== undefined).length, c.oci.layerDigests.length);
+  });
+
+  test('referrers: distribution 2.8 has no API, so the sha256-<hex> tag fallback finds the artifact', async () => {
+    const alice = client(token, user(token, 'alice'));
+    const r = await alice.getReferrers(c.signed.repo, c.signed.subjectDigest);
+    assert.equal(r.source, 'tag');
+    assert.deepEqual(r.referrers.map((d) => d.digest), [c.signed.artifactDigest]);
+    const filtered = await alice.getReferrers(c.signed.repo, c.signed.subjectDigest, 'application/vnd.other');
+    assert.deepEqual(filtered.referrers, []);
+    const none = await alice.getReferrers(c.oci.repo, c.oci.digest);
+    assert.equal(none.source, 'none');
+    const artifact = manifestView(token.host, c.signed.repo, {}, await alice.getManifest(c.signed.repo, c.signed.artifactDigest));
+    assert.ok(artifact.kind === 'image' && artifact.isArtifact && artifact.subject?.digest === c.signed.subjectDigest);
+  });
+
+  test('not found: repository and tag', async () => {
+    const alice = client(token, user(token, 'alice'));
+    await rejects(alice.getManifest(c.oci.repo, 'no-such-tag'), 'MANIFEST_UNKNOWN', 404);
+    await rejects(alice.listTags('no/such-repo'), 'NAME_UNKNOWN', 404);
+  });
+
+  test('browsing ten views of one repository fetches one token', async () => {
+    const context = new RegistryContext({ policy, timeoutMs: 10_000 });
+    const before = await issuedTokens();
+    for (let i = 0; i < 2; i++) {
+      // A fresh client per request, as the route handlers make them, sharing the server's context.
+      const alice = () => client(token, user(token, 'alice'), context);
+      await alice().listTags(c.oci.repo);
+      await alice().getManifest(c.oci.repo, c.oci.tag);
+      await alice().getManifest(c.oci.repo, c.oci.digest);
+      await alice().getBlob(c.oci.repo, c.oci.configDigest);
+      await alice().getReferrers(c.oci.repo, c.oci.digest);
+    }
+    assert.equal((await issuedTokens()) - before, 1);
+    assert.equal(context.stats.tokenFetches, 1);
+    assert.ok(context.stats.contentHits >= 2, 'digest-addressed content served from cache after a HEAD');
+  });
+
+  test('cached content is not handed to a requester the registry refuses', async () => {
+    const context = new RegistryContext({ policy, timeoutMs: 10_000 });
+    await client(token, user(token, 'alice'), context).getManifest(c.secret.repo, c.secret.digest);
+    await rejects(client(token, user(token, 'bob'), context).getManifest(c.secret.repo, c.secret.digest), 'DENIED');
+    await rejects(client(token, undefined, context).getManifest(c.secret.repo, c.secret.digest), 'UNAUTHORIZED');
+  });
+
+  test('JWT access claim tells what was granted', async () => {
+    const bob = client(token, user(token, 'bob'));
+    const access = await bob.grantedAccess([`repository:${c.oci.repo}:pull,push`]);
+    assert.deepEqual(access, [{ type: 'repository', name: c.oci.repo, actions: ['pull'] }]);
+  });
+});
+
+describe('htpasswd mode', () => {
+  const reg = bed.registries.htpasswd;
+  test('Basic credentials: verify, list and read', async () => {
+    const admin = client(reg, user(reg, reg.admin?.username ?? 'admin'));
+    assert.deepEqual(await admin.verify(), { scheme: 'basic' });
+    const page = await admin.listRepositories({ n: 1000 });
+    assert.equal(page.items.length, c.repositoryCount);
+    assert.equal((await admin.getManifest(c.multi.repo, c.multi.indexDigest)).digest, c.multi.indexDigest);
+  });
+  test('wrong password and anonymous are refused plainly', async () => {
+    await rejects(client(reg, { username: 'admin', password: 'nope' }).verify(), 'UNAUTHORIZED', 401);
+    await rejects(client(reg).verify(), 'UNAUTHORIZED', 401);
+    await rejects(client(reg).listTags(c.oci.repo), 'UNAUTHORIZED', 401);
+  });
+});
+
+describe('anonymous mode', () => {
+  const reg = bed.registries.anonymous;
+  test('no credentials needed for anything', async () => {
+    const anon = client(reg);
+    assert.deepEqual(await anon.verify(), { scheme: 'none' });
+    const tags = await anon.listTags(c.multi.repo);
+    assert.deepEqual([...tags.items].sort(), [...c.multi.tags].sort());
+    assert.equal((await anon.getManifest(c.schema2.repo, c.schema2.tag)).digest, c.schema2.digest);
+  });
+});
+
+describe('address policy', () => {
+  let open: RegistryContext;
+  before(() => {
+    open = new RegistryContext({ policy: new AddressPolicy({ allowed: null, dockerHubRegistryUrl: 'https://registry-1.docker.io' }), timeoutMs: 5_000 });
+  });
+  test('a loopback registry is refused when not listed, before any connection', async () => {
+    await rejects(new RegistryClient({ host: token.host, baseUrl: token.url, context: open }).verify(), 'NOT_ALLOWED', 403);
+  });
+  test('a registry that is down is UNREACHABLE with a sentence', async () => {
+    const down = new AddressPolicy({ allowed: ['http://127.0.0.1:9'], dockerHubRegistryUrl: 'https://registry-1.docker.io' });
+    const ctx = new RegistryContext({ policy: down, timeoutMs: 5_000 });
+    const e = await rejects(new RegistryClient({ host: '127.0.0.1:9', baseUrl: 'http://127.0.0.1:9', context: ctx }).verify(), 'UNREACHABLE', 502);
+    assert.match(e.message, /connection was refused/);
+  });
+});
