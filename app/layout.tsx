@@ -26,7 +26,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           Skip to content
         </a>
         <header className="border-b border-neutral-200 bg-white/80 backdrop-blur dark:border-neutral-800 dark:bg-neutral-950/80">
-          <div className="mx-auto flex h-14 max-w-6xl items-center justify-between gap-4 px-4 sm:px-6">
+          <div className="mx-auto flex h-14 max-w-6xl items-center gap-4 px-4 sm:px-6">
             <Link href="/" className="flex items-center gap-2 rounded-sm text-lg font-semibold tracking-tight">
               <svg aria-hidden="true" viewBox="0 0 24 24" className="size-6 text-blue-600 dark:text-blue-400" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round">
                 <path d="M3 15h18l-2.5 5h-13z" />
@@ -34,14 +34,6 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
               </svg>
               Berth
             </Link>
-            <nav aria-label="Main" className="text-sm">
-              <Link
-                href="/login"
-                className="rounded-md px-2 py-1 text-neutral-600 hover:bg-neutral-100 hover:text-neutral-900 dark:text-neutral-400 dark:hover:bg-neutral-900 dark:hover:text-neutral-100"
-              >
-                Add a registry
-              </Link>
-            </nav>
           </div>
         </header>
         <Providers>

@@ -1,5 +1,5 @@
 import type { ImageView } from '@/lib/api-types';
-import { formatBytes } from '@/components/ui/format';
+import { formatBytes, plural } from '@/components/ui/format';
 import { Fact, Facts, Muted, Section, Table, Td, Th } from '@/components/ui/table';
 import { DigestText } from './digest-link';
 import { mediaTypeName } from './media-type';
@@ -14,7 +14,7 @@ export function ArtifactDetails({ manifest }: { manifest: ImageView }) {
           <Fact label="Artifact type" mono>
             {artifactType}
             {mediaTypeName(artifactType) ? (
-              <span className="ml-2 font-sans text-neutral-500">({mediaTypeName(artifactType)})</span>
+              <span className="ml-2 inline-block font-sans break-normal text-neutral-500">({mediaTypeName(artifactType)})</span>
             ) : null}
           </Fact>
           <Fact label="Total size">{formatBytes(manifest.totalSize)}</Fact>
@@ -26,7 +26,7 @@ export function ArtifactDetails({ manifest }: { manifest: ImageView }) {
           </Fact>
         </Facts>
       </Section>
-      <Section title="Blobs" aside={`${manifest.layers.length} blobs`}>
+      <Section title="Blobs" aside={plural(manifest.layers.length, 'blob', 'blobs')}>
         <Table caption="Blobs of this artifact">
           <thead>
             <tr>

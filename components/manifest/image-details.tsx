@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { HistoryEntry, ImageConfigView, ImageView } from '@/lib/api-types';
 import { ErrorState } from '@/components/ui/error-state';
-import { formatBytes, formatDate, formatRelative } from '@/components/ui/format';
+import { formatBytes, formatDate, formatRelative, plural } from '@/components/ui/format';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Fact, Facts, KeyValueTable, Muted, Section, Table, Td, Th } from '@/components/ui/table';
 import { DigestText } from './digest-link';
@@ -88,7 +88,7 @@ function LayersTable({ manifest, history }: { manifest: ImageView; history: Hist
     }
   }
   return (
-    <Section title="Layers" aside={`${manifest.layers.length} layers · ${formatBytes(manifest.totalSize)} to pull`}>
+    <Section title="Layers" aside={`${plural(manifest.layers.length, 'layer', 'layers')} · ${formatBytes(manifest.totalSize)} to pull`}>
       {manifest.layers.length === 0 ? (
         <p className="text-sm text-neutral-600 dark:text-neutral-400">This manifest has no layers.</p>
       ) : (
@@ -123,7 +123,7 @@ function LayersTable({ manifest, history }: { manifest: ImageView; history: Hist
 
 function HistoryTable({ history }: { history: HistoryEntry[] }) {
   return (
-    <Section title="History" aside={`${history.length} steps`}>
+    <Section title="History" aside={plural(history.length, 'step', 'steps')}>
       <Table caption="Build history">
         <thead>
           <tr>
@@ -195,7 +195,7 @@ export function ImageDetails({ manifest }: { manifest: ImageView }) {
       </Section>
 
       {data ? (
-        <Section title="Environment" aside={`${data.env.length} variables`}>
+        <Section title="Environment" aside={plural(data.env.length, 'variable', 'variables')}>
           {data.env.length ? (
             <KeyValueTable entries={splitEnv(data.env)} caption="Environment variables" />
           ) : (
@@ -205,7 +205,7 @@ export function ImageDetails({ manifest }: { manifest: ImageView }) {
       ) : null}
 
       {data && labels.length ? (
-        <Section title="Labels" aside={`${labels.length} labels`}>
+        <Section title="Labels" aside={plural(labels.length, 'label', 'labels')}>
           <KeyValueTable entries={labels} caption="Labels" keyHeading="Label" />
         </Section>
       ) : null}

@@ -1,4 +1,5 @@
 import type { LegacyView } from '@/lib/api-types';
+import { plural } from '@/components/ui/format';
 import { Section, Table, Td, Th } from '@/components/ui/table';
 import { DigestText } from './digest-link';
 
@@ -21,7 +22,7 @@ export function LegacyNotice({ manifest }: { manifest: LegacyView }) {
           </p>
         ) : null}
       </div>
-      <Section title="Layers" aside={`${manifest.layers.length} layers`}>
+      <Section title="Layers" aside={plural(manifest.layers.length, 'layer', 'layers')}>
         <Table caption="Layers">
           <thead>
             <tr>

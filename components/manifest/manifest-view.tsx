@@ -41,7 +41,7 @@ function Summary({ manifest }: { manifest: ManifestData }) {
       <Fact label="Media type" mono>
         {manifest.mediaType}
         {mediaTypeName(manifest.mediaType) ? (
-          <span className="ml-2 font-sans text-neutral-500 dark:text-neutral-400">
+          <span className="ml-2 inline-block font-sans break-normal text-neutral-500 dark:text-neutral-400">
             ({mediaTypeName(manifest.mediaType)})
           </span>
         ) : null}

@@ -49,11 +49,7 @@ export function RegistryList() {
     <div className="space-y-3">
       {registries.length === 0 ? (
         <div className="rounded-lg border border-dashed border-neutral-300 p-6 text-center text-sm text-neutral-600 dark:border-neutral-700 dark:text-neutral-400">
-          You have not opened any registry yet.{' '}
-          <Link href="/login" className="font-medium text-blue-700 underline-offset-2 hover:underline dark:text-blue-400">
-            Add a registry
-          </Link>{' '}
-          or open an image reference below.
+          You have not opened any registry yet. Add one, or open an image reference above.
         </div>
       ) : (
         <ul className="divide-y divide-neutral-200 rounded-lg border border-neutral-200 dark:divide-neutral-800 dark:border-neutral-800">

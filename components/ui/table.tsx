@@ -126,7 +126,7 @@ export function Fact({
   return (
     <div className={`min-w-0 ${wide ? 'sm:col-span-2' : ''}`}>
       <dt className="text-xs font-medium text-neutral-500 dark:text-neutral-400">{label}</dt>
-      <dd className={`mt-0.5 break-all ${mono ? 'font-mono text-xs leading-5' : 'text-sm'}`}>{children}</dd>
+      <dd className={`mt-0.5 ${mono ? 'font-mono text-xs leading-5 break-all' : 'text-sm break-words'}`}>{children}</dd>
     </div>
   );
 }
