@@ -97,8 +97,8 @@ export function SignInForm({ registry: initialRegistry, next }: { registry: stri
           className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900 dark:border-red-900/60 dark:bg-red-950/40 dark:text-red-100"
         >
           {isApiError(error) ? (
-            <code className="mr-2 rounded bg-red-100 px-1.5 py-0.5 font-mono text-xs dark:bg-red-900/60">{error.code}</code>
-          ) : null}
+            <code className="mr-2 inline-block rounded bg-red-100 px-1.5 py-0.5 font-mono text-xs dark:bg-red-900/60">{error.code}</code>
+          ) : null}{' '}
           {error.message}
         </div>
       ) : null}

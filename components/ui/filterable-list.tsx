@@ -7,6 +7,8 @@ import { formatCount, plural } from './format';
 import { ErrorState } from './error-state';
 
 const ROW_HEIGHT = 40;
+/** Registries return names in whatever order they keep them; people expect 1.2 before 1.10. */
+const naturalOrder = new Intl.Collator('en', { numeric: true });
 /** Start fetching the next page when this many rows remain below the viewport. */
 const PREFETCH_ROWS = 30;
 
@@ -46,9 +48,10 @@ export function FilterableList({
   const deferredFilter = useDeferredValue(filter.trim().toLowerCase());
   const filtering = deferredFilter.length > 0;
 
+  const sorted = useMemo(() => [...items].sort(naturalOrder.compare), [items]);
   const filtered = useMemo(
-    () => (filtering ? items.filter((item) => item.toLowerCase().includes(deferredFilter)) : items),
-    [items, deferredFilter, filtering],
+    () => (filtering ? sorted.filter((item) => item.toLowerCase().includes(deferredFilter)) : sorted),
+    [sorted, deferredFilter, filtering],
   );
 
   const canFetchMore = hasNextPage && !isFetchingNextPage && !nextPageError;
