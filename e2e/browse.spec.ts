@@ -1,0 +1,101 @@
+import { alertOf, test, expect, password, issuedTokens } from './support';
+
+test.describe('browsing', () => {
+  test.beforeEach(async ({ signIn, token }) => {
+    await signIn.as(token.host, 'alice', password(token, 'alice'));
+  });
+
+  test('the catalog past several pages, with a Filter that reaches every page', async ({ page, list, token, bed }) => {
+    await page.goto(`/${token.host}`);
+    const lastRepo = bed.content.manyRepos.last;
+    await list.filterBy(lastRepo);
+    await expect(list.row(lastRepo)).toBeVisible({ timeout: 20_000 });
+    await list.expectComplete(`1 of ${bed.content.repositoryCount} repositories match`);
+    await list.row(lastRepo).click();
+    await expect(page).toHaveURL(`/${token.host}/${lastRepo}`);
+  });
+
+  test(`a repository with over 1,500 tags: count, scroll and filter`, async ({ page, list, token, bed }) => {
+    const many = bed.content.manyTags;
+    await page.goto(`/${token.host}/${many.repo}`);
+    await list.expectComplete(`${many.count.toLocaleString('en-US')} tags`);
+    // Virtualised: far fewer rows in the DOM than tags.
+    expect(await list.rows().count()).toBeLessThan(200);
+    const junk = many.junkTags[0] ?? '';
+    await list.filterBy(junk.slice(0, 20));
+    await expect(list.row(junk)).toBeVisible();
+  });
+
+  test('a multi-platform index lists its platforms, with attestations under their image', async ({ page, token, bed }) => {
+    const multi = bed.content.multi;
+    await page.goto(`/${token.host}/${multi.repo}:${multi.tags[0]}`);
+    for (const label of ['linux/amd64', 'linux/arm64/v8', 'linux/arm/v7']) {
+      await expect(page.getByRole('cell', { name: label, exact: true })).toBeVisible();
+    }
+    await expect(page.getByText('attestation-manifest')).toHaveCount(multi.attestations.length);
+    await expect(page.getByText(multi.indexDigest).first()).toBeVisible();
+    // Each platform links to its manifest by digest.
+    const arm = multi.platforms.find((p) => p.architecture === 'arm64');
+    await page.getByRole('link', { name: new RegExp(arm?.digest.slice(0, 19) ?? 'x') }).first().click();
+    await expect(page).toHaveURL(`/${token.host}/${multi.repo}@${arm?.digest}`);
+    await expect(page.getByText('linux/arm64/v8').first()).toBeVisible();
+  });
+
+  test('image details: size, created, entrypoint, env, ports, labels, layers', async ({ page, token, bed }) => {
+    const oci = bed.content.oci;
+    await page.goto(`/${token.host}/${oci.repo}:${oci.tag}`);
+    await expect(page.getByRole('heading', { name: 'Environment' })).toBeVisible();
+    await expect(page.getByText('8080/tcp', { exact: true })).toBeVisible();
+    await expect(page.getByText('["/app/server"]', { exact: true })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Labels' })).toBeVisible();
+    for (const layer of oci.layerDigests) await expect(page.getByText(layer.slice(0, 19))).toBeVisible();
+    await expect(page.getByText(`docker pull ${token.host}/${oci.repo}:${oci.tag}`)).toBeVisible();
+    await expect(page.getByText(`docker pull ${token.host}/${oci.repo}@${oci.digest}`)).toBeVisible();
+  });
+
+  test('the digest link opens the same manifest, and an artifact shows its subject', async ({ page, token, bed }) => {
+    const signed = bed.content.signed;
+    await page.goto(`/${token.host}/${signed.repo}:${signed.tag}`);
+    await expect(page.getByText(signed.artifactDigest.slice(0, 19)).first()).toBeVisible();
+    await page.goto(`/${token.host}/${signed.repo}@${signed.artifactDigest}`);
+    await expect(page.getByText(signed.artifactType).first()).toBeVisible();
+    await expect(page.getByRole('link', { name: new RegExp(signed.subjectDigest.slice(7, 19)) }).first()).toBeVisible();
+  });
+
+  test('reloading a view fetches no new token', async ({ page, token, bed }) => {
+    const oci = bed.content.oci;
+    await page.goto(`/${token.host}/${oci.repo}:${oci.tag}`);
+    await expect(page.getByRole('heading', { name: 'Layers' })).toBeVisible();
+    const before = await issuedTokens(bed);
+    for (let i = 0; i < 3; i++) {
+      await page.reload();
+      await expect(page.getByRole('heading', { name: 'Layers' })).toBeVisible();
+    }
+    await page.goto(`/${token.host}/${oci.repo}`);
+    await expect(page.getByRole('link', { name: oci.tag, exact: true })).toBeVisible();
+    expect(await issuedTokens(bed)).toBe(before);
+  });
+
+  test('unknown tag and unknown repository say so, with a retry', async ({ page, token }) => {
+    await page.goto(`/${token.host}/team/app:no-such-tag`);
+    await expect(alertOf(page)).toContainText('MANIFEST_UNKNOWN');
+    await expect(page.getByRole('button', { name: /Retry|Try again/ })).toBeVisible();
+    await page.goto(`/${token.host}/no/such-repo`);
+    await expect(alertOf(page)).toContainText('NAME_UNKNOWN');
+  });
+});
+
+test('a pull-only user is denied a repository outside its rights', async ({ page, signIn, token, bed }) => {
+  await signIn.as(token.host, 'bob', password(token, 'bob'));
+  await page.goto(`/${token.host}/${bed.content.secret.repo}:${bed.content.secret.tag}`);
+  const alert = alertOf(page);
+  await expect(alert).toContainText('DENIED');
+  await expect(alert).toContainText('bob may not read');
+});
+
+test('a registry that rate-limits shows when to try again', async ({ page, bed }) => {
+  await page.goto(`/${bed.fake.host}/ratelimited/app`);
+  const alert = alertOf(page);
+  await expect(alert).toContainText('TOOMANYREQUESTS');
+  await expect(alert).toContainText('7 s');
+});

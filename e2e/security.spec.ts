@@ -1,0 +1,38 @@
+import { test, expect, password } from './support';
+
+test.describe('secrets stay secret', () => {
+  test('the session cookie is httpOnly and SameSite=Lax, and holds no readable secret', async ({ page, context, signIn, token }) => {
+    await signIn.as(token.host, 'alice', password(token, 'alice'));
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === 'berth_session');
+    expect(session?.httpOnly).toBe(true);
+    expect(session?.sameSite).toBe('Lax');
+    expect(session?.value).not.toContain('alice');
+    expect(await page.evaluate(() => document.cookie)).not.toContain('berth_session');
+  });
+
+  test('no password or token in API responses', async ({ page, signIn, token, bed }) => {
+    const bodies: string[] = [];
+    page.on('response', async (res) => {
+      if (res.url().includes('/api/')) bodies.push(await res.text().catch(() => ''));
+    });
+    await signIn.as(token.host, 'alice', password(token, 'alice'));
+    await page.goto(`/${token.host}/${bed.content.oci.repo}:${bed.content.oci.tag}`);
+    await expect(page.getByRole('heading', { name: 'Layers' })).toBeVisible();
+    const all = bodies.join('\n');
+    expect(all).not.toContain(password(token, 'alice'));
+    expect(all).not.toMatch(/eyJ[\w-]+\.eyJ/); // no JWT
+    expect(all).not.toContain('Bearer');
+  });
+
+  test('state changes from another origin are refused', async ({ request, token }) => {
+    const res = await request.post('/api/session/registries', {
+      headers: { origin: 'https://evil.example', 'content-type': 'application/json' },
+      data: { registry: token.host, username: 'alice', password: password(token, 'alice') },
+    });
+    expect(res.status()).toBe(403);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('CROSS_ORIGIN');
+    const del = await request.delete('/api/session', { headers: { origin: 'https://evil.example' } });
+    expect(del.status()).toBe(403);
+  });
+});

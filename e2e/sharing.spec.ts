@@ -1,0 +1,57 @@
+import { alertOf, test, expect, password } from './support';
+
+test.describe('shared links', () => {
+  test('a teammate without a session signs in and lands back on the link', async ({ page, signIn, token, bed }) => {
+    const multi = bed.content.multi;
+    const link = `/${token.host}/${multi.repo}@${multi.indexDigest}`;
+    await page.goto(link);
+    await expect(page).toHaveURL(/\/login\?/);
+    await expect(signIn.registry()).toHaveValue(token.host);
+    await signIn.fill(null, 'bob', password(token, 'bob'));
+    await expect(page).toHaveURL(link);
+    await expect(page.getByRole('cell', { name: 'linux/arm/v7', exact: true })).toBeVisible();
+  });
+
+  test('an anonymously pullable image opens with no sign-in at all', async ({ page, token, bed }) => {
+    const pub = bed.content.public;
+    await page.goto(`/${token.host}/${pub.repo}:${pub.tag}`);
+    await expect(page).not.toHaveURL(/\/login/);
+    await expect(page.getByText(pub.digest).first()).toBeVisible();
+  });
+
+  test('an anonymous registry opens directly', async ({ page, bed, list }) => {
+    const anon = bed.registries.anonymous;
+    await page.goto(`/${anon.host}`);
+    await list.expectComplete(`${bed.content.repositoryCount} repositories`);
+  });
+
+  test('Docker Hub short names redirect to their canonical links', async ({ page }) => {
+    await page.goto('/alpine:3.20');
+    await expect(page).toHaveURL('/docker.io/library/alpine:3.20');
+    await page.goto('/docker.io/alpine');
+    await expect(page).toHaveURL('/docker.io/library/alpine');
+    // This deployment lists only the bed's registries, so Docker Hub is refused with a reason.
+    await expect(alertOf(page)).toContainText('not allowed');
+  });
+
+  test('an invalid reference names the part that is wrong', async ({ page, token }) => {
+    await page.goto(`/${token.host}/team/App:v1`);
+    await expect(alertOf(page)).toContainText('repository');
+    await page.goto(`/${token.host}/team/app:-bad`);
+    await expect(alertOf(page)).toContainText('tag');
+    await page.goto(`/${token.host}/team/app@sha256:1234`);
+    await expect(alertOf(page)).toContainText('digest');
+  });
+
+  test('the copy buttons copy the link and both pull commands', async ({ page, context, token, bed }) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    const pub = bed.content.public;
+    await page.goto(`/${token.host}/${pub.repo}:${pub.tag}`);
+    await page.getByRole('button', { name: 'Copy docker pull by digest' }).click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`docker pull ${token.host}/${pub.repo}@${pub.digest}`);
+    await page.getByRole('button', { name: 'Copy docker pull by tag' }).click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`docker pull ${token.host}/${pub.repo}:${pub.tag}`);
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(page.url());
+  });
+});

@@ -1,0 +1,35 @@
+// Playwright fixtures: the test bed's state and page objects (chatbot-style tests/fixtures.ts).
+import { test as base, expect } from '@playwright/test';
+import { loadBed, type BedRegistry, type BedState } from './fixtures/bed-state';
+import { SignInPage } from './pages/sign-in-page';
+import { ListPage } from './pages/list-page';
+
+export interface Fixtures {
+  bed: BedState;
+  token: BedRegistry;
+  signIn: SignInPage;
+  list: ListPage;
+}
+
+export const test = base.extend<Fixtures>({
+  // eslint-disable-next-line no-empty-pattern
+  bed: async ({}, use) => use(loadBed()),
+  token: async ({ bed }, use) => use(bed.registries.token),
+  signIn: async ({ page }, use) => use(new SignInPage(page)),
+  list: async ({ page }, use) => use(new ListPage(page)),
+});
+
+export { expect };
+export { alertOf } from './alert';
+
+export function password(reg: BedRegistry, username: string): string {
+  const u = reg.users.find((x) => x.username === username);
+  if (!u) throw new Error(`the bed has no user ${username} on ${reg.host}`);
+  return u.password;
+}
+
+/** Tokens the bed's issuer has handed out so far (counted at the issuer). */
+export async function issuedTokens(bed: BedState): Promise<number> {
+  const res = await fetch(bed.issuer.statsUrl);
+  return ((await res.json()) as { tokenRequests: number }).tokenRequests;
+}

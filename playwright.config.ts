@@ -1,0 +1,48 @@
+import { defineConfig, devices } from '@playwright/test';
+import { randomBytes } from 'node:crypto';
+
+// End-to-end tests: real Chromium (Debian's) against a production build of Berth talking to the
+// real registries of the test bed. Run through e2e/fixtures/with-bed.ts, which sets BERTH_BED,
+// BERTH_APP_PORT and ALLOWED_REGISTRIES; `npm test` does that after `next build`.
+const port = Number(process.env.BERTH_APP_PORT ?? 3123);
+const baseURL = `http://127.0.0.1:${port}`;
+
+// Workers re-read this file: keep the secret stable across them.
+process.env.BERTH_E2E_SECRET ??= randomBytes(32).toString('hex');
+
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '**/*.spec.ts',
+  outputDir: 'test-results',
+  fullyParallel: false,
+  workers: 2,
+  retries: 0,
+  timeout: 45_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list']],
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    },
+  },
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
+  webServer: {
+    command: `npx next start -p ${port} -H 127.0.0.1`,
+    url: `${baseURL}/api/session`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      NODE_ENV: 'production',
+      SESSION_SECRET: process.env.BERTH_E2E_SECRET,
+      ALLOWED_REGISTRIES: process.env.ALLOWED_REGISTRIES ?? '',
+      UPSTREAM_TIMEOUT_MS: '5000',
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
+  },
+});
