@@ -27,7 +27,9 @@ function groupEntries(entries: IndexEntry[]): { groups: Group[]; orphans: IndexE
 }
 
 function attestationLabel(entry: IndexEntry): string {
-  return entry.artifactType ?? entry.annotations?.['vnd.docker.reference.type'] ?? 'attestation';
+  const type = entry.artifactType ?? entry.annotations?.['vnd.docker.reference.type'];
+  // BuildKit's provenance/SBOM manifests: "attestation" says it all.
+  return !type || type === 'attestation-manifest' ? 'attestation' : type;
 }
 
 export function IndexTable({
