@@ -26,10 +26,9 @@ function groupEntries(entries: IndexEntry[]): { groups: Group[]; orphans: IndexE
   return { groups, orphans };
 }
 
+/** BuildKit marks its provenance/SBOM manifests with vnd.docker.reference.type: attestation-manifest. */
 function attestationLabel(entry: IndexEntry): string {
-  const type = entry.artifactType ?? entry.annotations?.['vnd.docker.reference.type'];
-  // BuildKit's provenance/SBOM manifests: "attestation" says it all.
-  return !type || type === 'attestation-manifest' ? 'attestation' : type;
+  return entry.artifactType ?? entry.annotations?.['vnd.docker.reference.type'] ?? 'attestation';
 }
 
 export function IndexTable({
