@@ -15,7 +15,8 @@ export default defineConfig({
   testMatch: '**/*.spec.ts',
   outputDir: 'test-results',
   fullyParallel: false,
-  workers: 2,
+  // One worker: the token-count test reads the issuer's global counter, which parallel tests would move.
+  workers: 1,
   retries: 0,
   timeout: 45_000,
   expect: { timeout: 10_000 },
