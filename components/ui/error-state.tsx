@@ -5,24 +5,15 @@ import { usePathname, useRouter } from 'next/navigation';
 import { ApiError, SERVER_UNAVAILABLE } from '@/components/api/client';
 import { signInHref } from '@/components/session/sign-in-href';
 
-/** What a person can do about each code; the server's message says what happened. */
+/**
+ * Advice only where the message cannot carry it. The route handlers' messages already say what
+ * happened and what to do (lib/registry errorFrom, lib/server/api.ts), so repeating advice here
+ * made every box say it twice. These are the codes whose message is a bare fact.
+ */
 const ADVICE: Record<string, string> = {
-  UNAUTHORIZED: 'Sign in again with a username and password or token that this registry accepts.',
-  DENIED: 'Your account may not read this. Sign in as someone who can, or ask the registry owner for access.',
-  NAME_UNKNOWN: 'Check the repository name; it may have been deleted or never pushed.',
-  MANIFEST_UNKNOWN: 'Check the tag or digest; it may have been deleted or never pushed.',
-  BLOB_UNKNOWN: 'The registry lost part of this image. Push it again, or ask the registry owner.',
-  TOOMANYREQUESTS: 'The registry is rate limiting you. Wait a moment; signing in often raises the limit.',
-  UNAVAILABLE: 'The registry is temporarily unavailable. Try again shortly.',
-  UNREACHABLE: 'Check that the registry address is right and that it is up.',
-  TIMEOUT: 'The registry took too long to answer. Try again; if it keeps happening, the registry may be overloaded.',
-  TLS: 'The registry’s certificate could not be verified. Check the address or ask its owner.',
-  NOT_A_REGISTRY: 'That address answered, but not like a container registry. Check the host and port.',
-  NOT_ALLOWED: 'This Berth deployment is not allowed to talk to that registry. Ask whoever runs Berth.',
-  BAD_RESPONSE: 'The registry sent something Berth could not read. Try again, or report it to the registry owner.',
-  INVALID_REFERENCE: 'Check the image reference for typos.',
-  INVALID_REQUEST: 'Check the address in your browser’s location bar.',
   [SERVER_UNAVAILABLE]: 'Check your connection, or that Berth’s server is running, then retry.',
+  BLOB_UNKNOWN: 'The registry lost part of this image. Push it again, or ask the registry owner.',
+  UNSUPPORTED: 'This registry does not offer what this view needs.',
 };
 
 function useCountdown(seconds: number | undefined): number {
@@ -73,7 +64,7 @@ export function ErrorState({ error, onRetry, host, title = 'Could not load this'
   }
 
   const message = error instanceof Error ? error.message : 'Something went wrong.';
-  const advice = ADVICE[code] ?? 'Try again. If it keeps failing, the registry may be having trouble.';
+  const advice = apiError ? ADVICE[code] : 'Try again. If it keeps failing, reload the page.';
 
   return (
     <div
@@ -88,10 +79,7 @@ export function ErrorState({ error, onRetry, host, title = 'Could not load this'
         ) : null}
       </div>
       <p className="mt-2">{message}</p>
-      <p className="mt-1 text-red-800 dark:text-red-200">{advice}</p>
-      {waitSeconds > 0 ? (
-        <p className="mt-1 font-medium">Try again in {waitSeconds} s.</p>
-      ) : null}
+      {advice ? <p className="mt-1 text-red-800 dark:text-red-200">{advice}</p> : null}
       {onRetry ? (
         <button
           type="button"
@@ -99,7 +87,7 @@ export function ErrorState({ error, onRetry, host, title = 'Could not load this'
           disabled={waitSeconds > 0}
           className="mt-3 rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-700 disabled:cursor-not-allowed disabled:opacity-60 dark:bg-red-600 dark:hover:bg-red-500"
         >
-          Retry
+          Retry{waitSeconds > 0 ? <span className="tabular-nums"> ({waitSeconds} s)</span> : null}
         </button>
       ) : null}
       {code === 'UNAUTHORIZED' || code === 'DENIED' ? (
