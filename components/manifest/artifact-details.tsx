@@ -1,6 +1,6 @@
 import type { ImageView } from '@/lib/api-types';
 import { formatBytes, plural } from '@/components/ui/format';
-import { Fact, Facts, Muted, Section, Table, Td, Th } from '@/components/ui/table';
+import { BreakableName, Fact, Facts, Muted, Section, Table, Td, Th } from '@/components/ui/table';
 import { DigestText } from './digest-link';
 import { mediaTypeName } from './media-type';
 
@@ -31,7 +31,7 @@ export function ArtifactDetails({ manifest }: { manifest: ImageView }) {
           <thead>
             <tr>
               <Th>Title</Th>
-              <Th>Media type</Th>
+              <Th className="hidden sm:table-cell">Media type</Th>
               <Th>Digest</Th>
               <Th className="text-right">Size</Th>
             </tr>
@@ -39,11 +39,15 @@ export function ArtifactDetails({ manifest }: { manifest: ImageView }) {
           <tbody>
             {manifest.layers.map((layer, index) => (
               <tr key={`${layer.digest}-${index}`}>
-                <Td className="break-all">
+                <Td className="[overflow-wrap:anywhere]">
                   {layer.annotations?.['org.opencontainers.image.title'] ?? <Muted>—</Muted>}
+                  {/* Phones: the media type goes under the title instead of in its own column. */}
+                  <div className="mt-1 font-mono text-xs text-neutral-500 sm:hidden dark:text-neutral-400">
+                    <BreakableName>{layer.mediaType}</BreakableName>
+                  </div>
                 </Td>
-                <Td mono className="break-all">
-                  {layer.mediaType}
+                <Td mono className="hidden sm:table-cell">
+                  <BreakableName>{layer.mediaType}</BreakableName>
                 </Td>
                 <Td>
                   <DigestText digest={layer.digest} />

@@ -98,22 +98,31 @@ function LayersTable({ manifest, history }: { manifest: ImageView; history: Hist
               <Th className="w-10">#</Th>
               <Th>Digest</Th>
               <Th className="text-right">Size</Th>
-              <Th>Created by</Th>
+              <Th className="hidden sm:table-cell">Created by</Th>
             </tr>
           </thead>
           <tbody>
-            {manifest.layers.map((layer, index) => (
-              <tr key={`${layer.digest}-${index}`}>
-                <Td className="text-neutral-500 tabular-nums">{index + 1}</Td>
-                <Td>
-                  <DigestText digest={layer.digest} />
-                </Td>
-                <Td className="text-right whitespace-nowrap tabular-nums">{formatBytes(layer.size)}</Td>
-                <Td mono className="min-w-64 break-all whitespace-pre-wrap">
-                  {stepsByLayer.get(index) || layer.annotations?.['org.opencontainers.image.title'] || <Muted>—</Muted>}
-                </Td>
-              </tr>
-            ))}
+            {manifest.layers.map((layer, index) => {
+              const step = stepsByLayer.get(index) || layer.annotations?.['org.opencontainers.image.title'];
+              return (
+                <tr key={`${layer.digest}-${index}`}>
+                  <Td className="text-neutral-500 tabular-nums">{index + 1}</Td>
+                  <Td>
+                    <DigestText digest={layer.digest} />
+                    {/* Phones: the step goes under the digest instead of in its own column. */}
+                    {step ? (
+                      <div className="mt-1 font-mono text-xs whitespace-pre-wrap text-neutral-600 [overflow-wrap:anywhere] sm:hidden dark:text-neutral-400">
+                        {step}
+                      </div>
+                    ) : null}
+                  </Td>
+                  <Td className="text-right whitespace-nowrap tabular-nums">{formatBytes(layer.size)}</Td>
+                  <Td mono className="hidden min-w-64 whitespace-pre-wrap [overflow-wrap:anywhere] sm:table-cell">
+                    {step || <Muted>—</Muted>}
+                  </Td>
+                </tr>
+              );
+            })}
           </tbody>
         </Table>
       )}
@@ -129,14 +138,14 @@ function HistoryTable({ history }: { history: HistoryEntry[] }) {
           <tr>
             <Th className="w-10">#</Th>
             <Th>Step</Th>
-            <Th className="whitespace-nowrap">Created</Th>
+            <Th className="hidden whitespace-nowrap sm:table-cell">Created</Th>
           </tr>
         </thead>
         <tbody>
           {history.map((step, index) => (
             <tr key={index} className={step.empty_layer ? 'text-neutral-500 dark:text-neutral-400' : ''}>
               <Td className="tabular-nums">{index + 1}</Td>
-              <Td mono className="min-w-64 break-all whitespace-pre-wrap">
+              <Td mono className="whitespace-pre-wrap [overflow-wrap:anywhere] sm:min-w-64">
                 {cleanCreatedBy(step.created_by) || <Muted>—</Muted>}
                 {step.layerIndex !== undefined ? (
                   <span className="ml-2 rounded bg-neutral-100 px-1.5 py-0.5 font-sans text-[11px] dark:bg-neutral-800">
@@ -144,8 +153,13 @@ function HistoryTable({ history }: { history: HistoryEntry[] }) {
                   </span>
                 ) : null}
                 {step.comment ? <div className="mt-1 font-sans text-neutral-500">{step.comment}</div> : null}
+                {step.created ? (
+                  <div className="mt-1 font-sans text-neutral-500 sm:hidden" title={step.created}>
+                    {formatRelative(step.created)}
+                  </div>
+                ) : null}
               </Td>
-              <Td className="text-xs whitespace-nowrap" title={step.created}>
+              <Td className="hidden text-xs whitespace-nowrap sm:table-cell" title={step.created}>
                 {step.created ? formatRelative(step.created) : ''}
               </Td>
             </tr>

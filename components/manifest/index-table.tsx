@@ -3,7 +3,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import type { IndexEntry } from '@/lib/api-types';
 import { formatBytes } from '@/components/ui/format';
-import { Section, Table, Td, Th } from '@/components/ui/table';
+import { BreakableName, Section, Table, Td, Th } from '@/components/ui/table';
 import { DigestLink } from './digest-link';
 import { manifestQueryOptions } from './queries';
 
@@ -57,15 +57,17 @@ export function IndexTable({
             </span>
           </span>
         ) : (
-          <span className="font-mono text-sm font-medium">{entry.platformLabel}</span>
+          <span className="font-mono text-sm font-medium whitespace-nowrap">{entry.platformLabel}</span>
         )}
       </Td>
       <Td>
         <DigestLink host={host} repository={repository} digest={entry.digest} onIntent={() => prefetch(entry.digest)} />
+        {/* Phones have no room for the size column: the size goes under the digest. */}
+        <div className="text-xs text-neutral-500 tabular-nums sm:hidden dark:text-neutral-400">{formatBytes(entry.size)}</div>
       </Td>
-      <Td className="text-right whitespace-nowrap tabular-nums">{formatBytes(entry.size)}</Td>
-      <Td mono className="hidden break-all text-neutral-500 md:table-cell dark:text-neutral-400">
-        {entry.mediaType}
+      <Td className="hidden text-right whitespace-nowrap tabular-nums sm:table-cell">{formatBytes(entry.size)}</Td>
+      <Td mono className="hidden text-neutral-500 md:table-cell dark:text-neutral-400">
+        <BreakableName>{entry.mediaType}</BreakableName>
       </Td>
     </tr>
   );
@@ -85,7 +87,7 @@ export function IndexTable({
             <tr>
               <Th>Platform</Th>
               <Th>Digest</Th>
-              <Th className="text-right">Manifest size</Th>
+              <Th className="hidden text-right sm:table-cell">Manifest size</Th>
               <Th className="hidden md:table-cell">Media type</Th>
             </tr>
           </thead>

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { ErrorState } from '@/components/ui/error-state';
 import { formatBytes, formatRelative } from '@/components/ui/format';
 import { Skeleton } from '@/components/ui/skeleton';
-import { Section, Table, Td, Th } from '@/components/ui/table';
+import { BreakableName, Section, Table, Td, Th } from '@/components/ui/table';
 import { DigestLink } from './digest-link';
 import { mediaTypeName } from './media-type';
 import { referrersQueryOptions } from './queries';
@@ -56,7 +56,9 @@ export function ReferrersSection({ host, repository, digest }: { host: string; r
               <tr key={referrer.digest}>
                 <Td>
                   <span className="font-medium">{mediaTypeName(type) ?? 'artifact'}</span>
-                  <div className="font-mono text-xs break-all text-neutral-500 dark:text-neutral-400">{type}</div>
+                  <div className="font-mono text-xs text-neutral-500 dark:text-neutral-400">
+                    <BreakableName>{type}</BreakableName>
+                  </div>
                 </Td>
                 <Td>
                   <DigestLink host={host} repository={repository} digest={referrer.digest} />

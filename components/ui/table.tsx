@@ -67,7 +67,25 @@ export function Section({
   );
 }
 
-/** name → value pairs (labels, annotations, env). */
+/**
+ * A dotted or slashed name (org.opencontainers.image.source, application/vnd.oci…) that may wrap
+ * at its separators rather than mid-word; overflow-wrap only steps in for a part too long alone.
+ */
+export function BreakableName({ children }: { children: string }) {
+  const parts = children.split(/(?<=[./:+_-])/);
+  return (
+    <span className="[overflow-wrap:anywhere]">
+      {parts.map((part, index) => (
+        <span key={index}>
+          {index > 0 ? <wbr /> : null}
+          {part}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+/** name → value pairs (labels, annotations, env). On phones each pair stacks: name above value. */
 export function KeyValueTable({
   entries,
   caption,
@@ -81,7 +99,7 @@ export function KeyValueTable({
 }) {
   return (
     <Table caption={caption}>
-      <thead>
+      <thead className="sr-only sm:not-sr-only sm:table-header-group">
         <tr>
           <Th className="w-1/3">{keyHeading}</Th>
           <Th>{valueHeading}</Th>
@@ -89,13 +107,16 @@ export function KeyValueTable({
       </thead>
       <tbody>
         {entries.map(([key, value], index) => (
-          <tr key={`${key}-${index}`}>
-            <Td mono className="break-all">
-              {key}
-            </Td>
-            <Td mono className="break-all whitespace-pre-wrap">
+          <tr
+            key={`${key}-${index}`}
+            className="block border-b border-neutral-100 py-1 last:border-b-0 sm:table-row sm:border-b-0 sm:py-0 dark:border-neutral-800/70"
+          >
+            <td className="block px-3 pt-1 font-mono text-xs font-semibold text-neutral-700 sm:table-cell sm:border-b sm:border-neutral-100 sm:py-2 sm:align-top sm:font-normal sm:text-inherit dark:text-neutral-300 sm:dark:border-neutral-800/70 sm:dark:text-inherit">
+              <BreakableName>{key}</BreakableName>
+            </td>
+            <td className="block px-3 pb-1.5 font-mono text-xs whitespace-pre-wrap [overflow-wrap:anywhere] sm:table-cell sm:border-b sm:border-neutral-100 sm:py-2 sm:align-top sm:dark:border-neutral-800/70">
               {value}
-            </Td>
+            </td>
           </tr>
         ))}
       </tbody>
