@@ -1,9 +1,11 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
+import { HydrationBoundary } from '@tanstack/react-query';
 import { formatRef, resolveRoute } from '@/lib/route-target';
 import { ManifestView } from '@/components/manifest/manifest-view';
 import { RegistryView } from '@/components/repositories/registry-view';
 import { RepositoryView } from '@/components/tags/repository-view';
+import { prefetchView, type PrefetchTarget } from '@/lib/server/prefetch';
 import { InvalidReference } from './invalid-reference';
 
 interface RefPageProps {
@@ -34,6 +36,17 @@ export default async function RefPage({ params }: RefPageProps) {
       redirect(target.to);
     case 'invalid':
       return <InvalidReference part={target.part} input={target.input} message={target.message} />;
+    case 'registry':
+    case 'repository':
+    case 'tag':
+    case 'digest':
+      // The view's first query is fetched while the page renders (lib/server/prefetch.ts).
+      return <HydrationBoundary state={await prefetchView(target)}>{view(target)}</HydrationBoundary>;
+  }
+}
+
+function view(target: PrefetchTarget): React.ReactNode {
+  switch (target.kind) {
     case 'registry':
       return <RegistryView host={target.host} />;
     case 'repository':

@@ -1,5 +1,5 @@
-import { configView, parseImageConfig } from '@/lib/registry';
 import { badRequest, browse, errorResponse, hostParam, json } from '@/lib/server/api';
+import { configBody } from '@/lib/server/views';
 
 export async function GET(request: Request, ctx: RouteContext<'/api/registries/[host]/config'>): Promise<Response> {
   let host: string;
@@ -13,7 +13,6 @@ export async function GET(request: Request, ctx: RouteContext<'/api/registries/[
     const repository = q.get('repository');
     const digest = q.get('digest');
     if (!repository || !digest) throw badRequest('Name a repository and the config digest.');
-    const bytes = await client.getBlob(repository, digest);
-    return json(configView(digest, parseImageConfig(bytes, host)), { immutable: true });
+    return json(await configBody(client, host, repository, digest), { immutable: true });
   });
 }

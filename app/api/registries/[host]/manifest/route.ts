@@ -1,5 +1,6 @@
-import { isDigest, manifestView } from '@/lib/registry';
+import { isDigest } from '@/lib/registry';
 import { badRequest, browse, errorResponse, hostParam, json } from '@/lib/server/api';
+import { manifestBody } from '@/lib/server/views';
 
 export async function GET(request: Request, ctx: RouteContext<'/api/registries/[host]/manifest'>): Promise<Response> {
   let host: string;
@@ -13,8 +14,6 @@ export async function GET(request: Request, ctx: RouteContext<'/api/registries/[
     const repository = q.get('repository');
     const reference = q.get('reference');
     if (!repository || !reference) throw badRequest('Name a repository and a tag or digest.');
-    const manifest = await client.getManifest(repository, reference);
-    const byDigest = isDigest(reference);
-    return json(manifestView(host, repository, byDigest ? {} : { tag: reference }, manifest), { immutable: byDigest });
+    return json(await manifestBody(client, host, repository, reference), { immutable: isDigest(reference) });
   });
 }

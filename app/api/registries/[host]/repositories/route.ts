@@ -1,5 +1,5 @@
-import type { RepositoryPage } from '@/lib/api-types';
 import { browse, errorResponse, hostParam, intParam, json } from '@/lib/server/api';
+import { repositoryPage } from '@/lib/server/views';
 
 export async function GET(request: Request, ctx: RouteContext<'/api/registries/[host]/repositories'>): Promise<Response> {
   let host: string;
@@ -10,8 +10,6 @@ export async function GET(request: Request, ctx: RouteContext<'/api/registries/[
   }
   const q = new URL(request.url).searchParams;
   return browse(host, async (client) => {
-    const page = await client.listRepositories({ n: intParam(q.get('n'), 100, 1000), last: q.get('last') ?? undefined });
-    const body: RepositoryPage = { repositories: page.items, next: page.next };
-    return json(body);
+    return json(await repositoryPage(client, { n: intParam(q.get('n'), 100, 1000), last: q.get('last') ?? undefined }));
   });
 }

@@ -1,5 +1,5 @@
-import type { TagPage } from '@/lib/api-types';
 import { badRequest, browse, errorResponse, hostParam, intParam, json } from '@/lib/server/api';
+import { tagPage } from '@/lib/server/views';
 
 export async function GET(request: Request, ctx: RouteContext<'/api/registries/[host]/tags'>): Promise<Response> {
   let host: string;
@@ -12,8 +12,6 @@ export async function GET(request: Request, ctx: RouteContext<'/api/registries/[
   return browse(host, async (client) => {
     const repository = q.get('repository');
     if (!repository) throw badRequest('Name a repository.');
-    const page = await client.listTags(repository, { n: intParam(q.get('n'), 1000, 1000), last: q.get('last') ?? undefined });
-    const body: TagPage = { name: repository, tags: page.items, next: page.next };
-    return json(body);
+    return json(await tagPage(client, repository, { n: intParam(q.get('n'), 1000, 1000), last: q.get('last') ?? undefined }));
   });
 }

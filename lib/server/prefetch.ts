@@ -1,0 +1,94 @@
+import 'server-only';
+import { dehydrate, type DehydratedState, type QueryClient } from '@tanstack/react-query';
+import type { RouteTarget } from '@/lib/route-target';
+import { getQueryClient } from '@/components/api/query-client';
+import { configQueryOptions, manifestQueryOptions } from '@/components/manifest/queries';
+import { REPOSITORY_PAGE_SIZE, repositoriesQueryOptions } from '@/components/repositories/queries';
+import { TAG_PAGE_SIZE, tagsQueryOptions } from '@/components/tags/queries';
+import { RegistryError } from '@/lib/registry';
+import { clientFor } from './api';
+import { configBody, manifestBody, repositoryPage, tagPage } from './views';
+
+// Server prefetch for the image-reference pages: the first query of a view is answered while
+// the page renders, by calling the core directly (not over HTTP), and handed to the browser's
+// QueryClient through <HydrationBoundary>. Keys and options come from the same factories the
+// client hooks use, so the hydrated entry is exactly the one the hook reads.
+//
+// Prefetch is an optimisation only: any failure (sign-in needed, denied, unreachable…) leaves
+// the query out, and the client fetches it through the route handler and shows its error or
+// sends the person to sign in, as without prefetch. A slow registry is not waited on for long.
+
+const PREFETCH_BUDGET_MS = 3_000;
+
+export type PrefetchTarget = Extract<RouteTarget, { kind: 'registry' | 'repository' | 'tag' | 'digest' }>;
+
+function reportUnexpected(err: unknown): void {
+  if (err instanceof RegistryError) return; // the client will fetch and show it
+  console.error('Berth: page prefetch failed unexpectedly:', err instanceof Error ? err.message : String(err));
+}
+
+async function fill(queryClient: QueryClient, target: PrefetchTarget): Promise<void> {
+  const { host } = target;
+  const client = await clientFor(host);
+  switch (target.kind) {
+    case 'registry':
+      await queryClient.fetchInfiniteQuery({
+        ...repositoriesQueryOptions(host),
+        queryFn: ({ pageParam }) => repositoryPage(client, { n: REPOSITORY_PAGE_SIZE, last: pageParam ?? undefined }),
+        retry: false,
+      });
+      return;
+    case 'repository':
+      await queryClient.fetchInfiniteQuery({
+        ...tagsQueryOptions(host, target.repository),
+        queryFn: ({ pageParam }) =>
+          tagPage(client, target.repository, { n: TAG_PAGE_SIZE, last: pageParam ?? undefined }),
+        retry: false,
+      });
+      return;
+    case 'tag':
+    case 'digest': {
+      const { repository } = target;
+      const reference = target.kind === 'tag' ? target.tag : target.digest;
+      const manifest = await queryClient.fetchQuery({
+        ...manifestQueryOptions(host, repository, reference),
+        queryFn: () => manifestBody(client, host, repository, reference),
+        retry: false,
+      });
+      // An image's facts come from its config blob: without it the page would paint a skeleton
+      // and ask again right after hydration. Its failure costs the manifest nothing.
+      if (manifest.kind === 'image' && !manifest.isArtifact) {
+        const digest = manifest.config.digest;
+        await queryClient
+          .fetchQuery({
+            ...configQueryOptions(host, repository, digest),
+            queryFn: () => configBody(client, host, repository, digest),
+            retry: false,
+          })
+          .catch(reportUnexpected);
+      }
+      return;
+    }
+  }
+}
+
+/**
+ * The dehydrated cache for `target`'s view: what could be fetched within the budget, nothing
+ * for what failed. Never throws.
+ */
+export async function prefetchView(target: PrefetchTarget): Promise<DehydratedState> {
+  // A new QueryClient per request: one person's data never lands in another's cache.
+  const queryClient = getQueryClient();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const budget = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, PREFETCH_BUDGET_MS);
+  });
+  try {
+    await Promise.race([fill(queryClient, target).catch(reportUnexpected), budget]);
+  } finally {
+    clearTimeout(timer);
+  }
+  // Only successful queries are dehydrated (TanStack's default): failed or still-running ones
+  // are left for the client to fetch.
+  return dehydrate(queryClient);
+}
