@@ -313,3 +313,33 @@ describe('what the real registry cannot do (local fake)', () => {
     assert.ok(page.next);
   });
 });
+
+describe('token edge cases (local fake)', () => {
+  const fakeStats = async () => (await (await fetch(`${bed.fake.url}/_fake/stats`)).json()) as { tokens: number; requests: Record<string, number> };
+  const fresh = () => new RegistryClient({ host: bed.fake.host, baseUrl: bed.fake.url, credentials: { username: 'u', password: 'p' }, context: new RegistryContext({ policy, timeoutMs: 10_000 }) });
+
+  test('insufficient_scope: merge the scope, fetch one new token, retry once', async () => {
+    const before = await fakeStats();
+    const m = await fresh().getManifest('crossscope/app', 'latest');
+    assert.ok(m.digest.startsWith('sha256:'));
+    const after = await fakeStats();
+    assert.equal(after.tokens - before.tokens, 2, 'the first token, then one with the merged scope');
+    assert.equal((after.requests['crossscope/app'] ?? 0) - (before.requests['crossscope/app'] ?? 0), 2);
+  });
+
+  test('invalid_token: drop the token, fetch another, retry once', async () => {
+    const before = await fakeStats();
+    const m = await fresh().getManifest('revoked/app', 'latest');
+    assert.ok(m.digest.startsWith('sha256:'));
+    const after = await fakeStats();
+    assert.equal(after.tokens - before.tokens, 2);
+  });
+
+  test('a scope that is never granted gives up after one retry: no loop', async () => {
+    const before = await fakeStats();
+    await rejects(fresh().getManifest('denied/app', 'latest'), 'DENIED', 403);
+    const after = await fakeStats();
+    assert.equal((after.requests['denied/app'] ?? 0) - (before.requests['denied/app'] ?? 0), 1, 'the scope asked already: no retry at all');
+    assert.equal(after.tokens - before.tokens, 1);
+  });
+});
