@@ -7,6 +7,21 @@ import { storedRegistry } from './session';
 // Route handlers are thin: validate → session → lib/registry → Response.json. This module is
 // the "→" between them: one error envelope, the Origin check, and the client for a host.
 
+/**
+ * True for a RegistryError from any copy of the class. config() and the registry context live on
+ * globalThis, shared by route handlers and pages, which Next bundles as separate module instances:
+ * a NOT_ALLOWED thrown by a policy the page created is not `instanceof` the route's class.
+ */
+export function isRegistryError(err: unknown): err is RegistryError {
+  if (err instanceof RegistryError) return true;
+  return (
+    err instanceof Error &&
+    err.name === 'RegistryError' &&
+    typeof (err as { code?: unknown }).code === 'string' &&
+    typeof (err as { status?: unknown }).status === 'number'
+  );
+}
+
 export function errorBody(err: RegistryError, registry?: string): ApiErrorBody {
   return {
     error: {
@@ -20,7 +35,7 @@ export function errorBody(err: RegistryError, registry?: string): ApiErrorBody {
 }
 
 export function errorResponse(err: unknown, registry?: string): Response {
-  if (!(err instanceof RegistryError)) {
+  if (!isRegistryError(err)) {
     // Never echo unknown errors: they may carry request details. Log the message only.
     console.error('Berth: unexpected error in an API route:', err instanceof Error ? err.message : String(err));
     err = new RegistryError({ code: 'INTERNAL', status: 500, message: 'Berth hit an unexpected error. Try again; if it persists, check the server log.' });
@@ -94,7 +109,7 @@ export async function browse(host: string, fn: (client: RegistryClient) => Promi
     try {
       return await fn(client);
     } catch (e) {
-      if (e instanceof RegistryError && e.code === 'UNAUTHORIZED') {
+      if (isRegistryError(e) && e.code === 'UNAUTHORIZED') {
         throw new RegistryError({
           code: 'SIGN_IN_REQUIRED',
           status: 401,

@@ -5,8 +5,7 @@ import { getQueryClient } from '@/components/api/query-client';
 import { configQueryOptions, manifestQueryOptions } from '@/components/manifest/queries';
 import { REPOSITORY_PAGE_SIZE, repositoriesQueryOptions } from '@/components/repositories/queries';
 import { TAG_PAGE_SIZE, tagsQueryOptions } from '@/components/tags/queries';
-import { RegistryError } from '@/lib/registry';
-import { clientFor } from './api';
+import { clientFor, isRegistryError } from './api';
 import { configBody, manifestBody, repositoryPage, tagPage } from './views';
 
 // Server prefetch for the image-reference pages: the first query of a view is answered while
@@ -23,7 +22,7 @@ const PREFETCH_BUDGET_MS = 3_000;
 export type PrefetchTarget = Extract<RouteTarget, { kind: 'registry' | 'repository' | 'tag' | 'digest' }>;
 
 function reportUnexpected(err: unknown): void {
-  if (err instanceof RegistryError) return; // the client will fetch and show it
+  if (isRegistryError(err)) return; // the client will fetch it again and show it
   console.error('Berth: page prefetch failed unexpectedly:', err instanceof Error ? err.message : String(err));
 }
 
