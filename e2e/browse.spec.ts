@@ -26,6 +26,22 @@ test.describe('browsing', () => {
     await expect(list.row(junk)).toBeVisible();
   });
 
+  test('arrow keys move between rows of a long list, past what is rendered', async ({ page, list, token, bed }) => {
+    await page.goto(`/${token.host}/${bed.content.manyTags.repo}`);
+    await list.expectComplete(`${bed.content.manyTags.count.toLocaleString('en-US')} tags`);
+    await list.filter().focus();
+    await page.keyboard.press('ArrowDown');
+    const focused = page.locator('[data-row-index]:focus');
+    await expect(focused).toHaveAttribute('data-row-index', '0');
+    for (let i = 0; i < 40; i++) await page.keyboard.press('ArrowDown');
+    await expect(focused).toHaveAttribute('data-row-index', '40');
+    await expect(focused).toBeInViewport();
+    await page.keyboard.press('ArrowUp');
+    await expect(focused).toHaveAttribute('data-row-index', '39');
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(new RegExp(`/${bed.content.manyTags.repo}:`));
+  });
+
   test('a multi-platform index lists its platforms, with attestations under their image', async ({ page, token, bed }) => {
     const multi = bed.content.multi;
     await page.goto(`/${token.host}/${multi.repo}:${multi.tags[0]}`);

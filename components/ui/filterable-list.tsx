@@ -1,6 +1,6 @@
 'use client';
 
-import { useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
 import Link from 'next/link';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { formatCount, plural } from './format';
@@ -69,6 +69,37 @@ export function FilterableList({
     overscan: 12,
   });
   const virtualItems = virtualizer.getVirtualItems();
+
+  // ArrowUp/ArrowDown move between rows (Tab still works). The row may not be rendered yet in a
+  // virtualised list: scroll it in, then focus it once it exists.
+  const filterRef = useRef<HTMLInputElement>(null);
+  const count = filtered.length;
+  const focusRow = useCallback(
+    (index: number) => {
+      if (index < 0) {
+        filterRef.current?.focus();
+        return;
+      }
+      const target = Math.min(index, count - 1);
+      if (target < 0) return;
+      virtualizer.scrollToIndex(target, { align: 'auto' });
+      const focusWhenRendered = (attempts: number) => {
+        const link = scrollRef.current?.querySelector<HTMLElement>(`[data-row-index="${target}"]`);
+        if (link) link.focus();
+        else if (attempts > 0) requestAnimationFrame(() => focusWhenRendered(attempts - 1));
+      };
+      focusWhenRendered(10);
+    },
+    [count, virtualizer],
+  );
+  const onRowKeyDown = (event: React.KeyboardEvent<HTMLElement>) => {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    const index = Number((event.target as HTMLElement).closest('[data-row-index]')?.getAttribute('data-row-index'));
+    if (!Number.isInteger(index)) return;
+    event.preventDefault();
+    focusRow(index + (event.key === 'ArrowDown' ? 1 : -1));
+  };
+
   const lastVisible = virtualItems.at(-1)?.index ?? -1;
 
   // Near the end of what is loaded: load the next page before the person gets there.
@@ -104,9 +135,16 @@ export function FilterableList({
           </label>
           <input
             id={filterId}
+            ref={filterRef}
             type="search"
             value={filter}
             onChange={(event) => setFilter(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'ArrowDown' && count > 0) {
+                event.preventDefault();
+                focusRow(0);
+              }
+            }}
             placeholder={`Filter ${noun.many}`}
             autoComplete="off"
             spellCheck={false}
@@ -130,7 +168,12 @@ export function FilterableList({
           ref={scrollRef}
           className="max-h-[min(70vh,calc(100dvh-15rem))] min-h-40 overflow-auto overscroll-contain rounded-lg border border-neutral-200 bg-white dark:border-neutral-800 dark:bg-neutral-950"
         >
-          <ul role="list" className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
+          <ul
+            role="list"
+            className="relative w-full"
+            style={{ height: virtualizer.getTotalSize() }}
+            onKeyDown={onRowKeyDown}
+          >
             {virtualItems.map((row) => {
               const item = filtered[row.index];
               if (item === undefined) return null;
@@ -143,6 +186,7 @@ export function FilterableList({
                   <Link
                     href={href(item)}
                     prefetch={false}
+                    data-row-index={row.index}
                     onMouseEnter={onItemIntent ? () => onItemIntent(item) : undefined}
                     onFocus={onItemIntent ? () => onItemIntent(item) : undefined}
                     className="flex h-full items-center border-b border-neutral-100 px-4 font-mono text-sm text-neutral-900 hover:bg-neutral-50 focus-visible:bg-blue-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-blue-600 dark:border-neutral-800/70 dark:text-neutral-100 dark:hover:bg-neutral-900 dark:focus-visible:bg-blue-950/40"
