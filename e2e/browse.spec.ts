@@ -57,6 +57,26 @@ test.describe('browsing', () => {
     await expect(page.getByText('linux/arm64/v8').first()).toBeVisible();
   });
 
+  test('a tag view and a tag list arrive with their data: already in the HTML, not asked again', async ({ page, token, bed }) => {
+    const multi = bed.content.multi;
+    const path = `/${token.host}/${multi.repo}:${multi.tags[0]}`;
+    // The server answers with the manifest rendered (the request shares the page's session cookie).
+    const html = await (await page.request.get(path)).text();
+    expect(html).toContain(multi.indexDigest);
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      if (/\/api\/registries\/[^/]+\/(manifest|config|tags|repositories)\b/.test(request.url())) asked.push(request.url());
+    });
+    await page.goto(path);
+    await expect(page.getByRole('cell', { name: 'linux/arm/v7', exact: true })).toBeVisible();
+    await page.goto(`/${token.host}/${bed.content.oci.repo}:${bed.content.oci.tag}`);
+    await expect(page.getByText('Entrypoint', { exact: true })).toBeVisible();
+    await page.goto(`/${token.host}/${multi.repo}`);
+    await expect(page.getByRole('list').getByRole('link', { name: multi.tags[0], exact: true })).toBeVisible();
+    await page.waitForLoadState('networkidle');
+    expect(asked).toEqual([]);
+  });
+
   test('image details: size, created, entrypoint, env, ports, labels, layers', async ({ page, token, bed }) => {
     const oci = bed.content.oci;
     await page.goto(`/${token.host}/${oci.repo}:${oci.tag}`);
