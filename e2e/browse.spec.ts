@@ -15,6 +15,18 @@ test.describe('browsing', () => {
     await expect(page).toHaveURL(`/${token.host}/${lastRepo}`);
   });
 
+  test('scrolling the catalog loads the following pages', async ({ page, list, token, bed }) => {
+    await page.goto(`/${token.host}`);
+    await expect(list.status()).toContainText('Loaded 100 of many repositories');
+    const scroller = list.rows().first().locator('xpath=ancestor::div[contains(@class,"overflow-auto")][1]');
+    await expect(async () => {
+      await scroller.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+      await expect(list.status()).toHaveText(`${bed.content.repositoryCount} repositories`, { timeout: 1_000 });
+    }).toPass({ timeout: 20_000 });
+    await scroller.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await expect(list.row(bed.content.manyRepos.last)).toBeVisible();
+  });
+
   test(`a repository with over 1,500 tags: count, scroll and filter`, async ({ page, list, token, bed }) => {
     const many = bed.content.manyTags;
     await page.goto(`/${token.host}/${many.repo}`);

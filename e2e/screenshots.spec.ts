@@ -24,7 +24,7 @@ for (const size of widths) {
     await shot('sign-in-error');
     await signIn.fill(null, 'alice', password(token, 'alice'));
     await expect(page).toHaveURL(`/${token.host}`);
-    await expect(page.getByText(/repositories$/).first()).toBeVisible();
+    await expect(page.getByText(/repositories/).first()).toBeVisible();
     await shot('registry');
     await page.goto(`/${token.host}/${bed.content.manyTags.repo}`);
     await expect(page.getByText(/tags$/).first()).toBeVisible();

@@ -22,7 +22,7 @@ test.describe('shared links', () => {
   test('an anonymous registry opens directly', async ({ page, bed, list }) => {
     const anon = bed.registries.anonymous;
     await page.goto(`/${anon.host}`);
-    await list.expectComplete(`${bed.content.repositoryCount} repositories`);
+    await list.expectFirstPage(bed.content.repositories[0] ?? '', 'repositories');
   });
 
   test('Docker Hub short names redirect to their canonical links', async ({ page }) => {

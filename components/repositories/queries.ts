@@ -3,7 +3,13 @@ import type { RepositoryPage } from '@/lib/api-types';
 import { apiFetch, registryApiPath } from '@/components/api/client';
 import { registryKeys } from '@/components/api/registry-keys';
 
-export const REPOSITORY_PAGE_SIZE = 1000;
+/**
+ * The first page is small, so the list paints fast; later pages are large (registries cap `n` at
+ * 1000), so a Filter that must see every repository needs few round trips.
+ */
+export function repositoryPageSize(last: string | null): number {
+  return last === null ? 100 : 1000;
+}
 
 export const repositoryKeys = {
   list: (host: string) => [...registryKeys.host(host), 'repositories'] as const,
@@ -14,7 +20,7 @@ export function repositoriesQueryOptions(host: string) {
     queryKey: repositoryKeys.list(host),
     queryFn: ({ pageParam, signal }) =>
       apiFetch<RepositoryPage>(
-        registryApiPath(host, 'repositories', { last: pageParam, n: REPOSITORY_PAGE_SIZE }),
+        registryApiPath(host, 'repositories', { last: pageParam, n: repositoryPageSize(pageParam) }),
         { signal },
       ),
     initialPageParam: null as string | null,

@@ -14,6 +14,12 @@ export class ListPage {
     await this.filter().fill(text);
   }
 
+  /** The first page is there: its first row and a count that says more may follow. */
+  async expectFirstPage(firstRow: string, noun: string): Promise<void> {
+    await expect(this.row(firstRow)).toBeVisible({ timeout: 20_000 });
+    await expect(this.status()).toContainText(noun);
+  }
+
   async expectComplete(count: string): Promise<void> {
     await expect(this.status()).toHaveText(new RegExp(`^${count}`), { timeout: 20_000 });
   }

@@ -18,7 +18,21 @@ export interface RegistryErrorInit {
   cause?: unknown;
 }
 
+/** Marks RegistryErrors across module copies (Next bundles server code once per layer). */
+const BRAND = Symbol.for('berth.RegistryError');
+
 export class RegistryError extends Error {
+  /**
+   * `instanceof RegistryError` holds for errors made by another copy of this module too: the
+   * server components and the route handlers share one RegistryContext (policy, caches), so an
+   * error thrown by one copy is caught by the other. Subclasses keep the ordinary check.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== RegistryError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+  }
+
+  readonly [BRAND] = true;
   readonly code: string;
   readonly status: number;
   readonly upstreamStatus?: number;

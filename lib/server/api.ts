@@ -7,21 +7,6 @@ import { storedRegistry } from './session';
 // Route handlers are thin: validate → session → lib/registry → Response.json. This module is
 // the "→" between them: one error envelope, the Origin check, and the client for a host.
 
-/**
- * True for a RegistryError from any copy of the class. config() and the registry context live on
- * globalThis, shared by route handlers and pages, which Next bundles as separate module instances:
- * a NOT_ALLOWED thrown by a policy the page created is not `instanceof` the route's class.
- */
-export function isRegistryError(err: unknown): err is RegistryError {
-  if (err instanceof RegistryError) return true;
-  return (
-    err instanceof Error &&
-    err.name === 'RegistryError' &&
-    typeof (err as { code?: unknown }).code === 'string' &&
-    typeof (err as { status?: unknown }).status === 'number'
-  );
-}
-
 export function errorBody(err: RegistryError, registry?: string): ApiErrorBody {
   return {
     error: {
@@ -35,7 +20,7 @@ export function errorBody(err: RegistryError, registry?: string): ApiErrorBody {
 }
 
 export function errorResponse(err: unknown, registry?: string): Response {
-  if (!isRegistryError(err)) {
+  if (!(err instanceof RegistryError)) {
     // Never echo unknown errors: they may carry request details. Log the message only.
     console.error('Berth: unexpected error in an API route:', err instanceof Error ? err.message : String(err));
     err = new RegistryError({ code: 'INTERNAL', status: 500, message: 'Berth hit an unexpected error. Try again; if it persists, check the server log.' });
@@ -99,17 +84,41 @@ export async function clientFor(host: string): Promise<RegistryClient> {
   return new RegistryClient({ host, baseUrl: resolved.baseUrl, context });
 }
 
+/** The query string of a browse route, with the checks every route needs. */
+export class Query {
+  constructor(private readonly params: URLSearchParams) {}
+  optional(name: string): string | undefined {
+    return this.params.get(name) || undefined;
+  }
+  /** `what` completes "Name …" in the 400 message, e.g. "a repository and a digest". */
+  required<const N extends readonly string[]>(names: N, what: string): { [K in keyof N]: string } {
+    const values = names.map((n) => this.params.get(n));
+    if (values.some((v) => !v)) throw badRequest(`Name ${what}.`);
+    return values as { [K in keyof N]: string };
+  }
+  page(defaultN: number): { n: number; last?: string } {
+    return { n: intParam(this.params.get('n'), defaultN, 1000), last: this.optional('last') };
+  }
+}
+
 /**
- * Runs a browse route: a 401 from the registry means "sign in" to the page, which then sends
- * the person to /login for that registry and back.
+ * Runs a browse route (GET /api/registries/{host}/…): decodes the host, makes the client for it
+ * and maps errors once. A 401 from the registry means "sign in" to the page, which then sends the
+ * person to /login for that registry and back.
  */
-export async function browse(host: string, fn: (client: RegistryClient) => Promise<Response>): Promise<Response> {
+export async function browseRoute(
+  request: Request,
+  params: Promise<{ host: string }>,
+  fn: (client: RegistryClient, query: Query, host: string) => Promise<Response>,
+): Promise<Response> {
+  let host: string | undefined;
   try {
+    host = hostParam((await params).host);
     const client = await clientFor(host);
     try {
-      return await fn(client);
+      return await fn(client, new Query(new URL(request.url).searchParams), host);
     } catch (e) {
-      if (isRegistryError(e) && e.code === 'UNAUTHORIZED') {
+      if (e instanceof RegistryError && e.code === 'UNAUTHORIZED') {
         throw new RegistryError({
           code: 'SIGN_IN_REQUIRED',
           status: 401,

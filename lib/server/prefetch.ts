@@ -3,9 +3,10 @@ import { dehydrate, type DehydratedState, type QueryClient } from '@tanstack/rea
 import type { RouteTarget } from '@/lib/route-target';
 import { getQueryClient } from '@/components/api/query-client';
 import { configQueryOptions, manifestQueryOptions } from '@/components/manifest/queries';
-import { REPOSITORY_PAGE_SIZE, repositoriesQueryOptions } from '@/components/repositories/queries';
+import { repositoriesQueryOptions, repositoryPageSize } from '@/components/repositories/queries';
 import { TAG_PAGE_SIZE, tagsQueryOptions } from '@/components/tags/queries';
-import { clientFor, isRegistryError } from './api';
+import { RegistryError } from '@/lib/registry';
+import { clientFor } from './api';
 import { configBody, manifestBody, repositoryPage, tagPage } from './views';
 
 // Server prefetch for the image-reference pages: the first query of a view is answered while
@@ -22,7 +23,7 @@ const PREFETCH_BUDGET_MS = 3_000;
 export type PrefetchTarget = Extract<RouteTarget, { kind: 'registry' | 'repository' | 'tag' | 'digest' }>;
 
 function reportUnexpected(err: unknown): void {
-  if (isRegistryError(err)) return; // the client will fetch it again and show it
+  if (err instanceof RegistryError) return; // the client will fetch it again and show it
   console.error('Berth: page prefetch failed unexpectedly:', err instanceof Error ? err.message : String(err));
 }
 
@@ -33,7 +34,7 @@ async function fill(queryClient: QueryClient, target: PrefetchTarget): Promise<v
     case 'registry':
       await queryClient.fetchInfiniteQuery({
         ...repositoriesQueryOptions(host),
-        queryFn: ({ pageParam }) => repositoryPage(client, { n: REPOSITORY_PAGE_SIZE, last: pageParam ?? undefined }),
+        queryFn: ({ pageParam }) => repositoryPage(client, { n: repositoryPageSize(pageParam), last: pageParam ?? undefined }),
         retry: false,
       });
       return;

@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RegistryError, parseErrorBody, parseRetryAfter } from './errors';
+import { InvalidReferenceError } from './reference';
+
+test('RegistryError is recognised across module copies, subclasses keep the plain check', () => {
+  // A second copy of the module, as Next.js bundles server code once per layer.
+  const path = require.resolve('./errors');
+  const original = require.cache[path];
+  delete require.cache[path];
+  const copy = require('./errors') as typeof import('./errors');
+  if (original) require.cache[path] = original;
+  assert.notEqual(copy.RegistryError, RegistryError);
+  const foreign = new copy.RegistryError({ code: 'NOT_ALLOWED', status: 403, message: 'x' });
+  assert.ok(foreign instanceof RegistryError);
+  assert.ok(new RegistryError({ code: 'X', status: 500, message: 'y' }) instanceof copy.RegistryError);
+  assert.ok(!(new Error('plain') instanceof RegistryError));
+  assert.ok(!((null as unknown) instanceof RegistryError));
+  assert.ok(!(foreign instanceof InvalidReferenceError));
+  assert.ok(new InvalidReferenceError('tag', 'x', 'bad tag') instanceof InvalidReferenceError);
+  assert.ok(new InvalidReferenceError('tag', 'x', 'bad tag') instanceof RegistryError);
+});
+
+test('parseErrorBody reads the spec envelope and tolerates anything else', () => {
+  assert.deepEqual(parseErrorBody('{"errors":[{"code":"DENIED","message":"no","detail":{"a":1}}]}'), [{ code: 'DENIED', message: 'no', detail: { a: 1 } }]);
+  assert.deepEqual(parseErrorBody('{"errors":[{"code":"SOMETHING_NEW"}]}'), [{ code: 'UNKNOWN', message: undefined, detail: undefined }]);
+  for (const junk of ['<html>', '', 'null', '[]', '{"errors":"x"}', '{"errors":[1,null]}']) assert.deepEqual(parseErrorBody(junk), []);
+});
+
+test('parseRetryAfter takes seconds or an HTTP date', () => {
+  assert.equal(parseRetryAfter('7'), 7);
+  assert.equal(parseRetryAfter(new Date(Date.now() + 30_000).toUTCString()), 30);
+  assert.equal(parseRetryAfter('soon'), undefined);
+  assert.equal(parseRetryAfter(undefined), undefined);
+  assert.equal(parseRetryAfter('999999999'), 86_400);
+});
