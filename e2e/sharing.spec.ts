@@ -34,6 +34,16 @@ test.describe('shared links', () => {
     await expect(alertOf(page)).toContainText('not allowed');
   });
 
+  test('links answer with real HTTP: 308 to the canonical form, 400 for an invalid reference', async ({ request, token }) => {
+    const short = await request.get('/alpine:3.20', { maxRedirects: 0 });
+    expect(short.status()).toBe(308);
+    expect(new URL(short.headers().location ?? '', 'http://berth.invalid').pathname).toBe('/docker.io/library/alpine:3.20');
+    const invalid = await request.get(`/${token.host}/team/App:v1`, { maxRedirects: 0 });
+    expect(invalid.status()).toBe(400);
+    expect(await invalid.text()).toContain('Invalid image reference');
+    expect((await request.get(`/${token.host}/team/app:v1`, { maxRedirects: 0 })).status()).toBe(200);
+  });
+
   test('an invalid reference names the part that is wrong', async ({ page, token }) => {
     await page.goto(`/${token.host}/team/App:v1`);
     await expect(alertOf(page)).toContainText('repository');
