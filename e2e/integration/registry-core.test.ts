@@ -1,6 +1,12 @@
 // The protocol core against the real CNCF distribution registry in token, htpasswd and
 // anonymous modes (run through e2e/fixtures/with-bed.ts).
-import { before, describe, test } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadBed, type BedRegistry } from '../fixtures/bed-state';
 import { AddressPolicy, RegistryClient, RegistryContext, RegistryError, parseImageConfig, type Credentials } from '../../lib/registry';
@@ -341,5 +347,32 @@ describe('token edge cases (local fake)', () => {
     const after = await fakeStats();
     assert.equal((after.requests['denied/app'] ?? 0) - (before.requests['denied/app'] ?? 0), 1, 'the scope asked already: no retry at all');
     assert.equal(after.tokens - before.tokens, 1);
+  });
+});
+
+describe('TLS', () => {
+  // A registry whose certificate nobody trusts (self-signed): sign-in must say so plainly.
+  let url = '';
+  let stop = () => {};
+  before(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+    const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    stop = () => {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    };
+  });
+  after(() => stop());
+
+  test('an untrusted certificate is a TLS error with a sentence', async () => {
+    const ctx = new RegistryContext({ policy: new AddressPolicy({ allowed: [url], dockerHubRegistryUrl: 'https://registry-1.docker.io' }), timeoutMs: 5_000 });
+    const host = new URL(url).host;
+    const e = await rejects(new RegistryClient({ host, baseUrl: url, context: ctx }).verify(), 'TLS', 502);
+    assert.match(e.message, /certificate is not trusted/);
   });
 });
