@@ -25,13 +25,25 @@ test.describe('shared links', () => {
     await list.expectFirstPage(bed.content.repositories[0] ?? '', 'repositories');
   });
 
-  test('Docker Hub short names redirect to their canonical links', async ({ page }) => {
+  test('Docker Hub: short names redirect, public images open anonymously, no catalog', async ({ page, signIn, bed, token }) => {
+    // docker.io is served by the bed's token registry here (see playwright.config.ts).
+    await page.goto('/docker.io/public/hello');
+    await expect(page.getByRole('link', { name: bed.content.public.tag, exact: true })).toBeVisible();
+    await page.goto(`/docker.io/public/hello:${bed.content.public.tag}`);
+    await expect(page.getByText(bed.content.public.digest).first()).toBeVisible();
+    await expect(page.getByText(`docker pull docker.io/public/hello:${bed.content.public.tag}`)).toBeVisible();
+    await page.goto('/docker.io');
+    await expect(page.getByText('docker.io does not list repositories; open one by name.')).toBeVisible();
+    await page.getByLabel('Repository name').fill('public/hello');
+    await page.getByRole('button', { name: 'Open' }).click();
+    await expect(page).toHaveURL('/docker.io/public/hello');
+    // library/ images of this stand-in need a sign-in: the short link lands on the form, then back.
     await page.goto('/alpine:3.20');
+    await expect(page).toHaveURL(/\/login\?/);
+    await expect(signIn.registry()).toHaveValue('docker.io');
+    await signIn.fill(null, 'alice', password(token, 'alice'));
     await expect(page).toHaveURL('/docker.io/library/alpine:3.20');
-    await page.goto('/docker.io/alpine');
-    await expect(page).toHaveURL('/docker.io/library/alpine');
-    // This deployment lists only the bed's registries, so Docker Hub is refused with a reason.
-    await expect(alertOf(page)).toContainText('not allowed');
+    await expect(alertOf(page)).toContainText('library/alpine:3.20 was not found on docker.io');
   });
 
   test('links answer with real HTTP: 308 to the canonical form, 400 for an invalid reference', async ({ request, token }) => {
