@@ -77,3 +77,16 @@ test.describe('shared links', () => {
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(page.url());
   });
 });
+
+test('the home page opens anything docker pull takes', async ({ page, token, bed }) => {
+  const oci = bed.content.oci;
+  await page.goto('/');
+  await page.getByLabel('Image reference').fill(`${token.host}/${oci.repo}@${oci.digest}`);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await expect(page).toHaveURL(`/${token.host}/${oci.repo}@${oci.digest}`);
+  await page.goto('/');
+  await page.getByLabel('Image reference').fill(`docker pull public/hello:${bed.content.public.tag}`);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await expect(page).toHaveURL(`/docker.io/public/hello:${bed.content.public.tag}`);
+  await expect(page.getByText(bed.content.public.digest).first()).toBeVisible();
+});
