@@ -341,6 +341,23 @@ describe('token edge cases (local fake)', () => {
     assert.equal(after.tokens - before.tokens, 2);
   });
 
+  test('HEAD answered 405: a cached digest is confirmed by GET instead, without looping', async () => {
+    const cl = fresh();
+    const byTag = await cl.getManifest('nohead/app', 'latest');
+    const before = await fakeStats();
+    const byDigest = await cl.getManifest('nohead/app', byTag.digest);
+    assert.equal(byDigest.digest, byTag.digest);
+    const head = await cl.headManifest('nohead/app', 'latest');
+    assert.equal(head.digest, byTag.digest);
+    const after = await fakeStats();
+    assert.ok((after.requests['nohead/app'] ?? 0) - (before.requests['nohead/app'] ?? 0) <= 4, 'a bounded number of requests');
+  });
+
+  test('a redirect to something that is not a URL is a BAD_RESPONSE with a sentence', async () => {
+    const e = await rejects(fresh().getManifest('badredirect/app', 'latest'), 'BAD_RESPONSE', 502);
+    assert.match(e.message, /not a valid URL/);
+  });
+
   test('a scope that is never granted gives up after one retry: no loop', async () => {
     const before = await fakeStats();
     await rejects(fresh().getManifest('denied/app', 'latest'), 'DENIED', 403);
@@ -374,5 +391,33 @@ describe('TLS', () => {
     const host = new URL(url).host;
     const e = await rejects(new RegistryClient({ host, baseUrl: url, context: ctx }).verify(), 'TLS', 502);
     assert.match(e.message, /certificate is not trusted/);
+  });
+});
+
+describe('Basic only where /v2/ is open', () => {
+  // /v2/ answers 200 but a repository asks for Basic: the credentials are sent once.
+  let url = '';
+  let server: import('node:http').Server | undefined;
+  before(async () => {
+    const { createServer } = await import('node:http');
+    server = createServer((req, res) => {
+      if (req.url === '/v2/') return res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      if (req.headers.authorization === `Basic ${Buffer.from('u:p').toString('base64')}`) {
+        return res.writeHead(200, { 'content-type': 'application/json' }).end('{"name":"basic/app","tags":["v1"]}');
+      }
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="basic"', 'content-type': 'application/json' }).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => server?.close());
+
+  test('credentials go out after a Basic challenge, once', async () => {
+    const ctx = new RegistryContext({ policy: new AddressPolicy({ allowed: [url], dockerHubRegistryUrl: 'https://registry-1.docker.io' }), timeoutMs: 5_000 });
+    const host = new URL(url).host;
+    const tags = await new RegistryClient({ host, baseUrl: url, credentials: { username: 'u', password: 'p' }, context: ctx }).listTags('basic/app');
+    assert.deepEqual(tags.items, ['v1']);
+    await rejects(new RegistryClient({ host, baseUrl: url, credentials: { username: 'u', password: 'wrong' }, context: ctx }).listTags('basic/app'), 'UNAUTHORIZED', 401);
+    await rejects(new RegistryClient({ host, baseUrl: url, context: ctx }).listTags('basic/app'), 'UNAUTHORIZED', 401);
   });
 });

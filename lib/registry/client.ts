@@ -169,7 +169,12 @@ export class RegistryClient {
       if (hop >= MAX_REDIRECTS) {
         throw new RegistryError({ code: 'BAD_RESPONSE', status: 502, host: this.host, message: `${this.host} redirected more than ${MAX_REDIRECTS} times; Berth stopped following.` });
       }
-      const next = new URL(location, current);
+      let next: URL;
+      try {
+        next = new URL(location, current);
+      } catch {
+        throw new RegistryError({ code: 'BAD_RESPONSE', status: 502, host: this.host, message: `${this.host} redirected to an address that is not a valid URL; Berth cannot follow it.` });
+      }
       if (next.origin !== current.origin) {
         const { authorization: _dropped, ...rest } = currentHeaders;
         currentHeaders = rest;
@@ -293,8 +298,16 @@ export class RegistryClient {
       if (auth) headers.authorization = auth;
       const res = await this.sendFollowing(spec.url, method, headers, spec.maxBytes);
       if (res.status !== 401 || attempt > 0) return res;
-      const bearer = findChallenge(parseChallenges(res.headers.getAll('www-authenticate')), 'bearer');
-      if (!bearer) return res; // e.g. GCR: 401 with no challenge; keep the ping's and give up.
+      const challenges = parseChallenges(res.headers.getAll('www-authenticate'));
+      const bearer = findChallenge(challenges, 'bearer');
+      if (!bearer) {
+        // /v2/ was open but this resource wants Basic: send the credentials once.
+        if (ping.scheme === 'none' && this.credentials && findChallenge(challenges, 'basic')) {
+          ping = { scheme: 'basic' };
+          continue;
+        }
+        return res; // e.g. GCR: 401 with no challenge; keep the ping's and give up.
+      }
       if (ping.scheme !== 'bearer') {
         // /v2/ was open (or Basic) but this resource wants a token: adopt the challenge.
         const adopted = pingFromChallenges([bearer], res.url);
@@ -329,7 +342,12 @@ export class RegistryClient {
     const base = { upstreamStatus: res.status, host, registryMessage: upstream?.message, detail: upstream?.detail, retryAfter };
     const status = res.status;
     if (status === 401) {
-      const challenge = findChallenge(parseChallenges(res.headers.getAll('www-authenticate')), 'bearer');
+      const challenges = parseChallenges(res.headers.getAll('www-authenticate'));
+      const challenge = findChallenge(challenges, 'bearer');
+      if (this.credentials && !challenge && findChallenge(challenges, 'basic')) {
+        // Basic credentials were sent and refused: they are wrong, not merely short of rights.
+        return new RegistryError({ ...base, code: 'UNAUTHORIZED', status: 401, message: `${host} rejected the username or password (or token) for ${target}. Sign in again.` });
+      }
       if (this.credentials) {
         return new RegistryError({
           ...base,
@@ -494,12 +512,17 @@ export class RegistryClient {
     return `${this.baseUrl.origin}|${repository}|${digest}`;
   }
 
+  private headRequest(repository: string, reference: string): Promise<HttpResponse> {
+    const url = this.url(`/v2/${repository}/manifests/${reference}`);
+    return this.request({ method: 'HEAD', url, scopes: [repositoryScope(repository)], accept: MANIFEST_ACCEPT, maxBytes: MAX_SMALL_BODY });
+  }
+
   async headManifest(repository: string, reference: string): Promise<ManifestHead> {
     this.checkReference(repository, reference);
-    const url = this.url(`/v2/${repository}/manifests/${reference}`);
-    const res = await this.request({ method: 'HEAD', url, scopes: [repositoryScope(repository)], accept: MANIFEST_ACCEPT, maxBytes: MAX_SMALL_BODY });
+    const res = await this.headRequest(repository, reference);
     if (res.status === 405 || (res.status === 200 && !res.headers.get('docker-content-digest') && !isDigest(reference))) {
-      const m = await this.getManifest(repository, reference);
+      // Some registries refuse HEAD or leave the digest out: a GET tells (never the cached path).
+      const m = await this.fetchManifest(repository, reference);
       return { digest: m.digest, mediaType: m.mediaType, size: m.size };
     }
     if (res.status !== 200) throw this.errorFrom(res, { repository, reference });
@@ -510,18 +533,33 @@ export class RegistryClient {
     };
   }
 
+  /**
+   * A manifest by tag or digest. Digest-addressed bytes are shared from the server's cache, but
+   * only after a HEAD with this requester's own credentials succeeds. On Docker Hub a tag is
+   * resolved with a HEAD first too: HEAD is not counted as a pull, GET is (PROTOCOL.md).
+   */
   async getManifest(repository: string, reference: string): Promise<FetchedManifest> {
     this.checkReference(repository, reference);
-    const byDigest = isDigest(reference);
-    if (byDigest) {
-      const cached = this.context.content.get(this.contentKey(repository, reference));
-      if (cached) {
-        // Shared bytes, but only after the registry confirms this requester may read them.
-        await this.headManifest(repository, reference);
-        this.context.stats.contentHits++;
-        return this.describeManifest(cached.bytes, cached.mediaType, reference, []);
+    const headFirst = isDigest(reference) ? this.context.content.get(this.contentKey(repository, reference)) !== undefined : this.host === DOCKER_HUB;
+    if (headFirst) {
+      const head = await this.headRequest(repository, reference);
+      if (head.status === 200) {
+        const digest = isDigest(reference) ? reference : head.headers.get('docker-content-digest');
+        const cached = digest ? this.context.content.get(this.contentKey(repository, digest)) : undefined;
+        if (digest && cached) {
+          this.context.stats.contentHits++;
+          return this.describeManifest(cached.bytes, cached.mediaType, digest, head.headers.getAll('warning'));
+        }
+      } else if (head.status !== 405) {
+        throw this.errorFrom(head, { repository, reference });
       }
     }
+    return this.fetchManifest(repository, reference);
+  }
+
+  /** GET, verify and cache a manifest. */
+  private async fetchManifest(repository: string, reference: string): Promise<FetchedManifest> {
+    const byDigest = isDigest(reference);
     const url = this.url(`/v2/${repository}/manifests/${reference}`);
     const res = await this.request({ url, scopes: [repositoryScope(repository)], accept: MANIFEST_ACCEPT, maxBytes: MAX_MANIFEST_BYTES });
     if (res.status !== 200) throw this.errorFrom(res, { repository, reference });
@@ -595,7 +633,9 @@ export class RegistryClient {
       if (parsed.kind === 'index') return { referrers: filter(parsed.manifest.manifests), source: 'api' };
     }
     if (res.status !== 200 && res.status !== 404 && res.status !== 400 && res.status !== 405) throw this.errorFrom(res, { repository, reference: digest });
-    const fallbackTag = digest.replace(':', '-');
+    // OCI distribution-spec "Referrers Tag Schema": <alg>-<ref>, alg ≤ 32 and ref ≤ 64 characters.
+    const [alg = '', encoded = ''] = digest.split(':');
+    const fallbackTag = `${alg.slice(0, 32)}-${encoded.slice(0, 64)}`;
     try {
       const m = await this.getManifest(repository, fallbackTag);
       if (m.parsed.kind === 'index') {
@@ -620,7 +660,12 @@ function pingFromChallenges(challenges: Challenge[], from: URL): PingResult {
   const bearer = findChallenge(challenges, 'bearer');
   if (bearer?.params.realm) {
     // A relative realm is relative to the URL that sent the challenge.
-    const realm = new URL(bearer.params.realm, from).href;
+    let realm: string;
+    try {
+      realm = new URL(bearer.params.realm, from).href;
+    } catch {
+      throw new RegistryError({ code: 'BAD_RESPONSE', status: 502, host: from.host, message: `${from.host} named a token service address that is not a valid URL; it cannot be signed in to.` });
+    }
     return bearer.params.service ? { scheme: 'bearer', realm, service: bearer.params.service } : { scheme: 'bearer', realm };
   }
   // Basic, or a 401 with no usable challenge (some registries): send Basic if we have credentials.
