@@ -4,8 +4,12 @@ import { AddressPolicy } from '../registry/policy';
 // Configuration from the environment (DESIGN.md "Configuration"). Read once per process.
 
 export interface BerthConfig {
-  /** iron-session passwords: the highest id seals, every id unseals (rotation). */
-  sessionPasswords: Record<string, string>;
+  /** Seals and unseals the session cookie. */
+  sessionSecret: string;
+  /** An older secret still accepted for reading while secrets rotate. */
+  previousSessionSecret?: string;
+  /** Force the Secure cookie flag (SESSION_COOKIE_SECURE=1), e.g. behind a TLS proxy that sends no X-Forwarded-Proto. */
+  secureCookie: boolean;
   sessionMaxAgeSeconds: number;
   policy: AddressPolicy;
   timeoutMs: number;
@@ -32,7 +36,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     secret = g.__berthDevSecret;
   }
   const previous = readSecret('SESSION_SECRET_PREVIOUS', env.SESSION_SECRET_PREVIOUS);
-  const sessionPasswords: Record<string, string> = previous ? { '1': previous, '2': secret } : { '1': secret };
   const maxAge = Number(env.SESSION_MAX_AGE_SECONDS ?? 8 * 3600);
   const timeoutMs = Number(env.UPSTREAM_TIMEOUT_MS ?? 15_000);
   const policy = new AddressPolicy({
@@ -40,7 +43,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     dockerHubRegistryUrl: env.DOCKER_HUB_REGISTRY_URL || 'https://registry-1.docker.io',
   });
   return {
-    sessionPasswords,
+    sessionSecret: secret,
+    ...(previous ? { previousSessionSecret: previous } : {}),
+    secureCookie: env.SESSION_COOKIE_SECURE === '1' || env.SESSION_COOKIE_SECURE === 'true',
     sessionMaxAgeSeconds: Number.isFinite(maxAge) && maxAge > 0 ? maxAge : 8 * 3600,
     policy,
     timeoutMs: Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : 15_000,

@@ -1,6 +1,6 @@
 import 'server-only';
 import { cookies, headers } from 'next/headers';
-import { getIronSession, type IronSession } from 'iron-session';
+import { getIronSession, unsealData, type IronSession } from 'iron-session';
 import type { SessionRegistry } from '@/lib/api-types';
 import { config } from './config';
 
@@ -21,6 +21,7 @@ export interface SessionData {
 export const SESSION_COOKIE = 'berth_session';
 
 async function servedOverHttps(): Promise<boolean> {
+  if (config().secureCookie) return true;
   const h = await headers();
   const proto = h.get('x-forwarded-proto')?.split(',')[0]?.trim();
   return proto === 'https';
@@ -28,12 +29,22 @@ async function servedOverHttps(): Promise<boolean> {
 
 export async function getSession(): Promise<IronSession<SessionData>> {
   const c = config();
-  return getIronSession<SessionData>(await cookies(), {
+  const store = await cookies();
+  const session = await getIronSession<SessionData>(store, {
     cookieName: SESSION_COOKIE,
-    password: c.sessionPasswords,
+    password: c.sessionSecret,
     ttl: c.sessionMaxAgeSeconds,
     cookieOptions: { httpOnly: true, sameSite: 'lax', secure: await servedOverHttps(), path: '/' },
   });
+  // Rotation: a cookie sealed with the previous secret is still read; the next save re-seals it
+  // with the current one. (iron-session's own password map picks the sealing password by the
+  // highest id, which breaks on the second rotation.)
+  const sealed = store.get(SESSION_COOKIE)?.value;
+  if (!session.registries && sealed && c.previousSessionSecret) {
+    const old = await unsealData<SessionData>(sealed, { password: c.previousSessionSecret, ttl: c.sessionMaxAgeSeconds });
+    if (old.registries) session.registries = old.registries;
+  }
+  return session;
 }
 
 export function publicView(r: StoredRegistry): SessionRegistry {

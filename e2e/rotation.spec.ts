@@ -1,0 +1,58 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { freePort } from './fixtures/registry';
+import { test, expect, password } from './support';
+
+// SESSION_SECRET rotation (DESIGN.md "Configuration"): a server with a new secret still reads
+// cookies sealed with SESSION_SECRET_PREVIOUS, re-seals them on the next change, and that works
+// again at the rotation after. Cookies are per host, not per port, so one browser context shares
+// its session cookie across the servers started here.
+async function startBerth(secret: string, previous: string | undefined): Promise<{ url: string; stop: () => void }> {
+  const port = await freePort();
+  const child: ChildProcess = spawn('npx', ['next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    detached: true,
+    stdio: 'ignore',
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      SESSION_SECRET: secret,
+      ...(previous ? { SESSION_SECRET_PREVIOUS: previous } : {}),
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await expect.poll(() => fetch(`${url}/api/session`).then((r) => r.status, () => 0), { timeout: 30_000 }).toBe(200);
+  return { url, stop: () => child.pid && process.kill(-child.pid, 'SIGTERM') };
+}
+
+test('sessions survive two rotations of SESSION_SECRET', async ({ page, token, bed }) => {
+  test.setTimeout(120_000);
+  const a = process.env.BERTH_E2E_SECRET ?? '';
+  const b = randomBytes(32).toString('hex');
+  const c = randomBytes(32).toString('hex');
+  const ht = bed.registries.htpasswd;
+  // Signed in on the usual server (secret A).
+  await page.goto(`/login?registry=${token.host}`);
+  await page.getByLabel('Username').fill('alice');
+  await page.getByLabel('Password or token').fill(password(token, 'alice'));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(`/${token.host}`);
+
+  const second = await startBerth(b, a);
+  const third = await startBerth(c, b);
+  try {
+    const registries = async (url: string) => (await page.request.get(`${url}/api/session`)).json() as Promise<{ registries: { host: string }[] }>;
+    expect((await registries(second.url)).registries.map((r) => r.host)).toEqual([token.host]);
+    // A change on the second server re-seals the cookie with B …
+    await page.goto(`${second.url}/login?registry=${ht.host}`);
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password or token').fill(password(ht, 'admin'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(`${second.url}/${ht.host}`);
+    // … which the third server (C, previous B) still reads.
+    expect((await registries(third.url)).registries.map((r) => r.host).sort()).toEqual([token.host, ht.host].sort());
+  } finally {
+    second.stop();
+    third.stop();
+  }
+});
