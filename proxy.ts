@@ -8,10 +8,8 @@ import { resolveRoute } from '@/lib/route-target';
 export function proxy(request: NextRequest): NextResponse {
   const target = resolveRoute(request.nextUrl.pathname.split('/').filter(Boolean));
   if (target.kind === 'redirect') {
-    // Against the Host the browser used: Next's own request URL may name another interface.
-    const proto = request.headers.get('x-forwarded-proto') ?? request.nextUrl.protocol.replace(':', '');
-    const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host') ?? request.nextUrl.host;
-    return NextResponse.redirect(new URL(target.to, `${proto}://${host}`), 308);
+    // Based on Next's own view of this request, not on X-Forwarded-* headers a client can forge.
+    return NextResponse.redirect(new URL(target.to, request.nextUrl), 308);
   }
   if (target.kind === 'invalid') return NextResponse.next({ status: 400 });
   return NextResponse.next();

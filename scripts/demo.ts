@@ -85,6 +85,14 @@ function stopLeftovers(): void {
     /* unreadable: nothing to stop */
   }
   for (const pid of pids) {
+    // Only a process that is still Berth's server: after a reboot the pid may be anyone's.
+    let cmdline = '';
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue; // gone (or no /proc): nothing to stop
+    }
+    if (!/next/.test(cmdline)) continue;
     try {
       process.kill(-pid, 'SIGTERM');
       log(`stopped a leftover demo process group ${pid}`);
@@ -320,7 +328,8 @@ async function main(): Promise<void> {
       NODE_ENV: 'production',
       NEXT_TELEMETRY_DISABLED: '1',
       SESSION_SECRET: randomBytes(32).toString('hex'),
-      ALLOWED_REGISTRIES: registry.url,
+      // The registry and its token service (a realm on another port must be listed too).
+      ALLOWED_REGISTRIES: [registry.url, issuer.url].join(','),
     },
   });
   children.push(app);

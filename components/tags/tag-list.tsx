@@ -38,7 +38,8 @@ export function TagList({ host, repository }: { host: string; repository: string
       nextPageError={query.isFetchNextPageError ? query.error : null}
       host={host}
       emptyMessage="No tags in this repository."
-      onItemIntent={prefetchManifest}
+      // Docker Hub counts manifest GETs against a pull quota shared by everyone on this server.
+      onItemIntent={host === 'docker.io' ? undefined : prefetchManifest}
     />
   );
 }

@@ -24,6 +24,17 @@ const addresses: Array<[string, boolean]> = [
   ['::ffff:127.0.0.1', true],
   ['::ffff:7f00:1', true],
   ['::ffff:8.8.8.8', false],
+  ['::7f00:1', true],
+  ['::127.0.0.1', true],
+  ['64:ff9b::7f00:1', true],
+  ['64:ff9b::808:808', false],
+  ['2002:c0a8:0101::1', true],
+  ['2002:0808:0808::1', false],
+  ['fec0::1', true],
+  ['198.18.0.1', true],
+  ['192.0.0.8', true],
+  ['fe80::1%eth0', true],
+  ['1:2:3', true],
   ['not-an-ip', true],
 ];
 for (const [ip, want] of addresses) {
@@ -64,8 +75,10 @@ test('listed registries: only those, with http and private addresses allowed for
   assert.deepEqual(p.resolveRegistry({ host: 'docker.io' }), { host: 'docker.io', baseUrl: hub });
   assert.equal(code(() => p.resolveRegistry({ host: 'ghcr.io' })), 'NOT_ALLOWED');
   assert.equal(code(() => p.resolveRegistry({ host: '127.0.0.1:5000', scheme: 'https' })), 'NOT_ALLOWED');
-  // The token realm on another port of a listed host is the registry's delegate.
-  assert.deepEqual(p.check(new URL('http://127.0.0.1:5001/token')), { privateOk: true });
+  // Exceptions hold for the listed origin only: not another port or scheme on the same host.
+  assert.deepEqual(p.check(new URL('http://127.0.0.1:5000/v2/')), { privateOk: true });
+  assert.equal(code(() => p.check(new URL('http://127.0.0.1:5001/token'))), 'NOT_ALLOWED');
+  assert.equal(code(() => p.check(new URL('https://127.0.0.1:8443/'))), 'NOT_ALLOWED');
   // Public https delegates (auth.docker.io, CDNs) are fine; private ones are not.
   assert.deepEqual(p.check(new URL('https://auth.docker.io/token')), { privateOk: false });
   assert.equal(code(() => p.check(new URL('http://127.0.0.2:5000/'))), 'NOT_ALLOWED');

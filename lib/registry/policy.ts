@@ -6,41 +6,74 @@ import { BlockList, isIP } from 'node:net';
 import { RegistryError } from './errors';
 import { DOCKER_HUB, parseRegistryAddress, type RegistryAddress } from './reference';
 
-const nonPublic = new BlockList();
-// IPv4
-nonPublic.addSubnet('0.0.0.0', 8, 'ipv4'); // "this network", unspecified
-nonPublic.addSubnet('10.0.0.0', 8, 'ipv4');
-nonPublic.addSubnet('100.64.0.0', 10, 'ipv4'); // carrier-grade NAT
-nonPublic.addSubnet('127.0.0.0', 8, 'ipv4');
-nonPublic.addSubnet('169.254.0.0', 16, 'ipv4'); // link-local, cloud metadata
-nonPublic.addSubnet('172.16.0.0', 12, 'ipv4');
-nonPublic.addSubnet('192.168.0.0', 16, 'ipv4');
-nonPublic.addSubnet('224.0.0.0', 3, 'ipv4'); // multicast and reserved, broadcast
-// IPv6
-nonPublic.addAddress('::', 'ipv6');
-nonPublic.addAddress('::1', 'ipv6');
-nonPublic.addSubnet('fc00::', 7, 'ipv6');
-nonPublic.addSubnet('fe80::', 10, 'ipv6');
-nonPublic.addSubnet('ff00::', 8, 'ipv6');
+const nonPublic4 = new BlockList();
+for (const [net, bits] of [
+  ['0.0.0.0', 8], // "this network", unspecified
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10], // carrier-grade NAT
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16], // link-local, cloud metadata
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24], // IETF protocol assignments
+  ['192.0.2.0', 24], // documentation
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15], // benchmarking
+  ['198.51.100.0', 24], // documentation
+  ['203.0.113.0', 24], // documentation
+  ['224.0.0.0', 3], // multicast, reserved, broadcast
+] as const) {
+  nonPublic4.addSubnet(net, bits, 'ipv4');
+}
+
+const nonPublic6 = new BlockList();
+for (const [net, bits] of [
+  ['::', 128],
+  ['::1', 128],
+  ['100::', 64], // discard
+  ['2001:db8::', 32], // documentation
+  ['fc00::', 7], // unique local
+  ['fe80::', 10], // link-local
+  ['fec0::', 10], // site-local (deprecated, still routable inside sites)
+  ['ff00::', 8], // multicast
+] as const) {
+  nonPublic6.addSubnet(net, bits, 'ipv6');
+}
+
+/** Parses an IPv6 address (with optional embedded IPv4 tail) into 8 groups. */
+function ipv6Groups(address: string): number[] | undefined {
+  let text = address.toLowerCase().split('%')[0] ?? '';
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (v4) {
+    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const head = halves[0] ? halves[0].split(':') : [];
+  const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
+  const missing = 8 - head.length - tail.length;
+  if (missing < 0 || (halves.length === 1 && missing !== 0)) return undefined;
+  const groups = [...head, ...Array<string>(missing).fill('0'), ...tail].map((g) => parseInt(g, 16));
+  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
+}
+
+const v4From = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
 
 /** True for loopback, private, link-local, unspecified and other non-routable addresses. */
 export function isNonPublicAddress(address: string): boolean {
   const family = isIP(address);
-  if (family === 4) return nonPublic.check(address, 'ipv4');
-  if (family === 6) {
-    const lower = address.toLowerCase();
-    // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible forms carry an IPv4 address.
-    const mapped = /^(?:0{0,4}:){0,5}(?:ffff:)?(\d+\.\d+\.\d+\.\d+)$/.exec(lower.replace(/^::/, '0:'));
-    if (mapped?.[1]) return nonPublic.check(mapped[1], 'ipv4');
-    const hexMapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
-    if (hexMapped?.[1] && hexMapped[2]) {
-      const hi = parseInt(hexMapped[1], 16);
-      const lo = parseInt(hexMapped[2], 16);
-      return nonPublic.check(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`, 'ipv4');
-    }
-    return nonPublic.check(lower, 'ipv6');
+  if (family === 4) return nonPublic4.check(address, 'ipv4');
+  if (family !== 6) return true; // not an address at all: refuse
+  const g = ipv6Groups(address);
+  if (!g) return true;
+  const [g0, g1, g2, g3, g4, g5, g6, g7] = g as [number, number, number, number, number, number, number, number];
+  // Forms that carry an IPv4 address: judge that address.
+  if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0 && (g5 === 0xffff || g5 === 0) && !(g5 === 0 && g6 === 0)) {
+    return nonPublic4.check(v4From(g6, g7), 'ipv4'); // ::ffff:a.b.c.d mapped, ::a.b.c.d compatible
   }
-  return true; // not an address at all: refuse
+  if (g0 === 0x64 && g1 === 0xff9b) return nonPublic4.check(v4From(g6, g7), 'ipv4'); // NAT64 64:ff9b::/96
+  if (g0 === 0x2002) return nonPublic4.check(v4From(g1, g2), 'ipv4'); // 6to4
+  return nonPublic6.check(g.map((x) => x.toString(16)).join(':'), 'ipv6');
 }
 
 interface AllowedEntry {
@@ -124,31 +157,31 @@ export class AddressPolicy {
     return { host: address.host, baseUrl: `https://${address.host}` };
   }
 
-  private listedHostname(url: URL): AllowedEntry[] {
-    if (!this.entries) return [];
-    const name = hostnameOf(url);
-    return this.entries.filter((e) => hostnameOf(e.url) === name);
+  /** A listed entry for exactly this origin (scheme, host and port). */
+  private listedOrigin(url: URL): AllowedEntry | undefined {
+    return this.entries?.find((e) => e.url.origin === url.origin);
   }
 
   /**
    * Static check of a URL before connecting: scheme, and whether its host may resolve to a
-   * non-public address. Realms, redirects and pagination links go through this too. The answer
+   * non-public address. Realms, redirects and pagination links go through this too. Plain http
+   * and private addresses are allowed only for an origin listed exactly (scheme, host, port), so a
+   * listed registry cannot point Berth at another port or service on its host. The answer
    * depends on the URL alone, so pooled connections are safe to reuse.
    */
   check(url: URL): { privateOk: boolean } {
-    const listed = this.listedHostname(url);
+    const listed = this.listedOrigin(url) !== undefined;
     if (url.protocol === 'http:') {
-      if (!listed.some((e) => e.url.protocol === 'http:')) throw this.notAllowed(url.host, 'plain http is only used for hosts this deployment lists.');
+      if (!listed) throw this.notAllowed(url.host, 'plain http is only used for addresses this deployment lists.');
     } else if (url.protocol !== 'https:') {
       throw this.notAllowed(url.host, `${url.protocol} URLs are not used.`);
     }
     if (url.username || url.password) throw this.notAllowed(url.host, 'URLs with embedded credentials are not used.');
-    const privateOk = listed.length > 0;
     const name = hostnameOf(url);
-    if (isIP(name) && !privateOk && isNonPublicAddress(name)) {
+    if (isIP(name) && !listed && isNonPublicAddress(name)) {
       throw this.notAllowed(url.host, 'it is a loopback, private or link-local address.');
     }
-    return { privateOk };
+    return { privateOk: listed };
   }
 
   /** Connection-time check of each resolved address. */

@@ -31,10 +31,13 @@ export function errorResponse(err: unknown, registry?: string): Response {
   return Response.json(errorBody(e, registry), { status: e.status, headers });
 }
 
-export function json(data: unknown, init?: { immutable?: boolean }): Response {
-  return Response.json(data, {
-    headers: { 'cache-control': init?.immutable ? 'private, max-age=31536000, immutable' : 'private, no-store' },
-  });
+/**
+ * Every body is private to the signed-in person and never stored by the browser's HTTP cache:
+ * after sign-out, another person in the same browser must not be served it. (TanStack Query keeps
+ * digest-addressed data in memory for the life of the tab instead.)
+ */
+export function json(data: unknown): Response {
+  return Response.json(data, { headers: { 'cache-control': 'private, no-store' } });
 }
 
 export function badRequest(message: string): RegistryError {
@@ -44,7 +47,8 @@ export function badRequest(message: string): RegistryError {
 /** State-changing routes accept only same-origin requests (DESIGN.md "Security policy"). */
 export function assertSameOrigin(request: Request): void {
   const origin = request.headers.get('origin');
-  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
+  // Behind proxies X-Forwarded-Host may list several hosts: the first is the one the browser used.
+  const host = (request.headers.get('x-forwarded-host') ?? request.headers.get('host'))?.split(',')[0]?.trim();
   let ok = false;
   if (origin && host) {
     try {
@@ -76,12 +80,12 @@ export function hostParam(raw: string): string {
 export async function clientFor(host: string): Promise<RegistryClient> {
   const stored = await storedRegistry(host);
   const context = registryContext();
-  if (stored) {
-    const credentials = stored.username ? { username: stored.username, password: stored.password ?? '' } : undefined;
-    return new RegistryClient({ host, baseUrl: stored.url, credentials, context });
-  }
-  const resolved = config().policy.resolveRegistry({ host });
-  return new RegistryClient({ host, baseUrl: resolved.baseUrl, context });
+  // Re-resolved on every request: a registry removed from ALLOWED_REGISTRIES stops working at
+  // once, even for sessions that signed in to it before.
+  const scheme = stored ? (new URL(stored.url).protocol === 'http:' ? 'http' : 'https') : undefined;
+  const resolved = config().policy.resolveRegistry(scheme ? { host, scheme } : { host });
+  const credentials = stored?.username ? { username: stored.username, password: stored.password ?? '' } : undefined;
+  return new RegistryClient({ host, baseUrl: resolved.baseUrl, credentials, context });
 }
 
 /** The query string of a browse route, with the checks every route needs. */

@@ -11,6 +11,23 @@ const signInSchema = z.object({
   password: z.string().max(8192).default(''),
 });
 
+/** Browsers drop cookies over 4 KB; say so instead of failing with a 500. */
+async function saveWithin4k(session: Awaited<ReturnType<typeof getSession>>, host: string): Promise<void> {
+  try {
+    await session.save();
+  } catch (e) {
+    if (e instanceof Error && /cookie length is too big/i.test(e.message)) {
+      throw new RegistryError({
+        code: 'SESSION_FULL',
+        status: 413,
+        host,
+        message: `Berth cannot keep this sign-in to ${host}: with your other registries the credentials no longer fit in a browser cookie (4 KB). Sign out of a registry you do not need, or use a shorter token.`,
+      });
+    }
+    throw e;
+  }
+}
+
 /** Sign in: check the address and credentials at once, then keep them in the sealed cookie. */
 export async function POST(request: Request): Promise<Response> {
   try {
@@ -44,7 +61,7 @@ export async function POST(request: Request): Promise<Response> {
       password: credentials ? password : null,
     };
     session.registries = [...(session.registries ?? []).filter((r) => r.host !== resolved.host), entry];
-    await session.save();
+    await saveWithin4k(session, resolved.host);
     const body: SignInResponse = { registry: publicView(entry) };
     return json(body);
   } catch (e) {

@@ -1,10 +1,9 @@
-import { isDigest } from '@/lib/registry';
 import { browseRoute, json } from '@/lib/server/api';
 import { manifestBody } from '@/lib/server/views';
 
 export function GET(request: Request, ctx: RouteContext<'/api/registries/[host]/manifest'>): Promise<Response> {
   return browseRoute(request, ctx.params, async (client, query, host) => {
     const [repository, reference] = query.required(['repository', 'reference'], 'a repository and a tag or digest');
-    return json(await manifestBody(client, host, repository, reference), { immutable: isDigest(reference) });
+    return json(await manifestBody(client, host, repository, reference));
   });
 }
