@@ -73,14 +73,14 @@ export interface SignInResponse {
   registry: SessionRegistry;
 }
 
-/** GET /api/registries/{host}/repositories?last=&n= */
+/** GET /api/registries/{host}/repositories?cursor=&n= */
 export interface RepositoryPage {
   repositories: string[];
-  /** Cursor for the next page (pass as `last`), or null on the last page. */
+  /** Opaque cursor for the next page (pass as `cursor`), or null on the last page. */
   next: string | null;
 }
 
-/** GET /api/registries/{host}/tags?repository=&last=&n= */
+/** GET /api/registries/{host}/tags?repository=&cursor=&n= */
 export interface TagPage {
   name: string;
   tags: string[];

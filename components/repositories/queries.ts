@@ -2,13 +2,14 @@ import { infiniteQueryOptions } from '@tanstack/react-query';
 import type { RepositoryPage } from '@/lib/api-types';
 import { apiFetch, registryApiPath } from '@/components/api/client';
 import { registryKeys } from '@/components/api/registry-keys';
+import { nextCursor } from '@/components/api/pagination';
 
 /**
  * The first page is small, so the list paints fast; later pages are large (registries cap `n` at
  * 1000), so a Filter that must see every repository needs few round trips.
  */
-export function repositoryPageSize(last: string | null): number {
-  return last === null ? 100 : 1000;
+export function repositoryPageSize(cursor: string | null): number {
+  return cursor === null ? 100 : 1000;
 }
 
 export const repositoryKeys = {
@@ -20,10 +21,10 @@ export function repositoriesQueryOptions(host: string) {
     queryKey: repositoryKeys.list(host),
     queryFn: ({ pageParam, signal }) =>
       apiFetch<RepositoryPage>(
-        registryApiPath(host, 'repositories', { last: pageParam, n: repositoryPageSize(pageParam) }),
+        registryApiPath(host, 'repositories', { cursor: pageParam, n: repositoryPageSize(pageParam) }),
         { signal },
       ),
     initialPageParam: null as string | null,
-    getNextPageParam: (page) => page.next,
+    getNextPageParam: nextCursor,
   });
 }

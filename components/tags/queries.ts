@@ -2,6 +2,7 @@ import { infiniteQueryOptions } from '@tanstack/react-query';
 import type { TagPage } from '@/lib/api-types';
 import { apiFetch, registryApiPath } from '@/components/api/client';
 import { registryKeys } from '@/components/api/registry-keys';
+import { nextCursor } from '@/components/api/pagination';
 
 export const TAG_PAGE_SIZE = 1000;
 
@@ -15,10 +16,10 @@ export function tagsQueryOptions(host: string, repository: string) {
     queryKey: tagKeys.list(host, repository),
     queryFn: ({ pageParam, signal }) =>
       apiFetch<TagPage>(
-        registryApiPath(host, 'tags', { repository, last: pageParam, n: TAG_PAGE_SIZE }),
+        registryApiPath(host, 'tags', { repository, cursor: pageParam, n: TAG_PAGE_SIZE }),
         { signal },
       ),
     initialPageParam: null as string | null,
-    getNextPageParam: (page) => page.next,
+    getNextPageParam: nextCursor,
   });
 }

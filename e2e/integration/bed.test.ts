@@ -83,7 +83,7 @@ describe('bed state', () => {
     }
     assert.deepEqual(
       bed.allowedRegistries,
-      [tokenReg.url, htReg.url, anonReg.url, bed.fake.url, bed.fake.redirectTarget.url],
+      [tokenReg.url, bed.issuer.url, htReg.url, anonReg.url, bed.fake.url, bed.fake.redirectTarget.url],
     );
     assert.ok(c.manyTags.count >= 1500);
     assert.ok(c.manyRepos.count >= 250);

@@ -61,7 +61,7 @@ describe('token mode', () => {
     let last: string | undefined;
     let pages = 0;
     do {
-      const page = await alice.listRepositories({ n: 100, last });
+      const page = await alice.listRepositories({ n: 100, cursor: last });
       all.push(...page.items);
       last = page.next ?? undefined;
       pages++;
@@ -85,7 +85,7 @@ describe('token mode', () => {
     let last: string | undefined;
     let pages = 0;
     do {
-      const page = await bob.listTags(c.manyTags.repo, { n: 1000, last });
+      const page = await bob.listTags(c.manyTags.repo, { n: 1000, cursor: last });
       tags.push(...page.items);
       last = page.next ?? undefined;
       pages++;
@@ -297,13 +297,36 @@ describe('what the real registry cannot do (local fake)', () => {
     let last: string | undefined;
     let pages = 0;
     do {
-      const page = await cl.listTags('paging/relative', { n: 3, last });
+      const page = await cl.listTags('paging/relative', { n: 3, cursor: last });
       tags.push(...page.items);
       last = page.next ?? undefined;
       pages++;
     } while (last && pages < 10);
     assert.equal(tags.length, 7);
     assert.equal(pages, 3);
+  });
+
+  test('cursors under another parameter name (Quay-style next_page) are followed as given', async () => {
+    const cl = fakeClient();
+    const tags: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await cl.listTags('paging/quay', { n: 3, cursor });
+      tags.push(...page.items);
+      cursor = page.next ?? undefined;
+      pages++;
+    } while (cursor && pages < 10);
+    assert.deepEqual(tags, ['t1', 't2', 't3', 't4', 't5', 't6', 't7']);
+    assert.equal(pages, 3);
+  });
+
+  test('a Link that points back at the same page ends the list instead of paging forever', async () => {
+    const cl = fakeClient();
+    const first = await cl.listTags('paging/cycle', { n: 2 });
+    assert.ok(first.next);
+    const second = await cl.listTags('paging/cycle', { n: 2, cursor: first.next ?? undefined });
+    assert.equal(second.next, null);
   });
 
   test('a Link to another host is refused, and nothing is fetched there', async () => {

@@ -98,7 +98,7 @@ export interface FetchedManifest extends ManifestHead {
 
 export interface Page<T> {
   items: T[];
-  /** Cursor for the next page (`last`), null at the end. */
+  /** Opaque cursor for the next page (pass back as `cursor`), null at the end. */
   next: string | null;
 }
 
@@ -430,18 +430,26 @@ export class RegistryClient {
 
   // ---- listing -----------------------------------------------------------------------------
 
+  /**
+   * One page of a list. `cursor` is what the previous page returned as `next`: the path and query
+   * of the registry's own Link (so cursors under any parameter name work, e.g. Quay's), or, for
+   * callers that start mid-list, a plain `last` value.
+   */
   private async page(
     path: string,
     scopes: string[],
-    opts: { n?: number; last?: string },
+    opts: { n?: number; cursor?: string },
     what: { repository?: string; catalog?: boolean },
   ): Promise<{ res: HttpResponse; body: unknown; next: string | null }> {
     const n = Math.min(Math.max(Math.trunc(opts.n ?? 100), 1), MAX_PAGE_SIZE);
-    let url = this.url(path, { n: String(n), last: opts.last || undefined });
+    const fromLink = opts.cursor?.startsWith(`${path}?`) ? opts.cursor : undefined;
+    const build = (size: number) =>
+      fromLink ? new URL(fromLink, this.baseUrl) : this.url(path, { n: String(size), last: opts.cursor || undefined });
+    let url = build(n);
     let res = await this.request({ url, scopes, maxBytes: 16 * 1024 * 1024, accept: 'application/json' });
-    if (res.status === 400 && parseErrorBody(res.body)[0]?.code === 'PAGINATION_NUMBER_INVALID' && n > 100) {
+    if (res.status === 400 && parseErrorBody(res.body)[0]?.code === 'PAGINATION_NUMBER_INVALID' && n > 100 && !fromLink) {
       // Some registries cap page sizes lower than 1000: fall back to their default size.
-      url = this.url(path, { n: '100', last: opts.last || undefined });
+      url = build(100);
       res = await this.request({ url, scopes, maxBytes: 16 * 1024 * 1024, accept: 'application/json' });
     }
     if (res.status !== 200) throw this.errorFrom(res, what);
@@ -457,12 +465,16 @@ export class RegistryClient {
       if (link.origin !== res.url.origin) {
         throw new RegistryError({ code: 'BAD_RESPONSE', status: 502, host: this.host, message: `${this.host} sent a pagination link to another host (${link.host}); Berth does not follow it.` });
       }
-      next = link.searchParams.get('last');
+      if (link.pathname !== path || !link.search) {
+        throw new RegistryError({ code: 'BAD_RESPONSE', status: 502, host: this.host, message: `${this.host} sent a pagination link Berth cannot follow (${link.pathname}); the list may be incomplete.` });
+      }
+      next = `${link.pathname}${link.search}`;
     }
-    return { res, body, next };
+    // A registry that hands back the cursor it was given would page forever.
+    return { res, body, next: next !== null && next !== opts.cursor && next !== url.pathname + url.search ? next : null };
   }
 
-  async listRepositories(opts: { n?: number; last?: string } = {}): Promise<Page<string>> {
+  async listRepositories(opts: { n?: number; cursor?: string } = {}): Promise<Page<string>> {
     if (this.host === DOCKER_HUB) {
       throw new RegistryError({ code: 'CATALOG_UNSUPPORTED', status: 404, host: this.host, message: 'Docker Hub does not list repositories; open one by name (for example library/alpine).' });
     }
@@ -486,18 +498,16 @@ export class RegistryClient {
     const parsed = catalogSchema.safeParse(result.body);
     if (!parsed.success) throw new RegistryError({ code: 'BAD_RESPONSE', status: 502, host: this.host, message: `${this.host} sent a repository list Berth cannot read.` });
     const items = (parsed.data.repositories ?? []).filter((r): r is string => typeof r === 'string');
-    const next = result.next ?? null;
-    return { items, next: next && next !== opts.last ? next : null };
+    return { items, next: result.next };
   }
 
-  async listTags(repository: string, opts: { n?: number; last?: string } = {}): Promise<Page<string>> {
+  async listTags(repository: string, opts: { n?: number; cursor?: string } = {}): Promise<Page<string>> {
     validateRepository(repository);
     const result = await this.page(`/v2/${repository}/tags/list`, [repositoryScope(repository)], opts, { repository });
     const parsed = tagsSchema.safeParse(result.body);
     if (!parsed.success) throw new RegistryError({ code: 'BAD_RESPONSE', status: 502, host: this.host, message: `${this.host} sent a tag list Berth cannot read.` });
     const items = (parsed.data.tags ?? []).filter((t): t is string => typeof t === 'string');
-    const next = result.next ?? null;
-    return { items, next: next && next !== opts.last ? next : null };
+    return { items, next: result.next };
   }
 
   // ---- manifests and blobs -------------------------------------------------------------------

@@ -100,8 +100,8 @@ export class Query {
     if (values.some((v) => !v)) throw badRequest(`Name ${what}.`);
     return values as { [K in keyof N]: string };
   }
-  page(defaultN: number): { n: number; last?: string } {
-    return { n: intParam(this.params.get('n'), defaultN, 1000), last: this.optional('last') };
+  page(defaultN: number): { n: number; cursor?: string } {
+    return { n: intParam(this.params.get('n'), defaultN, 1000), cursor: this.optional('cursor') };
   }
 }
 

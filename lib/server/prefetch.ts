@@ -34,7 +34,7 @@ async function fill(queryClient: QueryClient, target: PrefetchTarget): Promise<v
     case 'registry':
       await queryClient.fetchInfiniteQuery({
         ...repositoriesQueryOptions(host),
-        queryFn: ({ pageParam }) => repositoryPage(client, { n: repositoryPageSize(pageParam), last: pageParam ?? undefined }),
+        queryFn: ({ pageParam }) => repositoryPage(client, { n: repositoryPageSize(pageParam), cursor: pageParam ?? undefined }),
         retry: false,
       });
       return;
@@ -42,7 +42,7 @@ async function fill(queryClient: QueryClient, target: PrefetchTarget): Promise<v
       await queryClient.fetchInfiniteQuery({
         ...tagsQueryOptions(host, target.repository),
         queryFn: ({ pageParam }) =>
-          tagPage(client, target.repository, { n: TAG_PAGE_SIZE, last: pageParam ?? undefined }),
+          tagPage(client, target.repository, { n: TAG_PAGE_SIZE, cursor: pageParam ?? undefined }),
         retry: false,
       });
       return;

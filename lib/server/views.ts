@@ -7,7 +7,7 @@ import { configView, isDigest, manifestView, parseImageConfig, type RegistryClie
 
 export interface PageRequest {
   n: number;
-  last?: string;
+  cursor?: string;
 }
 
 export async function repositoryPage(client: RegistryClient, page: PageRequest): Promise<RepositoryPage> {
