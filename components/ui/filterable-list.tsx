@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
 import Link from 'next/link';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { formatCount, plural } from './format';
@@ -67,6 +67,8 @@ export function FilterableList({
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
+    // Let React batch scroll updates instead of rendering synchronously inside each scroll event.
+    useFlushSync: false,
   });
   const virtualItems = virtualizer.getVirtualItems();
 
@@ -177,26 +179,7 @@ export function FilterableList({
             {virtualItems.map((row) => {
               const item = filtered[row.index];
               if (item === undefined) return null;
-              return (
-                <li
-                  key={item}
-                  className="absolute top-0 left-0 w-full"
-                  style={{ height: ROW_HEIGHT, transform: `translateY(${row.start}px)` }}
-                >
-                  <Link
-                    href={href(item)}
-                    prefetch={false}
-                    data-row-index={row.index}
-                    onMouseEnter={onItemIntent ? () => onItemIntent(item) : undefined}
-                    onFocus={onItemIntent ? () => onItemIntent(item) : undefined}
-                    className="flex h-full items-center border-b border-neutral-100 px-4 font-mono text-sm text-neutral-900 hover:bg-neutral-50 focus-visible:bg-blue-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-blue-600 dark:border-neutral-800/70 dark:text-neutral-100 dark:hover:bg-neutral-900 dark:focus-visible:bg-blue-950/40"
-                  >
-                    <span className="truncate" title={item}>
-                      {item}
-                    </span>
-                  </Link>
-                </li>
-              );
+              return <ListRow key={item} item={item} index={row.index} start={row.start} href={href(item)} onIntent={onItemIntent} />;
             })}
           </ul>
         </div>
@@ -217,3 +200,31 @@ export function FilterableList({
     </div>
   );
 }
+
+interface ListRowProps {
+  item: string;
+  index: number;
+  start: number;
+  href: string;
+  onIntent?: (item: string) => void;
+}
+
+/** One row. Memoised: while scrolling only the rows that come into view render. */
+const ListRow = memo(function ListRow({ item, index, start, href, onIntent }: ListRowProps) {
+  return (
+    <li className="absolute top-0 left-0 w-full" style={{ height: ROW_HEIGHT, transform: `translateY(${start}px)` }}>
+      <Link
+        href={href}
+        prefetch={false}
+        data-row-index={index}
+        onMouseEnter={onIntent ? () => onIntent(item) : undefined}
+        onFocus={onIntent ? () => onIntent(item) : undefined}
+        className="flex h-full items-center border-b border-neutral-100 px-4 font-mono text-sm text-neutral-900 hover:bg-neutral-50 focus-visible:bg-blue-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-blue-600 dark:border-neutral-800/70 dark:text-neutral-100 dark:hover:bg-neutral-900 dark:focus-visible:bg-blue-950/40"
+      >
+        <span className="truncate" title={item}>
+          {item}
+        </span>
+      </Link>
+    </li>
+  );
+});
