@@ -1,19 +1,18 @@
 'use client';
 
-import { useCallback, useMemo } from 'react';
+import { useMemo } from 'react';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { hrefFor } from '@/lib/route-target';
 import { isApiError } from '@/components/api/client';
 import { ErrorState } from '@/components/ui/error-state';
-import { FilterableList } from '@/components/ui/filterable-list';
+import { FilterableList, usePaging } from '@/components/ui/filterable-list';
 import { ListSkeleton } from '@/components/ui/skeleton';
 import { repositoriesQueryOptions } from './queries';
 import { OpenRepositoryForm } from './open-repository-form';
 
 export function RepositoryList({ host }: { host: string }) {
   const query = useInfiniteQuery(repositoriesQueryOptions(host));
-  const { fetchNextPage: fetchNext } = query;
-  const fetchNextPage = useCallback(() => void fetchNext(), [fetchNext]);
+  const paging = usePaging(query);
   const repositories = useMemo(
     () => query.data?.pages.flatMap((page) => page.repositories) ?? [],
     [query.data],
@@ -44,10 +43,7 @@ export function RepositoryList({ host }: { host: string }) {
         items={repositories}
         noun={{ one: 'repository', many: 'repositories' }}
         href={(repository) => hrefFor({ host, repository })}
-        hasNextPage={query.hasNextPage}
-        isFetchingNextPage={query.isFetchingNextPage}
-        fetchNextPage={fetchNextPage}
-        nextPageError={query.isFetchNextPageError ? query.error : null}
+        paging={paging}
         host={host}
         emptyMessage="No repositories in this registry yet. Push an image to see it here."
       />

@@ -4,7 +4,7 @@ import { useCallback, useMemo } from 'react';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { hrefFor } from '@/lib/route-target';
 import { ErrorState } from '@/components/ui/error-state';
-import { FilterableList } from '@/components/ui/filterable-list';
+import { FilterableList, usePaging } from '@/components/ui/filterable-list';
 import { ListSkeleton } from '@/components/ui/skeleton';
 import { manifestQueryOptions } from '@/components/manifest/queries';
 import { tagsQueryOptions } from './queries';
@@ -12,8 +12,7 @@ import { tagsQueryOptions } from './queries';
 export function TagList({ host, repository }: { host: string; repository: string }) {
   const queryClient = useQueryClient();
   const query = useInfiniteQuery(tagsQueryOptions(host, repository));
-  const { fetchNextPage: fetchNext } = query;
-  const fetchNextPage = useCallback(() => void fetchNext(), [fetchNext]);
+  const paging = usePaging(query);
   const tags = useMemo(() => query.data?.pages.flatMap((page) => page.tags) ?? [], [query.data]);
 
   // Hovering a tag usually means opening it next: have its manifest ready.
@@ -32,10 +31,7 @@ export function TagList({ host, repository }: { host: string; repository: string
       items={tags}
       noun={{ one: 'tag', many: 'tags' }}
       href={(tag) => hrefFor({ host, repository, tag })}
-      hasNextPage={query.hasNextPage}
-      isFetchingNextPage={query.isFetchingNextPage}
-      fetchNextPage={fetchNextPage}
-      nextPageError={query.isFetchNextPageError ? query.error : null}
+      paging={paging}
       host={host}
       emptyMessage="No tags in this repository."
       // Docker Hub counts manifest GETs against a pull quota shared by everyone on this server.

@@ -12,15 +12,38 @@ const naturalOrder = new Intl.Collator('en', { numeric: true });
 /** Start fetching the next page when this many rows remain below the viewport. */
 const PREFETCH_ROWS = 30;
 
-interface FilterableListProps {
-  items: string[];
-  noun: { one: string; many: string };
-  href: (item: string) => string;
+/** What a list needs to know about the infinite query behind it. */
+export interface Paging {
   hasNextPage: boolean;
   isFetchingNextPage: boolean;
   fetchNextPage: () => void;
   /** Error of the last page fetch, shown below the rows with its own retry. */
   nextPageError: unknown;
+}
+
+/** Paging for a TanStack infinite query: the same four facts for every list. */
+export function usePaging(query: {
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  isFetchNextPageError: boolean;
+  error: unknown;
+  fetchNextPage: () => Promise<unknown>;
+}): Paging {
+  const { fetchNextPage: fetchNext } = query;
+  const fetchNextPage = useCallback(() => void fetchNext(), [fetchNext]);
+  return {
+    hasNextPage: query.hasNextPage,
+    isFetchingNextPage: query.isFetchingNextPage,
+    fetchNextPage,
+    nextPageError: query.isFetchNextPageError ? query.error : null,
+  };
+}
+
+interface FilterableListProps {
+  items: string[];
+  noun: { one: string; many: string };
+  href: (item: string) => string;
+  paging: Paging;
   host: string;
   emptyMessage: string;
   /** Hover or focus on a row: a good moment to prefetch what it links to. */
@@ -35,14 +58,12 @@ export function FilterableList({
   items,
   noun,
   href,
-  hasNextPage,
-  isFetchingNextPage,
-  fetchNextPage,
-  nextPageError,
+  paging,
   host,
   emptyMessage,
   onItemIntent,
 }: FilterableListProps) {
+  const { hasNextPage, isFetchingNextPage, fetchNextPage, nextPageError } = paging;
   const filterId = useId();
   const [filter, setFilter] = useState('');
   const deferredFilter = useDeferredValue(filter.trim().toLowerCase());
