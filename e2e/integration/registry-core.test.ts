@@ -49,7 +49,7 @@ const token = bed.registries.token;
 
 describe('token mode', () => {
   test('sign-in check: good credentials pass, a wrong password is UNAUTHORIZED', async () => {
-    assert.deepEqual(await client(token, user(token, 'alice')).verify(), { scheme: 'bearer' });
+    assert.deepEqual(await client(token, user(token, 'alice')).verify(), { scheme: 'bearer', credentialsChecked: true });
     const e = await rejects(client(token, { username: 'alice', password: 'wrong' }).verify(), 'UNAUTHORIZED', 401);
     assert.ok(!e.message.includes('wrong'), 'the password never appears in messages');
   });
@@ -209,7 +209,7 @@ describe('htpasswd mode', () => {
   const reg = bed.registries.htpasswd;
   test('Basic credentials: verify, list and read', async () => {
     const admin = client(reg, user(reg, reg.admin?.username ?? 'admin'));
-    assert.deepEqual(await admin.verify(), { scheme: 'basic' });
+    assert.deepEqual(await admin.verify(), { scheme: 'basic', credentialsChecked: true });
     const page = await admin.listRepositories({ n: 1000 });
     assert.equal(page.items.length, c.repositoryCount);
     assert.equal((await admin.getManifest(c.multi.repo, c.multi.indexDigest)).digest, c.multi.indexDigest);
@@ -225,7 +225,9 @@ describe('anonymous mode', () => {
   const reg = bed.registries.anonymous;
   test('no credentials needed for anything', async () => {
     const anon = client(reg);
-    assert.deepEqual(await anon.verify(), { scheme: 'none' });
+    assert.deepEqual(await anon.verify(), { scheme: 'none', credentialsChecked: false });
+    // Credentials sent to an open registry cannot be checked there: said, not pretended.
+    assert.deepEqual(await client(reg, { username: 'x', password: 'y' }).verify(), { scheme: 'none', credentialsChecked: false });
     const tags = await anon.listTags(c.multi.repo);
     assert.deepEqual([...tags.items].sort(), [...c.multi.tags].sort());
     assert.equal((await anon.getManifest(c.schema2.repo, c.schema2.tag)).digest, c.schema2.digest);
@@ -256,7 +258,7 @@ describe('what the real registry cannot do (local fake)', () => {
 
   test('a relative realm is resolved against the registry', async () => {
     const cl = fakeClient(10_000, { username: 'u', password: 'p' });
-    assert.deepEqual(await cl.verify(), { scheme: 'bearer' });
+    assert.deepEqual(await cl.verify(), { scheme: 'bearer', credentialsChecked: true });
     assert.deepEqual((await cl.listTags('ok/app')).items, ['latest']);
   });
 

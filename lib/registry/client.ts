@@ -404,21 +404,24 @@ export class RegistryClient {
    * Checks the address and credentials at once: ping, then a token for no particular scope
    * (Bearer) or an authenticated /v2/ (Basic). Returns how the registry authenticates.
    */
-  async verify(): Promise<{ scheme: PingResult['scheme'] }> {
+  async verify(): Promise<{ scheme: PingResult['scheme']; credentialsChecked: boolean }> {
     const ping = await this.ping();
     if (ping.scheme === 'bearer') {
       await this.token(ping, []);
-    } else if (ping.scheme === 'basic') {
-      if (!this.credentials) {
-        throw new RegistryError({ code: 'UNAUTHORIZED', status: 401, host: this.host, message: `${this.host} does not allow anonymous access. Enter a username and password.` });
-      }
-      const res = await this.sendFollowing(this.url('/v2/'), 'GET', { authorization: basicAuth(this.credentials) }, MAX_SMALL_BODY);
-      if (res.status === 401 || res.status === 403) {
-        throw new RegistryError({ code: 'UNAUTHORIZED', status: 401, upstreamStatus: res.status, host: this.host, message: `${this.host} rejected the username or password (or token). Check them and try again.` });
-      }
-      if (res.status >= 300) throw this.errorFrom(res, {});
+      return { scheme: ping.scheme, credentialsChecked: this.credentials !== undefined };
     }
-    return { scheme: ping.scheme };
+    if (ping.scheme === 'basic' && !this.credentials) {
+      throw new RegistryError({ code: 'UNAUTHORIZED', status: 401, host: this.host, message: `${this.host} does not allow anonymous access. Enter a username and password.` });
+    }
+    if (!this.credentials) return { scheme: ping.scheme, credentialsChecked: false };
+    // Basic, or an open /v2/ that may still check credentials it is sent: send them once.
+    const res = await this.sendFollowing(this.url('/v2/'), 'GET', { authorization: basicAuth(this.credentials) }, MAX_SMALL_BODY);
+    if (res.status === 401 || res.status === 403) {
+      throw new RegistryError({ code: 'UNAUTHORIZED', status: 401, upstreamStatus: res.status, host: this.host, message: `${this.host} rejected the username or password (or token). Check them and try again.` });
+    }
+    if (res.status >= 300) throw this.errorFrom(res, {});
+    // An open /v2/ answers 200 whatever it is sent: the credentials are only checked later.
+    return { scheme: ping.scheme, credentialsChecked: ping.scheme === 'basic' };
   }
 
   /** What the token service granted for these scopes (decoded JWT `access` claim), if known. */
