@@ -141,6 +141,11 @@ test('a pull-only user is denied a repository outside its rights', async ({ page
   await expect(alert).toContainText('bob may not read');
 });
 
+test("a registry's Warning header is shown on the manifest", async ({ page, bed }) => {
+  await page.goto(`/${bed.fake.host}/warned/app:latest`);
+  await expect(page.getByRole('note')).toContainText('warned/app is deprecated; use ok/app');
+});
+
 test('a registry that rate-limits shows when to try again', async ({ page, bed }) => {
   await page.goto(`/${bed.fake.host}/ratelimited/app`);
   const alert = alertOf(page);

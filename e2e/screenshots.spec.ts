@@ -45,6 +45,9 @@ for (const size of widths) {
     await page.goto(`/${token.host}/team/app:no-such-tag`);
     await expect(alertOf(page)).toBeVisible();
     await shot('not-found');
+    await page.goto(`/${bed.fake.host}/warned/app:latest`);
+    await expect(page.getByRole('note')).toBeVisible();
+    await shot('registry-warning');
     await page.goto(`/${bed.fake.host}/ratelimited/app`);
     await expect(alertOf(page)).toBeVisible();
     await shot('rate-limited');

@@ -125,6 +125,8 @@ interface ManifestCommon {
   size: number;
   annotations: Record<string, string>;
   subject?: Descriptor;
+  /** The registry's Warning headers (deprecations, quota notices), as text. */
+  warnings?: string[];
 }
 
 export interface IndexView extends ManifestCommon {

@@ -113,6 +113,16 @@ export function ManifestView({ host, repository, tag, digest }: ManifestViewProp
               </Link>
             ) : null}
           </div>
+          {query.data.warnings?.length ? (
+            <div role="note" className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-800/60 dark:bg-amber-950/40 dark:text-amber-100">
+              <p className="font-medium">The registry says:</p>
+              <ul className="mt-1 list-disc pl-5">
+                {query.data.warnings.map((w) => (
+                  <li key={w}>{w}</li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
           <Summary manifest={query.data} />
 
           {query.data.kind === 'index' ? (

@@ -288,6 +288,11 @@ describe('what the real registry cannot do (local fake)', () => {
     assert.equal(stats.sawAuthorization, false);
   });
 
+  test("the registry's Warning headers reach the view", async () => {
+    const m = await fakeClient().getManifest('warned/app', 'latest');
+    assert.deepEqual(manifestView(fake.host, 'warned/app', {}, m).warnings, ['warned/app is deprecated; use ok/app']);
+  });
+
   test('a slow registry times out with a sentence', async () => {
     const e = await rejects(fakeClient(500).listTags('slow/app'), 'TIMEOUT', 504);
     assert.match(e.message, /did not answer within/);

@@ -2,7 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MediaType, parseImageConfig, parseManifest, platformLabel, sha256Digest } from './manifest';
 import { RegistryError } from './errors';
-import { configView, manifestView } from './views';
+import { configView, manifestView, warningText } from './views';
+
+test('warningText reads RFC 7234 Warning values', () => {
+  assert.equal(warningText('299 - "This image is deprecated; use acme/new"'), 'This image is deprecated; use acme/new');
+  assert.equal(warningText('299 registry.example "say \\"hi\\""'), 'say "hi"');
+  assert.equal(warningText('plain text'), 'plain text');
+});
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
 const enc = (x: unknown) => Buffer.from(JSON.stringify(x));

@@ -12,6 +12,12 @@ function descriptor(d: Descriptor): ViewDescriptor {
   return out;
 }
 
+/** RFC 7234 Warning: `299 - "text"` → `text` (registries use it for deprecation notices). */
+export function warningText(header: string): string {
+  const quoted = /^\s*\d{3}\s+\S+\s+"((?:[^"\\]|\\.)*)"/.exec(header);
+  return (quoted?.[1] ?? header).replace(/\\(.)/g, '$1').slice(0, 500);
+}
+
 export function manifestView(host: string, repository: string, reference: { tag?: string }, m: FetchedManifest): ManifestView {
   const common = {
     host,
@@ -20,6 +26,7 @@ export function manifestView(host: string, repository: string, reference: { tag?
     digest: m.digest,
     mediaType: m.mediaType,
     size: m.size,
+    ...(m.warnings.length ? { warnings: m.warnings.map(warningText) } : {}),
   };
   const p = m.parsed;
   if (p.kind === 'index') {
