@@ -15,7 +15,6 @@ const inputClass =
 export function SignInForm({ registry: initialRegistry, next }: { registry: string; next: string | undefined }) {
   const router = useRouter();
   const queryClient = useQueryClient();
-  const ids = { registry: useId(), username: useId(), password: useId(), hint: useId() };
   const [registry, setRegistry] = useState(initialRegistry);
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -40,56 +39,36 @@ export function SignInForm({ registry: initialRegistry, next }: { registry: stri
 
   return (
     <form onSubmit={onSubmit} method="post" className="space-y-4">
-      <div className="space-y-1">
-        <label htmlFor={ids.registry} className="block text-sm font-medium">
-          Registry
-        </label>
-        <input
-          id={ids.registry}
-          name="registry"
-          value={registry}
-          onChange={(event) => setRegistry(event.target.value)}
-          placeholder="registry.example.com, ghcr.io, docker.io"
-          required
-          autoComplete="url"
-          autoCapitalize="none"
-          spellCheck={false}
-          className={`${inputClass} font-mono`}
-        />
-      </div>
-      <div className="space-y-1">
-        <label htmlFor={ids.username} className="block text-sm font-medium">
-          Username
-        </label>
-        <input
-          id={ids.username}
-          name="username"
-          value={username}
-          onChange={(event) => setUsername(event.target.value)}
-          aria-describedby={ids.hint}
-          autoComplete="username"
-          autoCapitalize="none"
-          spellCheck={false}
-          className={inputClass}
-        />
-        <p id={ids.hint} className="text-xs text-neutral-600 dark:text-neutral-400">
-          Leave username empty for anonymous access.
-        </p>
-      </div>
-      <div className="space-y-1">
-        <label htmlFor={ids.password} className="block text-sm font-medium">
-          Password or token
-        </label>
-        <input
-          id={ids.password}
-          name="password"
-          type="password"
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-          autoComplete="current-password"
-          className={inputClass}
-        />
-      </div>
+      <TextField
+        label="Registry"
+        name="registry"
+        value={registry}
+        onChange={(event) => setRegistry(event.target.value)}
+        placeholder="registry.example.com, ghcr.io, docker.io"
+        required
+        autoComplete="url"
+        autoCapitalize="none"
+        spellCheck={false}
+        mono
+      />
+      <TextField
+        label="Username"
+        name="username"
+        value={username}
+        onChange={(event) => setUsername(event.target.value)}
+        hint="Leave username empty for anonymous access."
+        autoComplete="username"
+        autoCapitalize="none"
+        spellCheck={false}
+      />
+      <TextField
+        label="Password or token"
+        name="password"
+        type="password"
+        value={password}
+        onChange={(event) => setPassword(event.target.value)}
+        autoComplete="current-password"
+      />
 
       {error ? (
         <div
@@ -112,5 +91,30 @@ export function SignInForm({ registry: initialRegistry, next }: { registry: stri
         Sign in
       </button>
     </form>
+  );
+}
+
+interface TextFieldProps extends React.InputHTMLAttributes<HTMLInputElement> {
+  label: string;
+  hint?: string;
+  mono?: boolean;
+}
+
+/** A labelled input (the labels are a stable contract: DESIGN.md "Sign-in form"). */
+function TextField({ label, hint, mono, ...input }: TextFieldProps) {
+  const id = useId();
+  const hintId = useId();
+  return (
+    <div className="space-y-1">
+      <label htmlFor={id} className="block text-sm font-medium">
+        {label}
+      </label>
+      <input id={id} aria-describedby={hint ? hintId : undefined} className={mono ? `${inputClass} font-mono` : inputClass} {...input} />
+      {hint ? (
+        <p id={hintId} className="text-xs text-neutral-600 dark:text-neutral-400">
+          {hint}
+        </p>
+      ) : null}
+    </div>
   );
 }
