@@ -36,3 +36,16 @@ test.describe('secrets stay secret', () => {
     expect(del.status()).toBe(403);
   });
 });
+
+test('credentials too large for a cookie get a clear 413, not a 500', async ({ request, bed, baseURL }) => {
+  const anon = bed.registries.anonymous;
+  const res = await request.post('/api/session/registries', {
+    headers: { origin: baseURL ?? '', 'content-type': 'application/json' },
+    data: { registry: anon.host, username: 'someone', password: 'x'.repeat(5000) },
+  });
+  expect(res.status()).toBe(413);
+  const body = (await res.json()) as { error: { code: string; message: string } };
+  expect(body.error.code).toBe('SESSION_FULL');
+  expect(body.error.message).toContain('Sign out of a registry you do not need');
+  expect(body.error.message).not.toContain('xxxx');
+});
