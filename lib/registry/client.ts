@@ -12,7 +12,6 @@ import { parseNextLink } from './link';
 import {
   MANIFEST_ACCEPT,
   MediaType,
-  descriptorSchema,
   digestWithAlgorithmOf,
   parseManifest,
   sha256Digest,
@@ -334,7 +333,7 @@ export class RegistryClient {
   // ---- errors ------------------------------------------------------------------------------
 
   /** Maps a failed registry response to a RegistryError with a sentence a person can act on. */
-  errorFrom(res: HttpResponse, what: { repository?: string; reference?: string; catalog?: boolean }): RegistryError {
+  private errorFrom(res: HttpResponse, what: { repository?: string; reference?: string; catalog?: boolean }): RegistryError {
     const upstream: UpstreamError | undefined = parseErrorBody(res.body)[0];
     const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
     const host = this.host;
@@ -652,8 +651,7 @@ export class RegistryClient {
     try {
       const m = await this.getManifest(repository, fallbackTag);
       if (m.parsed.kind === 'index') {
-        const list = m.parsed.manifest.manifests.map((d) => descriptorSchema.parse(d));
-        return { referrers: filter(list), source: 'tag' };
+        return { referrers: filter(m.parsed.manifest.manifests), source: 'tag' };
       }
       return { referrers: [], source: 'none' };
     } catch (e) {

@@ -53,23 +53,22 @@ export const descriptorSchema = z.object({
 });
 export type Descriptor = z.infer<typeof descriptorSchema>;
 
-const indexSchema = z.object({
+/** Fields an OCI index and an image manifest share (image-spec manifest.md, image-index.md). */
+const schema2Base = z.object({
   schemaVersion: z.literal(2),
   mediaType: z.string().optional(),
   artifactType: z.string().optional(),
-  manifests: z.array(descriptorSchema).nullable().transform((m) => m ?? []),
   subject: descriptorSchema.optional(),
   annotations,
 });
 
-const imageSchema = z.object({
-  schemaVersion: z.literal(2),
-  mediaType: z.string().optional(),
-  artifactType: z.string().optional(),
+const indexSchema = schema2Base.extend({
+  manifests: z.array(descriptorSchema).nullable().transform((m) => m ?? []),
+});
+
+const imageSchema = schema2Base.extend({
   config: descriptorSchema,
   layers: z.array(descriptorSchema).nullable().transform((l) => l ?? []),
-  subject: descriptorSchema.optional(),
-  annotations,
 });
 
 const schema1Schema = z.object({
