@@ -1,13 +1,20 @@
 import { QueryClient, isServer } from '@tanstack/react-query';
 import { ApiError } from './client';
 
-/** Client errors (4xx) will not change by asking again; a flaky upstream (5xx, network) may. */
+/**
+ * Errors Berth's server already waited out or judged for good: asking again at once only keeps
+ * the person looking at a skeleton (a TIMEOUT took the whole upstream timeout). The error box has
+ * a Retry button for when they want to.
+ */
+const FINAL_CODES = new Set(['TIMEOUT', 'UNREACHABLE', 'TLS', 'NOT_A_REGISTRY', 'NOT_ALLOWED', 'BAD_RESPONSE']);
+
+/** Client errors (4xx) will not change by asking again; a registry's passing 5xx may, once. */
 function shouldRetry(failureCount: number, error: unknown): boolean {
   if (error instanceof ApiError) {
-    if (error.status >= 400 && error.status < 500) return false;
-    if (error.code === 'TLS' || error.code === 'NOT_A_REGISTRY' || error.code === 'NOT_ALLOWED') return false;
+    if (error.status < 500 || FINAL_CODES.has(error.code)) return false;
+    return failureCount < 1;
   }
-  return failureCount < 2;
+  return failureCount < 2; // Berth's own server did not answer (restarting, network blip)
 }
 
 function makeQueryClient(): QueryClient {
