@@ -12,7 +12,6 @@ export interface Fixtures {
 }
 
 export const test = base.extend<Fixtures>({
-  // eslint-disable-next-line no-empty-pattern
   bed: async ({}, use) => use(loadBed()),
   token: async ({ bed }, use) => use(bed.registries.token),
   signIn: async ({ page }, use) => use(new SignInPage(page)),

@@ -5,7 +5,7 @@ import { formatRef, resolveRoute } from '@/lib/route-target';
 import { ManifestView } from '@/components/manifest/manifest-view';
 import { RegistryView } from '@/components/repositories/registry-view';
 import { RepositoryView } from '@/components/tags/repository-view';
-import { prefetchView, type PrefetchTarget } from '@/lib/server/prefetch';
+import { prefetchView, type PrefetchTarget } from './prefetch';
 import { InvalidReference } from './invalid-reference';
 
 interface RefPageProps {
@@ -40,7 +40,7 @@ export default async function RefPage({ params }: RefPageProps) {
     case 'repository':
     case 'tag':
     case 'digest':
-      // The view's first query is fetched while the page renders (lib/server/prefetch.ts).
+      // The view's first query is fetched while the page renders (./prefetch.ts).
       return <HydrationBoundary state={await prefetchView(target)}>{view(target)}</HydrationBoundary>;
   }
 }

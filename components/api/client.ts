@@ -1,13 +1,19 @@
-import type { ApiErrorBody } from '@/lib/api-types';
+import type { ApiErrorBody, ErrorCode } from '@/lib/api/types';
+
+/** Code used when Berth's own server (not the registry) could not be reached or answered garbage. */
+export const SERVER_UNAVAILABLE = 'SERVER_UNAVAILABLE';
+
+/** What the browser can meet: the server's codes, and its own for a server that did not answer. */
+export type ClientErrorCode = ErrorCode | typeof SERVER_UNAVAILABLE;
 
 /** A failed call to Berth's own API, carrying the envelope's fields (see ApiErrorBody). */
 export class ApiError extends Error {
-  readonly code: string;
+  readonly code: ClientErrorCode;
   readonly status: number;
   readonly retryAfter: number | undefined;
   readonly registry: string | undefined;
 
-  constructor(body: ApiErrorBody['error']) {
+  constructor(body: Omit<ApiErrorBody['error'], 'code'> & { code: ClientErrorCode }) {
     super(body.message);
     this.name = 'ApiError';
     this.code = body.code;
@@ -17,8 +23,6 @@ export class ApiError extends Error {
   }
 }
 
-/** Code used when Berth's own server (not the registry) could not be reached or answered garbage. */
-export const SERVER_UNAVAILABLE = 'SERVER_UNAVAILABLE';
 const SERVER_UNAVAILABLE_MESSAGE = "Berth's server did not answer; is it running?";
 
 function isErrorBody(value: unknown): value is ApiErrorBody {

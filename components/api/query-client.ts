@@ -1,12 +1,12 @@
 import { QueryClient, isServer } from '@tanstack/react-query';
-import { ApiError } from './client';
+import { ApiError, type ClientErrorCode } from './client';
 
 /**
  * Errors Berth's server already waited out or judged for good: asking again at once only keeps
  * the person looking at a skeleton (a TIMEOUT took the whole upstream timeout). The error box has
  * a Retry button for when they want to.
  */
-const FINAL_CODES = new Set(['TIMEOUT', 'UNREACHABLE', 'TLS', 'NOT_A_REGISTRY', 'NOT_ALLOWED', 'BAD_RESPONSE']);
+const FINAL_CODES = new Set<ClientErrorCode>(['TIMEOUT', 'UNREACHABLE', 'TLS', 'NOT_A_REGISTRY', 'NOT_ALLOWED', 'BAD_RESPONSE']);
 
 /** Client errors (4xx) will not change by asking again; a registry's passing 5xx may, once. */
 function shouldRetry(failureCount: number, error: unknown): boolean {

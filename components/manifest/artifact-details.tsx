@@ -1,11 +1,11 @@
-import type { ImageView } from '@/lib/api-types';
+import type { ImageManifestBody } from '@/lib/api/types';
 import { formatBytes, plural } from '@/components/ui/format';
 import { BreakableName, Fact, Facts, Muted, Section, Table, Td, Th } from '@/components/ui/table';
 import { DigestText } from './digest-link';
 import { mediaTypeName } from './media-type';
 
 /** A manifest that is not a runnable image: a signature, an SBOM, a Helm chart… */
-export function ArtifactDetails({ manifest }: { manifest: ImageView }) {
+export function ArtifactDetails({ manifest }: { manifest: ImageManifestBody }) {
   const artifactType = manifest.artifactType ?? manifest.config.mediaType;
   return (
     <div className="space-y-8">

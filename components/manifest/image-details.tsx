@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import type { HistoryEntry, ImageConfigView, ImageView } from '@/lib/api-types';
+import type { HistoryEntry, ImageConfigBody, ImageManifestBody } from '@/lib/api/types';
 import { ErrorState } from '@/components/ui/error-state';
 import { formatBytes, formatDate, formatRelative, plural } from '@/components/ui/format';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -42,7 +42,7 @@ function Created({ iso }: { iso: string | undefined }) {
   );
 }
 
-function ConfigFacts({ config }: { config: ImageConfigView }) {
+function ConfigFacts({ config }: { config: ImageConfigBody }) {
   const platform = [config.os, config.architecture, config.variant].filter(Boolean).join('/');
   return (
     <>
@@ -80,7 +80,7 @@ function ConfigFacts({ config }: { config: ImageConfigView }) {
   );
 }
 
-function LayersTable({ manifest, history }: { manifest: ImageView; history: HistoryEntry[] | undefined }) {
+function LayersTable({ manifest, history }: { manifest: ImageManifestBody; history: HistoryEntry[] | undefined }) {
   const stepsByLayer = new Map<number, string>();
   for (const step of history ?? []) {
     if (step.layerIndex !== undefined && !stepsByLayer.has(step.layerIndex)) {
@@ -170,7 +170,7 @@ function HistoryTable({ history }: { history: HistoryEntry[] }) {
   );
 }
 
-export function ImageDetails({ manifest }: { manifest: ImageView }) {
+export function ImageDetails({ manifest }: { manifest: ImageManifestBody }) {
   const { host, repository } = manifest;
   const config = useQuery(configQueryOptions(host, repository, manifest.config.digest));
   const data = config.data;

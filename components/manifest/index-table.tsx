@@ -1,7 +1,7 @@
 'use client';
 
 import { useQueryClient } from '@tanstack/react-query';
-import type { IndexEntry } from '@/lib/api-types';
+import type { IndexEntry } from '@/lib/api/types';
 import { formatBytes } from '@/components/ui/format';
 import { BreakableName, Section, Table, Td, Th } from '@/components/ui/table';
 import { DigestLink } from './digest-link';

@@ -1,10 +1,10 @@
-import type { LegacyView } from '@/lib/api-types';
+import type { LegacyManifestBody } from '@/lib/api/types';
 import { plural } from '@/components/ui/format';
 import { Section, Table, Td, Th } from '@/components/ui/table';
 import { DigestText } from './digest-link';
 
 /** Docker schema 1 is long deprecated; shown so people recognise it, not inspected further. */
-export function LegacyNotice({ manifest }: { manifest: LegacyView }) {
+export function LegacyNotice({ manifest }: { manifest: LegacyManifestBody }) {
   return (
     <div className="space-y-8">
       <div

@@ -3,7 +3,7 @@
 import { useEffect } from 'react';
 import Link from 'next/link';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ManifestView as ManifestData } from '@/lib/api-types';
+import type { ManifestBody } from '@/lib/api/types';
 import { formatRef, hrefFor } from '@/lib/route-target';
 import { CopyLinkButton } from '@/components/ui/copy-button';
 import { ErrorState } from '@/components/ui/error-state';
@@ -25,13 +25,13 @@ type ManifestViewProps =
   | { host: string; repository: string; tag: string; digest?: undefined }
   | { host: string; repository: string; digest: string; tag?: undefined };
 
-function kindLabel(manifest: ManifestData): string {
+function kindLabel(manifest: ManifestBody): string {
   if (manifest.kind === 'index') return 'Multi-platform index';
   if (manifest.kind === 'legacy') return 'Legacy schema 1';
   return manifest.isArtifact ? 'Artifact' : 'Image';
 }
 
-function Summary({ manifest }: { manifest: ManifestData }) {
+function Summary({ manifest }: { manifest: ManifestBody }) {
   const { host, repository } = manifest;
   return (
     <Facts>

@@ -1,12 +1,8 @@
 import { queryOptions } from '@tanstack/react-query';
-import type { ImageConfigView, ManifestView, ReferrersView } from '@/lib/api-types';
+import type { ImageConfigBody, ManifestBody, ReferrersBody } from '@/lib/api/types';
+import { isDigest } from '@/lib/registry/reference';
 import { apiFetch, registryApiPath } from '@/components/api/client';
 import { registryKeys } from '@/components/api/registry-keys';
-
-/** Tags cannot contain ':', digests always do (`algorithm:encoded`). */
-export function isDigest(reference: string): boolean {
-  return reference.includes(':');
-}
 
 export const manifestKeys = {
   manifest: (host: string, repository: string, reference: string) =>
@@ -25,7 +21,7 @@ export function manifestQueryOptions(host: string, repository: string, reference
   return queryOptions({
     queryKey: manifestKeys.manifest(host, repository, reference),
     queryFn: ({ signal }) =>
-      apiFetch<ManifestView>(registryApiPath(host, 'manifest', { repository, reference }), { signal }),
+      apiFetch<ManifestBody>(registryApiPath(host, 'manifest', { repository, reference }), { signal }),
     ...(isDigest(reference) ? immutable : {}),
   });
 }
@@ -34,7 +30,7 @@ export function configQueryOptions(host: string, repository: string, digest: str
   return queryOptions({
     queryKey: manifestKeys.config(host, repository, digest),
     queryFn: ({ signal }) =>
-      apiFetch<ImageConfigView>(registryApiPath(host, 'config', { repository, digest }), { signal }),
+      apiFetch<ImageConfigBody>(registryApiPath(host, 'config', { repository, digest }), { signal }),
     ...immutable,
   });
 }
@@ -44,7 +40,7 @@ export function referrersQueryOptions(host: string, repository: string, digest: 
   return queryOptions({
     queryKey: manifestKeys.referrers(host, repository, digest),
     queryFn: ({ signal }) =>
-      apiFetch<ReferrersView>(registryApiPath(host, 'referrers', { repository, digest }), { signal }),
+      apiFetch<ReferrersBody>(registryApiPath(host, 'referrers', { repository, digest }), { signal }),
     refetchOnWindowFocus: false,
   });
 }

@@ -1,5 +1,5 @@
 import { infiniteQueryOptions } from '@tanstack/react-query';
-import type { RepositoryPage } from '@/lib/api-types';
+import type { RepositoriesBody } from '@/lib/api/types';
 import { apiFetch, registryApiPath } from '@/components/api/client';
 import { registryKeys } from '@/components/api/registry-keys';
 import { nextCursor } from '@/components/api/pagination';
@@ -20,7 +20,7 @@ export function repositoriesQueryOptions(host: string) {
   return infiniteQueryOptions({
     queryKey: repositoryKeys.list(host),
     queryFn: ({ pageParam, signal }) =>
-      apiFetch<RepositoryPage>(
+      apiFetch<RepositoriesBody>(
         registryApiPath(host, 'repositories', { cursor: pageParam, n: repositoryPageSize(pageParam) }),
         { signal },
       ),

@@ -1,5 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
-import type { SessionResponse, SignInRequest, SignInResponse } from '@/lib/api-types';
+import type { SessionBody, SignInRequest, SignInBody } from '@/lib/api/types';
 import { apiFetch } from '@/components/api/client';
 
 export const sessionKeys = {
@@ -9,12 +9,12 @@ export const sessionKeys = {
 export function sessionQueryOptions() {
   return queryOptions({
     queryKey: sessionKeys.all,
-    queryFn: ({ signal }) => apiFetch<SessionResponse>('/api/session', { signal }),
+    queryFn: ({ signal }) => apiFetch<SessionBody>('/api/session', { signal }),
   });
 }
 
-export function signIn(request: SignInRequest): Promise<SignInResponse> {
-  return apiFetch<SignInResponse>('/api/session/registries', {
+export function signIn(request: SignInRequest): Promise<SignInBody> {
+  return apiFetch<SignInBody>('/api/session/registries', {
     method: 'POST',
     body: JSON.stringify(request),
   });

@@ -5,7 +5,6 @@
 export function isSafeNextPath(next: string | null | undefined): next is string {
   if (!next) return false;
   if (!next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return false;
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(next)) return false;
   try {
     const url = new URL(next, 'http://berth.invalid');

@@ -1,5 +1,5 @@
 import { infiniteQueryOptions } from '@tanstack/react-query';
-import type { TagPage } from '@/lib/api-types';
+import type { TagsBody } from '@/lib/api/types';
 import { apiFetch, registryApiPath } from '@/components/api/client';
 import { registryKeys } from '@/components/api/registry-keys';
 import { nextCursor } from '@/components/api/pagination';
@@ -15,7 +15,7 @@ export function tagsQueryOptions(host: string, repository: string) {
   return infiniteQueryOptions({
     queryKey: tagKeys.list(host, repository),
     queryFn: ({ pageParam, signal }) =>
-      apiFetch<TagPage>(
+      apiFetch<TagsBody>(
         registryApiPath(host, 'tags', { repository, cursor: pageParam, n: TAG_PAGE_SIZE }),
         { signal },
       ),

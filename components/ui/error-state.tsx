@@ -2,34 +2,34 @@
 
 import { useEffect, useState } from 'react';
 import { usePathname, useRouter } from 'next/navigation';
-import { ApiError, SERVER_UNAVAILABLE } from '@/components/api/client';
+import { ApiError, SERVER_UNAVAILABLE, type ClientErrorCode } from '@/components/api/client';
 import { signInHref } from '@/components/session/sign-in-href';
 
 /**
  * Advice only where the message cannot carry it. The route handlers' messages already say what
- * happened and what to do (lib/registry errorFrom, lib/server/api.ts), so repeating advice here
+ * happened and what to do (lib/registry/response-error.ts, lib/server/api.ts), so repeating advice here
  * made every box say it twice. These are the codes whose message is a bare fact.
  */
-const ADVICE: Record<string, string> = {
+const ADVICE: Partial<Record<ClientErrorCode, string>> = {
   [SERVER_UNAVAILABLE]: 'Check your connection, or that Berth’s server is running, then retry.',
   BLOB_UNKNOWN: 'The registry lost part of this image. Push it again, or ask the registry owner.',
   UNSUPPORTED: 'This registry does not offer what this view needs.',
 };
 
 function useCountdown(seconds: number | undefined): number {
-  const [left, setLeft] = useState(seconds ?? 0);
+  // State is only set from the timer, never in the effect's body; a new `seconds` starts afresh.
+  const [tick, setTick] = useState<{ from: number | undefined; left: number }>({ from: seconds, left: seconds ?? 0 });
   useEffect(() => {
-    setLeft(seconds ?? 0);
     if (!seconds) return;
     const started = Date.now();
     const id = setInterval(() => {
       const remaining = Math.max(0, Math.ceil(seconds - (Date.now() - started) / 1000));
-      setLeft(remaining);
+      setTick({ from: seconds, left: remaining });
       if (remaining === 0) clearInterval(id);
     }, 1000);
     return () => clearInterval(id);
   }, [seconds]);
-  return left;
+  return tick.from === seconds ? tick.left : (seconds ?? 0);
 }
 
 interface ErrorStateProps {
@@ -45,7 +45,7 @@ export function ErrorState({ error, onRetry, host, title = 'Could not load this'
   const router = useRouter();
   const pathname = usePathname();
   const apiError = error instanceof ApiError ? error : undefined;
-  const code = apiError?.code ?? 'UNKNOWN';
+  const code: ClientErrorCode = apiError?.code ?? 'UNKNOWN';
   const registry = apiError?.registry ?? host;
   const needsSignIn = code === 'SIGN_IN_REQUIRED' && registry !== undefined;
   const waitSeconds = useCountdown(apiError?.retryAfter);

@@ -83,6 +83,7 @@ export function FilterableList({
   }, [filtering, canFetchMore, fetchNextPage, items.length]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- rows re-render from the virtualizer's own state; nothing here is memoised around it
   const virtualizer = useVirtualizer({
     count: filtered.length,
     getScrollElement: () => scrollRef.current,

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadBed, type BedRegistry } from '../fixtures/bed-state';
 import { AddressPolicy, RegistryClient, RegistryContext, RegistryError, parseImageConfig, type Credentials } from '../../lib/registry';
-import { configView, manifestView } from '../../lib/registry/views';
+import { configBodyOf, manifestBodyOf } from '../../lib/api/bodies';
 
 const bed = loadBed();
 const policy = new AddressPolicy({ allowed: bed.allowedRegistries, dockerHubRegistryUrl: 'https://registry-1.docker.io' });
@@ -118,7 +118,7 @@ describe('token mode', () => {
     const alice = client(token, user(token, 'alice'));
     const m = await alice.getManifest(c.multi.repo, c.multi.tags[0] ?? '1.0');
     assert.equal(m.digest, c.multi.indexDigest);
-    const view = manifestView(token.host, c.multi.repo, { tag: '1.0' }, m);
+    const view = manifestBodyOf(token.host, c.multi.repo, { tag: '1.0' }, m);
     assert.equal(view.kind, 'index');
     if (view.kind !== 'index') return;
     const images = view.manifests.filter((e) => !e.attestationFor);
@@ -145,12 +145,12 @@ describe('token mode', () => {
     assert.equal(v1.digest, c.schema2.digest);
     const v2 = await alice.getManifest(c.oci.repo, c.oci.tag);
     assert.equal(v2.mediaType, 'application/vnd.oci.image.manifest.v1+json');
-    const view = manifestView(token.host, c.oci.repo, {}, v2);
+    const view = manifestBodyOf(token.host, c.oci.repo, {}, v2);
     assert.equal(view.kind, 'image');
     if (view.kind !== 'image') return;
     assert.equal(view.isArtifact, false);
     assert.deepEqual(view.layers.map((l) => l.digest), c.oci.layerDigests);
-    const config = configView(c.oci.configDigest, parseImageConfig(await alice.getBlob(c.oci.repo, c.oci.configDigest), token.host));
+    const config = configBodyOf(c.oci.configDigest, parseImageConfig(await alice.getBlob(c.oci.repo, c.oci.configDigest), token.host));
     assert.ok(config.env.length > 0 && config.created, 'config has env and created');
     assert.equal(config.history.filter((h) => h.layerIndex !== undefined).length, c.oci.layerDigests.length);
   });
@@ -164,7 +164,7 @@ describe('token mode', () => {
     assert.deepEqual(filtered.referrers, []);
     const none = await alice.getReferrers(c.oci.repo, c.oci.digest);
     assert.equal(none.source, 'none');
-    const artifact = manifestView(token.host, c.signed.repo, {}, await alice.getManifest(c.signed.repo, c.signed.artifactDigest));
+    const artifact = manifestBodyOf(token.host, c.signed.repo, {}, await alice.getManifest(c.signed.repo, c.signed.artifactDigest));
     assert.ok(artifact.kind === 'image' && artifact.isArtifact && artifact.subject?.digest === c.signed.subjectDigest);
   });
 
@@ -290,7 +290,7 @@ describe('what the real registry cannot do (local fake)', () => {
 
   test("the registry's Warning headers reach the view", async () => {
     const m = await fakeClient().getManifest('warned/app', 'latest');
-    assert.deepEqual(manifestView(fake.host, 'warned/app', {}, m).warnings, ['warned/app is deprecated; use ok/app']);
+    assert.deepEqual(manifestBodyOf(fake.host, 'warned/app', {}, m).warnings, ['warned/app is deprecated; use ok/app']);
   });
 
   test('a slow registry times out with a sentence', async () => {

@@ -1,12 +1,101 @@
 // One error type for everything that can go wrong talking to a registry.
 // `message` is always a human sentence that says what happened and what to do; it never
 // contains credentials or tokens. `code` is the registry's own code when it sent one
-// (distribution-spec "Error Codes"), otherwise one of Berth's (see lib/api-types.ts).
+// (distribution-spec "Error Codes"), otherwise one of Berth's; the HTTP status Berth answers
+// with follows from the code (STATUS_OF), so a code can never travel with the wrong status.
+
+/** Codes defined by the distribution spec. A registry's code outside this list becomes UNKNOWN. */
+export const REGISTRY_ERROR_CODES = [
+  'BLOB_UNKNOWN',
+  'BLOB_UPLOAD_INVALID',
+  'BLOB_UPLOAD_UNKNOWN',
+  'DIGEST_INVALID',
+  'MANIFEST_BLOB_UNKNOWN',
+  'MANIFEST_INVALID',
+  'MANIFEST_UNKNOWN',
+  'MANIFEST_UNVERIFIED',
+  'NAME_INVALID',
+  'NAME_UNKNOWN',
+  'SIZE_INVALID',
+  'TAG_INVALID',
+  'UNAUTHORIZED',
+  'DENIED',
+  'UNSUPPORTED',
+  'TOOMANYREQUESTS',
+  'PAGINATION_NUMBER_INVALID',
+  'UNAVAILABLE',
+  'UNKNOWN',
+] as const;
+
+/** Codes Berth adds to the registry's own. */
+export const BERTH_ERROR_CODES = [
+  /** No usable credentials for this registry: the page sends the person to sign in. */
+  'SIGN_IN_REQUIRED',
+  /** The registry does not list repositories (Docker Hub, GHCR…): open one by name. */
+  'CATALOG_UNSUPPORTED',
+  /** This deployment may not talk to that address (ALLOWED_REGISTRIES, address policy). */
+  'NOT_ALLOWED',
+  'UNREACHABLE',
+  'TIMEOUT',
+  'TLS',
+  'NOT_A_REGISTRY',
+  /** The registry (or its token service) answered something Berth cannot use. */
+  'BAD_RESPONSE',
+  'INVALID_REFERENCE',
+  'INVALID_REQUEST',
+  /** A state-changing request that did not come from a Berth page. */
+  'CROSS_ORIGIN',
+  /** The sealed session would no longer fit in a cookie. */
+  'SESSION_FULL',
+  'INTERNAL',
+] as const;
+
+export type RegistryErrorCode = (typeof REGISTRY_ERROR_CODES)[number];
+export type ErrorCode = RegistryErrorCode | (typeof BERTH_ERROR_CODES)[number];
+
+/**
+ * The HTTP status Berth answers with for each code. A registry that refuses something Berth
+ * asked correctly (a *_INVALID code, a 5xx) is a bad gateway from the browser's point of view.
+ */
+export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
+  BLOB_UNKNOWN: 404,
+  BLOB_UPLOAD_INVALID: 502,
+  BLOB_UPLOAD_UNKNOWN: 502,
+  DIGEST_INVALID: 502,
+  MANIFEST_BLOB_UNKNOWN: 502,
+  MANIFEST_INVALID: 502,
+  MANIFEST_UNKNOWN: 404,
+  MANIFEST_UNVERIFIED: 502,
+  NAME_INVALID: 502,
+  NAME_UNKNOWN: 404,
+  SIZE_INVALID: 502,
+  TAG_INVALID: 502,
+  UNAUTHORIZED: 401,
+  DENIED: 403,
+  UNSUPPORTED: 405,
+  TOOMANYREQUESTS: 429,
+  PAGINATION_NUMBER_INVALID: 502,
+  UNAVAILABLE: 502,
+  UNKNOWN: 502,
+  SIGN_IN_REQUIRED: 401,
+  CATALOG_UNSUPPORTED: 404,
+  NOT_ALLOWED: 403,
+  UNREACHABLE: 502,
+  TIMEOUT: 504,
+  TLS: 502,
+  NOT_A_REGISTRY: 502,
+  BAD_RESPONSE: 502,
+  INVALID_REFERENCE: 400,
+  INVALID_REQUEST: 400,
+  CROSS_ORIGIN: 403,
+  SESSION_FULL: 413,
+  INTERNAL: 500,
+};
+
+const REGISTRY_CODE_SET: ReadonlySet<string> = new Set(REGISTRY_ERROR_CODES);
 
 export interface RegistryErrorInit {
-  code: string;
-  /** HTTP status to answer Berth's own clients with. */
-  status: number;
+  code: ErrorCode;
   message: string;
   /** HTTP status the registry answered with, when it answered. */
   upstreamStatus?: number;
@@ -33,7 +122,8 @@ export class RegistryError extends Error {
   }
 
   readonly [BRAND] = true;
-  readonly code: string;
+  readonly code: ErrorCode;
+  /** HTTP status to answer Berth's own clients with. */
   readonly status: number;
   readonly upstreamStatus?: number;
   readonly registryMessage?: string;
@@ -45,7 +135,7 @@ export class RegistryError extends Error {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'RegistryError';
     this.code = init.code;
-    this.status = init.status;
+    this.status = STATUS_OF[init.code];
     this.upstreamStatus = init.upstreamStatus;
     this.registryMessage = init.registryMessage;
     this.detail = init.detail;
@@ -54,30 +144,13 @@ export class RegistryError extends Error {
   }
 }
 
-/** Error codes defined by the distribution spec; anything else becomes UNKNOWN. */
-export const KNOWN_REGISTRY_CODES = new Set([
-  'BLOB_UNKNOWN',
-  'BLOB_UPLOAD_INVALID',
-  'BLOB_UPLOAD_UNKNOWN',
-  'DIGEST_INVALID',
-  'MANIFEST_BLOB_UNKNOWN',
-  'MANIFEST_INVALID',
-  'MANIFEST_UNKNOWN',
-  'MANIFEST_UNVERIFIED',
-  'NAME_INVALID',
-  'NAME_UNKNOWN',
-  'SIZE_INVALID',
-  'TAG_INVALID',
-  'UNAUTHORIZED',
-  'DENIED',
-  'UNSUPPORTED',
-  'TOOMANYREQUESTS',
-  'PAGINATION_NUMBER_INVALID',
-  'UNAVAILABLE',
-]);
+/** The registry (or its token service) sent something Berth cannot use; `message` says what. */
+export function badResponse(host: string, message: string): RegistryError {
+  return new RegistryError({ code: 'BAD_RESPONSE', host, message });
+}
 
 export interface UpstreamError {
-  code: string;
+  code: RegistryErrorCode;
   message?: string;
   detail?: unknown;
 }
@@ -99,7 +172,8 @@ export function parseErrorBody(body: Uint8Array | string | undefined): UpstreamE
   for (const e of errors) {
     if (typeof e !== 'object' || e === null) continue;
     const rawCode = (e as { code?: unknown }).code;
-    const code = typeof rawCode === 'string' && KNOWN_REGISTRY_CODES.has(rawCode.toUpperCase()) ? rawCode.toUpperCase() : 'UNKNOWN';
+    const upper = typeof rawCode === 'string' ? rawCode.toUpperCase() : '';
+    const code = REGISTRY_CODE_SET.has(upper) ? (upper as RegistryErrorCode) : 'UNKNOWN';
     const message = (e as { message?: unknown }).message;
     out.push({ code, message: typeof message === 'string' ? message.slice(0, 500) : undefined, detail: (e as { detail?: unknown }).detail });
   }

@@ -72,10 +72,10 @@ function transportError(url: URL, err: unknown, timeoutMs: number): RegistryErro
   const code = (err as { code?: string }).code ?? '';
   const host = url.host;
   if (code === 'ETIMEDOUT' || code === 'ABORT_ERR' || (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError') {
-    return new RegistryError({ code: 'TIMEOUT', status: 504, host, message: `${host} did not answer within ${Math.round(timeoutMs / 1000)} s. Try again, or check that the registry is up.`, cause: err });
+    return new RegistryError({ code: 'TIMEOUT', host, message: `${host} did not answer within ${Math.round(timeoutMs / 1000)} s. Try again, or check that the registry is up.`, cause: err });
   }
   if (TLS_CODES.test(code) || /certificate|SSL|TLS/i.test((err as Error).message ?? '')) {
-    return new RegistryError({ code: 'TLS', status: 502, host, message: `The secure connection to ${host} failed (${code || 'TLS error'}): its certificate is not trusted or does not match. Check the address, or ask its owner about the certificate.`, cause: err });
+    return new RegistryError({ code: 'TLS', host, message: `The secure connection to ${host} failed (${code || 'TLS error'}): its certificate is not trusted or does not match. Check the address, or ask its owner about the certificate.`, cause: err });
   }
   const reason: Record<string, string> = {
     ECONNREFUSED: 'the connection was refused',
@@ -88,7 +88,6 @@ function transportError(url: URL, err: unknown, timeoutMs: number): RegistryErro
   };
   return new RegistryError({
     code: 'UNREACHABLE',
-    status: 502,
     host,
     message: `Could not connect to ${host}: ${reason[code] ?? `network error${code ? ` (${code})` : ''}`}. Check the address and that the registry is running.`,
     cause: err,
@@ -131,7 +130,6 @@ export function send(policy: AddressPolicy, req: HttpRequest): Promise<HttpRespo
             fail(
               new RegistryError({
                 code: 'BAD_RESPONSE',
-                status: 502,
                 host: url.host,
                 message: `${url.host} sent more than ${Math.round(req.maxBytes / 1024 / 1024)} MiB for one response; Berth stops reading there.`,
               }),

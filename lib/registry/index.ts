@@ -1,7 +1,12 @@
-// Berth's registry protocol core: no React, no Next.js. See DESIGN.md "The shape".
-export { RegistryClient, RegistryContext, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES } from './client';
-export type { Credentials, FetchedManifest, ManifestHead, Page, Referrers } from './client';
-export { RegistryError, parseErrorBody, parseRetryAfter } from './errors';
+// Berth's registry protocol core: no React, no Next.js (docs/architecture.md "Folders").
+export { Authorizer } from './auth';
+export type { AuthorizedRequest, Verification } from './auth';
+export { RegistryClient, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES } from './client';
+export type { ClientOptions, FetchedManifest, ManifestHead, Page, Referrers } from './client';
+export { RegistryContext } from './context';
+export type { Credentials, PingResult } from './context';
+export { RegistryError, STATUS_OF, badResponse, parseErrorBody, parseRetryAfter } from './errors';
+export type { ErrorCode, RegistryErrorCode } from './errors';
 export { AddressPolicy, isNonPublicAddress } from './policy';
 export type { ResolvedRegistry } from './policy';
 export {
@@ -21,4 +26,4 @@ export { MediaType, attestationTarget, isImageConfigType, parseImageConfig, pars
 export type { Descriptor, ImageConfig, ParsedManifest, Platform } from './manifest';
 export { decodeGrantedAccess, grants, mergeScopes, repositoryScope } from './scope';
 export type { GrantedAccess } from './scope';
-export { configView, manifestView } from './views';
+export type { Transport, TransportRequest } from './transport';

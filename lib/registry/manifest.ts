@@ -101,7 +101,6 @@ export function digestWithAlgorithmOf(digest: string, bytes: Uint8Array): string
 function badManifest(host: string, why: string): RegistryError {
   return new RegistryError({
     code: 'BAD_RESPONSE',
-    status: 502,
     host,
     message: `${host} returned a manifest Berth cannot read: ${why}.`,
   });
@@ -212,11 +211,11 @@ export function parseImageConfig(bytes: Uint8Array, host: string): ImageConfig {
   try {
     json = JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch {
-    throw new RegistryError({ code: 'BAD_RESPONSE', status: 502, host, message: `${host} returned an image config that is not JSON.` });
+    throw new RegistryError({ code: 'BAD_RESPONSE', host, message: `${host} returned an image config that is not JSON.` });
   }
   const r = imageConfigSchema.safeParse(json);
   if (!r.success) {
-    throw new RegistryError({ code: 'BAD_RESPONSE', status: 502, host, message: `${host} returned an image config Berth cannot read: ${r.error.issues[0]?.message ?? 'invalid'}.` });
+    throw new RegistryError({ code: 'BAD_RESPONSE', host, message: `${host} returned an image config Berth cannot read: ${r.error.issues[0]?.message ?? 'invalid'}.` });
   }
   return r.data;
 }

@@ -129,7 +129,6 @@ export class AddressPolicy {
   private notAllowed(host: string, why: string): RegistryError {
     return new RegistryError({
       code: 'NOT_ALLOWED',
-      status: 403,
       host,
       message: `Berth is not allowed to connect to ${host}: ${why} An administrator can add it to ALLOWED_REGISTRIES.`,
     });

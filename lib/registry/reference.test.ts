@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidReferenceError, parseHost, parseImageReference, parseRegistryAddress, type ImageReference } from './reference';
-import { resolveRoute } from '../route-target';
 
 const valid: Array<[string, ImageReference]> = [
   ['alpine', { host: 'docker.io', repository: 'library/alpine' }],
@@ -74,28 +73,3 @@ test('parseHost canonicalises case and ports', () => {
   assert.equal(parseHost('127.0.0.1:05000'), '127.0.0.1:5000');
   assert.equal(parseHost('[::1]:5000'), '[::1]:5000');
 });
-
-const D = 'sha256:' + 'c'.repeat(64);
-const routes: Array<[string, ReturnType<typeof resolveRoute>]> = [
-  ['docker.io', { kind: 'registry', host: 'docker.io' }],
-  ['127.0.0.1:5000', { kind: 'registry', host: '127.0.0.1:5000' }],
-  ['alpine:3.20', { kind: 'redirect', to: '/docker.io/library/alpine:3.20' }],
-  ['alpine', { kind: 'redirect', to: '/docker.io/library/alpine' }],
-  ['docker.io/alpine', { kind: 'redirect', to: '/docker.io/library/alpine' }],
-  ['grafana/grafana', { kind: 'redirect', to: '/docker.io/grafana/grafana' }],
-  ['GHCR.io/o/r:v1', { kind: 'redirect', to: '/ghcr.io/o/r:v1' }],
-  ['ghcr.io/o/r', { kind: 'repository', host: 'ghcr.io', repository: 'o/r' }],
-  ['127.0.0.1%3A5000/team/app%3Av1', { kind: 'tag', host: '127.0.0.1:5000', repository: 'team/app', tag: 'v1' }],
-  [`r.io/hello%40${encodeURIComponent(D)}`, { kind: 'digest', host: 'r.io', repository: 'hello', digest: D }],
-  [`r.io/a/b:t@${D}`, { kind: 'digest', host: 'r.io', repository: 'a/b', digest: D, tag: 't' }],
-];
-for (const [path, want] of routes) {
-  test(`resolveRoute(/${path})`, () => assert.deepEqual(resolveRoute(path.split('/')), want));
-}
-for (const [path, part] of [['r.io/Bad', 'repository'], ['r.io/a:b%20c', 'tag'], ['r.io/a@sha256:zz', 'digest'], ['r.io:0/a', 'host'], ['%E0%A4%A', 'repository']] as const) {
-  test(`resolveRoute(/${path}) is invalid in its ${part}`, () => {
-    const t = resolveRoute(path.split('/'));
-    assert.equal(t.kind, 'invalid');
-    assert.equal(t.kind === 'invalid' && t.part, part);
-  });
-}

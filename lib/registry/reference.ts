@@ -20,7 +20,7 @@ export class InvalidReferenceError extends RegistryError {
   readonly part: ReferencePart;
   readonly input: string;
   constructor(part: ReferencePart, input: string, message: string) {
-    super({ code: 'INVALID_REFERENCE', status: 400, message });
+    super({ code: 'INVALID_REFERENCE', message });
     this.name = 'InvalidReferenceError';
     this.part = part;
     this.input = input;

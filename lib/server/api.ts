@@ -1,5 +1,5 @@
 import 'server-only';
-import type { ApiErrorBody } from '@/lib/api-types';
+import type { ApiErrorBody } from '@/lib/api/types';
 import { RegistryClient, RegistryError, parseHost } from '@/lib/registry';
 import { config, registryContext } from './config';
 import { storedRegistry } from './session';
@@ -23,7 +23,7 @@ export function errorResponse(err: unknown, registry?: string): Response {
   if (!(err instanceof RegistryError)) {
     // Never echo unknown errors: they may carry request details. Log the message only.
     console.error('Berth: unexpected error in an API route:', err instanceof Error ? err.message : String(err));
-    err = new RegistryError({ code: 'INTERNAL', status: 500, message: 'Berth hit an unexpected error. Try again; if it persists, check the server log.' });
+    err = new RegistryError({ code: 'INTERNAL', message: 'Berth hit an unexpected error. Try again; if it persists, check the server log.' });
   }
   const e = err as RegistryError;
   const headers: Record<string, string> = { 'cache-control': 'no-store' };
@@ -41,7 +41,7 @@ export function json(data: unknown): Response {
 }
 
 export function badRequest(message: string): RegistryError {
-  return new RegistryError({ code: 'INVALID_REQUEST', status: 400, message });
+  return new RegistryError({ code: 'INVALID_REQUEST', message });
 }
 
 /** State-changing routes accept only same-origin requests (DESIGN.md "Security policy"). */
@@ -58,7 +58,7 @@ export function assertSameOrigin(request: Request): void {
     }
   }
   if (!ok) {
-    throw new RegistryError({ code: 'CROSS_ORIGIN', status: 403, message: 'This request did not come from a Berth page. Reload Berth and try again.' });
+    throw new RegistryError({ code: 'CROSS_ORIGIN', message: 'This request did not come from a Berth page. Reload Berth and try again.' });
   }
 }
 
@@ -125,7 +125,6 @@ export async function browseRoute(
       if (e instanceof RegistryError && e.code === 'UNAUTHORIZED') {
         throw new RegistryError({
           code: 'SIGN_IN_REQUIRED',
-          status: 401,
           host,
           message: client.anonymous
             ? `${host} needs you to sign in to see this.`

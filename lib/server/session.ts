@@ -1,7 +1,7 @@
 import 'server-only';
 import { cookies, headers } from 'next/headers';
 import { getIronSession, unsealData, type IronSession } from 'iron-session';
-import type { SessionRegistry } from '@/lib/api-types';
+import type { SessionRegistry } from '@/lib/api/types';
 import { config } from './config';
 
 // The sealed cookie holds, per registry, the base URL and credentials (DESIGN.md "Session

@@ -1,11 +1,11 @@
-import type { SessionResponse } from '@/lib/api-types';
+import type { SessionBody } from '@/lib/api/types';
 import { assertSameOrigin, errorResponse, json } from '@/lib/server/api';
 import { getSession, publicView } from '@/lib/server/session';
 
 export async function GET(): Promise<Response> {
   try {
     const session = await getSession();
-    const body: SessionResponse = { registries: (session.registries ?? []).map(publicView) };
+    const body: SessionBody = { registries: (session.registries ?? []).map(publicView) };
     return json(body);
   } catch (e) {
     return errorResponse(e);
@@ -18,7 +18,7 @@ export async function DELETE(request: Request): Promise<Response> {
     assertSameOrigin(request);
     const session = await getSession();
     session.destroy();
-    const body: SessionResponse = { registries: [] };
+    const body: SessionBody = { registries: [] };
     return json(body);
   } catch (e) {
     return errorResponse(e);

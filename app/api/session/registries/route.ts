@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SignInResponse } from '@/lib/api-types';
+import type { SignInBody } from '@/lib/api/types';
 import { RegistryClient, RegistryError, parseRegistryAddress } from '@/lib/registry';
 import { assertSameOrigin, badRequest, errorResponse, json } from '@/lib/server/api';
 import { config, registryContext } from '@/lib/server/config';
@@ -19,7 +19,6 @@ async function saveWithin4k(session: Awaited<ReturnType<typeof getSession>>, hos
     if (e instanceof Error && /cookie length is too big/i.test(e.message)) {
       throw new RegistryError({
         code: 'SESSION_FULL',
-        status: 413,
         host,
         message: `Berth cannot keep this sign-in to ${host}: with your other registries the credentials no longer fit in a browser cookie (4 KB). Sign out of a registry you do not need, or use a shorter token.`,
       });
@@ -49,7 +48,7 @@ export async function POST(request: Request): Promise<Response> {
       await client.verify();
     } catch (e) {
       if (e instanceof RegistryError && e.code === 'UNAUTHORIZED' && credentials) {
-        throw new RegistryError({ code: 'UNAUTHORIZED', status: 401, host: resolved.host, message: `${resolved.host} rejected the username or password (or token). Check them and try again.` });
+        throw new RegistryError({ code: 'UNAUTHORIZED', host: resolved.host, message: `${resolved.host} rejected the username or password (or token). Check them and try again.` });
       }
       throw e;
     }
@@ -62,7 +61,7 @@ export async function POST(request: Request): Promise<Response> {
     };
     session.registries = [...(session.registries ?? []).filter((r) => r.host !== resolved.host), entry];
     await saveWithin4k(session, resolved.host);
-    const body: SignInResponse = { registry: publicView(entry) };
+    const body: SignInBody = { registry: publicView(entry) };
     return json(body);
   } catch (e) {
     return errorResponse(e);

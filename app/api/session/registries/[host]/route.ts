@@ -1,4 +1,4 @@
-import type { SessionResponse } from '@/lib/api-types';
+import type { SessionBody } from '@/lib/api/types';
 import { assertSameOrigin, errorResponse, hostParam, json } from '@/lib/server/api';
 import { getSession, publicView } from '@/lib/server/session';
 
@@ -10,7 +10,7 @@ export async function DELETE(request: Request, ctx: RouteContext<'/api/session/r
     const session = await getSession();
     session.registries = (session.registries ?? []).filter((r) => r.host !== host);
     await session.save();
-    const body: SessionResponse = { registries: session.registries.map(publicView) };
+    const body: SessionBody = { registries: session.registries.map(publicView) };
     return json(body);
   } catch (e) {
     return errorResponse(e);

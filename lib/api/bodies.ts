@@ -1,10 +1,12 @@
-// Shapes what the core fetched into the views Berth's pages show (lib/api-types.ts).
-import type { Descriptor as ViewDescriptor, HistoryEntry, ImageConfigView, IndexEntry, ManifestView } from '../api-types';
-import type { FetchedManifest } from './client';
-import { attestationTarget, isImageConfigType, platformLabel, type Descriptor, type ImageConfig } from './manifest';
+// Shapes what the protocol core fetched into the bodies of Berth's HTTP contract (./types.ts).
+// Pure: the route handlers and the pages' server prefetch both build their bodies here.
+import type { FetchedManifest } from '../registry/client';
+import { attestationTarget, isImageConfigType, platformLabel, type Descriptor, type ImageConfig } from '../registry/manifest';
+import type { HistoryEntry, ImageConfigBody, IndexEntry, ManifestBody } from './types';
 
-function descriptor(d: Descriptor): ViewDescriptor {
-  const out: ViewDescriptor = { mediaType: d.mediaType, digest: d.digest, size: d.size };
+/** Only the descriptor's own fields: a registry may add others, and they are not part of the contract. */
+function descriptor(d: Descriptor): Descriptor {
+  const out: Descriptor = { mediaType: d.mediaType, digest: d.digest, size: d.size };
   if (d.annotations) out.annotations = d.annotations;
   if (d.artifactType) out.artifactType = d.artifactType;
   if (d.platform) out.platform = d.platform;
@@ -18,7 +20,7 @@ export function warningText(header: string): string {
   return (quoted?.[1] ?? header).replace(/\\(.)/g, '$1').slice(0, 500);
 }
 
-export function manifestView(host: string, repository: string, reference: { tag?: string }, m: FetchedManifest): ManifestView {
+export function manifestBodyOf(host: string, repository: string, reference: { tag?: string }, m: FetchedManifest): ManifestBody {
   const common = {
     host,
     repository,
@@ -30,7 +32,7 @@ export function manifestView(host: string, repository: string, reference: { tag?
   };
   const p = m.parsed;
   if (p.kind === 'index') {
-    // Attestations sit right after the image they describe (PROTOCOL.md "Manifests").
+    // Attestations sit right after the image they describe (docs/protocol.md "Manifests").
     const images: IndexEntry[] = [];
     const attestations: IndexEntry[] = [];
     for (const d of p.manifest.manifests) {
@@ -77,7 +79,7 @@ export function manifestView(host: string, repository: string, reference: { tag?
   };
 }
 
-export function configView(digest: string, c: ImageConfig): ImageConfigView {
+export function configBodyOf(digest: string, c: ImageConfig): ImageConfigBody {
   const cfg = c.config ?? {};
   let layerIndex = 0;
   // History entries without empty_layer map, in order, onto the layers (image-spec config.md).
@@ -90,7 +92,7 @@ export function configView(digest: string, c: ImageConfig): ImageConfigView {
     else entry.layerIndex = layerIndex++;
     return entry;
   });
-  const view: ImageConfigView = {
+  const body: ImageConfigBody = {
     digest,
     env: cfg.Env ?? [],
     exposedPorts: Object.keys(cfg.ExposedPorts ?? {}),
@@ -99,15 +101,15 @@ export function configView(digest: string, c: ImageConfig): ImageConfigView {
     history,
     diffIds: c.rootfs?.diff_ids ?? [],
   };
-  if (c.created) view.created = c.created;
-  if (c.author) view.author = c.author;
-  if (c.architecture) view.architecture = c.architecture;
-  if (c.os) view.os = c.os;
-  if (c.variant) view.variant = c.variant;
-  if (cfg.User) view.user = cfg.User;
-  if (cfg.WorkingDir) view.workingDir = cfg.WorkingDir;
-  if (cfg.Entrypoint) view.entrypoint = cfg.Entrypoint;
-  if (cfg.Cmd) view.cmd = cfg.Cmd;
-  if (cfg.StopSignal) view.stopSignal = cfg.StopSignal;
-  return view;
+  if (c.created) body.created = c.created;
+  if (c.author) body.author = c.author;
+  if (c.architecture) body.architecture = c.architecture;
+  if (c.os) body.os = c.os;
+  if (c.variant) body.variant = c.variant;
+  if (cfg.User) body.user = cfg.User;
+  if (cfg.WorkingDir) body.workingDir = cfg.WorkingDir;
+  if (cfg.Entrypoint) body.entrypoint = cfg.Entrypoint;
+  if (cfg.Cmd) body.cmd = cfg.Cmd;
+  if (cfg.StopSignal) body.stopSignal = cfg.StopSignal;
+  return body;
 }

@@ -1,11 +1,16 @@
-// The JSON contract between Berth's route handlers (app/api/…) and its React pages.
-// Types only: importable from client and server code alike. No secrets ever appear here.
+// The JSON contract between Berth's route handlers (app/api/…) and its React pages: every type
+// here is the body of one HTTP response (suffix `Body`) or a part of one. Types only: importable
+// from client and server code alike. No secrets ever appear here.
+import type { ErrorCode } from '../registry/errors';
+import type { Descriptor, Platform } from '../registry/manifest';
+
+export type { Descriptor, ErrorCode, Platform };
 
 /** Every failed API call answers with this envelope and a matching HTTP status. */
 export interface ApiErrorBody {
   error: {
-    /** The registry's own error code (DENIED, NAME_UNKNOWN, TOOMANYREQUESTS…) or one of Berth's (see ApiErrorCode). */
-    code: string;
+    /** The registry's own error code (DENIED, NAME_UNKNOWN, TOOMANYREQUESTS…) or one of Berth's. */
+    code: ErrorCode;
     /** A human sentence: what happened and what to do. Safe to show as is. */
     message: string;
     /** HTTP status of this API response. */
@@ -17,35 +22,6 @@ export interface ApiErrorBody {
   };
 }
 
-/**
- * Codes Berth adds to the registry's own:
- * - SIGN_IN_REQUIRED (401): no usable credentials for this registry; send the person to /login.
- * - CATALOG_UNSUPPORTED (404): the registry does not list repositories (Docker Hub, GHCR…); open one by name.
- * - NOT_ALLOWED (403): this deployment may not talk to that address (ALLOWED_REGISTRIES / address policy).
- * - UNREACHABLE (502), TIMEOUT (504), TLS (502), NOT_A_REGISTRY (502), BAD_RESPONSE (502).
- * - INVALID_REFERENCE / INVALID_REQUEST (400), CROSS_ORIGIN (403).
- */
-export type ApiErrorCode =
-  | 'SIGN_IN_REQUIRED'
-  | 'CATALOG_UNSUPPORTED'
-  | 'NOT_ALLOWED'
-  | 'UNREACHABLE'
-  | 'TIMEOUT'
-  | 'TLS'
-  | 'NOT_A_REGISTRY'
-  | 'BAD_RESPONSE'
-  | 'INVALID_REFERENCE'
-  | 'INVALID_REQUEST'
-  | 'CROSS_ORIGIN'
-  | 'UNAUTHORIZED'
-  | 'DENIED'
-  | 'NAME_UNKNOWN'
-  | 'MANIFEST_UNKNOWN'
-  | 'BLOB_UNKNOWN'
-  | 'TOOMANYREQUESTS'
-  | 'UNAVAILABLE'
-  | 'UNKNOWN';
-
 /** A registry the person has signed in to (or opened anonymously) in this session. */
 export interface SessionRegistry {
   /** Canonical host as used in URLs: "docker.io", "ghcr.io", "127.0.0.1:5000", "[::1]:5000". */
@@ -56,12 +32,12 @@ export interface SessionRegistry {
   username: string | null;
 }
 
-/** GET /api/session */
-export interface SessionResponse {
+/** GET /api/session; also the answer to signing out. */
+export interface SessionBody {
   registries: SessionRegistry[];
 }
 
-/** POST /api/session/registries (same-origin only). */
+/** POST /api/session/registries (same-origin only): the request. */
 export interface SignInRequest {
   /** host[:port], https://host, http://host:port or docker.io */
   registry: string;
@@ -69,40 +45,24 @@ export interface SignInRequest {
   username: string;
   password: string;
 }
-export interface SignInResponse {
+
+/** POST /api/session/registries: the answer. */
+export interface SignInBody {
   registry: SessionRegistry;
 }
 
 /** GET /api/registries/{host}/repositories?cursor=&n= */
-export interface RepositoryPage {
+export interface RepositoriesBody {
   repositories: string[];
   /** Opaque cursor for the next page (pass as `cursor`), or null on the last page. */
   next: string | null;
 }
 
 /** GET /api/registries/{host}/tags?repository=&cursor=&n= */
-export interface TagPage {
+export interface TagsBody {
   name: string;
   tags: string[];
   next: string | null;
-}
-
-export interface Platform {
-  os: string;
-  architecture: string;
-  variant?: string;
-  'os.version'?: string;
-  'os.features'?: string[];
-}
-
-export interface Descriptor {
-  mediaType: string;
-  digest: string;
-  size: number;
-  annotations?: Record<string, string>;
-  artifactType?: string;
-  platform?: Platform;
-  urls?: string[];
 }
 
 /** One row of an index: a platform image, or an attestation/artifact attached to one. */
@@ -129,12 +89,12 @@ interface ManifestCommon {
   warnings?: string[];
 }
 
-export interface IndexView extends ManifestCommon {
+export interface IndexManifestBody extends ManifestCommon {
   kind: 'index';
   manifests: IndexEntry[];
 }
 
-export interface ImageView extends ManifestCommon {
+export interface ImageManifestBody extends ManifestCommon {
   kind: 'image';
   config: Descriptor;
   layers: Descriptor[];
@@ -146,7 +106,7 @@ export interface ImageView extends ManifestCommon {
   isArtifact: boolean;
 }
 
-export interface LegacyView extends ManifestCommon {
+export interface LegacyManifestBody extends ManifestCommon {
   kind: 'legacy';
   /** schema1: shown for recognition only. */
   architecture?: string;
@@ -154,19 +114,19 @@ export interface LegacyView extends ManifestCommon {
 }
 
 /** GET /api/registries/{host}/manifest?repository=&reference= (reference: tag or digest) */
-export type ManifestView = IndexView | ImageView | LegacyView;
+export type ManifestBody = IndexManifestBody | ImageManifestBody | LegacyManifestBody;
 
 export interface HistoryEntry {
   created?: string;
   created_by?: string;
   comment?: string;
   empty_layer?: boolean;
-  /** Index into ImageView.layers of the layer this step made, when it made one. */
+  /** Index into ImageManifestBody.layers of the layer this step made, when it made one. */
   layerIndex?: number;
 }
 
 /** GET /api/registries/{host}/config?repository=&digest= (digest of the config blob) */
-export interface ImageConfigView {
+export interface ImageConfigBody {
   digest: string;
   created?: string;
   author?: string;
@@ -187,7 +147,7 @@ export interface ImageConfigView {
 }
 
 /** GET /api/registries/{host}/referrers?repository=&digest= */
-export interface ReferrersView {
+export interface ReferrersBody {
   referrers: Descriptor[];
   /** "api" when the registry's referrers API answered, "tag" when the sha256-<hex> tag fallback was used. */
   source: 'api' | 'tag' | 'none';

@@ -6,8 +6,8 @@ import { configQueryOptions, manifestQueryOptions } from '@/components/manifest/
 import { repositoriesQueryOptions, repositoryPageSize } from '@/components/repositories/queries';
 import { TAG_PAGE_SIZE, tagsQueryOptions } from '@/components/tags/queries';
 import { RegistryError } from '@/lib/registry';
-import { clientFor } from './api';
-import { configBody, manifestBody, repositoryPage, tagPage } from './views';
+import { clientFor } from '@/lib/server/api';
+import { fetchConfigBody, fetchManifestBody, fetchRepositoriesBody, fetchTagsBody } from '@/lib/server/browse';
 
 // Server prefetch for the image-reference pages: the first query of a view is answered while
 // the page renders, by calling the core directly (not over HTTP), and handed to the browser's
@@ -34,7 +34,7 @@ async function fill(queryClient: QueryClient, target: PrefetchTarget): Promise<v
     case 'registry':
       await queryClient.fetchInfiniteQuery({
         ...repositoriesQueryOptions(host),
-        queryFn: ({ pageParam }) => repositoryPage(client, { n: repositoryPageSize(pageParam), cursor: pageParam ?? undefined }),
+        queryFn: ({ pageParam }) => fetchRepositoriesBody(client, { n: repositoryPageSize(pageParam), cursor: pageParam ?? undefined }),
         retry: false,
       });
       return;
@@ -42,7 +42,7 @@ async function fill(queryClient: QueryClient, target: PrefetchTarget): Promise<v
       await queryClient.fetchInfiniteQuery({
         ...tagsQueryOptions(host, target.repository),
         queryFn: ({ pageParam }) =>
-          tagPage(client, target.repository, { n: TAG_PAGE_SIZE, cursor: pageParam ?? undefined }),
+          fetchTagsBody(client, target.repository, { n: TAG_PAGE_SIZE, cursor: pageParam ?? undefined }),
         retry: false,
       });
       return;
@@ -52,7 +52,7 @@ async function fill(queryClient: QueryClient, target: PrefetchTarget): Promise<v
       const reference = target.kind === 'tag' ? target.tag : target.digest;
       const manifest = await queryClient.fetchQuery({
         ...manifestQueryOptions(host, repository, reference),
-        queryFn: () => manifestBody(client, host, repository, reference),
+        queryFn: () => fetchManifestBody(client, host, repository, reference),
         retry: false,
       });
       // An image's facts come from its config blob: without it the page would paint a skeleton
@@ -62,7 +62,7 @@ async function fill(queryClient: QueryClient, target: PrefetchTarget): Promise<v
         await queryClient
           .fetchQuery({
             ...configQueryOptions(host, repository, digest),
-            queryFn: () => configBody(client, host, repository, digest),
+            queryFn: () => fetchConfigBody(client, host, repository, digest),
             retry: false,
           })
           .catch(reportUnexpected);

@@ -1,0 +1,45 @@
+// The transport under the authoriser: one request, following redirects. Authorization goes only
+// to the origin it was meant for (a registry's 307 to a CDN must not carry the registry token).
+// Tests replace the whole transport with a stub (auth.test.ts).
+import type { RegistryContext } from './context';
+import { badResponse } from './errors';
+import { send, type HttpResponse } from './http';
+
+export interface TransportRequest {
+  url: URL;
+  method: 'GET' | 'HEAD';
+  headers: Record<string, string>;
+  maxBytes: number;
+}
+
+export type Transport = (request: TransportRequest) => Promise<HttpResponse>;
+
+const MAX_REDIRECTS = 5;
+
+const isRedirect = (status: number) => status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+
+/** `host` names the registry in error messages. */
+export function followingTransport(context: RegistryContext, host: string): Transport {
+  return async ({ url, method, headers, maxBytes }) => {
+    let current = url;
+    let currentHeaders = headers;
+    for (let hop = 0; ; hop++) {
+      context.stats.requests++;
+      const res = await send(context.policy, { url: current, method, headers: currentHeaders, maxBytes, timeoutMs: context.timeoutMs });
+      const location = res.headers.get('location');
+      if (!isRedirect(res.status) || !location) return res;
+      if (hop >= MAX_REDIRECTS) throw badResponse(host, `${host} redirected more than ${MAX_REDIRECTS} times; Berth stopped following.`);
+      let next: URL;
+      try {
+        next = new URL(location, current);
+      } catch {
+        throw badResponse(host, `${host} redirected to an address that is not a valid URL; Berth cannot follow it.`);
+      }
+      if (next.origin !== current.origin) {
+        const { authorization: _dropped, ...rest } = currentHeaders;
+        currentHeaders = rest;
+      }
+      current = next;
+    }
+  };
+}

@@ -1,0 +1,38 @@
+import 'server-only';
+import { configBodyOf, manifestBodyOf } from '@/lib/api/bodies';
+import type { ImageConfigBody, ManifestBody, ReferrersBody, RepositoriesBody, TagsBody } from '@/lib/api/types';
+import { isDigest, parseImageConfig, type RegistryClient } from '@/lib/registry';
+
+// The JSON bodies of the browse routes, fetched through the protocol core and shaped once here,
+// so the route handlers (app/api/registries/…) and the pages' server prefetch cannot drift apart.
+
+export interface PageRequest {
+  n: number;
+  cursor?: string;
+}
+
+export async function fetchRepositoriesBody(client: RegistryClient, page: PageRequest): Promise<RepositoriesBody> {
+  const result = await client.listRepositories(page);
+  return { repositories: result.items, next: result.next };
+}
+
+export async function fetchTagsBody(client: RegistryClient, repository: string, page: PageRequest): Promise<TagsBody> {
+  const result = await client.listTags(repository, page);
+  return { name: repository, tags: result.items, next: result.next };
+}
+
+/** `reference` is a tag or a digest; by tag, the body remembers the tag it was opened by. */
+export async function fetchManifestBody(client: RegistryClient, host: string, repository: string, reference: string): Promise<ManifestBody> {
+  const manifest = await client.getManifest(repository, reference);
+  return manifestBodyOf(host, repository, isDigest(reference) ? {} : { tag: reference }, manifest);
+}
+
+export async function fetchConfigBody(client: RegistryClient, host: string, repository: string, digest: string): Promise<ImageConfigBody> {
+  const bytes = await client.getBlob(repository, digest);
+  return configBodyOf(digest, parseImageConfig(bytes, host));
+}
+
+export async function fetchReferrersBody(client: RegistryClient, repository: string, digest: string, artifactType?: string): Promise<ReferrersBody> {
+  const result = await client.getReferrers(repository, digest, artifactType);
+  return { referrers: result.referrers, source: result.source };
+}
