@@ -1,0 +1,55 @@
+// Lint: Next.js's recommended rules (React, hooks, Core Web Vitals, TypeScript) plus the rule that
+// keeps Berth's imports pointing one way: app/ → components/ → lib/, and the protocol core
+// (lib/registry/) standing alone. docs/architecture.md ("Folders") explains why.
+import { defineConfig, globalIgnores } from 'eslint/config';
+import nextVitals from 'eslint-config-next/core-web-vitals';
+import nextTypeScript from 'eslint-config-next/typescript';
+
+const frameworks = ['next', 'next/*', 'react', 'react-dom', 'react/*', '@tanstack/*', 'server-only'];
+
+export default defineConfig([
+  ...nextVitals,
+  ...nextTypeScript,
+  globalIgnores(['.next/**', 'out/**', 'build/**', 'next-env.d.ts', 'test-results/**', '.berth/**']),
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      'import/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            {
+              target: './lib',
+              from: ['./components', './app'],
+              message: 'lib/ is below components/ and app/: it never imports them.',
+            },
+            {
+              target: './lib/registry',
+              from: ['./lib/server', './lib/api', './lib/route-target.ts'],
+              message: 'The protocol core (lib/registry) stands alone: no sessions, no HTTP contract.',
+            },
+            {
+              target: './components',
+              from: ['./app', './lib/server'],
+              message: 'components/ never import app/ or server-only code from lib/server.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Playwright fixtures call `use`, which is not React's.
+    files: ['e2e/**', 'scripts/**'],
+    rules: { 'react-hooks/rules-of-hooks': 'off' },
+  },
+  {
+    files: ['lib/registry/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: frameworks, message: 'The protocol core (lib/registry) imports no framework: it runs and is tested alone.' }] },
+      ],
+    },
+  },
+]);
