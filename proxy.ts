@@ -1,8 +1,8 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { resolveRoute } from '@/lib/route-target';
 
-// Image-reference URLs answer with real HTTP semantics before any rendering (DESIGN.md "Links
-// are image references"): short and non-canonical forms redirect (/alpine:3.20 →
+// Image-reference URLs answer with real HTTP semantics before any rendering (docs/architecture.md
+// "URLs"): short and non-canonical forms redirect (/alpine:3.20 →
 // /docker.io/library/alpine:3.20), and an invalid reference is a 400 that still renders the
 // page saying which part is wrong.
 export function proxy(request: NextRequest): NextResponse {
@@ -17,5 +17,5 @@ export function proxy(request: NextRequest): NextResponse {
 
 export const config = {
   // Only the image-reference pages: not Berth's own routes, assets or API.
-  matcher: ['/((?!api/|_next/|login|icon|favicon).+)'],
+  matcher: ['/((?!api/|_next/|login|icon|favicon|robots\.txt).+)'],
 };

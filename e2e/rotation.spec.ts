@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { freePort } from './fixtures/registry';
 import { test, expect, password } from './support';
 
-// SESSION_SECRET rotation (DESIGN.md "Configuration"): a server with a new secret still reads
+// SESSION_SECRET rotation (README "Point Berth at your registries"): a server with a new secret still reads
 // cookies sealed with SESSION_SECRET_PREVIOUS, re-seals them on the next change, and that works
 // again at the rotation after. Cookies are per host, not per port, so one browser context shares
 // its session cookie across the servers started here.

@@ -1,4 +1,4 @@
-// Berth's URLs are image references (DESIGN.md "Links are image references").
+// Berth's URLs are image references (docs/architecture.md "URLs").
 // Turns the catch-all route's segments into what to show, a redirect, or a 400 that names the bad part.
 // Pure: usable from server and client code.
 import {

@@ -28,7 +28,7 @@ export async function generateMetadata({ params }: RefPageProps): Promise<Metada
   }
 }
 
-/** Every other URL is an image reference (DESIGN.md "Links are image references"). */
+/** Every other URL is an image reference (docs/architecture.md "URLs"). */
 export default async function RefPage({ params }: RefPageProps) {
   const target = resolveRoute((await params).ref);
   switch (target.kind) {

@@ -100,7 +100,7 @@ interface TextFieldProps extends React.InputHTMLAttributes<HTMLInputElement> {
   mono?: boolean;
 }
 
-/** A labelled input (the labels are a stable contract: DESIGN.md "Sign-in form"). */
+/** A labelled input (the labels are a stable contract the e2e tests rely on). */
 function TextField({ label, hint, mono, ...input }: TextFieldProps) {
   const id = useId();
   const hintId = useId();

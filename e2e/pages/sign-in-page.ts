@@ -1,7 +1,7 @@
 import { alertOf } from '../alert';
 import { expect, type Page } from '@playwright/test';
 
-/** The sign-in form: its labels are a stable contract (DESIGN.md "Sign-in form"). */
+/** The sign-in form: its labels are a stable contract (the e2e tests and users rely on them). */
 export class SignInPage {
   constructor(private readonly page: Page) {}
 

@@ -1,4 +1,4 @@
-// The outbound address policy (DESIGN.md "Security policy"): Berth talks only to public
+// The outbound address policy (docs/architecture.md "Security policy"): Berth talks only to public
 // addresses over https unless the operator listed the host in ALLOWED_REGISTRIES. The check
 // runs on the resolved address at connection time (see http.ts), so DNS cannot smuggle a
 // private address past a name check.

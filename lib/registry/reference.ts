@@ -1,5 +1,5 @@
 // Image references and registry addresses, parsed with the distribution grammar
-// (distribution/reference, see PROTOCOL.md "Grammar"). Errors name the part that is wrong.
+// (distribution/reference; docs/protocol.md "Grammar"). Errors name the part that is wrong.
 import { RegistryError } from './errors';
 
 export const DOCKER_HUB = 'docker.io';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AddressPolicy } from '../registry/policy';
 
-// Configuration from the environment (DESIGN.md "Configuration"). Read once per process.
+// Configuration from the environment (the table in the README). Read once per process.
 
 export interface BerthConfig {
   /** Seals and unseals the session cookie. */

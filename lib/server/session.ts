@@ -4,8 +4,8 @@ import { getIronSession, unsealData, type IronSession } from 'iron-session';
 import type { SessionRegistry } from '@/lib/api/types';
 import { config } from './config';
 
-// The sealed cookie holds, per registry, the base URL and credentials (DESIGN.md "Session
-// model"). Bearer tokens never go in it: they live in the server-side token cache.
+// The sealed cookie holds, per registry, the base URL and credentials (docs/architecture.md
+// "Session"). Bearer tokens never go in it: they live in the server-side token cache.
 
 export interface StoredRegistry {
   host: string;

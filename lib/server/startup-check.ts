@@ -1,4 +1,4 @@
-// DESIGN.md: a missing SESSION_SECRET in production stops start-up with a clear message.
+// A missing SESSION_SECRET in production stops start-up with a clear message (README "Point Berth at your registries").
 import { loadConfig } from './env';
 
 try {
