@@ -1,7 +1,8 @@
 // Shapes what the protocol core fetched into the bodies of Berth's HTTP contract (./types.ts).
 // Pure: the route handlers and the pages' server prefetch both build their bodies here.
 import type { FetchedManifest } from '../registry/client';
-import { attestationTarget, isImageConfigType, platformLabel, type Descriptor, type ImageConfig } from '../registry/manifest';
+import { attestationTarget, platformLabel, type Descriptor, type ImageConfig } from '../registry/manifest';
+import { artifactTypeOf, imageSize } from '../registry/summary';
 import type { HistoryEntry, ImageConfigBody, IndexEntry, ManifestBody } from './types';
 
 /** Only the descriptor's own fields: a registry may add others, and they are not part of the contract. */
@@ -57,7 +58,7 @@ export function manifestBodyOf(host: string, repository: string, reference: { ta
   if (p.kind === 'image') {
     const config = descriptor(p.manifest.config);
     const layers = p.manifest.layers.map(descriptor);
-    const artifactType = p.manifest.artifactType ?? (isImageConfigType(config.mediaType) ? undefined : config.mediaType);
+    const artifactType = artifactTypeOf(p);
     return {
       ...common,
       kind: 'image',
@@ -65,7 +66,7 @@ export function manifestBodyOf(host: string, repository: string, reference: { ta
       ...(p.manifest.subject ? { subject: descriptor(p.manifest.subject) } : {}),
       config,
       layers,
-      totalSize: config.size + layers.reduce((sum, l) => sum + l.size, 0),
+      totalSize: imageSize(p),
       ...(artifactType ? { artifactType } : {}),
       isArtifact: artifactType !== undefined,
     };

@@ -3,8 +3,9 @@
 // from client and server code alike. No secrets ever appear here.
 import type { ErrorCode } from '../registry/errors';
 import type { Descriptor, Platform } from '../registry/manifest';
+import type { ManifestSummary, PlatformSummary } from '../registry/summary';
 
-export type { Descriptor, ErrorCode, Platform };
+export type { Descriptor, ErrorCode, ManifestSummary, Platform, PlatformSummary };
 
 /** Every failed API call answers with this envelope and a matching HTTP status. */
 export interface ApiErrorBody {
@@ -151,4 +152,22 @@ export interface ReferrersBody {
   referrers: Descriptor[];
   /** "api" when the registry's referrers API answered, "tag" when the sha256-<hex> tag fallback was used. */
   source: 'api' | 'tag' | 'none';
+}
+
+/** The summary of one tag or digest: what it points at, its compressed size, created date, platforms. */
+export interface ReferenceDetail extends ManifestSummary {
+  /** The tag or digest asked for. */
+  reference: string;
+}
+
+/** A tag or digest whose details could not be read (deleted meanwhile, denied…). */
+export interface ReferenceDetailError {
+  reference: string;
+  error: { code: ErrorCode; message: string };
+}
+
+/** GET /api/registries/{host}/details?repository=&ref=…&ref=… (tags or digests, at most 100). */
+export interface DetailsBody {
+  repository: string;
+  details: Array<ReferenceDetail | ReferenceDetailError>;
 }

@@ -55,8 +55,8 @@ export class Authorizer {
   private readonly credentials?: Credentials;
   private readonly context: RegistryContext;
   private readonly transport: Transport;
-  /** Identifies the connection in cache keys without holding the secret itself. */
-  private readonly connectionKey: string;
+  /** Identifies the connection (origin and credentials) in cache keys without holding the secret. */
+  readonly connectionKey: string;
 
   constructor(options: AuthorizerOptions) {
     this.host = options.host;
@@ -112,7 +112,7 @@ export class Authorizer {
     const key = this.tokenKey(ping, scopes);
     const cached = this.context.tokens.get(key);
     if (cached) return cached;
-    return this.context.dedupeToken(key, () => this.fetchToken(ping, scopes, key));
+    return this.context.once(`token|${key}`, () => this.fetchToken(ping, scopes, key));
   }
 
   private async fetchToken(ping: { realm: string; service?: string }, scopes: readonly string[], key: string): Promise<CachedToken> {

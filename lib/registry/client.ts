@@ -8,15 +8,20 @@ import { RegistryError, badResponse, parseErrorBody } from './errors';
 import type { HttpResponse } from './http';
 import { parseNextLink } from './link';
 import {
+  INDEX_TYPES,
   MANIFEST_ACCEPT,
   MediaType,
+  attestationTarget,
   digestWithAlgorithmOf,
   parseManifest,
+  parseImageConfig,
   sha256Digest,
   type Descriptor,
+  type ImageConfig,
   type ParsedManifest,
 } from './manifest';
 import { DOCKER_HUB, isDigest, validateDigest, validateRepository, validateTag } from './reference';
+import { artifactTypeOf, summariseImage, summariseIndex, summariseLegacy, type ManifestSummary } from './summary';
 import { errorFromResponse, type Target } from './response-error';
 import { CATALOG_SCOPE, repositoryScope, type GrantedAccess } from './scope';
 import type { Transport } from './transport';
@@ -27,6 +32,8 @@ const MAX_SMALL_BODY = 1024 * 1024;
 const MAX_LIST_BYTES = 16 * 1024 * 1024;
 const MAX_PAGE_SIZE = 1000;
 const CONTENT_TTL_MS = 24 * 3600_000;
+/** How long a successful read of a repository stands for the connection's right to read it. */
+const CONFIRMED_ACCESS_TTL_MS = 60_000;
 
 export interface ClientOptions {
   /** Canonical host ("docker.io", "127.0.0.1:5000"). */
@@ -196,9 +203,24 @@ export class RegistryClient {
     return `${this.baseUrl.origin}|${repository}|${digest}`;
   }
 
-  private headRequest(repository: string, reference: string): Promise<HttpResponse> {
+  private accessKey(repository: string): string {
+    return `${this.auth.connectionKey}|${repository}`;
+  }
+
+  /** The registry just let this connection read `repository`: its cached content may be served to it. */
+  private confirm(repository: string, res: HttpResponse): void {
+    if (res.status === 200) this.context.confirmedAccess.set(this.accessKey(repository), true, CONFIRMED_ACCESS_TTL_MS);
+  }
+
+  private confirmed(repository: string): boolean {
+    return this.context.confirmedAccess.get(this.accessKey(repository)) === true;
+  }
+
+  private async headRequest(repository: string, reference: string): Promise<HttpResponse> {
     const url = this.url(`/v2/${repository}/manifests/${reference}`);
-    return this.auth.send({ method: 'HEAD', url, scopes: [repositoryScope(repository)], accept: MANIFEST_ACCEPT, maxBytes: MAX_SMALL_BODY });
+    const res = await this.auth.send({ method: 'HEAD', url, scopes: [repositoryScope(repository)], accept: MANIFEST_ACCEPT, maxBytes: MAX_SMALL_BODY });
+    this.confirm(repository, res);
+    return res;
   }
 
   async headManifest(repository: string, reference: string): Promise<ManifestHead> {
@@ -224,6 +246,13 @@ export class RegistryClient {
    */
   async getManifest(repository: string, reference: string): Promise<FetchedManifest> {
     this.checkReference(repository, reference);
+    if (isDigest(reference) && this.confirmed(repository)) {
+      const cached = this.context.content.get(this.contentKey(repository, reference));
+      if (cached) {
+        this.context.stats.contentHits++;
+        return this.describeManifest(cached.bytes, cached.mediaType, reference, []);
+      }
+    }
     const headFirst = isDigest(reference) ? this.context.content.get(this.contentKey(repository, reference)) !== undefined : this.host === DOCKER_HUB;
     if (headFirst) {
       const head = await this.headRequest(repository, reference);
@@ -247,6 +276,7 @@ export class RegistryClient {
     const url = this.url(`/v2/${repository}/manifests/${reference}`);
     const res = await this.auth.send({ url, scopes: [repositoryScope(repository)], accept: MANIFEST_ACCEPT, maxBytes: MAX_MANIFEST_BYTES });
     if (res.status !== 200) throw this.failure(res, { repository, reference });
+    this.confirm(repository, res);
     const contentType = res.headers.get('content-type');
     const headerDigest = res.headers.get('docker-content-digest');
     const parsed = parseManifest(res.body, contentType ?? undefined, this.host);
@@ -282,8 +312,13 @@ export class RegistryClient {
     const cached = this.context.content.get(key);
     const url = this.url(`/v2/${repository}/blobs/${digest}`);
     const scopes = [repositoryScope(repository)];
+    if (cached && this.confirmed(repository)) {
+      this.context.stats.contentHits++;
+      return cached.bytes;
+    }
     if (cached) {
       const head = await this.auth.send({ method: 'HEAD', url, scopes, maxBytes: MAX_SMALL_BODY });
+      this.confirm(repository, head);
       if (head.status === 200) {
         this.context.stats.contentHits++;
         return cached.bytes;
@@ -292,12 +327,73 @@ export class RegistryClient {
     }
     const res = await this.auth.send({ url, scopes, maxBytes });
     if (res.status !== 200) throw this.failure(res, { repository, reference: digest });
+    this.confirm(repository, res);
     const actual = digestWithAlgorithmOf(digest, res.body);
     if (actual !== undefined && actual !== digest) {
       throw badResponse(this.host, `${this.host} returned a blob whose content does not match its digest ${digest}; Berth does not show it.`);
     }
     this.context.content.set(key, { bytes: res.body, mediaType: 'application/octet-stream' }, CONTENT_TTL_MS, res.body.length);
     return res.body;
+  }
+
+  // ---- summaries (tag rows, index rows) ----------------------------------------------------------
+
+  /** What a tag points at, summarised: one HEAD for the digest, the rest by digest from the caches. */
+  async describeTag(repository: string, tag: string): Promise<ManifestSummary> {
+    validateTag(tag);
+    const head = await this.headManifest(repository, tag);
+    return this.describeDigest(repository, head.digest);
+  }
+
+  /**
+   * A manifest by digest, summarised (kind, compressed size, created, platforms). Digest-addressed,
+   * so cached for everyone, but served only to a connection the registry recently let read the
+   * repository.
+   */
+  async describeDigest(repository: string, digest: string): Promise<ManifestSummary> {
+    validateRepository(repository);
+    validateDigest(digest);
+    const key = this.contentKey(repository, digest);
+    const compute = async () => {
+      const summary = await this.summarise(repository, await this.getManifest(repository, digest));
+      this.context.summaries.set(key, summary, CONTENT_TTL_MS, JSON.stringify(summary).length);
+      return summary;
+    };
+    if (!this.confirmed(repository)) return compute(); // getManifest asks the registry first
+    // Confirmed: the cached summary, or the one being computed right now for anyone.
+    return this.context.summaries.get(key) ?? this.context.once(`summary|${key}`, compute);
+  }
+
+  private async summarise(repository: string, m: FetchedManifest): Promise<ManifestSummary> {
+    const parsed = m.parsed;
+    if (parsed.kind === 'legacy') return summariseLegacy(m.digest, parsed);
+    if (parsed.kind === 'image') {
+      const config = artifactTypeOf(parsed) === undefined ? await this.imageConfig(repository, parsed.manifest.config.digest) : undefined;
+      return summariseImage(m.digest, parsed, config);
+    }
+    // An index: each platform image by digest, side by side (the limiter bounds the fan-out).
+    const children = new Map<string, ManifestSummary>();
+    const images = parsed.manifest.manifests.filter((d) => attestationTarget(d) === undefined && !INDEX_TYPES.has(d.mediaType));
+    await Promise.all(
+      images.map(async (d) => {
+        try {
+          children.set(d.digest, await this.describeDigest(repository, d.digest));
+        } catch (e) {
+          if (!(e instanceof RegistryError)) throw e; // a child that cannot be read leaves its row without size
+        }
+      }),
+    );
+    return summariseIndex(m.digest, parsed, children);
+  }
+
+  /** An image config, or undefined when it cannot be read (the summary then has no date). */
+  private async imageConfig(repository: string, digest: string): Promise<ImageConfig | undefined> {
+    try {
+      return parseImageConfig(await this.getBlob(repository, digest), this.host);
+    } catch (e) {
+      if (e instanceof RegistryError) return undefined;
+      throw e;
+    }
   }
 
   /** OCI referrers API, falling back to the `sha256-<hex>` tag schema (distribution-spec "Referrers"). */

@@ -2,8 +2,10 @@
 // caches and the counters. What each cache may share between people is explained in
 // docs/architecture.md ("Caches").
 import { BoundedCache } from './cache';
+import { UpstreamLimiter, type LimiterOptions } from './limiter';
 import type { AddressPolicy } from './policy';
 import type { GrantedAccess } from './scope';
+import type { ManifestSummary } from './summary';
 
 export interface Credentials {
   username: string;
@@ -36,20 +38,34 @@ export class RegistryContext {
   readonly pings = new BoundedCache<PingResult>({ maxEntries: 500 });
   /** Digest-addressed bytes; served only after the registry confirms the requester's access. */
   readonly content = new BoundedCache<CachedContent>({ maxEntries: 5000, maxSize: 64 * 1024 * 1024 });
-  private readonly inflightTokens = new Map<string, Promise<CachedToken>>();
+  /** Summaries of digest-addressed manifests (size, created, platforms), shared like `content`. */
+  readonly summaries = new BoundedCache<ManifestSummary>({ maxEntries: 50_000, maxSize: 16 * 1024 * 1024 });
+  /**
+   * Repositories the registry recently let a connection read (keyed by connection and
+   * repository): digest-addressed content of those repositories may be served to that connection
+   * from `content` without asking the registry again. Kept no longer than a token is reused.
+   */
+  readonly confirmedAccess = new BoundedCache<true>({ maxEntries: 20_000 });
+  /** How many requests may be in flight to one registry, and in all. */
+  readonly limiter: UpstreamLimiter;
+  private readonly inflight = new Map<string, Promise<unknown>>();
   readonly stats = { tokenFetches: 0, requests: 0, pings: 0, contentHits: 0 };
 
-  constructor(options: { policy: AddressPolicy; timeoutMs?: number }) {
+  constructor(options: { policy: AddressPolicy; timeoutMs?: number; concurrency?: Partial<LimiterOptions> }) {
     this.policy = options.policy;
     this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.limiter = new UpstreamLimiter({ perOrigin: options.concurrency?.perOrigin ?? 6, total: options.concurrency?.total ?? 64 });
   }
 
-  /** Shares one token fetch between concurrent requests that need the same token. */
-  dedupeToken(key: string, fetcher: () => Promise<CachedToken>): Promise<CachedToken> {
-    const running = this.inflightTokens.get(key);
-    if (running) return running;
-    const p = fetcher().finally(() => this.inflightTokens.delete(key));
-    this.inflightTokens.set(key, p);
+  /**
+   * Shares one fetch between concurrent requests that need the same thing (a token, a summary).
+   * `key` must say whose it is where the result is not for everyone.
+   */
+  once<T>(key: string, fetcher: () => Promise<T>): Promise<T> {
+    const running = this.inflight.get(key);
+    if (running) return running as Promise<T>;
+    const p = fetcher().finally(() => this.inflight.delete(key));
+    this.inflight.set(key, p);
     return p;
   }
 }

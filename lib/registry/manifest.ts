@@ -26,7 +26,7 @@ export const MANIFEST_ACCEPT = [
   `${MediaType.DockerSchema1};q=0.5`,
 ].join(', ');
 
-const INDEX_TYPES = new Set<string>([MediaType.OciIndex, MediaType.DockerList]);
+export const INDEX_TYPES: ReadonlySet<string> = new Set<string>([MediaType.OciIndex, MediaType.DockerList]);
 const IMAGE_TYPES = new Set<string>([MediaType.OciManifest, MediaType.DockerManifest]);
 const SCHEMA1_TYPES = new Set<string>([MediaType.DockerSchema1, MediaType.DockerSchema1Signed]);
 const IMAGE_CONFIG_TYPES = new Set<string>([MediaType.OciConfig, MediaType.DockerConfig]);

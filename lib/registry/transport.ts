@@ -23,12 +23,13 @@ export function followingTransport(context: RegistryContext, host: string): Tran
   return async ({ url, method, headers, maxBytes }) => {
     let current = url;
     let currentHeaders = headers;
-    for (let hop = 0; ; hop++) {
+    for (let hops = 0; ; hops++) {
       context.stats.requests++;
-      const res = await send(context.policy, { url: current, method, headers: currentHeaders, maxBytes, timeoutMs: context.timeoutMs });
+      const hop = { url: current, method, headers: currentHeaders, maxBytes, timeoutMs: context.timeoutMs };
+      const res = await context.limiter.run(current.origin, () => send(context.policy, hop));
       const location = res.headers.get('location');
       if (!isRedirect(res.status) || !location) return res;
-      if (hop >= MAX_REDIRECTS) throw badResponse(host, `${host} redirected more than ${MAX_REDIRECTS} times; Berth stopped following.`);
+      if (hops >= MAX_REDIRECTS) throw badResponse(host, `${host} redirected more than ${MAX_REDIRECTS} times; Berth stopped following.`);
       let next: URL;
       try {
         next = new URL(location, current);

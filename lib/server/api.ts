@@ -44,7 +44,7 @@ export function badRequest(message: string): RegistryError {
   return new RegistryError({ code: 'INVALID_REQUEST', message });
 }
 
-/** State-changing routes accept only same-origin requests (DESIGN.md "Security policy"). */
+/** State-changing routes accept only same-origin requests (docs/architecture.md "Security policy"). */
 export function assertSameOrigin(request: Request): void {
   const origin = request.headers.get('origin');
   // Behind proxies X-Forwarded-Host may list several hosts: the first is the one the browser used.
@@ -75,7 +75,7 @@ export function hostParam(raw: string): string {
 
 /**
  * A client for `host`: with the session's credentials when the person signed in to it,
- * otherwise anonymous (tried first, as DESIGN.md asks), if the address policy allows the host.
+ * otherwise anonymous (tried first: many registries allow anonymous pulls), if the address policy allows the host.
  */
 export async function clientFor(host: string): Promise<RegistryClient> {
   const stored = await storedRegistry(host);
@@ -99,6 +99,13 @@ export class Query {
     const values = names.map((n) => this.params.get(n));
     if (values.some((v) => !v)) throw badRequest(`Name ${what}.`);
     return values as { [K in keyof N]: string };
+  }
+  /** Every value of a repeated parameter (`ref=a&ref=b`), at least one and at most `max`. */
+  list(name: string, max: number, what: string): string[] {
+    const values = this.params.getAll(name).filter(Boolean);
+    if (values.length === 0) throw badRequest(`Name ${what}.`);
+    if (values.length > max) throw badRequest(`Ask for at most ${max} ${name} values at once.`);
+    return values;
   }
   page(defaultN: number): { n: number; cursor?: string } {
     return { n: intParam(this.params.get('n'), defaultN, 1000), cursor: this.optional('cursor') };

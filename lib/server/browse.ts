@@ -1,7 +1,7 @@
 import 'server-only';
 import { configBodyOf, manifestBodyOf } from '@/lib/api/bodies';
-import type { ImageConfigBody, ManifestBody, ReferrersBody, RepositoriesBody, TagsBody } from '@/lib/api/types';
-import { isDigest, parseImageConfig, type RegistryClient } from '@/lib/registry';
+import type { DetailsBody, ImageConfigBody, ManifestBody, ReferenceDetail, ReferenceDetailError, ReferrersBody, RepositoriesBody, TagsBody } from '@/lib/api/types';
+import { RegistryError, isDigest, parseImageConfig, type RegistryClient } from '@/lib/registry';
 
 // The JSON bodies of the browse routes, fetched through the protocol core and shaped once here,
 // so the route handlers (app/api/registries/…) and the pages' server prefetch cannot drift apart.
@@ -35,4 +35,27 @@ export async function fetchConfigBody(client: RegistryClient, host: string, repo
 export async function fetchReferrersBody(client: RegistryClient, repository: string, digest: string, artifactType?: string): Promise<ReferrersBody> {
   const result = await client.getReferrers(repository, digest, artifactType);
   return { referrers: result.referrers, source: result.source };
+}
+
+/** How many tags or digests one details request may name. */
+export const MAX_DETAILS_PER_REQUEST = 100;
+
+/**
+ * Summaries of several tags or digests in one answer. Each fails on its own (a tag deleted
+ * meanwhile), except a refusal to an anonymous or expired sign-in, which concerns them all.
+ */
+export async function fetchDetailsBody(client: RegistryClient, repository: string, references: string[]): Promise<DetailsBody> {
+  const unique = [...new Set(references)];
+  const details = await Promise.all(
+    unique.map(async (reference): Promise<ReferenceDetail | ReferenceDetailError> => {
+      try {
+        const summary = isDigest(reference) ? await client.describeDigest(repository, reference) : await client.describeTag(repository, reference);
+        return { reference, ...summary };
+      } catch (e) {
+        if (!(e instanceof RegistryError) || e.code === 'UNAUTHORIZED' || e.code === 'INVALID_REFERENCE') throw e;
+        return { reference, error: { code: e.code, message: e.message } };
+      }
+    }),
+  );
+  return { repository, details };
 }

@@ -1,0 +1,10 @@
+import { browseRoute, json } from '@/lib/server/api';
+import { MAX_DETAILS_PER_REQUEST, fetchDetailsBody } from '@/lib/server/browse';
+
+export function GET(request: Request, ctx: RouteContext<'/api/registries/[host]/details'>): Promise<Response> {
+  return browseRoute(request, ctx.params, async (client, query) => {
+    const [repository] = query.required(['repository'], 'a repository');
+    const references = query.list('ref', MAX_DETAILS_PER_REQUEST, 'at least one tag or digest as ref');
+    return json(await fetchDetailsBody(client, repository, references));
+  });
+}

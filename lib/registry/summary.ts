@@ -1,0 +1,73 @@
+// What a tag row and an index row show about an image without opening it: kind, compressed size,
+// created date, platforms. Built from the manifest and config (both digest-addressed, so a
+// summary never changes and is cached by digest).
+import type { ImageConfig, ParsedManifest } from './manifest';
+import { attestationTarget, isImageConfigType, platformLabel } from './manifest';
+
+export interface PlatformSummary {
+  /** "linux/arm64/v8" */
+  platform: string;
+  digest: string;
+  /** Compressed size: layers and config, what a pull downloads. Unknown when the child could not be read. */
+  size?: number;
+  /** The image config's `created`. */
+  created?: string;
+}
+
+export interface ManifestSummary {
+  digest: string;
+  mediaType: string;
+  kind: 'image' | 'index' | 'artifact' | 'legacy';
+  /** Image or artifact: its compressed size. An index: see `platforms`. */
+  size?: number;
+  /** Image: its config's `created`; index: the newest of its platforms'. */
+  created?: string;
+  /** Image: its own platform; index: one entry per platform image (attestations left out). */
+  platforms: PlatformSummary[];
+  /** BuildKit attestation manifests in an index. */
+  attestations: number;
+  artifactType?: string;
+}
+
+/** Compressed size of an image manifest: config plus layers. */
+export function imageSize(parsed: Extract<ParsedManifest, { kind: 'image' }>): number {
+  return parsed.manifest.config.size + parsed.manifest.layers.reduce((sum, layer) => sum + layer.size, 0);
+}
+
+/** The artifact type of an image manifest, or undefined for a runnable image. */
+export function artifactTypeOf(parsed: Extract<ParsedManifest, { kind: 'image' }>): string | undefined {
+  const config = parsed.manifest.config.mediaType;
+  return parsed.manifest.artifactType ?? (isImageConfigType(config) ? undefined : config);
+}
+
+export function summariseImage(digest: string, parsed: Extract<ParsedManifest, { kind: 'image' }>, config: ImageConfig | undefined): ManifestSummary {
+  const size = imageSize(parsed);
+  const artifactType = artifactTypeOf(parsed);
+  if (artifactType !== undefined) {
+    return { digest, mediaType: parsed.mediaType, kind: 'artifact', size, platforms: [], attestations: 0, artifactType };
+  }
+  const platform: PlatformSummary = { platform: config?.os && config.architecture ? platformLabel({ os: config.os, architecture: config.architecture, variant: config.variant }) : 'unknown', digest, size };
+  if (config?.created) platform.created = config.created;
+  return { digest, mediaType: parsed.mediaType, kind: 'image', size, ...(config?.created ? { created: config.created } : {}), platforms: [platform], attestations: 0 };
+}
+
+/** `children` maps a platform image's digest to its summary, where it could be read. */
+export function summariseIndex(digest: string, parsed: Extract<ParsedManifest, { kind: 'index' }>, children: ReadonlyMap<string, ManifestSummary>): ManifestSummary {
+  const images = parsed.manifest.manifests.filter((d) => attestationTarget(d) === undefined);
+  const platforms = images.map((d): PlatformSummary => {
+    const child = children.get(d.digest);
+    const entry: PlatformSummary = { platform: platformLabel(d.platform), digest: d.digest };
+    if (child?.size !== undefined) entry.size = child.size;
+    if (child?.created) entry.created = child.created;
+    return entry;
+  });
+  const created = platforms.map((p) => p.created).filter((c): c is string => c !== undefined && !Number.isNaN(Date.parse(c))).sort((a, b) => Date.parse(b) - Date.parse(a))[0];
+  const summary: ManifestSummary = { digest, mediaType: parsed.mediaType, kind: 'index', platforms, attestations: parsed.manifest.manifests.length - images.length };
+  if (created) summary.created = created;
+  return summary;
+}
+
+export function summariseLegacy(digest: string, parsed: Extract<ParsedManifest, { kind: 'legacy' }>): ManifestSummary {
+  const architecture = parsed.manifest.architecture;
+  return { digest, mediaType: parsed.mediaType, kind: 'legacy', platforms: architecture ? [{ platform: `linux/${architecture}`, digest }] : [], attestations: 0 };
+}
