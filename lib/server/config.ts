@@ -20,7 +20,7 @@ export function registryContext(): RegistryContext {
   const g = globalThis as BerthGlobals;
   if (!g.__berthRegistryContext) {
     const c = config();
-    g.__berthRegistryContext = new RegistryContext({ policy: c.policy, timeoutMs: c.timeoutMs });
+    g.__berthRegistryContext = new RegistryContext({ policy: c.policy, timeoutMs: c.timeoutMs, concurrency: c.concurrency });
   }
   return g.__berthRegistryContext;
 }

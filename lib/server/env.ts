@@ -13,6 +13,8 @@ export interface BerthConfig {
   sessionMaxAgeSeconds: number;
   policy: AddressPolicy;
   timeoutMs: number;
+  /** Requests in flight to one registry, and in all. */
+  concurrency: { perOrigin: number; total: number };
 }
 
 export const MISSING_SECRET_MESSAGE =
@@ -38,6 +40,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
   const previous = readSecret('SESSION_SECRET_PREVIOUS', env.SESSION_SECRET_PREVIOUS);
   const maxAge = Number(env.SESSION_MAX_AGE_SECONDS ?? 8 * 3600);
   const timeoutMs = Number(env.UPSTREAM_TIMEOUT_MS ?? 15_000);
+  const positive = (value: string | undefined, fallback: number) => {
+    const n = Number(value ?? fallback);
+    return Number.isInteger(n) && n > 0 ? n : fallback;
+  };
   const policy = new AddressPolicy({
     allowed: AddressPolicy.parseList(env.ALLOWED_REGISTRIES),
     dockerHubRegistryUrl: env.DOCKER_HUB_REGISTRY_URL || 'https://registry-1.docker.io',
@@ -49,5 +55,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     sessionMaxAgeSeconds: Number.isFinite(maxAge) && maxAge > 0 ? maxAge : 8 * 3600,
     policy,
     timeoutMs: Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : 15_000,
+    concurrency: { perOrigin: positive(env.UPSTREAM_CONCURRENCY, 6), total: positive(env.UPSTREAM_CONCURRENCY_TOTAL, 64) },
   };
 }
