@@ -57,6 +57,8 @@ export interface RepositoriesBody {
   repositories: string[];
   /** Opaque cursor for the next page (pass as `cursor`), or null on the last page. */
   next: string | null;
+  /** Entries of this page the registry sent that are not valid names, left out. */
+  invalid?: number;
 }
 
 /** GET /api/registries/{host}/tags?repository=&cursor=&n= */
@@ -64,6 +66,8 @@ export interface TagsBody {
   name: string;
   tags: string[];
   next: string | null;
+  /** Entries of this page the registry sent that are not valid tags, left out. */
+  invalid?: number;
 }
 
 /** One row of an index: a platform image, or an attestation/artifact attached to one. */

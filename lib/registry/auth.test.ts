@@ -1,7 +1,7 @@
 // The authoriser's rules, each against a stub transport: no network, no registry.
-import { describe, test } from 'node:test';
+import { describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Authorizer } from './auth';
+import { Authorizer, MAX_TOKEN_BYTES } from './auth';
 import { RegistryContext, type Credentials } from './context';
 import { RegistryError } from './errors';
 import { ResponseHeaders, type HttpResponse } from './http';
@@ -283,4 +283,69 @@ test('grantedAccess decodes what the token service granted', async () => {
   const access = [{ type: 'repository', name: 'team/app', actions: ['pull'] }];
   const s = stub((req) => (req.url.pathname === '/v2/' ? reply(401, req.url, { 'www-authenticate': bearer('') }) : reply(200, req.url, {}, { token: jwt(access) })));
   assert.deepEqual(await authorizer(s.transport, alice).grantedAccess([`repository:team/app:pull,push`]), access);
+});
+
+describe('a hostile token service cannot fill the server', () => {
+  const hostile = (answer: (req: TransportRequest) => HttpResponse) =>
+    stub((req) => {
+      if (req.url.pathname === '/v2/') return reply(401, req.url, { 'www-authenticate': bearer('') });
+      if (req.url.href.startsWith(REALM)) return answer(req);
+      return reply(200, req.url, {}, '{}');
+    });
+
+  test('token answers are read up to 64 KiB, and a token over 16 KiB is refused', async () => {
+    const s = hostile((req) => reply(200, req.url, {}, { token: 'x'.repeat(MAX_TOKEN_BYTES + 1), expires_in: 300 }));
+    await assert.rejects(authorizer(s.transport).send({ url: resource(), scopes: [pull()], maxBytes: 1000 }), (e: unknown) => e instanceof RegistryError && e.code === 'BAD_RESPONSE');
+    assert.ok(s.tokenRequests().every((r) => r.maxBytes <= 64 * 1024));
+  });
+
+  test('a token said to live for years is asked for again after an hour', async (t) => {
+    t.after(() => mock.timers.reset());
+    mock.timers.enable({ apis: ['Date'], now: Date.parse('2026-01-01T00:00:00Z') });
+    const s = hostile((req) => reply(200, req.url, {}, { token: 'long', expires_in: 1e8 }));
+    const auth = authorizer(s.transport);
+    await auth.send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
+    mock.timers.tick(58 * 60_000);
+    await auth.send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
+    assert.equal(s.tokenRequests().length, 1, 'reused within the hour');
+    mock.timers.tick(2 * 60_000);
+    await auth.send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
+    assert.equal(s.tokenRequests().length, 2, 'asked again after it');
+  });
+
+  test('the token cache is bounded by bytes, not only by count', async () => {
+    const s = hostile((req) => reply(200, req.url, {}, { token: 'y'.repeat(15 * 1024), expires_in: 3600 }));
+    const context = newContext();
+    const auth = authorizer(s.transport, undefined, context);
+    for (let i = 0; i < 1500; i++) await auth.send({ url: resource(), scopes: [pull(`r/${i}`)], maxBytes: 1000 });
+    assert.ok(context.tokens.totalBytes <= 16 * 1024 * 1024, `${context.tokens.totalBytes} bytes held`);
+    assert.ok(context.tokens.size < 1500);
+  });
+});
+
+describe('challenges only from the registry itself', () => {
+  const EVIL = 'https://evil.example';
+  test('a 401 challenge from a redirect target is not adopted: no token request to its realm', async () => {
+    const s = stub((req) => {
+      if (req.url.pathname === '/v2/') return reply(200, req.url);
+      if (req.url.origin === EVIL) return reply(200, req.url, {}, { token: 'stolen' });
+      // The registry redirected; the target (another origin) answers with its own challenge.
+      return reply(401, new URL('/content', EVIL), { 'www-authenticate': `Bearer realm="${EVIL}/token",service="x"` });
+    });
+    const res = await authorizer(s.transport, alice).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
+    assert.equal(res.status, 401);
+    assert.deepEqual(s.seen.filter((r) => r.url.origin === EVIL), []);
+  });
+
+  test('a Basic challenge from a redirect target is not answered with the credentials', async () => {
+    const s = stub((req) => (req.url.pathname === '/v2/' ? reply(200, req.url) : reply(401, new URL('/x', EVIL), { 'www-authenticate': 'Basic realm="x"' })));
+    await authorizer(s.transport, alice).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
+    assert.ok(s.seen.every((r) => r.headers.authorization === undefined), 'no request carried credentials');
+  });
+
+  test('a /v2/ redirected to another address that asks for credentials is refused', async () => {
+    const s = stub((req) => (req.url.origin === EVIL ? reply(200, req.url, {}, { token: 't' }) : reply(401, new URL('/v2/', EVIL), { 'www-authenticate': `Bearer realm="${EVIL}/token"` })));
+    await assert.rejects(authorizer(s.transport, alice).send({ url: resource(), scopes: [pull()], maxBytes: 1000 }), (e: unknown) => e instanceof RegistryError && e.code === 'BAD_RESPONSE');
+    assert.deepEqual(s.seen.filter((r) => r.url.origin === EVIL), []);
+  });
 });

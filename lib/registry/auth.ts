@@ -15,6 +15,12 @@ import { followingTransport, type Transport } from './transport';
 
 const MAX_SMALL_BODY = 1024 * 1024;
 const PING_TTL_MS = 10 * 60_000;
+/** A token service's answer: a token (Docker Hub's are 1–2 KB) and maybe a refresh token. */
+const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
+/** Longer tokens are refused: a hostile registry could fill the cache with them. */
+export const MAX_TOKEN_BYTES = 16 * 1024;
+/** However long a token service says a token lives, Berth asks again after an hour. */
+export const MAX_TOKEN_TTL_SECONDS = 3600;
 
 export interface AuthorizerOptions {
   /** Canonical host ("docker.io", "127.0.0.1:5000"), for messages. */
@@ -89,6 +95,9 @@ export class Authorizer {
     if (res.status >= 200 && res.status < 300) {
       result = { scheme: 'none' };
     } else if (res.status === 401) {
+      if (res.url.origin !== this.baseUrl.origin) {
+        throw badResponse(this.host, `${this.host} sent /v2/ to another address (${res.url.host}) that asks for credentials; Berth does not send them there.`);
+      }
       result = pingFromChallenges(parseChallenges(res.headers.getAll('www-authenticate')), res.url);
     } else if (res.status === 429 || res.status >= 500) {
       throw errorFromResponse(res, this.requester);
@@ -125,7 +134,7 @@ export class Authorizer {
       headers.authorization = basicAuth(this.credentials);
     }
     this.context.stats.tokenFetches++;
-    const res = await this.transport({ url: realm, method: 'GET', headers, maxBytes: MAX_SMALL_BODY });
+    const res = await this.transport({ url: realm, method: 'GET', headers, maxBytes: MAX_TOKEN_RESPONSE_BYTES });
     const service = `The token service for ${this.host} (${realm.host})`;
     if (res.status === 401 || res.status === 403) {
       throw new RegistryError({
@@ -156,8 +165,9 @@ export class Authorizer {
     }
     const token = body.token || body.access_token;
     if (!token) throw badResponse(this.host, `${service} sent no token.`);
-    // expires_in defaults to 60 and is never taken as less (distribution token spec).
-    const expiresIn = Math.max(body.expires_in ?? 60, 60);
+    if (token.length > MAX_TOKEN_BYTES) throw badResponse(this.host, `${service} sent a token longer than ${MAX_TOKEN_BYTES / 1024} KiB; Berth does not use it.`);
+    // expires_in defaults to 60 and is never taken as less (distribution token spec), nor as more than an hour.
+    const expiresIn = Math.min(Math.max(Number.isFinite(body.expires_in) ? (body.expires_in ?? 60) : 60, 60), MAX_TOKEN_TTL_SECONDS);
     const issued = body.issued_at ? Date.parse(body.issued_at) : NaN;
     const now = Date.now();
     const issuedAt = Number.isFinite(issued) && issued <= now + 60_000 && issued > now - expiresIn * 1000 ? Math.min(issued, now) : now;
@@ -165,7 +175,7 @@ export class Authorizer {
     // Reuse until shortly before expiry: keep a margin of 10% (at least 5 s, at most 60 s).
     const margin = Math.min(Math.max(lifetime * 0.1, 5_000), 60_000);
     const entry: CachedToken = { token, access: decodeGrantedAccess(token) };
-    if (lifetime - margin > 0) this.context.tokens.set(key, entry, lifetime - margin);
+    if (lifetime - margin > 0) this.context.tokens.set(key, entry, lifetime - margin, key.length + token.length + JSON.stringify(entry.access ?? []).length);
     return entry;
   }
 
@@ -189,7 +199,9 @@ export class Authorizer {
       const auth = await this.authorization(ping, scopes);
       if (auth) headers.authorization = auth;
       const res = await this.transport({ url: spec.url, method, headers, maxBytes: spec.maxBytes });
-      if (res.status !== 401 || attempt > 0) return res;
+      // A challenge counts only from the registry itself: a redirect target (a CDN, or an address a
+      // hostile registry chose) must not be able to name a realm that receives the credentials.
+      if (res.status !== 401 || attempt > 0 || res.url.origin !== this.baseUrl.origin) return res;
       const challenges = parseChallenges(res.headers.getAll('www-authenticate'));
       const bearer = findChallenge(challenges, 'bearer');
       if (!bearer) {

@@ -47,4 +47,9 @@ export class BoundedCache<V> {
   get size(): number {
     return this.entries.size;
   }
+
+  /** The sum of the sizes given to `set` for what is held now. */
+  get totalBytes(): number {
+    return this.totalSize;
+  }
 }

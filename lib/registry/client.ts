@@ -20,7 +20,7 @@ import {
   type ImageConfig,
   type ParsedManifest,
 } from './manifest';
-import { DOCKER_HUB, isDigest, validateDigest, validateRepository, validateTag } from './reference';
+import { DOCKER_HUB, isDigest, isValidDigest, isValidRepository, isValidTag, validateDigest, validateRepository, validateTag } from './reference';
 import { artifactTypeOf, summariseImage, summariseIndex, summariseLegacy, type ManifestSummary } from './summary';
 import { errorFromResponse, type Target } from './response-error';
 import { CATALOG_SCOPE, repositoryScope, type GrantedAccess } from './scope';
@@ -62,6 +62,8 @@ export interface Page<T> {
   items: T[];
   /** Opaque cursor for the next page (pass back as `cursor`), null at the end. */
   next: string | null;
+  /** Entries of this page left out because they are not valid names (they would make broken links). */
+  invalid: number;
 }
 
 export interface Referrers {
@@ -71,6 +73,24 @@ export interface Referrers {
 
 const catalogSchema = z.object({ repositories: z.array(z.unknown()).nullable().optional() });
 const tagsSchema = z.object({ name: z.string().optional(), tags: z.array(z.unknown()).nullable().optional() });
+
+/** A cursor comes from the registry, or from whoever calls Berth: its page size stays within bounds. */
+function capped(url: URL): URL {
+  const n = url.searchParams.get('n');
+  if (n !== null && !(Number(n) >= 1 && Number(n) <= MAX_PAGE_SIZE)) url.searchParams.set('n', String(MAX_PAGE_SIZE));
+  return url;
+}
+
+/** The strings of a registry's list that are valid names; the rest are counted, not shown. */
+function validNames(list: readonly unknown[] | null | undefined, valid: (name: string) => boolean): { items: string[]; invalid: number } {
+  const items: string[] = [];
+  let invalid = 0;
+  for (const entry of list ?? []) {
+    if (typeof entry === 'string' && valid(entry)) items.push(entry);
+    else if (entry !== null) invalid++;
+  }
+  return { items, invalid };
+}
 
 export class RegistryClient {
   readonly host: string;
@@ -125,7 +145,7 @@ export class RegistryClient {
   private async page(path: string, scopes: string[], opts: { n?: number; cursor?: string }, what: Target): Promise<{ body: unknown; next: string | null }> {
     const n = Math.min(Math.max(Math.trunc(opts.n ?? 100), 1), MAX_PAGE_SIZE);
     const fromLink = opts.cursor?.startsWith(`${path}?`) ? opts.cursor : undefined;
-    const build = (size: number) => (fromLink ? new URL(fromLink, this.baseUrl) : this.url(path, { n: String(size), last: opts.cursor || undefined }));
+    const build = (size: number) => (fromLink ? capped(new URL(fromLink, this.baseUrl)) : this.url(path, { n: String(size), last: opts.cursor || undefined }));
     let url = build(n);
     let res = await this.auth.send({ url, scopes, maxBytes: MAX_LIST_BYTES, accept: 'application/json' });
     if (res.status === 400 && parseErrorBody(res.body)[0]?.code === 'PAGINATION_NUMBER_INVALID' && n > 100 && !fromLink) {
@@ -178,8 +198,7 @@ export class RegistryClient {
     }
     const parsed = catalogSchema.safeParse(result.body);
     if (!parsed.success) throw badResponse(this.host, `${this.host} sent a repository list Berth cannot read.`);
-    const items = (parsed.data.repositories ?? []).filter((r): r is string => typeof r === 'string');
-    return { items, next: result.next };
+    return { ...validNames(parsed.data.repositories, isValidRepository), next: result.next };
   }
 
   async listTags(repository: string, opts: { n?: number; cursor?: string } = {}): Promise<Page<string>> {
@@ -187,8 +206,7 @@ export class RegistryClient {
     const result = await this.page(`/v2/${repository}/tags/list`, [repositoryScope(repository)], opts, { repository });
     const parsed = tagsSchema.safeParse(result.body);
     if (!parsed.success) throw badResponse(this.host, `${this.host} sent a tag list Berth cannot read.`);
-    const items = (parsed.data.tags ?? []).filter((t): t is string => typeof t === 'string');
-    return { items, next: result.next };
+    return { ...validNames(parsed.data.tags, isValidTag), next: result.next };
   }
 
   // ---- manifests and blobs -------------------------------------------------------------------
@@ -232,8 +250,10 @@ export class RegistryClient {
       return { digest: m.digest, mediaType: m.mediaType, size: m.size };
     }
     if (res.status !== 200) throw this.failure(res, { repository, reference });
+    const headerDigest = res.headers.get('docker-content-digest');
+    if (headerDigest !== undefined && !isValidDigest(headerDigest)) throw badResponse(this.host, `${this.host} sent a Docker-Content-Digest that is not a digest; Berth does not use it.`);
     return {
-      digest: res.headers.get('docker-content-digest') ?? reference,
+      digest: headerDigest ?? reference,
       mediaType: (res.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '',
       size: Number(res.headers.get('content-length') ?? 0),
     };
@@ -257,7 +277,8 @@ export class RegistryClient {
     if (headFirst) {
       const head = await this.headRequest(repository, reference);
       if (head.status === 200) {
-        const digest = isDigest(reference) ? reference : head.headers.get('docker-content-digest');
+        const named = head.headers.get('docker-content-digest');
+        const digest = isDigest(reference) ? reference : named !== undefined && isValidDigest(named) ? named : undefined;
         const cached = digest ? this.context.content.get(this.contentKey(repository, digest)) : undefined;
         if (digest && cached) {
           this.context.stats.contentHits++;
@@ -288,7 +309,10 @@ export class RegistryClient {
       }
       digest = reference;
     } else if (parsed.kind === 'legacy' && headerDigest) {
-      digest = headerDigest; // signed schema1: the digest covers the payload without signatures
+      // Signed schema1: the digest covers the payload without signatures, so it cannot be checked
+      // here; it goes into links and pull lines, so it must at least be a digest.
+      if (!isValidDigest(headerDigest)) throw badResponse(this.host, `${this.host} sent a Docker-Content-Digest that is not a digest; Berth does not use it.`);
+      digest = headerDigest;
     } else {
       digest = headerDigest && digestWithAlgorithmOf(headerDigest, res.body) === headerDigest ? headerDigest : sha256Digest(res.body);
     }

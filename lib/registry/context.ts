@@ -33,7 +33,7 @@ export class RegistryContext {
   readonly policy: AddressPolicy;
   readonly timeoutMs: number;
   /** Keyed by connection (origin + credentials), realm, service and scopes: never shared between people. */
-  readonly tokens = new BoundedCache<CachedToken>({ maxEntries: 2000 });
+  readonly tokens = new BoundedCache<CachedToken>({ maxEntries: 2000, maxSize: 16 * 1024 * 1024 });
   /** Keyed by origin: how a registry authenticates is the same for everyone. */
   readonly pings = new BoundedCache<PingResult>({ maxEntries: 500 });
   /** Digest-addressed bytes; served only after the registry confirms the requester's access. */

@@ -15,6 +15,8 @@ export interface HttpRequest {
   body?: Uint8Array;
   maxBytes: number;
   timeoutMs: number;
+  /** The timeout to name in a message when this request is what is left of a longer one. */
+  reportedTimeoutMs?: number;
 }
 
 export interface HttpResponse {
@@ -110,7 +112,7 @@ export function send(policy: AddressPolicy, req: HttpRequest): Promise<HttpRespo
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      reject(transportError(url, err, req.timeoutMs));
+      reject(transportError(url, err, req.reportedTimeoutMs ?? req.timeoutMs));
     };
     const r = mod.request(
       url,

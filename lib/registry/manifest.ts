@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { RegistryError } from './errors';
+import { isValidDigest } from './reference';
 
 export const MediaType = {
   OciIndex: 'application/vnd.oci.image.index.v1+json',
@@ -44,7 +45,8 @@ export type Platform = z.infer<typeof platformSchema>;
 
 export const descriptorSchema = z.object({
   mediaType: z.string(),
-  digest: z.string(),
+  // A digest ends up in links and in `docker pull …@DIGEST` lines: it must be one.
+  digest: z.string().refine(isValidDigest, 'not a valid digest'),
   size: z.number().int().nonnegative(),
   annotations,
   artifactType: z.string().optional(),

@@ -102,6 +102,18 @@ export function validateDigest(digest: string, input = digest): string {
   return digest;
 }
 
+/** Names a registry sends (catalog entries, tags, digests) are checked like names people type. */
+export const isValidRepository = (name: string): boolean => name.length > 0 && name.length <= 255 && REPOSITORY_RE.test(name);
+export const isValidTag = (tag: string): boolean => TAG_RE.test(tag);
+export const isValidDigest = (digest: string): boolean => {
+  try {
+    validateDigest(digest);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /** True when `reference` (the part after a repository) is a digest rather than a tag. */
 export function isDigest(reference: string): boolean {
   return reference.includes(':');

@@ -44,3 +44,12 @@ test('grants compares asked and granted actions', () => {
   assert.equal(grants(access, 'registry:catalog:*'), true);
   assert.equal(grants(access, 'repository:c:pull'), false);
 });
+
+test('a decoded access claim is bounded: entries, actions and name lengths', () => {
+  const part = (x: unknown) => Buffer.from(JSON.stringify(x)).toString('base64url');
+  const access = Array.from({ length: 10_000 }, (_, i) => ({ type: 'repository', name: `r/${i}`, actions: Array.from({ length: 50 }, (_, j) => `a${j}`) }));
+  access.unshift({ type: 'repository', name: 'x'.repeat(10_000), actions: ['pull'] });
+  const decoded = decodeGrantedAccess(`${part({})}.${part({ access })}.sig`) ?? [];
+  assert.equal(decoded.length, 100);
+  assert.ok(decoded.every((a) => a.actions.length <= 16 && a.name.length <= 300));
+});

@@ -58,6 +58,11 @@ export interface GrantedAccess {
  * the token server granted (it grants the intersection and never errors for missing rights).
  * Returns undefined for opaque (non-JWT) tokens.
  */
+/** Bounds on a decoded `access` claim: what a person needs to see, and no more memory than that. */
+const MAX_ACCESS_ENTRIES = 100;
+const MAX_ACTIONS = 16;
+const MAX_NAME = 300;
+
 export function decodeGrantedAccess(token: string): GrantedAccess[] | undefined {
   const parts = token.split('.');
   if (parts.length !== 3 || !parts[1]) return undefined;
@@ -72,10 +77,12 @@ export function decodeGrantedAccess(token: string): GrantedAccess[] | undefined 
   if (!Array.isArray(access)) return [];
   const out: GrantedAccess[] = [];
   for (const a of access) {
+    if (out.length >= MAX_ACCESS_ENTRIES) break;
     if (typeof a !== 'object' || a === null) continue;
     const { type, name, actions } = a as { type?: unknown; name?: unknown; actions?: unknown };
-    if (typeof type !== 'string' || typeof name !== 'string') continue;
-    out.push({ type, name, actions: Array.isArray(actions) ? actions.filter((x): x is string => typeof x === 'string') : [] });
+    if (typeof type !== 'string' || typeof name !== 'string' || type.length > MAX_NAME || name.length > MAX_NAME) continue;
+    const kept = Array.isArray(actions) ? actions.filter((x): x is string => typeof x === 'string' && x.length <= MAX_NAME).slice(0, MAX_ACTIONS) : [];
+    out.push({ type, name, actions: kept });
   }
   return out;
 }

@@ -2,7 +2,7 @@
 // to the origin it was meant for (a registry's 307 to a CDN must not carry the registry token).
 // Tests replace the whole transport with a stub (auth.test.ts).
 import type { RegistryContext } from './context';
-import { badResponse } from './errors';
+import { RegistryError, badResponse } from './errors';
 import { send, type HttpResponse } from './http';
 
 export interface TransportRequest {
@@ -18,14 +18,22 @@ const MAX_REDIRECTS = 5;
 
 const isRedirect = (status: number) => status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 
+function timedOut(host: string, timeoutMs: number): RegistryError {
+  return new RegistryError({ code: 'TIMEOUT', host, message: `${host} did not answer within ${Math.round(timeoutMs / 1000)} s. Try again, or check that the registry is up.` });
+}
+
 /** `host` names the registry in error messages. */
 export function followingTransport(context: RegistryContext, host: string): Transport {
   return async ({ url, method, headers, maxBytes }) => {
     let current = url;
     let currentHeaders = headers;
+    // One deadline for the request and all its redirects: a chain of slow hops cannot add up.
+    const deadline = Date.now() + context.timeoutMs;
     for (let hops = 0; ; hops++) {
       context.stats.requests++;
-      const hop = { url: current, method, headers: currentHeaders, maxBytes, timeoutMs: context.timeoutMs };
+      const left = deadline - Date.now();
+      if (left <= 0) throw timedOut(host, context.timeoutMs);
+      const hop = { url: current, method, headers: currentHeaders, maxBytes, timeoutMs: left, reportedTimeoutMs: context.timeoutMs };
       const res = await context.limiter.run(current.origin, () => send(context.policy, hop));
       const location = res.headers.get('location');
       if (!isRedirect(res.status) || !location) return res;

@@ -13,12 +13,12 @@ export interface PageRequest {
 
 export async function fetchRepositoriesBody(client: RegistryClient, page: PageRequest): Promise<RepositoriesBody> {
   const result = await client.listRepositories(page);
-  return { repositories: result.items, next: result.next };
+  return { repositories: result.items, next: result.next, ...(result.invalid ? { invalid: result.invalid } : {}) };
 }
 
 export async function fetchTagsBody(client: RegistryClient, repository: string, page: PageRequest): Promise<TagsBody> {
   const result = await client.listTags(repository, page);
-  return { name: repository, tags: result.items, next: result.next };
+  return { name: repository, tags: result.items, next: result.next, ...(result.invalid ? { invalid: result.invalid } : {}) };
 }
 
 /** `reference` is a tag or a digest; by tag, the body remembers the tag it was opened by. */

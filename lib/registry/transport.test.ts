@@ -1,0 +1,63 @@
+// The transport against a local server: redirects, the Authorization they may carry, and one
+// deadline for the whole chain.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { RegistryContext } from './context';
+import { RegistryError } from './errors';
+import { AddressPolicy } from './policy';
+import { followingTransport } from './transport';
+
+async function server(handle: (path: string, headers: IncomingHttpHeaders) => { status: number; location?: string; delayMs?: number }) {
+  const srv = createServer((req, res) => {
+    const a = handle(req.url ?? '/', req.headers);
+    setTimeout(() => {
+      res.writeHead(a.status, a.location ? { location: a.location } : {});
+      res.end('{}');
+    }, a.delayMs ?? 0);
+  });
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+  return { origin, close: () => new Promise<void>((resolve) => srv.close(() => resolve())) };
+}
+
+const contextFor = (origins: string[], timeoutMs: number) =>
+  new RegistryContext({ policy: new AddressPolicy({ allowed: origins, dockerHubRegistryUrl: 'https://registry-1.docker.io' }), timeoutMs });
+
+test('one deadline covers a request and all its redirects', async (t) => {
+  // Three redirects in 400 ms each, then a last hop that takes 5 s: the whole request must give up
+  // at 2 s, not 2 s after the last hop started (3.2 s).
+  const s = await server((path) => {
+    const hop = Number(path.split('/').pop());
+    return hop < 3 ? { status: 307, location: `/hop/${hop + 1}`, delayMs: 400 } : { status: 200, delayMs: 5000 };
+  });
+  t.after(s.close);
+  const transport = followingTransport(contextFor([s.origin], 2000), 'r');
+  const started = Date.now();
+  await assert.rejects(transport({ url: new URL('/hop/0', s.origin), method: 'GET', headers: {}, maxBytes: 1000 }), (e: unknown) => e instanceof RegistryError && e.code === 'TIMEOUT' && /within 2 s/.test(e.message));
+  const elapsed = Date.now() - started;
+  assert.ok(elapsed >= 1900 && elapsed < 2900, `gave up after ${elapsed} ms`);
+});
+
+test('Authorization is dropped when a redirect leaves the origin, kept within it', async (t) => {
+  const seen: Array<[string, string | undefined]> = [];
+  const b = await server((path, headers) => {
+    seen.push([`b${path}`, headers.authorization]);
+    return { status: 200 };
+  });
+  t.after(b.close);
+  const a = await server((path, headers) => {
+    seen.push([`a${path}`, headers.authorization]);
+    return path === '/start' ? { status: 307, location: '/same' } : { status: 307, location: `${b.origin}/other` };
+  });
+  t.after(a.close);
+  const transport = followingTransport(contextFor([a.origin, b.origin], 5000), 'r');
+  const res = await transport({ url: new URL('/start', a.origin), method: 'GET', headers: { authorization: 'Bearer secret' }, maxBytes: 1000 });
+  assert.equal(res.status, 200);
+  assert.deepEqual(seen, [
+    ['a/start', 'Bearer secret'],
+    ['a/same', 'Bearer secret'],
+    ['b/other', undefined],
+  ]);
+});
