@@ -1,9 +1,10 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { usePathname, useRouter } from 'next/navigation';
+import { usePathname } from 'next/navigation';
 import { ApiError, SERVER_UNAVAILABLE, type ClientErrorCode } from '@/components/api/client';
 import { signInHref } from '@/components/session/sign-in-href';
+import { useSignInRedirect } from '@/components/session/use-sign-in-redirect';
 
 /**
  * Advice only where the message cannot carry it. The route handlers' messages already say what
@@ -42,23 +43,17 @@ interface ErrorStateProps {
 }
 
 export function ErrorState({ error, onRetry, host, title = 'Could not load this' }: ErrorStateProps) {
-  const router = useRouter();
   const pathname = usePathname();
   const apiError = error instanceof ApiError ? error : undefined;
   const code: ClientErrorCode = apiError?.code ?? 'UNKNOWN';
   const registry = apiError?.registry ?? host;
-  const needsSignIn = code === 'SIGN_IN_REQUIRED' && registry !== undefined;
   const waitSeconds = useCountdown(apiError?.retryAfter);
+  const signingIn = useSignInRedirect(error, host);
 
-  useEffect(() => {
-    if (!needsSignIn) return;
-    router.replace(signInHref(registry, window.location.pathname + window.location.search));
-  }, [needsSignIn, registry, router]);
-
-  if (needsSignIn) {
+  if (signingIn !== undefined) {
     return (
       <div role="status" className="rounded-lg border border-neutral-200 p-4 text-sm dark:border-neutral-800">
-        {registry} needs you to sign in. Taking you to the sign-in form…
+        {signingIn} needs you to sign in. Taking you to the sign-in form…
       </div>
     );
   }
