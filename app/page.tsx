@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { buttonClass } from '@/components/ui/button';
 import { OpenReferenceForm } from '@/components/session/open-reference-form';
 import { RegistryList } from '@/components/session/registry-list';
 
@@ -17,10 +18,7 @@ export default function HomePage() {
           <h2 id="registries-heading" className="text-lg font-semibold">
             Your registries
           </h2>
-          <Link
-            href="/login"
-            className="rounded-md bg-neutral-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-neutral-700 dark:bg-neutral-100 dark:text-neutral-900 dark:hover:bg-neutral-300"
-          >
+          <Link href="/login" className={buttonClass('primary')}>
             Add a registry
           </Link>
         </div>

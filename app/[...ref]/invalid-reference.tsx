@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { buttonClass } from '@/components/ui/button';
 
 const PART_NAMES: Record<string, string> = {
   host: 'registry host',
@@ -14,7 +15,7 @@ export function InvalidReference({ part, input, message }: { part: string; input
     <div className="mx-auto max-w-2xl space-y-4">
       <div
         role="alert"
-        className="rounded-lg border border-red-200 bg-red-50 p-5 text-red-900 dark:border-red-900/60 dark:bg-red-950/40 dark:text-red-100"
+        className="rounded-lg border border-danger-border bg-danger-soft p-5 text-danger-fg"
       >
         <h1 className="text-lg font-semibold">Invalid image reference</h1>
         <p className="mt-2 text-sm">
@@ -25,13 +26,13 @@ export function InvalidReference({ part, input, message }: { part: string; input
           {input || '(empty)'}
         </p>
       </div>
-      <p className="text-sm text-neutral-600 dark:text-neutral-400">
+      <p className="text-sm text-muted">
         A reference looks like <code className="font-mono">host/repository:tag</code> or{' '}
         <code className="font-mono">host/repository@sha256:…</code>, for example{' '}
-        <Link href="/docker.io/library/alpine:3.20" className="font-mono text-blue-700 hover:underline dark:text-blue-400">
+        <Link href="/docker.io/library/alpine:3.20" className={buttonClass('link', { className: 'font-mono' })}>
           docker.io/library/alpine:3.20
         </Link>
-        . <Link href="/" className="text-blue-700 hover:underline dark:text-blue-400">Back to your registries</Link>
+        . <Link href="/" className={buttonClass('link')}>Back to your registries</Link>
       </p>
     </div>
   );

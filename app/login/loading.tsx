@@ -5,7 +5,7 @@ export default function Loading() {
     <div role="status" aria-label="Loading" className="mx-auto max-w-md space-y-4">
       <Skeleton className="h-8 w-56" />
       <Skeleton className="h-4 w-full" />
-      <div className="space-y-4 rounded-lg border border-neutral-200 p-5 dark:border-neutral-800">
+      <div className="space-y-4 rounded-lg border border-border p-5">
         {Array.from({ length: 3 }, (_, i) => (
           <div key={i} className="space-y-1.5">
             <Skeleton className="h-4 w-24" />

@@ -20,10 +20,10 @@ export default async function LoginPage({
   return (
     <div className="mx-auto max-w-md">
       <h1 className="text-2xl font-semibold tracking-tight">{registry ? `Sign in to ${registry}` : 'Add a registry'}</h1>
-      <p className="mt-1 mb-6 text-sm text-neutral-600 dark:text-neutral-400">
+      <p className="mt-1 mb-6 text-sm text-muted">
         Berth checks your credentials with the registry right away and keeps them only in an encrypted cookie.
       </p>
-      <div className="rounded-lg border border-neutral-200 p-5 dark:border-neutral-800">
+      <div className="rounded-lg border border-border p-5">
         <SignInForm registry={registry} next={isSafeNextPath(next) ? next : undefined} />
       </div>
     </div>

@@ -14,7 +14,7 @@ export function ArtifactDetails({ manifest }: { manifest: ImageManifestBody }) {
           <Fact label="Artifact type" mono>
             {artifactType}
             {mediaTypeName(artifactType) ? (
-              <span className="ml-2 inline-block font-sans break-normal text-neutral-500">({mediaTypeName(artifactType)})</span>
+              <span className="ml-2 inline-block font-sans break-normal text-faint">({mediaTypeName(artifactType)})</span>
             ) : null}
           </Fact>
           <Fact label="Total size">{formatBytes(manifest.totalSize)}</Fact>
@@ -42,7 +42,7 @@ export function ArtifactDetails({ manifest }: { manifest: ImageManifestBody }) {
                 <Td className="[overflow-wrap:anywhere]">
                   {layer.annotations?.['org.opencontainers.image.title'] ?? <Muted>—</Muted>}
                   {/* Phones: the media type goes under the title instead of in its own column. */}
-                  <div className="mt-1 font-mono text-xs text-neutral-500 sm:hidden dark:text-neutral-400">
+                  <div className="mt-1 font-mono text-xs text-faint sm:hidden">
                     <BreakableName>{layer.mediaType}</BreakableName>
                   </div>
                 </Td>

@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { hrefFor } from '@/lib/route-target';
+import { buttonClass } from '@/components/ui/button';
 import { shortDigest } from '@/components/ui/format';
 
 /** A shortened digest linking to its manifest page; the full digest is on hover. */
@@ -22,7 +23,7 @@ export function DigestLink({
       title={digest}
       onMouseEnter={onIntent}
       onFocus={onIntent}
-      className="rounded-sm font-mono text-xs text-blue-700 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:text-blue-400"
+      className={buttonClass('link', { className: 'font-mono text-xs' })}
     >
       {children ?? shortDigest(digest)}
     </Link>

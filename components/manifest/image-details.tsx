@@ -37,7 +37,7 @@ function Created({ iso }: { iso: string | undefined }) {
   return (
     <time dateTime={iso}>
       {formatDate(iso)}
-      {relative ? <span className="text-neutral-500 dark:text-neutral-400"> ({relative})</span> : null}
+      {relative ? <span className="text-faint"> ({relative})</span> : null}
     </time>
   );
 }
@@ -90,7 +90,7 @@ function LayersTable({ manifest, history }: { manifest: ImageManifestBody; histo
   return (
     <Section title="Layers" aside={`${plural(manifest.layers.length, 'layer', 'layers')} · ${formatBytes(manifest.totalSize)} to pull`}>
       {manifest.layers.length === 0 ? (
-        <p className="text-sm text-neutral-600 dark:text-neutral-400">This manifest has no layers.</p>
+        <p className="text-sm text-muted">This manifest has no layers.</p>
       ) : (
         <Table caption="Layers">
           <thead>
@@ -106,12 +106,12 @@ function LayersTable({ manifest, history }: { manifest: ImageManifestBody; histo
               const step = stepsByLayer.get(index) || layer.annotations?.['org.opencontainers.image.title'];
               return (
                 <tr key={`${layer.digest}-${index}`}>
-                  <Td className="text-neutral-500 tabular-nums">{index + 1}</Td>
+                  <Td className="text-faint tabular-nums">{index + 1}</Td>
                   <Td>
                     <DigestText digest={layer.digest} />
                     {/* Phones: the step goes under the digest instead of in its own column. */}
                     {step ? (
-                      <div className="mt-1 font-mono text-xs whitespace-pre-wrap text-neutral-600 [overflow-wrap:anywhere] sm:hidden dark:text-neutral-400">
+                      <div className="mt-1 font-mono text-xs whitespace-pre-wrap text-muted [overflow-wrap:anywhere] sm:hidden">
                         {step}
                       </div>
                     ) : null}
@@ -143,18 +143,18 @@ function HistoryTable({ history }: { history: HistoryEntry[] }) {
         </thead>
         <tbody>
           {history.map((step, index) => (
-            <tr key={index} className={step.empty_layer ? 'text-neutral-500 dark:text-neutral-400' : ''}>
+            <tr key={index} className={step.empty_layer ? 'text-faint' : ''}>
               <Td className="tabular-nums">{index + 1}</Td>
               <Td mono className="whitespace-pre-wrap [overflow-wrap:anywhere] sm:min-w-64">
                 {cleanCreatedBy(step.created_by) || <Muted>—</Muted>}
                 {step.layerIndex !== undefined ? (
-                  <span className="ml-2 rounded bg-neutral-100 px-1.5 py-0.5 font-sans text-[11px] dark:bg-neutral-800">
+                  <span className="ml-2 rounded bg-chip px-1.5 py-0.5 font-sans text-[11px]">
                     layer {step.layerIndex + 1}
                   </span>
                 ) : null}
-                {step.comment ? <div className="mt-1 font-sans text-neutral-500">{step.comment}</div> : null}
+                {step.comment ? <div className="mt-1 font-sans text-faint">{step.comment}</div> : null}
                 {step.created ? (
-                  <div className="mt-1 font-sans text-neutral-500 sm:hidden" title={step.created}>
+                  <div className="mt-1 font-sans text-faint sm:hidden" title={step.created}>
                     {formatRelative(step.created)}
                   </div>
                 ) : null}
@@ -182,7 +182,7 @@ export function ImageDetails({ manifest }: { manifest: ImageManifestBody }) {
         <Facts>
           <Fact label="Total size">
             {formatBytes(manifest.totalSize)}{' '}
-            <span className="text-neutral-500 dark:text-neutral-400">compressed</span>
+            <span className="text-faint">compressed</span>
           </Fact>
           <Fact label="Config" mono>
             <DigestText digest={manifest.config.digest} />
@@ -213,7 +213,7 @@ export function ImageDetails({ manifest }: { manifest: ImageManifestBody }) {
           {data.env.length ? (
             <KeyValueTable entries={splitEnv(data.env)} caption="Environment variables" />
           ) : (
-            <p className="text-sm text-neutral-600 dark:text-neutral-400">No environment variables.</p>
+            <p className="text-sm text-muted">No environment variables.</p>
           )}
         </Section>
       ) : null}

@@ -2,6 +2,7 @@
 
 import { useQueryClient } from '@tanstack/react-query';
 import type { IndexEntry } from '@/lib/api/types';
+import { EmptyState } from '@/components/ui/empty-state';
 import { formatBytes } from '@/components/ui/format';
 import { BreakableName, Section, Table, Td, Th } from '@/components/ui/table';
 import { DigestLink } from './digest-link';
@@ -47,12 +48,12 @@ export function IndexTable({
   const platforms = groups.length;
 
   const row = (entry: IndexEntry, nested: boolean) => (
-    <tr key={entry.digest} className={nested ? 'text-neutral-600 dark:text-neutral-400' : ''}>
+    <tr key={entry.digest} className={nested ? 'text-muted' : ''}>
       <Td className={nested ? 'pl-8' : ''}>
         {nested ? (
           <span className="inline-flex items-center gap-1.5">
             <span aria-hidden="true">↳</span>
-            <span className="rounded bg-neutral-100 px-1.5 py-0.5 text-xs dark:bg-neutral-800">
+            <span className="rounded bg-chip px-1.5 py-0.5 text-xs">
               {attestationLabel(entry)}
             </span>
           </span>
@@ -63,10 +64,10 @@ export function IndexTable({
       <Td>
         <DigestLink host={host} repository={repository} digest={entry.digest} onIntent={() => prefetch(entry.digest)} />
         {/* Phones have no room for the size column: the size goes under the digest. */}
-        <div className="text-xs text-neutral-500 tabular-nums sm:hidden dark:text-neutral-400">{formatBytes(entry.size)}</div>
+        <div className="text-xs text-faint tabular-nums sm:hidden">{formatBytes(entry.size)}</div>
       </Td>
       <Td className="hidden text-right whitespace-nowrap tabular-nums sm:table-cell">{formatBytes(entry.size)}</Td>
-      <Td mono className="hidden text-neutral-500 md:table-cell dark:text-neutral-400">
+      <Td mono className="hidden text-faint md:table-cell">
         <BreakableName>{entry.mediaType}</BreakableName>
       </Td>
     </tr>
@@ -78,9 +79,7 @@ export function IndexTable({
       aside={`${platforms} ${platforms === 1 ? 'platform' : 'platforms'}${entries.length > platforms ? ` · ${entries.length - platforms} attached` : ''}`}
     >
       {entries.length === 0 ? (
-        <p className="rounded-lg border border-dashed border-neutral-300 p-6 text-center text-sm text-neutral-600 dark:border-neutral-700 dark:text-neutral-400">
-          This index lists no manifests.
-        </p>
+        <EmptyState as="p">This index lists no manifests.</EmptyState>
       ) : (
         <Table caption="Manifests in this index">
           <thead>

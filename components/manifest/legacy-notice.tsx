@@ -1,5 +1,6 @@
 import type { LegacyManifestBody } from '@/lib/api/types';
 import { plural } from '@/components/ui/format';
+import { Notice } from '@/components/ui/notice';
 import { Section, Table, Td, Th } from '@/components/ui/table';
 import { DigestText } from './digest-link';
 
@@ -7,10 +8,7 @@ import { DigestText } from './digest-link';
 export function LegacyNotice({ manifest }: { manifest: LegacyManifestBody }) {
   return (
     <div className="space-y-8">
-      <div
-        role="note"
-        className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-100"
-      >
+      <Notice tone="warning" role="note">
         <p className="font-semibold">Legacy Docker schema 1 manifest</p>
         <p className="mt-1">
           This image was pushed in a format Docker deprecated in 2017 and current clients refuse to pull. Berth shows
@@ -21,7 +19,7 @@ export function LegacyNotice({ manifest }: { manifest: LegacyManifestBody }) {
             Architecture: <code className="font-mono">{manifest.architecture}</code>
           </p>
         ) : null}
-      </div>
+      </Notice>
       <Section title="Layers" aside={plural(manifest.layers.length, 'layer', 'layers')}>
         <Table caption="Layers">
           <thead>

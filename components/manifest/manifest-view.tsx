@@ -5,11 +5,13 @@ import Link from 'next/link';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ManifestBody } from '@/lib/api/types';
 import { formatRef, hrefFor } from '@/lib/route-target';
+import { buttonClass } from '@/components/ui/button';
 import { CopyLinkButton } from '@/components/ui/copy-button';
 import { ErrorState } from '@/components/ui/error-state';
 import { formatBytes } from '@/components/ui/format';
 import { PageHeader } from '@/components/ui/page-header';
 import { PullCommand } from '@/components/ui/pull-command';
+import { Notice } from '@/components/ui/notice';
 import { ManifestSkeleton } from '@/components/ui/skeleton';
 import { Fact, Facts, KeyValueTable, Section } from '@/components/ui/table';
 import { ArtifactDetails } from './artifact-details';
@@ -41,7 +43,7 @@ function Summary({ manifest }: { manifest: ManifestBody }) {
       <Fact label="Media type" mono>
         {manifest.mediaType}
         {mediaTypeName(manifest.mediaType) ? (
-          <span className="ml-2 inline-block font-sans break-normal text-neutral-500 dark:text-neutral-400">
+          <span className="ml-2 inline-block font-sans break-normal text-faint">
             ({mediaTypeName(manifest.mediaType)})
           </span>
         ) : null}
@@ -101,27 +103,27 @@ export function ManifestView({ host, repository, tag, digest }: ManifestViewProp
       ) : (
         <div className="space-y-8">
           <div className="flex flex-wrap items-center gap-2">
-            <span className="rounded-full bg-neutral-900 px-2.5 py-0.5 text-xs font-medium text-white dark:bg-neutral-100 dark:text-neutral-900">
+            <span className="rounded-full bg-inverse px-2.5 py-0.5 text-xs font-medium text-inverse-fg">
               {kindLabel(query.data)}
             </span>
             {tag !== undefined ? (
               <Link
                 href={hrefFor({ host, repository, digest: query.data.digest })}
-                className="rounded-sm text-xs text-blue-700 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:text-blue-400"
+                className={buttonClass('link', { className: 'text-xs' })}
               >
                 Permanent link to this digest
               </Link>
             ) : null}
           </div>
           {query.data.warnings?.length ? (
-            <div role="note" className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-800/60 dark:bg-amber-950/40 dark:text-amber-100">
+            <Notice tone="warning" role="note">
               <p className="font-medium">The registry says:</p>
               <ul className="mt-1 list-disc pl-5">
                 {query.data.warnings.map((w) => (
                   <li key={w}>{w}</li>
                 ))}
               </ul>
-            </div>
+            </Notice>
           ) : null}
           <Summary manifest={query.data} />
 

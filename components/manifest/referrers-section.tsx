@@ -1,6 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { formatBytes, formatRelative } from '@/components/ui/format';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -33,9 +34,9 @@ export function ReferrersSection({ host, repository, digest }: { host: string; r
     );
   } else if (query.data.referrers.length === 0) {
     body = (
-      <p className="rounded-lg border border-dashed border-neutral-300 p-4 text-sm text-neutral-600 dark:border-neutral-700 dark:text-neutral-400">
+      <EmptyState as="p" size="sm" align="start">
         Nothing refers to this manifest: no signatures, SBOMs or attestations found.
-      </p>
+      </EmptyState>
     );
   } else {
     body = (
@@ -56,7 +57,7 @@ export function ReferrersSection({ host, repository, digest }: { host: string; r
               <tr key={referrer.digest}>
                 <Td>
                   <span className="font-medium">{mediaTypeName(type) ?? 'artifact'}</span>
-                  <div className="font-mono text-xs text-neutral-500 dark:text-neutral-400">
+                  <div className="font-mono text-xs text-faint">
                     <BreakableName>{type}</BreakableName>
                   </div>
                 </Td>

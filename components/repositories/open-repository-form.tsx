@@ -2,6 +2,8 @@
 
 import { useId, useState } from 'react';
 import { useRouter } from 'next/navigation';
+import { Button } from '@/components/ui/button';
+import { fieldGroupClass } from '@/components/ui/field';
 
 /** For registries without a catalog: type a repository name, go to its tags. */
 export function OpenRepositoryForm({ host }: { host: string }) {
@@ -23,8 +25,8 @@ export function OpenRepositoryForm({ host }: { host: string }) {
         <label htmlFor={inputId} className="text-sm font-medium">
           Repository name
         </label>
-        <div className="flex items-center rounded-md border border-neutral-300 bg-white focus-within:border-blue-600 focus-within:outline-2 focus-within:outline-blue-600/40 dark:border-neutral-700 dark:bg-neutral-900">
-          <span className="pl-3 font-mono text-sm text-neutral-500">{host}/</span>
+        <div className={`${fieldGroupClass} flex items-center`}>
+          <span className="pl-3 font-mono text-sm text-faint">{host}/</span>
           <input
             id={inputId}
             value={name}
@@ -38,12 +40,9 @@ export function OpenRepositoryForm({ host }: { host: string }) {
           />
         </div>
       </div>
-      <button
-        type="submit"
-        className="rounded-md bg-neutral-900 px-4 py-2 text-sm font-medium text-white hover:bg-neutral-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:bg-neutral-100 dark:text-neutral-900 dark:hover:bg-neutral-300"
-      >
+      <Button type="submit" size="md">
         Open
-      </button>
+      </Button>
     </form>
   );
 }

@@ -6,6 +6,7 @@ import { hrefFor } from '@/lib/route-target';
 import { isApiError } from '@/components/api/client';
 import { ErrorState } from '@/components/ui/error-state';
 import { FilterableList, usePaging } from '@/components/ui/filterable-list';
+import { Notice } from '@/components/ui/notice';
 import { ListSkeleton } from '@/components/ui/skeleton';
 import { repositoriesQueryOptions } from './queries';
 import { OpenRepositoryForm } from './open-repository-form';
@@ -24,12 +25,12 @@ export function RepositoryList({ host }: { host: string }) {
     if (isApiError(query.error) && query.error.code === 'CATALOG_UNSUPPORTED') {
       return (
         <div className="space-y-4">
-          <div className="rounded-lg border border-neutral-200 bg-neutral-50 p-4 text-sm dark:border-neutral-800 dark:bg-neutral-900">
+          <Notice>
             <p className="font-medium">{host} does not list repositories; open one by name.</p>
-            <p className="mt-1 text-neutral-600 dark:text-neutral-400">
+            <p className="mt-1 text-muted">
               Registries like Docker Hub and GitHub only show a repository to those who already know its name.
             </p>
-          </div>
+          </Notice>
           <OpenRepositoryForm host={host} />
         </div>
       );
@@ -48,7 +49,7 @@ export function RepositoryList({ host }: { host: string }) {
         emptyMessage="No repositories in this registry yet. Push an image to see it here."
       />
       <details className="text-sm">
-        <summary className="cursor-pointer text-neutral-600 hover:text-neutral-900 dark:text-neutral-400 dark:hover:text-neutral-100">
+        <summary className="cursor-pointer text-muted hover:text-fg">
           Open a repository by name
         </summary>
         <div className="mt-3">

@@ -2,6 +2,8 @@
 
 import { useId, useState } from 'react';
 import { useRouter } from 'next/navigation';
+import { Button } from '@/components/ui/button';
+import { fieldClass } from '@/components/ui/field';
 
 /**
  * Accepts what `docker pull` accepts (and a pasted `docker pull …` line or a Berth link) and
@@ -46,16 +48,13 @@ export function OpenReferenceForm() {
           autoComplete="off"
           autoCapitalize="none"
           spellCheck={false}
-          className="min-w-0 flex-1 rounded-md border border-neutral-300 bg-white px-3 py-2 font-mono text-sm focus-visible:border-blue-600 focus-visible:outline-2 focus-visible:outline-blue-600/40 dark:border-neutral-700 dark:bg-neutral-900"
+          className={`${fieldClass} min-w-0 flex-1 px-3 py-2 font-mono text-sm`}
         />
-        <button
-          type="submit"
-          className="rounded-md bg-neutral-900 px-4 py-2 text-sm font-medium text-white hover:bg-neutral-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:bg-neutral-100 dark:text-neutral-900 dark:hover:bg-neutral-300"
-        >
+        <Button type="submit" size="md">
           Open
-        </button>
+        </Button>
       </div>
-      <p id={hintId} className="text-xs text-neutral-600 dark:text-neutral-400">
+      <p id={hintId} className="text-xs text-muted">
         Anything <code className="font-mono">docker pull</code> takes:{' '}
         <code className="font-mono">alpine</code>, <code className="font-mono">ghcr.io/owner/app:v1</code>,{' '}
         <code className="font-mono">127.0.0.1:5000/team/app@sha256:…</code>

@@ -3,12 +3,11 @@
 import Link from 'next/link';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { registryKeys } from '@/components/api/registry-keys';
+import { Button, buttonClass } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { Skeleton } from '@/components/ui/skeleton';
 import { sessionKeys, sessionQueryOptions, signOut, signOutOfAll } from './queries';
-
-const buttonClass =
-  'rounded-md border border-neutral-300 px-3 py-1.5 text-sm font-medium hover:bg-neutral-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 disabled:opacity-60 dark:border-neutral-700 dark:hover:bg-neutral-900';
 
 /** The registries of this session, each with a way out. */
 export function RegistryList() {
@@ -48,22 +47,20 @@ export function RegistryList() {
   return (
     <div className="space-y-3">
       {registries.length === 0 ? (
-        <div className="rounded-lg border border-dashed border-neutral-300 p-6 text-center text-sm text-neutral-600 dark:border-neutral-700 dark:text-neutral-400">
-          You have not opened any registry yet. Add one, or open an image reference above.
-        </div>
+        <EmptyState>You have not opened any registry yet. Add one, or open an image reference above.</EmptyState>
       ) : (
-        <ul className="divide-y divide-neutral-200 rounded-lg border border-neutral-200 dark:divide-neutral-800 dark:border-neutral-800">
+        <ul className="divide-y divide-border rounded-lg border border-border">
           {registries.map((registry) => (
             <li key={registry.host} className="flex flex-wrap items-center justify-between gap-3 px-4 py-3">
               <div className="min-w-0">
                 <Link
                   id={`registry-${registry.host}`}
                   href={`/${registry.host}`}
-                  className="rounded-sm font-mono text-sm font-semibold break-all text-blue-700 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:text-blue-400"
+                  className={buttonClass('link', { className: 'font-mono text-sm font-semibold break-all' })}
                 >
                   {registry.host}
                 </Link>
-                <p className="text-xs text-neutral-600 dark:text-neutral-400">
+                <p className="text-xs text-muted">
                   {registry.username ? (
                     <>
                       signed in as <span className="font-medium">{registry.username}</span>
@@ -77,24 +74,23 @@ export function RegistryList() {
                   <span className="font-mono">{registry.url}</span>
                 </p>
               </div>
-              <button
-                type="button"
-                className={buttonClass}
+              <Button
+                variant="secondary"
                 aria-describedby={`registry-${registry.host}`}
                 disabled={signOutOne.isPending && signOutOne.variables === registry.host}
                 onClick={() => signOutOne.mutate(registry.host)}
               >
                 Sign out
-              </button>
+              </Button>
             </li>
           ))}
         </ul>
       )}
       {mutationError ? <ErrorState error={mutationError} title="Could not sign out" /> : null}
       {registries.length > 0 ? (
-        <button type="button" className={buttonClass} disabled={signOutAll.isPending} onClick={() => signOutAll.mutate()}>
+        <Button variant="secondary" disabled={signOutAll.isPending} onClick={() => signOutAll.mutate()}>
           Sign out of all
-        </button>
+        </Button>
       ) : null}
     </div>
   );

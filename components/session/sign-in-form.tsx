@@ -5,11 +5,12 @@ import { useRouter } from 'next/navigation';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { registryKeys } from '@/components/api/registry-keys';
 import { isApiError } from '@/components/api/client';
+import { Button } from '@/components/ui/button';
+import { fieldClass } from '@/components/ui/field';
 import { isSafeNextPath } from './sign-in-href';
 import { sessionKeys, signIn } from './queries';
 
-const inputClass =
-  'w-full rounded-md border border-neutral-300 bg-white px-3 py-2 text-sm focus-visible:border-blue-600 focus-visible:outline-2 focus-visible:outline-blue-600/40 dark:border-neutral-700 dark:bg-neutral-900';
+const inputClass = `${fieldClass} w-full px-3 py-2 text-sm`;
 
 /** Sign in to one registry. The password goes in a POST body, never a URL. */
 export function SignInForm({ registry: initialRegistry, next }: { registry: string; next: string | undefined }) {
@@ -73,23 +74,18 @@ export function SignInForm({ registry: initialRegistry, next }: { registry: stri
       {error ? (
         <div
           role="alert"
-          className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900 dark:border-red-900/60 dark:bg-red-950/40 dark:text-red-100"
+          className="rounded-md border border-danger-border bg-danger-soft p-3 text-sm text-danger-fg"
         >
           {isApiError(error) ? (
-            <code className="mr-2 inline-block rounded bg-red-100 px-1.5 py-0.5 font-mono text-xs dark:bg-red-900/60">{error.code}</code>
+            <code className="mr-2 inline-block rounded bg-danger-chip px-1.5 py-0.5 font-mono text-xs">{error.code}</code>
           ) : null}{' '}
           {error.message}
         </div>
       ) : null}
 
-      <button
-        type="submit"
-        disabled={pending}
-        aria-busy={pending}
-        className="w-full rounded-md bg-neutral-900 px-4 py-2 text-sm font-medium text-white hover:bg-neutral-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 disabled:cursor-wait disabled:opacity-60 dark:bg-neutral-100 dark:text-neutral-900 dark:hover:bg-neutral-300"
-      >
+      <Button type="submit" size="md" disabled={pending} aria-busy={pending} className="w-full disabled:cursor-wait">
         Sign in
-      </button>
+      </Button>
     </form>
   );
 }
@@ -111,7 +107,7 @@ function TextField({ label, hint, mono, ...input }: TextFieldProps) {
       </label>
       <input id={id} aria-describedby={hint ? hintId : undefined} className={mono ? `${inputClass} font-mono` : inputClass} {...input} />
       {hint ? (
-        <p id={hintId} className="text-xs text-neutral-600 dark:text-neutral-400">
+        <p id={hintId} className="text-xs text-muted">
           {hint}
         </p>
       ) : null}

@@ -10,7 +10,7 @@ interface BreadcrumbsProps {
 }
 
 const linkClass =
-  'rounded-sm hover:text-neutral-900 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:hover:text-neutral-100';
+  'rounded-sm hover:text-fg hover:underline';
 
 /** host › repository › tag-or-digest; the last crumb is the current page. */
 export function Breadcrumbs({ host, repository, tag, digest }: BreadcrumbsProps) {
@@ -24,13 +24,13 @@ export function Breadcrumbs({ host, repository, tag, digest }: BreadcrumbsProps)
 
   return (
     <nav aria-label="Breadcrumb" className="min-w-0">
-      <ol className="flex flex-wrap items-center gap-x-1.5 gap-y-1 font-mono text-sm text-neutral-600 dark:text-neutral-400">
+      <ol className="flex flex-wrap items-center gap-x-1.5 gap-y-1 font-mono text-sm text-muted">
         {crumbs.map((crumb, index) => {
           const last = index === crumbs.length - 1;
           return (
             <li key={crumb.href} className="flex min-w-0 items-center gap-1.5">
               {index > 0 ? (
-                <span aria-hidden="true" className="text-neutral-400 dark:text-neutral-600">
+                <span aria-hidden="true" className="text-placeholder">
                   ›
                 </span>
               ) : null}
@@ -38,7 +38,7 @@ export function Breadcrumbs({ host, repository, tag, digest }: BreadcrumbsProps)
                 <span
                   aria-current="page"
                   title={crumb.title}
-                  className="break-all font-semibold text-neutral-900 dark:text-neutral-100"
+                  className="break-all font-semibold text-fg"
                 >
                   {crumb.label}
                 </span>

@@ -59,7 +59,7 @@ export function CopyButton({ label, value, children }: CopyButtonProps) {
       onClick={onClick}
       aria-label={label}
       title={title}
-      className="inline-flex items-center gap-1.5 rounded-md border border-neutral-300 bg-white px-2.5 py-1.5 text-xs font-medium text-neutral-700 shadow-xs hover:bg-neutral-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:border-neutral-700 dark:bg-neutral-900 dark:text-neutral-200 dark:hover:bg-neutral-800"
+      className="inline-flex items-center gap-1.5 rounded-md border border-border-strong bg-field px-2.5 py-1.5 text-xs font-medium text-fg-soft shadow-xs hover:bg-field-hover"
     >
       <svg aria-hidden="true" viewBox="0 0 16 16" className="size-3.5 fill-none stroke-current" strokeWidth="1.5">
         {state === 'copied' ? (

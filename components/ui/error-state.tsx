@@ -1,9 +1,11 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { usePathname, useRouter } from 'next/navigation';
+import { usePathname } from 'next/navigation';
 import { ApiError, SERVER_UNAVAILABLE, type ClientErrorCode } from '@/components/api/client';
 import { signInHref } from '@/components/session/sign-in-href';
+import { useSignInRedirect } from '@/components/session/use-sign-in-redirect';
+import { Button, buttonClass } from './button';
 
 /**
  * Advice only where the message cannot carry it. The route handlers' messages already say what
@@ -42,23 +44,17 @@ interface ErrorStateProps {
 }
 
 export function ErrorState({ error, onRetry, host, title = 'Could not load this' }: ErrorStateProps) {
-  const router = useRouter();
   const pathname = usePathname();
   const apiError = error instanceof ApiError ? error : undefined;
   const code: ClientErrorCode = apiError?.code ?? 'UNKNOWN';
   const registry = apiError?.registry ?? host;
-  const needsSignIn = code === 'SIGN_IN_REQUIRED' && registry !== undefined;
   const waitSeconds = useCountdown(apiError?.retryAfter);
+  const signingIn = useSignInRedirect(error, host);
 
-  useEffect(() => {
-    if (!needsSignIn) return;
-    router.replace(signInHref(registry, window.location.pathname + window.location.search));
-  }, [needsSignIn, registry, router]);
-
-  if (needsSignIn) {
+  if (signingIn !== undefined) {
     return (
-      <div role="status" className="rounded-lg border border-neutral-200 p-4 text-sm dark:border-neutral-800">
-        {registry} needs you to sign in. Taking you to the sign-in form…
+      <div role="status" className="rounded-lg border border-border p-4 text-sm">
+        {signingIn} needs you to sign in. Taking you to the sign-in form…
       </div>
     );
   }
@@ -69,33 +65,25 @@ export function ErrorState({ error, onRetry, host, title = 'Could not load this'
   return (
     <div
       role="alert"
-      className="rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-900 dark:border-red-900/60 dark:bg-red-950/40 dark:text-red-100"
+      className="rounded-lg border border-danger-border bg-danger-soft p-4 text-sm text-danger-fg"
     >
       <div className="flex flex-wrap items-center gap-2">
         <h2 className="font-semibold">{title}</h2>
-        <code className="rounded bg-red-100 px-1.5 py-0.5 font-mono text-xs dark:bg-red-900/60">{code}</code>
+        <code className="rounded bg-danger-chip px-1.5 py-0.5 font-mono text-xs">{code}</code>
         {apiError && apiError.status > 0 ? (
-          <span className="text-xs text-red-700 dark:text-red-300">HTTP {apiError.status}</span>
+          <span className="text-xs text-danger">HTTP {apiError.status}</span>
         ) : null}
       </div>
       <p className="mt-2">{message}</p>
-      {advice ? <p className="mt-1 text-red-800 dark:text-red-200">{advice}</p> : null}
+      {advice ? <p className="mt-1 text-danger-fg-soft">{advice}</p> : null}
       {onRetry ? (
-        <button
-          type="button"
-          onClick={onRetry}
-          disabled={waitSeconds > 0}
-          className="mt-3 rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-700 disabled:cursor-not-allowed disabled:opacity-60 dark:bg-red-600 dark:hover:bg-red-500"
-        >
+        <Button variant="danger" onClick={onRetry} disabled={waitSeconds > 0} className="mt-3 disabled:cursor-not-allowed">
           Retry{waitSeconds > 0 ? <span className="tabular-nums"> ({waitSeconds} s)</span> : null}
-        </button>
+        </Button>
       ) : null}
       {code === 'UNAUTHORIZED' || code === 'DENIED' ? (
         registry ? (
-          <a
-            href={signInHref(registry, pathname)}
-            className="ml-3 text-sm font-medium underline underline-offset-2"
-          >
+          <a href={signInHref(registry, pathname)} className={buttonClass('inline', { className: 'ml-3 text-sm font-medium' })}>
             Sign in to {registry}
           </a>
         ) : null

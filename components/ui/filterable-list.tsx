@@ -4,7 +4,10 @@ import { memo, useCallback, useDeferredValue, useEffect, useId, useMemo, useRef,
 import Link from 'next/link';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { formatCount, plural } from './format';
+import { Button } from './button';
+import { EmptyState } from './empty-state';
 import { ErrorState } from './error-state';
+import { fieldClass } from './field';
 
 const ROW_HEIGHT = 40;
 /** Registries return names in whatever order they keep them; people expect 1.2 before 1.10. */
@@ -133,9 +136,7 @@ export function FilterableList({
 
   if (items.length === 0 && !hasNextPage) {
     return (
-      <div className="rounded-lg border border-dashed border-neutral-300 p-10 text-center text-sm text-neutral-600 dark:border-neutral-700 dark:text-neutral-400">
-        {emptyMessage}
-      </div>
+      <EmptyState size="xl">{emptyMessage}</EmptyState>
     );
   }
 
@@ -154,7 +155,7 @@ export function FilterableList({
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
         <div className="flex w-full max-w-sm items-center gap-2">
-          <label htmlFor={filterId} className="text-sm font-medium text-neutral-700 dark:text-neutral-300">
+          <label htmlFor={filterId} className="text-sm font-medium text-fg-soft">
             Filter
           </label>
           <input
@@ -172,25 +173,25 @@ export function FilterableList({
             placeholder={`Filter ${noun.many}`}
             autoComplete="off"
             spellCheck={false}
-            className="min-w-0 flex-1 rounded-md border border-neutral-300 bg-white px-3 py-1.5 font-mono text-sm placeholder:font-sans placeholder:text-neutral-400 focus-visible:border-blue-600 focus-visible:outline-2 focus-visible:outline-blue-600/40 dark:border-neutral-700 dark:bg-neutral-900"
+            className={`${fieldClass} min-w-0 flex-1 px-3 py-1.5 font-mono text-sm placeholder:font-sans placeholder:text-placeholder`}
           />
         </div>
-        <p aria-live="polite" className="text-sm text-neutral-600 tabular-nums dark:text-neutral-400">
+        <p aria-live="polite" className="text-sm text-muted tabular-nums">
           {status}
           {isFetchingNextPage ? (
-            <span className="ml-2 inline-block size-3 animate-spin rounded-full border-2 border-neutral-300 border-t-neutral-600 align-[-1px] motion-reduce:animate-none dark:border-neutral-700 dark:border-t-neutral-300" aria-hidden="true" />
+            <span className="ml-2 inline-block size-3 animate-spin rounded-full border-2 border-border-strong border-t-muted align-[-1px] motion-reduce:animate-none" aria-hidden="true" />
           ) : null}
         </p>
       </div>
 
       {filtered.length === 0 ? (
-        <div className="rounded-lg border border-dashed border-neutral-300 p-8 text-center text-sm text-neutral-600 dark:border-neutral-700 dark:text-neutral-400">
+        <EmptyState size="lg">
           {hasNextPage ? `No ${noun.many} match “${filter.trim()}” yet; still loading…` : `No ${noun.many} match “${filter.trim()}”.`}
-        </div>
+        </EmptyState>
       ) : (
         <div
           ref={scrollRef}
-          className="max-h-[min(70vh,calc(100dvh-15rem))] min-h-40 overflow-auto overscroll-contain rounded-lg border border-neutral-200 bg-white dark:border-neutral-800 dark:bg-neutral-950"
+          className="max-h-[min(70vh,calc(100dvh-15rem))] min-h-40 overflow-auto overscroll-contain rounded-lg border border-border bg-surface"
         >
           <ul
             role="list"
@@ -210,14 +211,9 @@ export function FilterableList({
       {nextPageError ? (
         <ErrorState error={nextPageError} onRetry={fetchNextPage} host={host} title={`Could not load more ${noun.many}`} />
       ) : hasNextPage && !filtering ? (
-        <button
-          type="button"
-          onClick={fetchNextPage}
-          disabled={isFetchingNextPage}
-          className="rounded-md border border-neutral-300 px-3 py-1.5 text-sm font-medium hover:bg-neutral-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 disabled:opacity-60 dark:border-neutral-700 dark:hover:bg-neutral-900"
-        >
+        <Button variant="secondary" onClick={fetchNextPage} disabled={isFetchingNextPage}>
           {isFetchingNextPage ? 'Loading…' : 'Load more'}
-        </button>
+        </Button>
       ) : null}
     </div>
   );
@@ -241,7 +237,7 @@ const ListRow = memo(function ListRow({ item, index, start, href, onIntent }: Li
         data-row-index={index}
         onMouseEnter={onIntent ? () => onIntent(item) : undefined}
         onFocus={onIntent ? () => onIntent(item) : undefined}
-        className="flex h-full items-center border-b border-neutral-100 px-4 font-mono text-sm text-neutral-900 hover:bg-neutral-50 focus-visible:bg-blue-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-blue-600 dark:border-neutral-800/70 dark:text-neutral-100 dark:hover:bg-neutral-900 dark:focus-visible:bg-blue-950/40"
+        className="flex h-full items-center border-b border-border-soft px-4 font-mono text-sm text-fg hover:bg-subtle focus-visible:bg-accent-soft focus-visible:-outline-offset-2"
       >
         <span className="truncate" title={item}>
           {item}

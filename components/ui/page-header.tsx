@@ -11,7 +11,7 @@ interface PageHeaderProps {
 
 export function PageHeader({ actions, ...crumbs }: PageHeaderProps) {
   return (
-    <div className="mb-5 flex flex-col gap-3 border-b border-neutral-200 pb-4 sm:flex-row sm:items-start sm:justify-between dark:border-neutral-800">
+    <div className="mb-5 flex flex-col gap-3 border-b border-border pb-4 sm:flex-row sm:items-start sm:justify-between">
       <Breadcrumbs {...crumbs} />
       {actions ? <div className="flex shrink-0 flex-wrap gap-2">{actions}</div> : null}
     </div>

@@ -10,8 +10,8 @@ interface PullCommandProps {
 export function PullCommand({ by, reference }: PullCommandProps) {
   const command = `docker pull ${reference}`;
   return (
-    <div className="flex min-w-0 items-center gap-2 rounded-md border border-neutral-200 bg-neutral-50 py-1 pr-1 pl-3 dark:border-neutral-800 dark:bg-neutral-900">
-      <span className="shrink-0 text-xs text-neutral-500 dark:text-neutral-400">by {by}</span>
+    <div className="flex min-w-0 items-center gap-2 rounded-md border border-border bg-subtle py-1 pr-1 pl-3">
+      <span className="shrink-0 text-xs text-faint">by {by}</span>
       <code className="min-w-0 flex-1 truncate font-mono text-xs" title={command}>
         {command}
       </code>

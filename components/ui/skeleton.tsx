@@ -4,7 +4,7 @@ export function Skeleton({ className = '', width }: { className?: string; width?
     <div
       aria-hidden="true"
       style={width ? { width } : undefined}
-      className={`animate-pulse rounded-md bg-neutral-200 motion-reduce:animate-none dark:bg-neutral-800 ${className}`}
+      className={`animate-pulse rounded-md bg-skeleton motion-reduce:animate-none ${className}`}
     />
   );
 }
@@ -17,9 +17,9 @@ export function ListSkeleton({ rows = 12 }: { rows?: number }) {
         <Skeleton className="h-9 w-full max-w-sm" />
         <Skeleton className="h-5 w-28" />
       </div>
-      <div className="overflow-hidden rounded-lg border border-neutral-200 dark:border-neutral-800">
+      <div className="overflow-hidden rounded-lg border border-border">
         {Array.from({ length: rows }, (_, i) => (
-          <div key={i} className="flex h-10 items-center border-b border-neutral-100 px-4 last:border-b-0 dark:border-neutral-800/60">
+          <div key={i} className="flex h-10 items-center border-b border-border-soft px-4 last:border-b-0">
             <Skeleton className="h-4" width={`${30 + ((i * 37) % 45)}%`} />
           </div>
         ))}
@@ -33,7 +33,7 @@ export function ListSkeleton({ rows = 12 }: { rows?: number }) {
 export function ManifestSkeleton() {
   return (
     <div role="status" aria-label="Loading" className="space-y-6">
-      <div className="grid gap-4 rounded-lg border border-neutral-200 p-4 sm:grid-cols-2 dark:border-neutral-800">
+      <div className="grid gap-4 rounded-lg border border-border p-4 sm:grid-cols-2">
         {Array.from({ length: 8 }, (_, i) => (
           <div key={i} className="space-y-1.5">
             <Skeleton className="h-3 w-20" />

@@ -2,7 +2,7 @@
 
 export function Table({ children, caption }: { children: React.ReactNode; caption?: string }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-neutral-200 dark:border-neutral-800">
+    <div className="overflow-x-auto rounded-lg border border-border">
       <table className="w-full border-collapse text-left text-sm">
         {caption ? <caption className="sr-only">{caption}</caption> : null}
         {children}
@@ -15,7 +15,7 @@ export function Th({ children, className = '' }: { children?: React.ReactNode; c
   return (
     <th
       scope="col"
-      className={`border-b border-neutral-200 bg-neutral-50 px-3 py-2 text-xs font-semibold tracking-wide text-neutral-600 uppercase dark:border-neutral-800 dark:bg-neutral-900 dark:text-neutral-400 ${className}`}
+      className={`border-b border-border bg-subtle px-3 py-2 text-xs font-semibold tracking-wide text-muted uppercase ${className}`}
     >
       {children}
     </th>
@@ -39,7 +39,7 @@ export function Td({
     <td
       title={title}
       colSpan={colSpan}
-      className={`border-b border-neutral-100 px-3 py-2 align-top dark:border-neutral-800/70 ${mono ? 'font-mono text-xs' : ''} ${className}`}
+      className={`border-b border-border-soft px-3 py-2 align-top ${mono ? 'font-mono text-xs' : ''} ${className}`}
     >
       {children}
     </td>
@@ -60,7 +60,7 @@ export function Section({
     <section className="space-y-2">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h2 className="text-base font-semibold">{title}</h2>
-        {aside ? <div className="text-xs text-neutral-500 dark:text-neutral-400">{aside}</div> : null}
+        {aside ? <div className="text-xs text-faint">{aside}</div> : null}
       </div>
       {children}
     </section>
@@ -109,12 +109,12 @@ export function KeyValueTable({
         {entries.map(([key, value], index) => (
           <tr
             key={`${key}-${index}`}
-            className="block border-b border-neutral-100 py-1 last:border-b-0 sm:table-row sm:border-b-0 sm:py-0 dark:border-neutral-800/70"
+            className="block border-b border-border-soft py-1 last:border-b-0 sm:table-row sm:border-b-0 sm:py-0"
           >
-            <td className="block px-3 pt-1 font-mono text-xs font-semibold text-neutral-700 sm:table-cell sm:border-b sm:border-neutral-100 sm:py-2 sm:align-top sm:font-normal sm:text-inherit dark:text-neutral-300 sm:dark:border-neutral-800/70 sm:dark:text-inherit">
+            <td className="block px-3 pt-1 font-mono text-xs font-semibold text-fg-soft sm:table-cell sm:border-b sm:border-border-soft sm:py-2 sm:align-top sm:font-normal sm:text-inherit">
               <BreakableName>{key}</BreakableName>
             </td>
-            <td className="block px-3 pb-1.5 font-mono text-xs whitespace-pre-wrap [overflow-wrap:anywhere] sm:table-cell sm:border-b sm:border-neutral-100 sm:py-2 sm:align-top sm:dark:border-neutral-800/70">
+            <td className="block px-3 pb-1.5 font-mono text-xs whitespace-pre-wrap [overflow-wrap:anywhere] sm:table-cell sm:border-b sm:border-border-soft sm:py-2 sm:align-top">
               {value}
             </td>
           </tr>
@@ -127,7 +127,7 @@ export function KeyValueTable({
 /** Definition list of facts, two columns on wide screens. */
 export function Facts({ children }: { children: React.ReactNode }) {
   return (
-    <dl className="grid gap-x-6 gap-y-3 rounded-lg border border-neutral-200 p-4 sm:grid-cols-2 dark:border-neutral-800">
+    <dl className="grid gap-x-6 gap-y-3 rounded-lg border border-border p-4 sm:grid-cols-2">
       {children}
     </dl>
   );
@@ -146,12 +146,12 @@ export function Fact({
 }) {
   return (
     <div className={`min-w-0 ${wide ? 'sm:col-span-2' : ''}`}>
-      <dt className="text-xs font-medium text-neutral-500 dark:text-neutral-400">{label}</dt>
+      <dt className="text-xs font-medium text-faint">{label}</dt>
       <dd className={`mt-0.5 ${mono ? 'font-mono text-xs leading-5 break-all' : 'text-sm break-words'}`}>{children}</dd>
     </div>
   );
 }
 
 export function Muted({ children }: { children: React.ReactNode }) {
-  return <span className="text-neutral-400 dark:text-neutral-500">{children}</span>;
+  return <span className="text-placeholder">{children}</span>;
 }
