@@ -1,16 +1,30 @@
+import { Suspense } from 'react';
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
-import { HydrationBoundary } from '@tanstack/react-query';
+import { HydrationBoundary, type DehydratedState } from '@tanstack/react-query';
 import { formatRef, resolveRoute } from '@/lib/route-target';
 import { ManifestView } from '@/components/manifest/manifest-view';
 import { RegistryView } from '@/components/repositories/registry-view';
 import { RepositoryView } from '@/components/tags/repository-view';
 import { prefetchView, type PrefetchTarget } from './prefetch';
+import { parseSort } from '@/components/tags/tag-order';
 import { InvalidReference } from './invalid-reference';
+import { ViewSkeleton } from './view-skeleton';
 
 interface RefPageProps {
   params: Promise<{ ref: string[] }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }
+
+/**
+ * How long the page waits for its data before sending anything. A registry that answers within
+ * it gets a first paint with the data in it (and a page that works without JavaScript); a slower
+ * one gets the skeleton at once and the data streamed in when it comes.
+ */
+const FIRST_PAINT_WAIT_MS = 250;
+
+const settlesWithin = (promise: Promise<unknown>, ms: number) =>
+  Promise.race([promise.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), ms))]);
 
 export async function generateMetadata({ params }: RefPageProps): Promise<Metadata> {
   const target = resolveRoute((await params).ref);
@@ -29,7 +43,7 @@ export async function generateMetadata({ params }: RefPageProps): Promise<Metada
 }
 
 /** Every other URL is an image reference (docs/architecture.md "URLs"). */
-export default async function RefPage({ params }: RefPageProps) {
+export default async function RefPage({ params, searchParams }: RefPageProps) {
   const target = resolveRoute((await params).ref);
   switch (target.kind) {
     case 'redirect':
@@ -39,10 +53,22 @@ export default async function RefPage({ params }: RefPageProps) {
     case 'registry':
     case 'repository':
     case 'tag':
-    case 'digest':
-      // The view's first query is fetched while the page renders (./prefetch.ts).
-      return <HydrationBoundary state={await prefetchView(target)}>{view(target)}</HydrationBoundary>;
+    case 'digest': {
+      // The view's first queries are fetched while the page renders (./prefetch.ts).
+      const sort = parseSort([(await searchParams).sort].flat()[0]);
+      const state = prefetchView(target, sort);
+      if (await settlesWithin(state, FIRST_PAINT_WAIT_MS)) return <Prefetched state={state} target={target} />;
+      return (
+        <Suspense fallback={<ViewSkeleton kind={target.kind} />}>
+          <Prefetched state={state} target={target} />
+        </Suspense>
+      );
+    }
   }
+}
+
+async function Prefetched({ state, target }: { state: Promise<DehydratedState>; target: PrefetchTarget }) {
+  return <HydrationBoundary state={await state}>{view(target)}</HydrationBoundary>;
 }
 
 function view(target: PrefetchTarget): React.ReactNode {

@@ -4,10 +4,12 @@ import type { RouteTarget } from '@/lib/route-target';
 import { getQueryClient } from '@/components/api/query-client';
 import { configQueryOptions, manifestQueryOptions } from '@/components/manifest/queries';
 import { repositoriesQueryOptions, repositoryPageSize } from '@/components/repositories/queries';
+import { detailKeys } from '@/components/tags/details';
 import { TAG_PAGE_SIZE, tagsQueryOptions } from '@/components/tags/queries';
-import { RegistryError } from '@/lib/registry';
+import { firstScreen, type TagSort } from '@/components/tags/tag-order';
+import { RegistryError, type RegistryClient } from '@/lib/registry';
 import { clientFor } from '@/lib/server/api';
-import { fetchConfigBody, fetchManifestBody, fetchRepositoriesBody, fetchTagsBody } from '@/lib/server/browse';
+import { fetchConfigBody, fetchDetailsBody, fetchManifestBody, fetchRepositoriesBody, fetchTagsBody } from '@/lib/server/browse';
 
 // Server prefetch for the image-reference pages: the first query of a view is answered while
 // the page renders, by calling the core directly (not over HTTP), and handed to the browser's
@@ -27,7 +29,18 @@ function reportUnexpected(err: unknown): void {
   console.error('Berth: page prefetch failed unexpectedly:', err instanceof Error ? err.message : String(err));
 }
 
-async function fill(queryClient: QueryClient, target: PrefetchTarget): Promise<void> {
+/** Details of tags or digests, each under the key the browser's rows read. Their failure costs the rest nothing. */
+async function fillDetails(queryClient: QueryClient, client: RegistryClient, host: string, repository: string, references: string[]): Promise<void> {
+  if (references.length === 0) return;
+  try {
+    const body = await fetchDetailsBody(client, repository, references);
+    for (const detail of body.details) queryClient.setQueryData(detailKeys.detail(host, repository, detail.reference), detail);
+  } catch (e) {
+    reportUnexpected(e);
+  }
+}
+
+async function fill(queryClient: QueryClient, target: PrefetchTarget, sort: TagSort): Promise<void> {
   const { host } = target;
   const client = await clientFor(host);
   switch (target.kind) {
@@ -38,14 +51,17 @@ async function fill(queryClient: QueryClient, target: PrefetchTarget): Promise<v
         retry: false,
       });
       return;
-    case 'repository':
-      await queryClient.fetchInfiniteQuery({
+    case 'repository': {
+      const tags = await queryClient.fetchInfiniteQuery({
         ...tagsQueryOptions(host, target.repository),
         queryFn: ({ pageParam }) =>
           fetchTagsBody(client, target.repository, { n: TAG_PAGE_SIZE, cursor: pageParam ?? undefined }),
         retry: false,
       });
+      // The rows on the first screen arrive with their size, date and platforms.
+      await fillDetails(queryClient, client, host, target.repository, firstScreen(tags.pages.flatMap((p) => p.tags), sort));
       return;
+    }
     case 'tag':
     case 'digest': {
       const { repository } = target;
@@ -67,6 +83,10 @@ async function fill(queryClient: QueryClient, target: PrefetchTarget): Promise<v
           })
           .catch(reportUnexpected);
       }
+      // An index's rows show each entry's size and date.
+      if (manifest.kind === 'index') {
+        await fillDetails(queryClient, client, host, repository, manifest.manifests.map((m) => m.digest).slice(0, 100));
+      }
       return;
     }
   }
@@ -76,7 +96,7 @@ async function fill(queryClient: QueryClient, target: PrefetchTarget): Promise<v
  * The dehydrated cache for `target`'s view: what could be fetched within the budget, nothing
  * for what failed. Never throws.
  */
-export async function prefetchView(target: PrefetchTarget): Promise<DehydratedState> {
+export async function prefetchView(target: PrefetchTarget, sort: TagSort = 'name'): Promise<DehydratedState> {
   // A new QueryClient per request: one person's data never lands in another's cache.
   const queryClient = getQueryClient();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -84,7 +104,7 @@ export async function prefetchView(target: PrefetchTarget): Promise<DehydratedSt
     timer = setTimeout(resolve, PREFETCH_BUDGET_MS);
   });
   try {
-    await Promise.race([fill(queryClient, target).catch(reportUnexpected), budget]);
+    await Promise.race([fill(queryClient, target, sort).catch(reportUnexpected), budget]);
   } finally {
     clearTimeout(timer);
   }

@@ -1,6 +1,7 @@
-import { ListSkeleton, Skeleton } from '@/components/ui/skeleton';
+import { ListSkeleton, ManifestSkeleton, Skeleton } from '@/components/ui/skeleton';
 
-export default function Loading() {
+/** What a view looks like while a slow registry is still answering: shaped like the page to come. */
+export function ViewSkeleton({ kind }: { kind: 'registry' | 'repository' | 'tag' | 'digest' }) {
   return (
     <div>
       <div className="mb-5 flex items-start justify-between gap-3 border-b border-border pb-4">
@@ -8,7 +9,7 @@ export default function Loading() {
         <Skeleton className="h-8 w-24" />
       </div>
       <Skeleton className="mb-4 h-7 w-40" />
-      <ListSkeleton />
+      {kind === 'tag' || kind === 'digest' ? <ManifestSkeleton /> : <ListSkeleton />}
     </div>
   );
 }

@@ -82,15 +82,16 @@ export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise
   return body as T;
 }
 
-/** `/api/registries/{host}/{resource}?…` with every part encoded; undefined params are left out. */
+/** `/api/registries/{host}/{resource}?…` with every part encoded; undefined params are left out, lists repeat. */
 export function registryApiPath(
   host: string,
   resource: string,
-  params: Record<string, string | number | null | undefined> = {},
+  params: Record<string, string | number | readonly string[] | null | undefined> = {},
 ): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+    if (Array.isArray(value)) for (const item of value) search.append(key, item);
+    else if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
   }
   const query = search.toString();
   return `/api/registries/${encodeURIComponent(host)}/${resource}${query ? `?${query}` : ''}`;

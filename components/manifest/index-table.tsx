@@ -1,10 +1,14 @@
 'use client';
 
-import { useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { IndexEntry } from '@/lib/api/types';
 import { EmptyState } from '@/components/ui/empty-state';
-import { formatBytes } from '@/components/ui/format';
+import { formatDate, formatRelative } from '@/components/ui/format';
+import { Skeleton } from '@/components/ui/skeleton';
 import { BreakableName, Section, Table, Td, Th } from '@/components/ui/table';
+import { detailQueryOptions, isDetailError, sizeText } from '@/components/tags/details';
+import { hrefFor } from '@/lib/route-target';
 import { DigestLink } from './digest-link';
 import { manifestQueryOptions } from './queries';
 
@@ -48,29 +52,7 @@ export function IndexTable({
   const platforms = groups.length;
 
   const row = (entry: IndexEntry, nested: boolean) => (
-    <tr key={entry.digest} className={nested ? 'text-muted' : ''}>
-      <Td className={nested ? 'pl-8' : ''}>
-        {nested ? (
-          <span className="inline-flex items-center gap-1.5">
-            <span aria-hidden="true">↳</span>
-            <span className="rounded bg-chip px-1.5 py-0.5 text-xs">
-              {attestationLabel(entry)}
-            </span>
-          </span>
-        ) : (
-          <span className="font-mono text-sm font-medium whitespace-nowrap">{entry.platformLabel}</span>
-        )}
-      </Td>
-      <Td>
-        <DigestLink host={host} repository={repository} digest={entry.digest} onIntent={() => prefetch(entry.digest)} />
-        {/* Phones have no room for the size column: the size goes under the digest. */}
-        <div className="text-xs text-faint tabular-nums sm:hidden">{formatBytes(entry.size)}</div>
-      </Td>
-      <Td className="hidden text-right whitespace-nowrap tabular-nums sm:table-cell">{formatBytes(entry.size)}</Td>
-      <Td mono className="hidden text-faint md:table-cell">
-        <BreakableName>{entry.mediaType}</BreakableName>
-      </Td>
-    </tr>
+    <IndexRow key={entry.digest} host={host} repository={repository} entry={entry} nested={nested} onIntent={() => prefetch(entry.digest)} />
   );
 
   return (
@@ -86,7 +68,8 @@ export function IndexTable({
             <tr>
               <Th>Platform</Th>
               <Th>Digest</Th>
-              <Th className="hidden text-right sm:table-cell">Manifest size</Th>
+              <Th className="hidden text-right sm:table-cell">Size</Th>
+              <Th className="hidden sm:table-cell">Created</Th>
               <Th className="hidden md:table-cell">Media type</Th>
             </tr>
           </thead>
@@ -100,5 +83,65 @@ export function IndexTable({
         </Table>
       )}
     </Section>
+  );
+}
+
+interface IndexRowProps {
+  host: string;
+  repository: string;
+  entry: IndexEntry;
+  nested: boolean;
+  onIntent: () => void;
+}
+
+/**
+ * One entry: its platform (a link to its own view), digest, and the compressed size and date of
+ * the image it stands for, read from the child manifest and config (not the size of the manifest
+ * document itself).
+ */
+function IndexRow({ host, repository, entry, nested, onIntent }: IndexRowProps) {
+  const details = useQuery(detailQueryOptions(host, repository, entry.digest));
+  const detail = details.data && !isDetailError(details.data) ? details.data : undefined;
+  const size = detail ? sizeText(detail) : undefined;
+  const pending = details.isPending;
+  const sizeCell = size ?? (pending ? <Skeleton className="ml-auto h-3 w-14" /> : <span className="text-placeholder">—</span>);
+  return (
+    <tr className={nested ? 'text-muted' : ''}>
+      <Td className={nested ? 'pl-8' : ''}>
+        {nested ? (
+          <span className="inline-flex items-center gap-1.5">
+            <span aria-hidden="true">↳</span>
+            <span className="rounded bg-chip px-1.5 py-0.5 text-xs">{attestationLabel(entry)}</span>
+          </span>
+        ) : (
+          <Link href={hrefFor({ host, repository, digest: entry.digest })} onMouseEnter={onIntent} onFocus={onIntent} className="font-mono text-sm font-medium whitespace-nowrap hover:underline">
+            {entry.platformLabel}
+          </Link>
+        )}
+      </Td>
+      <Td>
+        <DigestLink host={host} repository={repository} digest={entry.digest} onIntent={onIntent} />
+        {/* Phones have no room for the size and date columns: they go under the digest. */}
+        <div className="text-xs text-faint tabular-nums sm:hidden">
+          {size ?? ''}
+          {detail?.created ? <> · {formatRelative(detail.created)}</> : null}
+        </div>
+      </Td>
+      <Td className="hidden text-right whitespace-nowrap tabular-nums sm:table-cell">{sizeCell}</Td>
+      <Td className="hidden text-xs whitespace-nowrap sm:table-cell">
+        {detail?.created ? (
+          <time dateTime={detail.created} title={formatDate(detail.created)} suppressHydrationWarning>
+            {formatRelative(detail.created)}
+          </time>
+        ) : pending ? (
+          <Skeleton className="h-3 w-20" />
+        ) : (
+          <span className="text-placeholder">—</span>
+        )}
+      </Td>
+      <Td mono className="hidden text-faint md:table-cell">
+        <BreakableName>{entry.mediaType}</BreakableName>
+      </Td>
+    </tr>
   );
 }

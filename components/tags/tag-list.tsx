@@ -1,41 +1,214 @@
 'use client';
 
-import { useCallback, useMemo } from 'react';
+import { useCallback, useDeferredValue, useEffect, useId, useMemo, useState } from 'react';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
-import { hrefFor } from '@/lib/route-target';
+import { Button } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
-import { FilterableList, usePaging } from '@/components/ui/filterable-list';
+import { fieldClass } from '@/components/ui/field';
+import { formatCount, plural } from '@/components/ui/format';
+import { usePaging } from '@/components/ui/filterable-list';
 import { ListSkeleton } from '@/components/ui/skeleton';
 import { manifestQueryOptions } from '@/components/manifest/queries';
+import { detailKeys, knownDetails } from './details';
+import { LoadAllDetails, useLoadAll } from './load-all-details';
 import { tagsQueryOptions } from './queries';
+import { AUTO_DETAILS, SORTS, SORT_LABELS, digestsWithSignatures, isSignatureTag, parseSort, parseTagFilter, sortTags, type TagSort } from './tag-order';
+import { TagTable } from './tag-table';
+
+/** Start fetching the next page of tags when this many rows remain below the screen. */
+const PREFETCH_ROWS = 30;
+
+/** Re-renders when a tag's details arrive, so date and size order can improve as they do. */
+function useDetailsVersion(host: string, repository: string, enabled: boolean): number {
+  const queryClient = useQueryClient();
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    if (!enabled) return;
+    const prefix = JSON.stringify(detailKeys.repository(host, repository)).slice(0, -1);
+    let frame = 0;
+    const unsubscribe = queryClient.getQueryCache().subscribe((event) => {
+      if (event.type !== 'updated' || frame || !JSON.stringify(event.query.queryKey).startsWith(prefix)) return;
+      // Many answers arrive together: re-sort once per frame.
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        setVersion((v) => v + 1);
+      });
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      unsubscribe();
+    };
+  }, [queryClient, host, repository, enabled]);
+  return version;
+}
 
 export function TagList({ host, repository }: { host: string; repository: string }) {
   const queryClient = useQueryClient();
+  const router = useRouter();
+  const pathname = usePathname();
+  const searchParams = useSearchParams();
+  const sort = parseSort(searchParams.get('sort'));
   const query = useInfiniteQuery(tagsQueryOptions(host, repository));
   const paging = usePaging(query);
-  const tags = useMemo(() => query.data?.pages.flatMap((page) => page.tags) ?? [], [query.data]);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage, nextPageError } = paging;
+  const filterId = useId();
+  const sortId = useId();
+  const showSignedId = useId();
+  const [filterText, setFilterText] = useState('');
+  const [showSignatures, setShowSignatures] = useState(false);
+  const deferredFilter = useDeferredValue(filterText);
+  const filter = useMemo(() => parseTagFilter(deferredFilter), [deferredFilter]);
 
-  // Hovering a tag usually means opening it next: have its manifest ready.
+  const allTags = useMemo(() => query.data?.pages.flatMap((page) => page.tags) ?? [], [query.data]);
+  const signed = useMemo(() => digestsWithSignatures(allTags), [allTags]);
+  const hiddenCount = useMemo(() => (showSignatures ? 0 : allTags.filter(isSignatureTag).length), [allTags, showSignatures]);
+  const matching = useMemo(
+    () => allTags.filter((t) => (showSignatures || !isSignatureTag(t)) && (!filter.ok || filter.test(t))),
+    [allTags, showSignatures, filter],
+  );
+
+  // Date and size order need details: re-sort as they arrive.
+  const detailsVersion = useDetailsVersion(host, repository, sort !== 'name');
+  const known = useMemo(
+    () => (sort === 'name' ? new Map() : knownDetails(queryClient, host, repository, matching)),
+    // detailsVersion: the cache changed underneath
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [sort, queryClient, host, repository, matching, detailsVersion],
+  );
+  const ordered = useMemo(() => sortTags(matching, sort, known), [matching, sort, known]);
+  const missing = useMemo(() => (sort === 'name' ? [] : matching.filter((t) => !known.has(t))), [sort, matching, known]);
+
+  const loadAll = useLoadAll(host, repository);
+  const startLoadAll = loadAll.start;
+  // A small repository sorted by date or size: just load what the order needs.
+  useEffect(() => {
+    if (sort !== 'name' && !hasNextPage && missing.length > 0 && matching.length <= AUTO_DETAILS && !loadAll.running) startLoadAll(missing);
+  }, [sort, hasNextPage, missing, matching.length, loadAll.running, startLoadAll]);
+
+  // A filter, or an order by date or size, must see every tag: fetch the remaining pages.
+  const needsEveryPage = filter.ok && (filter.active || sort !== 'name');
+  const canFetchMore = hasNextPage && !isFetchingNextPage && !nextPageError;
+  useEffect(() => {
+    if (needsEveryPage && canFetchMore) fetchNextPage();
+  }, [needsEveryPage, canFetchMore, fetchNextPage, allTags.length]);
+
+  const onRangeChange = useCallback(
+    (lastVisible: number) => {
+      if (canFetchMore && lastVisible >= ordered.length - PREFETCH_ROWS) fetchNextPage();
+    },
+    [canFetchMore, ordered.length, fetchNextPage],
+  );
+
+  // Hovering a tag usually means opening it next: have its manifest ready. Not on Docker Hub,
+  // where a manifest GET counts against a pull limit shared by everyone on this server.
   const prefetchManifest = useCallback(
     (tag: string) => void queryClient.prefetchQuery(manifestQueryOptions(host, repository, tag)),
     [queryClient, host, repository],
   );
 
+  const setSort = (next: TagSort) => {
+    const params = new URLSearchParams(searchParams.toString());
+    if (next === 'name') params.delete('sort');
+    else params.set('sort', next);
+    const search = params.toString();
+    router.replace(search ? `${pathname}?${search}` : pathname, { scroll: false });
+  };
+
   if (query.isPending) return <ListSkeleton />;
   if (query.isError && !query.data) {
     return <ErrorState error={query.error} onRetry={() => void query.refetch()} host={host} title="Could not list tags" />;
   }
+  if (allTags.length === 0 && !hasNextPage) return <EmptyState size="xl">No tags in this repository.</EmptyState>;
+
+  const total = plural(allTags.length, 'tag', 'tags');
+  let status: string;
+  if (filter.ok && filter.active) {
+    status = hasNextPage
+      ? `${plural(matching.length, 'match', 'matches')} so far · loaded ${formatCount(allTags.length)} of many…`
+      : `${formatCount(matching.length)} of ${total} match`;
+  } else {
+    status = hasNextPage ? `Loaded ${formatCount(allTags.length)} of many tags…` : total;
+  }
+  if (hiddenCount > 0) status += ` · ${plural(hiddenCount, 'signature or attestation tag', 'signature and attestation tags')} hidden`;
 
   return (
-    <FilterableList
-      items={tags}
-      noun={{ one: 'tag', many: 'tags' }}
-      href={(tag) => hrefFor({ host, repository, tag })}
-      paging={paging}
-      host={host}
-      emptyMessage="No tags in this repository."
-      // Docker Hub counts manifest GETs against a pull quota shared by everyone on this server.
-      onItemIntent={host === 'docker.io' ? undefined : prefetchManifest}
-    />
+    <div className="space-y-3">
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+        <div className="flex w-full max-w-sm items-center gap-2">
+          <label htmlFor={filterId} className="text-sm font-medium text-fg-soft">
+            Filter
+          </label>
+          <input
+            id={filterId}
+            type="search"
+            value={filterText}
+            onChange={(event) => setFilterText(event.target.value)}
+            placeholder="Filter tags, or /regex/"
+            autoComplete="off"
+            spellCheck={false}
+            aria-invalid={!filter.ok}
+            onKeyDown={(event) => {
+              // ArrowDown goes from the filter into the rows.
+              const first = document.querySelector<HTMLElement>('[data-tag-rows] [data-row-index="0"]');
+              if (event.key === 'ArrowDown' && first) {
+                event.preventDefault();
+                first.focus();
+              }
+            }}
+            className={`min-w-0 flex-1 px-3 py-1.5 font-mono text-sm placeholder:font-sans placeholder:text-placeholder ${fieldClass}`}
+          />
+        </div>
+        <div className="flex items-center gap-2">
+          <label htmlFor={sortId} className="text-sm font-medium text-fg-soft">
+            Sort
+          </label>
+          <select id={sortId} value={sort} onChange={(event) => setSort(event.target.value as TagSort)} className={`px-2 py-1.5 text-sm ${fieldClass}`}>
+            {SORTS.map((s) => (
+              <option key={s} value={s}>
+                {SORT_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <label htmlFor={showSignedId} className="flex items-center gap-2 text-sm text-fg-soft">
+          <input id={showSignedId} type="checkbox" checked={showSignatures} onChange={(event) => setShowSignatures(event.target.checked)} />
+          Show signature and attestation tags
+        </label>
+        <p aria-live="polite" className="text-sm text-muted tabular-nums">
+          {status}
+          {isFetchingNextPage ? (
+            <span className="ml-2 inline-block size-3 animate-spin rounded-full border-2 border-border-strong border-t-muted align-[-1px] motion-reduce:animate-none" aria-hidden="true" />
+          ) : null}
+        </p>
+      </div>
+
+      {!filter.ok ? (
+        <p role="alert" className="text-sm text-danger">
+          {filter.error}. Write a regular expression between slashes, e.g. <code className="font-mono">/^v1\./</code>, or plain text to match part of a tag.
+        </p>
+      ) : null}
+
+      {sort !== 'name' && (missing.length > 0 || loadAll.running) && (matching.length > AUTO_DETAILS || loadAll.running) ? (
+        <LoadAllDetails sort={sort} known={matching.length - missing.length} total={matching.length} state={loadAll} onStart={() => startLoadAll(missing)} />
+      ) : null}
+
+      {ordered.length === 0 ? (
+        <EmptyState size="lg">
+          {hasNextPage ? `No tags match “${filterText.trim()}” yet; still loading…` : filter.ok && filter.active ? `No tags match “${filterText.trim()}”.` : 'Only signature and attestation tags here: tick the box above to see them.'}
+        </EmptyState>
+      ) : (
+        <TagTable host={host} repository={repository} tags={ordered} signed={signed} onIntent={host === 'docker.io' ? undefined : prefetchManifest} onRangeChange={onRangeChange} />
+      )}
+
+      {nextPageError ? (
+        <ErrorState error={nextPageError} onRetry={fetchNextPage} host={host} title="Could not load more tags" />
+      ) : hasNextPage && !needsEveryPage ? (
+        <Button variant="secondary" onClick={fetchNextPage} disabled={isFetchingNextPage}>
+          {isFetchingNextPage ? 'Loading…' : 'Load more'}
+        </Button>
+      ) : null}
+    </div>
   );
 }

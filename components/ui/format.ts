@@ -49,7 +49,8 @@ export function formatRelative(iso: string, now: number = Date.now()): string {
   if (Number.isNaN(time)) return '';
   let value = (time - now) / 1000;
   for (const [unit, size] of STEPS) {
-    if (Math.abs(value) < size) return relative.format(Math.round(value), unit);
+    // Whole units elapsed, as people say it: 2 years and 7 months ago is "2 years ago".
+    if (Math.abs(value) < size) return relative.format(Math.trunc(value), unit);
     value /= size;
   }
   return '';

@@ -1,0 +1,110 @@
+'use client';
+
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { Button } from '@/components/ui/button';
+import { Notice } from '@/components/ui/notice';
+import { formatCount } from '@/components/ui/format';
+import { DETAILS_BATCH, detailQueryOptions } from './details';
+import { SORT_LABELS, type TagSort } from './tag-order';
+
+/** Batches in flight at once while loading every tag's details (the server bounds the registry's share). */
+const WAVE = 3;
+
+export interface LoadAll {
+  running: boolean;
+  done: number;
+  total: number;
+  failed: number;
+  start: (tags: readonly string[]) => void;
+  cancel: () => void;
+}
+
+/** Loads the details of many tags, a few batches at a time, with progress and a way to stop. */
+export function useLoadAll(host: string, repository: string): LoadAll {
+  const queryClient = useQueryClient();
+  const [progress, setProgress] = useState({ running: false, done: 0, total: 0, failed: 0 });
+  const run = useRef(0);
+
+  const start = useCallback(
+    (tags: readonly string[]) => {
+      const id = ++run.current;
+      const list = [...tags];
+      setProgress({ running: true, done: 0, total: list.length, failed: 0 });
+      void (async () => {
+        let done = 0;
+        let failed = 0;
+        const step = DETAILS_BATCH * WAVE;
+        for (let i = 0; i < list.length && run.current === id; i += step) {
+          const wave = list.slice(i, i + step);
+          const results = await Promise.allSettled(wave.map((tag) => queryClient.fetchQuery(detailQueryOptions(host, repository, tag))));
+          if (run.current !== id) return;
+          done += wave.length;
+          failed += results.filter((r) => r.status === 'rejected').length;
+          setProgress({ running: true, done, total: list.length, failed });
+        }
+        if (run.current === id) setProgress({ running: false, done, total: list.length, failed });
+      })();
+    },
+    [queryClient, host, repository],
+  );
+
+  const cancel = useCallback(() => {
+    run.current++;
+    setProgress((p) => ({ ...p, running: false }));
+  }, []);
+
+  // Leaving the page stops the loading.
+  useEffect(() => () => void run.current++, []);
+
+  return { ...progress, start, cancel };
+}
+
+interface LoadAllDetailsProps {
+  sort: TagSort;
+  /** Tags whose details are known. */
+  known: number;
+  total: number;
+  state: LoadAll;
+  onStart: () => void;
+}
+
+/** Sorting by date or size needs every tag's details: say how many are known, offer to load the rest. */
+export function LoadAllDetails({ sort, known, total, state, onStart }: LoadAllDetailsProps) {
+  const order = SORT_LABELS[sort].toLowerCase();
+  if (state.running) {
+    return (
+      <Notice className="flex flex-wrap items-center gap-3">
+        <span>Loading tag details for “{order}”…</span>
+        <div
+          role="progressbar"
+          aria-label="Tag details loaded"
+          aria-valuemin={0}
+          aria-valuemax={state.total}
+          aria-valuenow={state.done}
+          aria-valuetext={`${formatCount(state.done)} of ${formatCount(state.total)}`}
+          className="h-2 w-48 max-w-full overflow-hidden rounded-full bg-skeleton"
+        >
+          <div className="h-full rounded-full bg-accent transition-[width]" style={{ width: `${state.total ? (100 * state.done) / state.total : 0}%` }} />
+        </div>
+        <span className="text-muted tabular-nums">
+          {formatCount(state.done)} / {formatCount(state.total)}
+        </span>
+        <Button variant="secondary" onClick={state.cancel}>
+          Cancel
+        </Button>
+      </Notice>
+    );
+  }
+  return (
+    <Notice className="flex flex-wrap items-center gap-3">
+      <span>
+        Sorted “{order}” by the {formatCount(known)} of {formatCount(total)} tags whose details are loaded; the others follow by name.
+        {state.failed > 0 ? ` ${formatCount(state.failed)} could not be read.` : ''}
+      </span>
+      <Button variant="secondary" onClick={onStart}>
+        Load all details
+      </Button>
+    </Notice>
+  );
+}
