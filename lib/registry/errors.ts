@@ -47,6 +47,10 @@ export const BERTH_ERROR_CODES = [
   'CROSS_ORIGIN',
   /** The sealed session would no longer fit in a cookie. */
   'SESSION_FULL',
+  /** A request body larger than Berth reads. */
+  'PAYLOAD_TOO_LARGE',
+  /** Too many sign-in attempts (per account, per client or in all). */
+  'TOO_MANY_ATTEMPTS',
   'INTERNAL',
 ] as const;
 
@@ -89,6 +93,8 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   INVALID_REQUEST: 400,
   CROSS_ORIGIN: 403,
   SESSION_FULL: 413,
+  PAYLOAD_TOO_LARGE: 413,
+  TOO_MANY_ATTEMPTS: 429,
   INTERNAL: 500,
 };
 

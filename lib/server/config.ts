@@ -1,5 +1,6 @@
 import 'server-only';
 import { RegistryContext } from '@/lib/registry';
+import { signInLimits, type SignInLimits } from './attempts';
 import { loadConfig, type BerthConfig } from './env';
 
 export type { BerthConfig };
@@ -7,6 +8,7 @@ export type { BerthConfig };
 interface BerthGlobals {
   __berthConfig?: BerthConfig;
   __berthRegistryContext?: RegistryContext;
+  __berthSignInLimits?: SignInLimits;
 }
 
 export function config(): BerthConfig {
@@ -23,4 +25,11 @@ export function registryContext(): RegistryContext {
     g.__berthRegistryContext = new RegistryContext({ policy: c.policy, timeoutMs: c.timeoutMs, concurrency: c.concurrency });
   }
   return g.__berthRegistryContext;
+}
+
+/** Sign-in attempt counters, one set per server process. */
+export function signInAttempts(): SignInLimits {
+  const g = globalThis as BerthGlobals;
+  g.__berthSignInLimits ??= signInLimits();
+  return g.__berthSignInLimits;
 }

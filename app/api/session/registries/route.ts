@@ -2,8 +2,12 @@ import { z } from 'zod';
 import type { SignInBody } from '@/lib/api/types';
 import { RegistryClient, RegistryError, parseRegistryAddress } from '@/lib/registry';
 import { assertSameOrigin, badRequest, errorResponse, json } from '@/lib/server/api';
-import { config, registryContext } from '@/lib/server/config';
+import { readJsonBody } from '@/lib/server/body';
+import { config, registryContext, signInAttempts } from '@/lib/server/config';
 import { getSession, publicView, type StoredRegistry } from '@/lib/server/session';
+
+/** The form is three short fields; anything larger is not a sign-in. */
+const MAX_SIGN_IN_BYTES = 16 * 1024;
 
 const signInSchema = z.object({
   registry: z.string().max(300),
@@ -31,27 +35,38 @@ async function saveWithin4k(session: Awaited<ReturnType<typeof getSession>>, hos
 export async function POST(request: Request): Promise<Response> {
   try {
     assertSameOrigin(request);
-    let raw: unknown;
-    try {
-      raw = await request.json();
-    } catch {
-      throw badRequest('Send the sign-in form as JSON.');
-    }
-    const parsed = signInSchema.safeParse(raw);
+    const parsed = signInSchema.safeParse(await readJsonBody(request, MAX_SIGN_IN_BYTES));
     if (!parsed.success) throw badRequest('Enter a registry, and a username and password (or leave the username empty).');
     const { username, password } = parsed.data;
     const address = parseRegistryAddress(parsed.data.registry);
     const resolved = config().policy.resolveRegistry(address);
     const credentials = username.trim() ? { username: username.trim(), password } : undefined;
-    const client = new RegistryClient({ host: resolved.host, baseUrl: resolved.baseUrl, credentials, context: registryContext() });
+    const attempts = signInAttempts();
+    const account = `${resolved.host}\0${credentials?.username ?? ''}`;
+    // The client's address is known only behind a proxy that sets X-Forwarded-For.
+    const client = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+    const wait = Math.max(attempts.total.blockedFor('all'), client ? attempts.client.blockedFor(client) : 0, credentials ? attempts.account.blockedFor(account) : 0);
+    if (wait > 0) {
+      throw new RegistryError({
+        code: 'TOO_MANY_ATTEMPTS',
+        host: resolved.host,
+        retryAfter: wait,
+        message: `Too many sign-in attempts${credentials ? ` for ${credentials.username} on ${resolved.host}` : ''}. Wait ${wait} s and try again.`,
+      });
+    }
+    attempts.total.count('all');
+    if (client) attempts.client.count(client);
+    const registry = new RegistryClient({ host: resolved.host, baseUrl: resolved.baseUrl, credentials, context: registryContext() });
     try {
-      await client.verify();
+      await registry.verify();
     } catch (e) {
       if (e instanceof RegistryError && e.code === 'UNAUTHORIZED' && credentials) {
+        attempts.account.count(account);
         throw new RegistryError({ code: 'UNAUTHORIZED', host: resolved.host, message: `${resolved.host} rejected the username or password (or token). Check them and try again.` });
       }
       throw e;
     }
+    if (credentials) attempts.account.reset(account);
     const session = await getSession();
     const entry: StoredRegistry = {
       host: resolved.host,
