@@ -56,7 +56,8 @@ export default async function RefPage({ params, searchParams }: RefPageProps) {
     case 'digest': {
       // The view's first queries are fetched while the page renders (./prefetch.ts).
       const sort = parseSort([(await searchParams).sort].flat()[0]);
-      const state = prefetchView(target, sort);
+      // Details (sizes, dates) are extras: not worth delaying the first paint for.
+      const state = prefetchView(target, { sort, detailsWaitMs: FIRST_PAINT_WAIT_MS - 50 });
       if (await settlesWithin(state, FIRST_PAINT_WAIT_MS)) return <Prefetched state={state} target={target} />;
       return (
         <Suspense fallback={<ViewSkeleton kind={target.kind} />}>

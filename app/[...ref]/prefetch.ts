@@ -29,18 +29,26 @@ function reportUnexpected(err: unknown): void {
   console.error('Berth: page prefetch failed unexpectedly:', err instanceof Error ? err.message : String(err));
 }
 
-/** Details of tags or digests, each under the key the browser's rows read. Their failure costs the rest nothing. */
-async function fillDetails(queryClient: QueryClient, client: RegistryClient, host: string, repository: string, references: string[]): Promise<void> {
+/**
+ * Details of tags or digests, each under the key the browser's rows read. They are extras: waited
+ * for only until `until` (the page's first paint), their failure costs the rest nothing, and what
+ * is not there the rows fetch themselves.
+ */
+async function fillDetails(queryClient: QueryClient, client: RegistryClient, target: { host: string; repository: string }, references: string[], until: number): Promise<void> {
   if (references.length === 0) return;
-  try {
-    const body = await fetchDetailsBody(client, repository, references);
-    for (const detail of body.details) queryClient.setQueryData(detailKeys.detail(host, repository, detail.reference), detail);
-  } catch (e) {
-    reportUnexpected(e);
-  }
+  const { host, repository } = target;
+  const fetched = fetchDetailsBody(client, repository, references).then(
+    (body) => {
+      for (const detail of body.details) queryClient.setQueryData(detailKeys.detail(host, repository, detail.reference), detail);
+    },
+    (e: unknown) => reportUnexpected(e),
+  );
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([fetched, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, until - Date.now()))))]);
+  clearTimeout(timer);
 }
 
-async function fill(queryClient: QueryClient, target: PrefetchTarget, sort: TagSort): Promise<void> {
+async function fill(queryClient: QueryClient, target: PrefetchTarget, sort: TagSort, detailsUntil: number): Promise<void> {
   const { host } = target;
   const client = await clientFor(host);
   switch (target.kind) {
@@ -59,7 +67,7 @@ async function fill(queryClient: QueryClient, target: PrefetchTarget, sort: TagS
         retry: false,
       });
       // The rows on the first screen arrive with their size, date and platforms.
-      await fillDetails(queryClient, client, host, target.repository, firstScreen(tags.pages.flatMap((p) => p.tags), sort));
+      await fillDetails(queryClient, client, target, firstScreen(tags.pages.flatMap((p) => p.tags), sort), detailsUntil);
       return;
     }
     case 'tag':
@@ -85,7 +93,7 @@ async function fill(queryClient: QueryClient, target: PrefetchTarget, sort: TagS
       }
       // An index's rows show each entry's size and date.
       if (manifest.kind === 'index') {
-        await fillDetails(queryClient, client, host, repository, manifest.manifests.map((m) => m.digest).slice(0, 100));
+        await fillDetails(queryClient, client, target, manifest.manifests.map((m) => m.digest).slice(0, 100), detailsUntil);
       }
       return;
     }
@@ -96,7 +104,8 @@ async function fill(queryClient: QueryClient, target: PrefetchTarget, sort: TagS
  * The dehydrated cache for `target`'s view: what could be fetched within the budget, nothing
  * for what failed. Never throws.
  */
-export async function prefetchView(target: PrefetchTarget, sort: TagSort = 'name'): Promise<DehydratedState> {
+export async function prefetchView(target: PrefetchTarget, options: { sort?: TagSort; detailsWaitMs?: number } = {}): Promise<DehydratedState> {
+  const detailsUntil = Date.now() + (options.detailsWaitMs ?? PREFETCH_BUDGET_MS);
   // A new QueryClient per request: one person's data never lands in another's cache.
   const queryClient = getQueryClient();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -104,7 +113,7 @@ export async function prefetchView(target: PrefetchTarget, sort: TagSort = 'name
     timer = setTimeout(resolve, PREFETCH_BUDGET_MS);
   });
   try {
-    await Promise.race([fill(queryClient, target, sort).catch(reportUnexpected), budget]);
+    await Promise.race([fill(queryClient, target, options.sort ?? 'name', detailsUntil).catch(reportUnexpected), budget]);
   } finally {
     clearTimeout(timer);
   }

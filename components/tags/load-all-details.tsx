@@ -5,11 +5,13 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Button } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
 import { formatCount } from '@/components/ui/format';
-import { DETAILS_BATCH, detailQueryOptions } from './details';
+import type { DetailsBody } from '@/lib/api/types';
+import { apiFetch, registryApiPath } from '@/components/api/client';
+import { DETAILS_BATCH, detailKeys } from './details';
 import { SORT_LABELS, type TagSort } from './tag-order';
 
 /** Batches in flight at once while loading every tag's details (the server bounds the registry's share). */
-const WAVE = 3;
+const WAVE = 2;
 
 export interface LoadAll {
   running: boolean;
@@ -24,38 +26,52 @@ export interface LoadAll {
 export function useLoadAll(host: string, repository: string): LoadAll {
   const queryClient = useQueryClient();
   const [progress, setProgress] = useState({ running: false, done: 0, total: 0, failed: 0 });
-  const run = useRef(0);
+  const current = useRef<AbortController | null>(null);
 
   const start = useCallback(
     (tags: readonly string[]) => {
-      const id = ++run.current;
+      current.current?.abort();
+      const controller = new AbortController();
+      current.current = controller;
       const list = [...tags];
       setProgress({ running: true, done: 0, total: list.length, failed: 0 });
+      // One batch of tags per request, a few at a time; each answer fills the rows' own queries.
+      const batch = async (refs: string[]): Promise<number> => {
+        try {
+          const body = await apiFetch<DetailsBody>(registryApiPath(host, 'details', { repository, ref: refs }), { signal: controller.signal });
+          for (const detail of body.details) queryClient.setQueryData(detailKeys.detail(host, repository, detail.reference), detail);
+          return body.details.filter((d) => 'error' in d).length;
+        } catch {
+          return refs.length;
+        }
+      };
       void (async () => {
         let done = 0;
         let failed = 0;
         const step = DETAILS_BATCH * WAVE;
-        for (let i = 0; i < list.length && run.current === id; i += step) {
+        for (let i = 0; i < list.length && !controller.signal.aborted; i += step) {
           const wave = list.slice(i, i + step);
-          const results = await Promise.allSettled(wave.map((tag) => queryClient.fetchQuery(detailQueryOptions(host, repository, tag))));
-          if (run.current !== id) return;
+          const chunks = Array.from({ length: Math.ceil(wave.length / DETAILS_BATCH) }, (_, k) => wave.slice(k * DETAILS_BATCH, (k + 1) * DETAILS_BATCH));
+          const failures = await Promise.all(chunks.map(batch));
+          if (controller.signal.aborted) return;
           done += wave.length;
-          failed += results.filter((r) => r.status === 'rejected').length;
+          failed += failures.reduce((a, b) => a + b, 0);
           setProgress({ running: true, done, total: list.length, failed });
         }
-        if (run.current === id) setProgress({ running: false, done, total: list.length, failed });
+        if (!controller.signal.aborted) setProgress({ running: false, done, total: list.length, failed });
       })();
     },
     [queryClient, host, repository],
   );
 
+  // Cancel aborts the requests in flight too: the server stops working on them.
   const cancel = useCallback(() => {
-    run.current++;
+    current.current?.abort();
     setProgress((p) => ({ ...p, running: false }));
   }, []);
 
   // Leaving the page stops the loading.
-  useEffect(() => () => void run.current++, []);
+  useEffect(() => () => current.current?.abort(), []);
 
   return { ...progress, start, cancel };
 }

@@ -39,23 +39,34 @@ export async function fetchReferrersBody(client: RegistryClient, repository: str
 
 /** How many tags or digests one details request may name. */
 export const MAX_DETAILS_PER_REQUEST = 100;
+/** Tags of one details request described at once (the registry's own limit applies too). */
+const DETAILS_CONCURRENCY = 8;
 
 /**
  * Summaries of several tags or digests in one answer. Each fails on its own (a tag deleted
  * meanwhile), except a refusal to an anonymous or expired sign-in, which concerns them all.
  */
-export async function fetchDetailsBody(client: RegistryClient, repository: string, references: string[]): Promise<DetailsBody> {
+export async function fetchDetailsBody(client: RegistryClient, repository: string, references: string[], signal?: AbortSignal): Promise<DetailsBody> {
   const unique = [...new Set(references)];
-  const details = await Promise.all(
-    unique.map(async (reference): Promise<ReferenceDetail | ReferenceDetailError> => {
+  const details: Array<ReferenceDetail | ReferenceDetailError> = new Array(unique.length);
+  let next = 0;
+  // A few at a time, so that when the browser goes away (Cancel, another page) the rest are never asked.
+  const worker = async () => {
+    for (let i = next++; i < unique.length; i = next++) {
+      const reference = unique[i] ?? '';
+      if (signal?.aborted) {
+        details[i] = { reference, error: { code: 'INVALID_REQUEST', message: 'The request was cancelled.' } };
+        continue;
+      }
       try {
         const summary = isDigest(reference) ? await client.describeDigest(repository, reference) : await client.describeTag(repository, reference);
-        return { reference, ...summary };
+        details[i] = { reference, ...summary };
       } catch (e) {
         if (!(e instanceof RegistryError) || e.code === 'UNAUTHORIZED' || e.code === 'INVALID_REFERENCE') throw e;
-        return { reference, error: { code: e.code, message: e.message } };
+        details[i] = { reference, error: { code: e.code, message: e.message } };
       }
-    }),
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(DETAILS_CONCURRENCY, unique.length) }, worker));
   return { repository, details };
 }
