@@ -2,8 +2,9 @@
 // purpose (not lib/registry, which the bed exists to test). Run through the bed:
 //   node --import tsx e2e/fixtures/with-bed.ts -- "node --import tsx --test e2e/integration/bed.test.ts"
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { loadBed, type BedRegistry } from '../fixtures/bed-state';
+import { loadBed, type BedHubAccount, type BedHubContent, type BedRegistry } from '../fixtures/bed-state';
 
 const bed = loadBed();
 const { token: tokenReg, htpasswd: htReg, anonymous: anonReg } = bed.registries;
@@ -32,14 +33,30 @@ function password(reg: BedRegistry, username: string): string {
   return u.password;
 }
 
-async function getToken(username: string | null, scopes: string[]): Promise<{ status: number; token: string; access: Access[]; body: unknown }> {
-  const url = new URL(bed.issuer.tokenUrl);
-  url.searchParams.set('service', bed.issuer.service);
+interface TokenAnswer {
+  status: number;
+  token: string;
+  access: Access[];
+  body: unknown;
+}
+
+async function getToken(username: string | null, scopes: string[]): Promise<TokenAnswer> {
+  return tokenFrom(bed.issuer, username ? { username, password: password(tokenReg, username) } : null, scopes);
+}
+
+/** A token from an issuer (the bed's, or the Hub stand-in's token service), its `access` decoded. */
+async function tokenFrom(
+  issuer: { tokenUrl: string; service: string },
+  creds: { username: string; password: string } | null,
+  scopes: string[],
+): Promise<TokenAnswer> {
+  const url = new URL(issuer.tokenUrl);
+  url.searchParams.set('service', issuer.service);
   for (const s of scopes) url.searchParams.append('scope', s);
   const headers: Record<string, string> = {};
-  if (username) {
-    url.searchParams.set('account', username);
-    headers.authorization = basic(username, password(tokenReg, username));
+  if (creds) {
+    url.searchParams.set('account', creds.username);
+    headers.authorization = basic(creds.username, creds.password);
   }
   const res = await fetch(url, { headers });
   const body = (await res.json()) as { token?: string };
@@ -83,8 +100,10 @@ describe('bed state', () => {
     }
     assert.deepEqual(
       bed.allowedRegistries,
-      [tokenReg.url, bed.issuer.url, htReg.url, anonReg.url, bed.fake.url, bed.fake.redirectTarget.url],
+      [tokenReg.url, bed.issuer.url, htReg.url, anonReg.url, bed.fake.url, bed.fake.redirectTarget.url, bed.hub.registryUrl, bed.hub.issuer.url],
     );
+    for (const u of [bed.hub.apiUrl, bed.hub.registryUrl, bed.hub.upstreamUrl, bed.hub.issuer.url]) assert.match(u, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.ok(!bed.allowedRegistries.includes(bed.hub.apiUrl), 'the Hub API is configured on its own (DOCKER_HUB_API_URL)');
     assert.ok(c.manyTags.count >= 1500);
     assert.ok(c.manyRepos.count >= 250);
     assert.ok(bed.seeding.ms > 0);
@@ -364,5 +383,363 @@ describe('fake registry', () => {
     assert.equal(pages, 3);
     const foreign = await fetch(`${f.url}/v2/paging/foreign/tags/list?n=3`);
     assert.ok((foreign.headers.get('link') ?? '').startsWith(`<${t.url}/v2/paging/foreign/tags/list?`));
+  });
+});
+
+// ---------------------------------------------------------------- Docker Hub stand-in
+
+const hub = bed.hub;
+const hc = hub.content;
+const { user: hubUser, twoFactor: hubMfa, org: hubOrg } = hub.accounts;
+
+type Json = Record<string, unknown>;
+interface HubTag {
+  name: string;
+  digest: string;
+  media_type: string;
+  full_size: number;
+  last_updated: string;
+  tag_last_pushed: string;
+  images: { os: string; architecture: string; variant: string | null; digest: string; size: number; last_pushed: string }[];
+}
+
+function secretOf(account: BedHubAccount, kind: 'password' | 'token'): string {
+  const secret = kind === 'password' ? account.password : account.tokens[0];
+  assert.ok(secret, `${account.username} has a ${kind}`);
+  return secret;
+}
+
+async function hubPost(path: string, body: unknown): Promise<{ status: number; body: Json; headers: Headers }> {
+  const res = await fetch(`${hub.apiUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as Json, headers: res.headers };
+}
+
+/** An access token from POST /v2/auth/token. */
+async function hubToken(account: BedHubAccount, kind: 'password' | 'token' = 'token'): Promise<string> {
+  const res = await hubPost('/v2/auth/token', { identifier: account.username, secret: secretOf(account, kind) });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return String(res.body.access_token);
+}
+
+async function hubGet(pathOrUrl: string, token?: string): Promise<{ status: number; body: Json; headers: Headers }> {
+  const res = await fetch(new URL(pathOrUrl, hub.apiUrl), { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  return { status: res.status, body: (await res.json()) as Json, headers: res.headers };
+}
+
+/** Follows the Hub API's absolute `next` links; checks each stays on the API. */
+async function hubCollect(first: string, token?: string): Promise<{ items: Json[]; pages: number; count: number; links: string[] }> {
+  const items: Json[] = [];
+  const links: string[] = [];
+  let next: string | null = first;
+  let pages = 0;
+  let count = -1;
+  while (next !== null && pages < 50) {
+    const res = await hubGet(next, token);
+    assert.equal(res.status, 200, `GET ${next}: ${JSON.stringify(res.body)}`);
+    items.push(...(res.body.results as Json[]));
+    count = Number(res.body.count);
+    pages += 1;
+    next = res.body.next === null ? null : String(res.body.next);
+    if (next !== null) {
+      links.push(next);
+      assert.ok(next.startsWith(`${hub.apiUrl}/`), `next is an absolute URL on the API: ${next}`);
+    }
+  }
+  return { items, pages, count, links };
+}
+
+function claimsOf(jwt: string): Json {
+  const parts = jwt.split('.');
+  assert.equal(parts.length, 3, 'JWT-shaped');
+  return JSON.parse(Buffer.from(parts[1] ?? '', 'base64url').toString('utf8')) as Json;
+}
+
+function namespaceOf(name: string): BedHubContent['namespaces'][number] {
+  const ns = hc.namespaces.find((n) => n.name === name);
+  assert.ok(ns, `namespace ${name}`);
+  return ns;
+}
+
+const hubRegistryGet = (path: string, token: string | null, method = 'GET'): Promise<Response> =>
+  fetch(`${hub.registryUrl}${path}`, { method, headers: { accept: ACCEPT, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+
+describe('Docker Hub stand-in: Hub API', () => {
+  test('signs in with a password, a PAT, a two-factor account’s PAT or the organisation token: a 10-minute JWT', async () => {
+    for (const [account, kind] of [[hubUser, 'password'], [hubUser, 'token'], [hubMfa, 'token'], [hubOrg, 'token']] as const) {
+      const claims = claimsOf(await hubToken(account, kind));
+      assert.equal(claims.username, account.username);
+      assert.equal(Number(claims.exp) - Number(claims.iat), 600);
+    }
+    assert.match(secretOf(hubUser, 'token'), /^dckr_pat_/);
+    assert.match(secretOf(hubOrg, 'token'), /^dckr_oat_/);
+  });
+
+  test('a wrong secret is 401 in Hub’s error shape; a two-factor account’s password is refused', async () => {
+    const wrong = await hubPost('/v2/auth/token', { identifier: hubUser.username, secret: 'nope' });
+    assert.equal(wrong.status, 401);
+    assert.equal(typeof wrong.body.message, 'string');
+    assert.deepEqual(wrong.body.errinfo, {});
+    const mfa = await hubPost('/v2/auth/token', { identifier: hubMfa.username, secret: secretOf(hubMfa, 'password') });
+    assert.equal(mfa.status, 401);
+    assert.match(String(mfa.body.message), /Personal Access Token/);
+    assert.equal((await hubPost('/v2/auth/token', { identifier: hubUser.username })).status, 400);
+  });
+
+  test('legacy /v2/users/login: a token for a password or a PAT; a two-factor password asks for the second factor', async () => {
+    for (const kind of ['password', 'token'] as const) {
+      const ok = await hubPost('/v2/users/login', { username: hubUser.username, password: secretOf(hubUser, kind) });
+      assert.equal(ok.status, 200);
+      assert.equal(claimsOf(String(ok.body.token)).username, hubUser.username);
+    }
+    const mfa = await hubPost('/v2/users/login', { username: hubMfa.username, password: secretOf(hubMfa, 'password') });
+    assert.equal(mfa.status, 401);
+    assert.equal(mfa.body.detail, 'Require secondary authentication on MFA enabled account');
+    assert.equal(typeof mfa.body.login_2fa_token, 'string');
+    assert.equal((await hubPost('/v2/users/login', { username: hubMfa.username, password: secretOf(hubMfa, 'token') })).status, 200);
+    const wrong = await hubPost('/v2/users/login', { username: hubUser.username, password: 'nope' });
+    assert.deepEqual([wrong.status, wrong.body.detail], [401, 'Incorrect authentication credentials']);
+  });
+
+  test('a namespace of more than 100 repositories pages with absolute next links; private ones only for the owner', async () => {
+    const ns = namespaceOf(hubUser.username);
+    assert.ok(ns.repositories >= 130 && ns.publicRepositories > 100, JSON.stringify(ns));
+    const first = `/v2/namespaces/${ns.name}/repositories?page_size=100&ordering=name`;
+    const anonymous = await hubCollect(first);
+    assert.equal(anonymous.count, ns.publicRepositories);
+    assert.equal(anonymous.items.length, ns.publicRepositories);
+    assert.equal(anonymous.pages, 2);
+    assert.equal(anonymous.links[0], `${hub.apiUrl}/v2/namespaces/${ns.name}/repositories?page_size=100&ordering=name&page=2`);
+    assert.ok(anonymous.items.every((r) => r.is_private === false));
+    assert.ok(!anonymous.items.some((r) => `${String(r.namespace)}/${String(r.name)}` === hc.private.repo));
+
+    const owner = await hubCollect(first, await hubToken(hubUser));
+    assert.equal(owner.count, ns.repositories);
+    const names = owner.items.map((r) => `${String(r.namespace)}/${String(r.name)}`);
+    assert.deepEqual(names, hc.repositories.filter((r) => r.namespace === ns.name).map((r) => r.repo));
+    assert.ok(names.includes(hc.private.repo));
+    const other = await hubGet(first, await hubToken(hubMfa));
+    assert.equal(other.body.count, ns.publicRepositories, 'another user does not see them');
+    for (const field of ['name', 'namespace', 'repository_type', 'status', 'description', 'is_private', 'star_count', 'pull_count', 'last_updated', 'date_registered']) {
+      assert.ok(field in (owner.items[0] ?? {}), field);
+    }
+  });
+
+  test('page_size over 100 gives 100; ordering by name, pull count and date, - for descending; a bad ordering is 400', async () => {
+    const base = `/v2/namespaces/${hubUser.username}/repositories`;
+    const big = await hubGet(`${base}?page_size=500`);
+    assert.equal((big.body.results as Json[]).length, 100);
+    assert.match(String(big.body.next), /page_size=500&page=2$/);
+    const sorted = async (ordering: string, field: string): Promise<unknown[]> =>
+      ((await hubGet(`${base}?page_size=100&ordering=${ordering}`)).body.results as Json[]).map((r) => r[field]);
+    const byName = (await sorted('-name', 'name')) as string[];
+    assert.deepEqual(byName, [...byName].sort().reverse());
+    const pulls = (await sorted('-pull_count', 'pull_count')) as number[];
+    assert.deepEqual(pulls, [...pulls].sort((a, b) => b - a));
+    const dates = ((await sorted('last_updated', 'last_updated')) as string[]).map((d) => Date.parse(d));
+    assert.deepEqual(dates, [...dates].sort((a, b) => a - b));
+    const bad = await hubGet(`${base}?ordering=stars`);
+    assert.equal(bad.status, 400);
+    assert.ok('ordering' in (bad.body.fields as Json));
+  });
+
+  test('legacy /v2/repositories/NS/ lists the same; an unknown namespace is an empty first page, a page past the end 404', async () => {
+    const legacy = await hubCollect(`/v2/repositories/${hubUser.username}/?page_size=100`);
+    assert.equal(legacy.count, namespaceOf(hubUser.username).publicRepositories);
+    assert.ok(legacy.links[0]?.startsWith(`${hub.apiUrl}/v2/repositories/${hubUser.username}/?`));
+    const library = await hubGet('/v2/repositories/library/');
+    assert.deepEqual((library.body.results as Json[]).map((r) => r.name).sort(), ['alpine', 'busybox', 'hello']);
+    const unknown = await hubGet('/v2/namespaces/no-such-namespace/repositories');
+    assert.deepEqual([unknown.status, unknown.body.count, unknown.body.results], [200, 0, []]);
+    assert.equal((await hubGet('/v2/namespaces/no-such-namespace/repositories?page=2')).status, 404);
+    assert.equal((await hubGet(`/v2/namespaces/${hubUser.username}/repositories?page_size=100&page=3`)).status, 404);
+  });
+
+  test('an organisation’s private repositories: for a member and the organisation token, not for others', async () => {
+    const ns = namespaceOf(hubOrg.username);
+    const path = `/v2/namespaces/${ns.name}/repositories`;
+    assert.ok(ns.repositories > ns.publicRepositories);
+    assert.equal((await hubGet(path)).body.count, ns.publicRepositories);
+    assert.equal((await hubGet(path, await hubToken(hubUser))).body.count, ns.repositories);
+    assert.equal((await hubGet(path, await hubToken(hubOrg))).body.count, ns.repositories);
+    assert.equal((await hubGet(path, await hubToken(hubMfa))).body.count, ns.publicRepositories);
+    const bad = await hubGet(path, 'not.a.token');
+    assert.equal(bad.status, 401);
+  });
+
+  test('250 tags over three pages, newest first; a private repository’s tags only for its owner (404 otherwise)', async () => {
+    const [ns, name] = hc.manyTags.repo.split('/');
+    const { items, pages, count } = await hubCollect(`/v2/namespaces/${ns}/repositories/${name}/tags?page_size=100`);
+    assert.deepEqual([count, items.length, pages], [250, 250, 3]);
+    assert.equal(hc.manyTags.count, 250);
+    assert.ok(hc.manyTags.distinctDigests >= 3 && hc.manyTags.distinctDigests < 10);
+    const dates = items.map((t) => Date.parse(String(t.last_updated)));
+    assert.deepEqual(dates, [...dates].sort((a, b) => b - a));
+    const latest = hc.repositories.find((r) => r.repo === hc.manyTags.repo)?.tags.latest;
+    assert.equal(items[0]?.digest, latest, 'the newest image (the one on latest) comes first');
+    const legacy = await hubGet(`/v2/repositories/${hc.manyTags.repo}/tags/?page_size=10&ordering=name`);
+    assert.equal(legacy.body.count, 250);
+
+    const [pns, pname] = hc.private.repo.split('/');
+    const tags = `/v2/namespaces/${pns}/repositories/${pname}/tags`;
+    const hidden = await hubGet(tags);
+    assert.equal(hidden.status, 404);
+    assert.equal(hidden.body.message, 'httperror 404: object not found');
+    assert.equal((await hubGet(tags, await hubToken(hubMfa))).status, 404);
+    const owner = await hubGet(tags, await hubToken(hubUser, 'password'));
+    assert.equal(owner.status, 200);
+    assert.ok((owner.body.results as HubTag[]).some((t) => t.name === hc.private.tag && t.digest === hc.private.digest));
+    assert.equal((await hubGet(`/v2/namespaces/library/repositories/no-such-repo/tags`)).status, 404);
+  });
+
+  test('rate-limit headers on every answer; a forced limit is 429 with Retry-After; stats count each kind', async () => {
+    assert.equal((await fetch(hub.statsResetUrl, { method: 'POST' })).status, 204);
+    const ok = await hubGet('/v2/repositories/library/');
+    const remaining = Number(ok.headers.get('x-ratelimit-remaining'));
+    assert.ok(Number(ok.headers.get('x-ratelimit-limit')) >= remaining && remaining > 0);
+    assert.ok(Number(ok.headers.get('x-ratelimit-reset')) > Date.now() / 1000);
+    await hubToken(hubUser);
+    await hubGet('/v2/namespaces/library/repositories/alpine/tags');
+    await fetch(hub.rateLimitUrl, { method: 'POST', body: JSON.stringify({ remaining: 0, retryAfter: 30 }) });
+    try {
+      const limited = await hubGet('/v2/repositories/library/');
+      assert.equal(limited.status, 429);
+      assert.equal(limited.body.detail, 'Rate limit exceeded');
+      const retryAfter = Number(limited.headers.get('retry-after'));
+      assert.ok(retryAfter > 0 && retryAfter <= 30, String(retryAfter));
+      assert.equal(limited.headers.get('x-ratelimit-remaining'), '0');
+    } finally {
+      await fetch(hub.rateLimitUrl, { method: 'POST', body: '{}' });
+    }
+    assert.equal((await hubGet('/v2/repositories/library/')).status, 200);
+    const stats = (await (await fetch(hub.statsUrl)).json()) as { requests: number; login: number; repositories: number; tags: number; rateLimited: number };
+    assert.deepEqual([stats.requests, stats.login, stats.repositories, stats.tags, stats.rateLimited], [5, 1, 3, 1, 1]);
+  });
+});
+
+describe('Docker Hub stand-in: registry-1 and its token service', () => {
+  const pullToken = async (repo: string, creds: { username: string; password: string } | null = null): Promise<string> =>
+    (await tokenFrom(hub.issuer, creds, [`repository:${repo}:pull`])).token;
+
+  test('the Hub API’s tag data is what registry-1 serves: digests, media types, platforms, sizes, dates', async () => {
+    const cases = [hc.multiPlatform, { repo: 'library/hello', tag: 'latest' }, { repo: `${hubUser.username}/repo-133`, tag: 'latest' }];
+    for (const { repo, tag } of cases) {
+      const [ns, name] = repo.split('/');
+      const hubTag = (await hubGet(`/v2/namespaces/${ns}/repositories/${name}/tags/${tag}`)).body as unknown as HubTag;
+      const token = await pullToken(repo);
+      const top = await hubRegistryGet(`/v2/${repo}/manifests/${tag}`, token);
+      assert.equal(top.status, 200);
+      assert.equal(top.headers.get('docker-content-digest'), hubTag.digest, `${repo}:${tag} digest`);
+      assert.equal(top.headers.get('content-type'), hubTag.media_type);
+      const body = (await top.json()) as { manifests?: { digest: string }[] };
+      assert.deepEqual(hubTag.images.map((i) => i.digest), body.manifests ? body.manifests.map((m) => m.digest) : [hubTag.digest]);
+      let newest = 0;
+      for (const img of hubTag.images) {
+        const m = (await (await hubRegistryGet(`/v2/${repo}/manifests/${img.digest}`, token)).json()) as { config: { digest: string }; layers: { size: number }[] };
+        assert.equal(m.layers.reduce((sum, l) => sum + l.size, 0), img.size, `${repo}:${tag} ${img.os}/${img.architecture} size`);
+        const config = (await (await hubRegistryGet(`/v2/${repo}/blobs/${m.config.digest}`, token)).json()) as { os: string; architecture: string; variant?: string; created?: string };
+        assert.deepEqual([config.os, config.architecture, config.variant ?? null], [img.os, img.architecture, img.variant]);
+        if (config.created) {
+          assert.equal(Date.parse(img.last_pushed), Date.parse(config.created));
+          newest = Math.max(newest, Date.parse(config.created));
+        }
+      }
+      assert.equal(Date.parse(hubTag.last_updated), newest);
+      assert.equal(Date.parse(hubTag.tag_last_pushed), newest);
+      const amd64 = hubTag.images.find((i) => i.os === 'linux' && i.architecture === 'amd64');
+      assert.equal(hubTag.full_size, amd64?.size);
+    }
+    assert.ok(hc.manifests[hc.multiPlatform.digest]?.images.some((i) => i.os === 'unknown'), 'attestations are listed as unknown/unknown');
+  });
+
+  test('every repository and tag the Hub API lists is in registry-1', async () => {
+    const { repo, tag, digest } = hc.private;
+    const token = await pullToken(repo, { username: hubUser.username, password: secretOf(hubUser, 'token') });
+    const res = await hubRegistryGet(`/v2/${repo}/tags/list`, token);
+    assert.deepEqual(((await res.json()) as { tags: string[] }).tags.sort(), Object.keys(hc.repositories.find((r) => r.repo === repo)?.tags ?? {}).sort());
+    assert.equal((await hubRegistryGet(`/v2/${repo}/manifests/${tag}`, token, 'HEAD')).headers.get('docker-content-digest'), digest);
+    const many = await hubRegistryGet(`/v2/${hc.manyTags.repo}/tags/list?n=1000`, await pullToken(hc.manyTags.repo));
+    assert.equal(((await many.json()) as { tags: string[] }).tags.length, hc.manyTags.count);
+  });
+
+  test('the token service: password and PAT pull a private repository, a two-factor password is refused, anonymous pulls public only', async () => {
+    const scope = [`repository:${hc.private.repo}:pull`];
+    for (const kind of ['password', 'token'] as const) {
+      const t = await tokenFrom(hub.issuer, { username: hubUser.username, password: secretOf(hubUser, kind) }, scope);
+      assert.deepEqual(t.access[0]?.actions, ['pull'], kind);
+    }
+    const mfa = await tokenFrom(hub.issuer, { username: hubMfa.username, password: secretOf(hubMfa, 'password') }, scope);
+    assert.equal(mfa.status, 401);
+    assert.match(JSON.stringify(mfa.body), /Personal Access Token/);
+    assert.deepEqual((await tokenFrom(hub.issuer, { username: hubMfa.username, password: secretOf(hubMfa, 'token') }, scope)).access[0]?.actions, []);
+    assert.deepEqual((await tokenFrom(hub.issuer, null, scope)).access[0]?.actions, []);
+    assert.equal((await hubRegistryGet(`/v2/${hc.private.repo}/manifests/${hc.private.tag}`, await pullToken(hc.private.repo))).status, 401);
+    const challenge = (await hubRegistryGet('/v2/', null)).headers.get('www-authenticate') ?? '';
+    assert.ok(challenge.includes(`realm="${hub.issuer.tokenUrl}"`) && challenge.includes('service="registry.docker.io"'), challenge);
+    const catalog = await tokenFrom(hub.issuer, { username: hubUser.username, password: secretOf(hubUser, 'token') }, ['registry:catalog:*']);
+    assert.equal((await hubRegistryGet('/v2/_catalog', catalog.token)).status, 401, 'no catalog, as on Hub');
+  });
+});
+
+describe('Docker Hub stand-in: pull-limit proxy', () => {
+  const { repo, tag } = hc.multiPlatform;
+  const proxyStats = async (): Promise<{ manifestGet: number; manifestHead: number; pulls: number; rateLimited: number; other: number }> =>
+    (await (await fetch(hub.proxy.statsUrl)).json()) as { manifestGet: number; manifestHead: number; pulls: number; rateLimited: number; other: number };
+  const reset = async (): Promise<void> => {
+    await fetch(hub.proxy.statsResetUrl, { method: 'POST' });
+    await fetch(hub.proxy.limitUrl, { method: 'POST', body: '{}' });
+  };
+
+  test('manifest HEAD is free, GET is a pull; both carry the limit headers; the proxy counts them', async () => {
+    await reset();
+    const token = (await tokenFrom(hub.issuer, null, [`repository:${repo}:pull`])).token;
+    const head = await hubRegistryGet(`/v2/${repo}/manifests/${tag}`, token, 'HEAD');
+    assert.equal(head.headers.get('ratelimit-limit'), '100;w=21600');
+    assert.equal(head.headers.get('ratelimit-remaining'), '100;w=21600');
+    const get = await hubRegistryGet(`/v2/${repo}/manifests/${tag}`, token);
+    await get.arrayBuffer();
+    assert.equal(get.headers.get('ratelimit-remaining'), '99;w=21600');
+    const again = await hubRegistryGet(`/v2/${repo}/manifests/${tag}`, token, 'HEAD');
+    assert.equal(again.headers.get('ratelimit-remaining'), '99;w=21600');
+    await (await hubRegistryGet(`/v2/${repo}/tags/list`, token)).arrayBuffer();
+    assert.deepEqual(await proxyStats(), { requests: 4, manifestGet: 1, manifestHead: 2, pulls: 1, rateLimited: 0, other: 1 });
+  });
+
+  test('over the limit a manifest GET is 429 TOOMANYREQUESTS with Retry-After; HEAD still answers', async () => {
+    await reset();
+    await fetch(hub.proxy.limitUrl, { method: 'POST', body: JSON.stringify({ remaining: 0, retryAfter: 120 }) });
+    try {
+      const token = (await tokenFrom(hub.issuer, null, [`repository:${repo}:pull`])).token;
+      const res = await hubRegistryGet(`/v2/${repo}/manifests/${tag}`, token);
+      assert.equal(res.status, 429);
+      const body = (await res.json()) as { errors: { code: string; message: string }[] };
+      assert.equal(body.errors[0]?.code, 'TOOMANYREQUESTS');
+      const retryAfter = Number(res.headers.get('retry-after'));
+      assert.ok(retryAfter > 100 && retryAfter <= 120, String(retryAfter));
+      assert.equal(res.headers.get('ratelimit-remaining'), '0;w=21600');
+      assert.equal((await hubRegistryGet(`/v2/${repo}/manifests/${tag}`, token, 'HEAD')).status, 200);
+      assert.equal((await proxyStats()).rateLimited, 1);
+    } finally {
+      await reset();
+    }
+  });
+
+  test('answers pass through unchanged: challenge, headers and blob bytes are the registry’s', async () => {
+    const viaProxy = await fetch(`${hub.registryUrl}/v2/`);
+    const direct = await fetch(`${hub.upstreamUrl}/v2/`);
+    assert.equal(viaProxy.status, 401);
+    assert.equal(viaProxy.headers.get('www-authenticate'), direct.headers.get('www-authenticate'));
+    assert.equal(viaProxy.headers.get('docker-distribution-api-version'), 'registry/2.0');
+    const token = (await tokenFrom(hub.issuer, null, [`repository:${repo}:pull`])).token;
+    const image = hc.manifests[hc.multiPlatform.digest]?.images.find((i) => i.size > 1024 * 1024);
+    assert.ok(image, 'a layer of megabytes');
+    const m = (await (await hubRegistryGet(`/v2/${repo}/manifests/${image.digest}`, token)).json()) as { layers: { digest: string; size: number }[] };
+    const big = [...m.layers].sort((a, b) => b.size - a.size)[0];
+    assert.ok(big);
+    const blob = await hubRegistryGet(`/v2/${repo}/blobs/${big.digest}`, token);
+    const bytes = Buffer.from(await blob.arrayBuffer());
+    assert.equal(bytes.length, big.size);
+    assert.equal(`sha256:${createHash('sha256').update(bytes).digest('hex')}`, big.digest);
+    assert.equal(blob.headers.get('docker-content-digest'), big.digest);
+    await reset();
   });
 });
