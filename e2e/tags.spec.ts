@@ -5,6 +5,9 @@ import { alertOf, test, expect, password } from './support';
 /** "12.3 MB", "977 B": a number and a unit (a range "2.7 kB – 2.8 kB" for an index). */
 const SIZE = /\d+(\.\d)? (B|kB|MB|GB)/;
 
+/** Decimal kilobytes as Berth prints them: 124012 → "124.0 kB". */
+const kB = (bytes: number) => `${(bytes / 1000).toFixed(bytes >= 100_000 ? 0 : 1)} kB`;
+
 test.describe('tag rows', () => {
   test.beforeEach(async ({ signIn, token }) => {
     await signIn.as(token.host, 'alice', password(token, 'alice'));
@@ -74,6 +77,26 @@ test.describe('tag rows', () => {
     const perRequest = asked.map((u) => new URL(u).searchParams.getAll('ref').length);
     expect(Math.max(...perRequest)).toBeLessThanOrEqual(50);
     expect(asked.length).toBeLessThan(many.count / 20);
+  });
+
+  test('sorted by name, newest first and size; tags on one digest side by side', async ({ page, list, token, bed }) => {
+    const dated = bed.content.dated;
+    const order = async () => (await list.rows().allTextContents()).map((t) => t.trim());
+    await page.goto(`/${token.host}/${dated.repo}`);
+    await expect.poll(order).toEqual(['mid', 'new', 'old', 'stable', 'v3']);
+    await page.getByLabel('Sort').selectOption('newest');
+    await expect.poll(order).toEqual(['new', 'stable', 'v3', 'mid', 'old']);
+    await page.getByLabel('Sort').selectOption('size');
+    await expect.poll(order).toEqual(['mid', 'new', 'stable', 'v3', 'old']);
+    // Each row's size and date are the image's own, as the registry holds them.
+    for (const image of dated.images) {
+      for (const tag of image.tags) {
+        const row = list.tagRow(tag);
+        await expect(row).toContainText(kB(image.size));
+        await expect(row.getByRole('time')).toHaveAttribute('datetime', image.created);
+        await expect(row).toContainText(image.digest.slice(0, 19));
+      }
+    }
   });
 
   test('Cancel stops loading details', async ({ page, token, bed }) => {
