@@ -26,3 +26,15 @@ for (const [path, part] of [['r.io/Bad', 'repository'], ['r.io/a:b%20c', 'tag'],
     assert.equal(t.kind === 'invalid' && t.part, part);
   });
 }
+
+test('Berth views behind "-": diagnose a registry, compare in a repository', () => {
+  assert.deepEqual(resolveRoute(['r.io', '-', 'diagnose']), { kind: 'diagnose', host: 'r.io' });
+  assert.deepEqual(resolveRoute(['127.0.0.1:5000', '-', 'diagnose']), { kind: 'diagnose', host: '127.0.0.1:5000' });
+  assert.deepEqual(resolveRoute(['R.IO', '-', 'diagnose']), { kind: 'redirect', to: '/r.io/-/diagnose' });
+  assert.deepEqual(resolveRoute(['r.io', 'team', 'app', '-', 'compare']), { kind: 'compare', host: 'r.io', repository: 'team/app' });
+  assert.deepEqual(resolveRoute(['docker.io', 'alpine', '-', 'compare']), { kind: 'redirect', to: '/docker.io/library/alpine/-/compare' });
+  for (const path of ['r.io/-/nothing', 'r.io/-', 'r.io/-/diagnose/more', 'r.io/a/-/diagnose', 'r.io/-/compare', 'r.io/a/-/compare/x']) {
+    assert.equal(resolveRoute(path.split('/')).kind, 'invalid', path);
+  }
+  assert.equal(resolveRoute(['r.io', 'A', '-', 'compare']).kind, 'invalid');
+});

@@ -17,6 +17,8 @@ export type RouteTarget =
   | { kind: 'repository'; host: string; repository: string }
   | { kind: 'tag'; host: string; repository: string; tag: string }
   | { kind: 'digest'; host: string; repository: string; digest: string; tag?: string }
+  | { kind: 'diagnose'; host: string }
+  | { kind: 'compare'; host: string; repository: string }
   | { kind: 'redirect'; to: string }
   | { kind: 'invalid'; part: ReferencePart; input: string; message: string };
 
@@ -34,6 +36,27 @@ export function formatRef(ref: RefParts): string {
   if (ref.digest) return `${out}@${ref.digest}`;
   if (ref.tag) return `${out}:${ref.tag}`;
   return out;
+}
+
+/**
+ * Berth's own views under a registry or repository sit behind a `-` path component, which no
+ * repository name can contain (as GitLab does it): /HOST/-/diagnose, /HOST/REPO/-/compare.
+ */
+export const REGISTRY_VIEWS = ['diagnose'] as const;
+export const REPOSITORY_VIEWS = ['compare'] as const;
+
+/** "/HOST/-/diagnose", with the repository to check as `?repository=`. */
+export function diagnoseHref(host: string, repository?: string): string {
+  return `/${host}/-/diagnose${repository ? `?repository=${encodeURIComponent(repository)}` : ''}`;
+}
+
+/** "/HOST/REPO/-/compare?a=REF&b=REF" (REF: a tag or a digest). */
+export function compareHref(host: string, repository: string, a?: string, b?: string): string {
+  const query = new URLSearchParams();
+  if (a) query.set('a', a);
+  if (b) query.set('b', b);
+  const search = query.toString();
+  return `/${host}/${repository}/-/compare${search ? `?${search}` : ''}`;
 }
 
 /** The Berth path for a reference: "/host/repo:tag". Characters that are legal in references need no escaping. */
@@ -104,6 +127,8 @@ export function resolveRoute(rawSegments: readonly string[]): RouteTarget {
       return { kind: 'redirect', to: hrefFor(toHubTarget(segments.join('/'), raw)) };
     }
     const host = parseHost(first);
+    const dash = segments.indexOf('-', 1);
+    if (dash !== -1) return berthView(host, first, segments, dash, raw);
     const target = parseRepositoryPath(host, segments.slice(1).join('/'), raw);
     if (host !== first && target.kind !== 'redirect' && target.kind !== 'invalid') {
       return { kind: 'redirect', to: hrefFor({ ...target, host }) };
@@ -113,6 +138,24 @@ export function resolveRoute(rawSegments: readonly string[]): RouteTarget {
     if (err instanceof InvalidReferenceError) return { kind: 'invalid', part: err.part, input: raw, message: err.message };
     throw err;
   }
+}
+
+/** /HOST/-/VIEW and /HOST/REPO/-/VIEW. */
+function berthView(host: string, first: string, segments: readonly string[], dash: number, raw: string): RouteTarget {
+  const view = segments[dash + 1];
+  const unknown = (what: string): RouteTarget => ({ kind: 'invalid', part: 'reference', input: raw, message: `Berth has no ${what} view ${JSON.stringify(view ?? '')}. ` });
+  if (view === undefined || segments.length > dash + 2) return unknown(dash === 1 ? 'registry' : 'repository');
+  if (dash === 1) {
+    if (!(REGISTRY_VIEWS as readonly string[]).includes(view)) return unknown('registry');
+    return host === first ? { kind: 'diagnose', host } : { kind: 'redirect', to: `/${host}/-/${view}` };
+  }
+  if (!(REPOSITORY_VIEWS as readonly string[]).includes(view)) return unknown('repository');
+  let repository = segments.slice(1, dash).join('/');
+  const hub = host === DOCKER_HUB && !repository.includes('/');
+  if (hub) repository = `library/${repository}`;
+  validateRepository(repository, raw);
+  if (hub || host !== first) return { kind: 'redirect', to: `/${host}/${repository}/-/${view}` };
+  return { kind: 'compare', host, repository };
 }
 
 function toHubTarget(path: string, raw: string): RefParts {

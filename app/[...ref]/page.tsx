@@ -1,6 +1,6 @@
 import { Suspense } from 'react';
 import type { Metadata } from 'next';
-import { redirect } from 'next/navigation';
+import { notFound, redirect } from 'next/navigation';
 import { HydrationBoundary, type DehydratedState } from '@tanstack/react-query';
 import { formatRef, resolveRoute } from '@/lib/route-target';
 import { ManifestView } from '@/components/manifest/manifest-view';
@@ -35,6 +35,10 @@ export async function generateMetadata({ params }: RefPageProps): Promise<Metada
     case 'tag':
     case 'digest':
       return { title: formatRef(target) };
+    case 'diagnose':
+      return { title: `Diagnose ${target.host}` };
+    case 'compare':
+      return { title: `Compare · ${formatRef(target)}` };
     case 'invalid':
       return { title: 'Invalid image reference' };
     case 'redirect':
@@ -50,6 +54,9 @@ export default async function RefPage({ params, searchParams }: RefPageProps) {
       redirect(target.to);
     case 'invalid':
       return <InvalidReference part={target.part} input={target.input} message={target.message} />;
+    case 'diagnose':
+    case 'compare':
+      notFound();
     case 'registry':
     case 'repository':
     case 'tag':
