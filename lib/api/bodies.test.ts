@@ -13,7 +13,7 @@ test('warningText reads RFC 7234 Warning values', () => {
 
 test('index body groups attestations right after the image they describe', () => {
   const bytes = enc(index);
-  const view = manifestBodyOf('r.io', 'a', { tag: 't' }, { digest: sha256Digest(bytes), mediaType: MediaType.OciIndex, size: bytes.length, bytes, parsed: parseManifest(bytes, MediaType.OciIndex, 'r.io'), warnings: [] });
+  const view = manifestBodyOf('r.io', 'a', { tag: 't' }, { digest: sha256Digest(bytes), mediaType: MediaType.OciIndex, size: bytes.length, bytes, parsed: parseManifest(bytes, MediaType.OciIndex, 'r.io'), warnings: [], headers: {} });
   assert.equal(view.kind, 'index');
   if (view.kind !== 'index') return;
   assert.deepEqual(view.manifests.map((m) => [m.platformLabel, m.attestationFor]), [
@@ -29,7 +29,7 @@ test('image body sums sizes and recognises artifacts', () => {
   const artifact = { ...image, artifactType: 'application/vnd.example.signature.v1', config: { mediaType: MediaType.OciEmpty, digest: d('4'), size: 2 }, subject: { mediaType: MediaType.OciManifest, digest: d('a'), size: 10 } };
   for (const [body, isArtifact, total] of [[image, false, 1124], [artifact, true, 1026]] as const) {
     const bytes = enc(body);
-    const v = manifestBodyOf('r.io', 'a', {}, { digest: d('9'), mediaType: MediaType.OciManifest, size: bytes.length, bytes, parsed: parseManifest(bytes, MediaType.OciManifest, 'r.io'), warnings: [] });
+    const v = manifestBodyOf('r.io', 'a', {}, { digest: d('9'), mediaType: MediaType.OciManifest, size: bytes.length, bytes, parsed: parseManifest(bytes, MediaType.OciManifest, 'r.io'), warnings: [], headers: {} });
     assert.equal(v.kind, 'image');
     if (v.kind !== 'image') continue;
     assert.equal(v.isArtifact, isArtifact);

@@ -7,7 +7,7 @@ import { send, type HttpResponse } from './http';
 
 export interface TransportRequest {
   url: URL;
-  method: 'GET' | 'HEAD';
+  method: 'GET' | 'HEAD' | 'DELETE';
   headers: Record<string, string>;
   maxBytes: number;
 }
@@ -36,7 +36,8 @@ export function followingTransport(context: RegistryContext, host: string): Tran
       const hop = { url: current, method, headers: currentHeaders, maxBytes, timeoutMs: left, reportedTimeoutMs: context.timeoutMs };
       const res = await context.limiter.run(current.origin, () => send(context.policy, hop));
       const location = res.headers.get('location');
-      if (!isRedirect(res.status) || !location) return res;
+      // A DELETE is answered where it was sent: Berth never repeats one at an address the registry names.
+      if (!isRedirect(res.status) || !location || method === 'DELETE') return res;
       if (hops >= MAX_REDIRECTS) throw badResponse(host, `${host} redirected more than ${MAX_REDIRECTS} times; Berth stopped following.`);
       let next: URL;
       try {
