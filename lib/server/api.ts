@@ -145,6 +145,23 @@ export async function browseRoute(
   }
 }
 
+/**
+ * Runs a route that changes something at the registry (a DELETE): same-origin requests only
+ * (docs/architecture.md "Security policy"), then as a browse route.
+ */
+export async function changeRoute(
+  request: Request,
+  params: Promise<{ host: string }>,
+  fn: (client: RegistryClient, query: Query, host: string) => Promise<Response>,
+): Promise<Response> {
+  try {
+    assertSameOrigin(request);
+  } catch (e) {
+    return errorResponse(e);
+  }
+  return browseRoute(request, params, fn);
+}
+
 export function intParam(value: string | null, fallback: number, max: number): number {
   if (value === null || value === '') return fallback;
   const n = Number(value);

@@ -1,6 +1,18 @@
 import 'server-only';
-import { configBodyOf, manifestBodyOf } from '@/lib/api/bodies';
-import type { DetailsBody, ImageConfigBody, ManifestBody, ReferenceDetail, ReferenceDetailError, ReferrersBody, RepositoriesBody, TagsBody } from '@/lib/api/types';
+import { configBodyOf, documentBodyOf, manifestBodyOf } from '@/lib/api/bodies';
+import type {
+  DeletedBody,
+  DeletionBody,
+  DetailsBody,
+  DocumentBody,
+  ImageConfigBody,
+  ManifestBody,
+  ReferenceDetail,
+  ReferenceDetailError,
+  ReferrersBody,
+  RepositoriesBody,
+  TagsBody,
+} from '@/lib/api/types';
 import { RegistryError, isDigest, parseImageConfig, type RegistryClient } from '@/lib/registry';
 
 // The JSON bodies of the browse routes, fetched through the protocol core and shaped once here,
@@ -30,6 +42,23 @@ export async function fetchManifestBody(client: RegistryClient, host: string, re
 export async function fetchConfigBody(client: RegistryClient, host: string, repository: string, digest: string): Promise<ImageConfigBody> {
   const bytes = await client.getBlob(repository, digest);
   return configBodyOf(digest, parseImageConfig(bytes, host));
+}
+
+/** A manifest (`kind` 'manifest') or a blob such as a config, by digest, as the registry sent it. */
+export async function fetchDocumentBody(client: RegistryClient, repository: string, digest: string, kind: 'manifest' | 'blob'): Promise<DocumentBody> {
+  const document = kind === 'manifest' ? await client.getManifest(repository, digest) : await client.getBlobDocument(repository, digest);
+  return documentBodyOf(digest, document.bytes, document.headers);
+}
+
+export async function fetchDeletionBody(client: RegistryClient, repository: string): Promise<DeletionBody> {
+  return { repository, deletes: await client.deletionKind(repository) };
+}
+
+/** By digest: the manifest (and on most registries its tags); by tag: that tag alone, where the registry can. */
+export async function deleteReference(client: RegistryClient, repository: string, reference: string): Promise<DeletedBody> {
+  if (isDigest(reference)) await client.deleteManifest(repository, reference);
+  else await client.deleteTag(repository, reference);
+  return { repository, reference };
 }
 
 export async function fetchReferrersBody(client: RegistryClient, repository: string, digest: string, artifactType?: string): Promise<ReferrersBody> {
