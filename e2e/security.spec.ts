@@ -1,4 +1,5 @@
 import { test, expect, password } from './support';
+import { manifestExists, nonce, pushImage } from './scratch';
 
 test.describe('secrets stay secret', () => {
   test('the session cookie is httpOnly and SameSite=Lax, and holds no readable secret', async ({ page, context, signIn, token }) => {
@@ -35,6 +36,30 @@ test.describe('secrets stay secret', () => {
     const del = await request.delete('/api/session', { headers: { origin: 'https://evil.example' } });
     expect(del.status()).toBe(403);
   });
+});
+
+test('a delete from another origin, or with no origin, is refused, and nothing is deleted', async ({ page, signIn, bed, baseURL }) => {
+  const scratch = bed.scratch;
+  const repo = 'e2e-delete/cross-origin';
+  const target = await pushImage(scratch, repo, ['v1'], { name: `cross-origin-${nonce()}` });
+  // Signed in with the delete right: only the origin check stands between the request and the registry.
+  await signIn.as(scratch.host, 'alice', password(scratch, 'alice'));
+  const api = `/api/registries/${encodeURIComponent(scratch.host)}`;
+  const query = `repository=${encodeURIComponent(repo)}`;
+  for (const headers of [{ origin: 'https://evil.example' }, {}] as Record<string, string>[]) {
+    for (const res of [
+      await page.request.delete(`${api}/manifest?${query}&reference=${target.digest}`, { headers }),
+      await page.request.delete(`${api}/manifest?${query}&reference=v1`, { headers }),
+      await page.request.post(`${api}/deletion?${query}`, { headers }),
+    ]) {
+      expect(res.status()).toBe(403);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('CROSS_ORIGIN');
+    }
+  }
+  expect(await manifestExists(scratch, repo, target.digest)).toBe(true);
+  // The same request from Berth's own origin goes through: the refusal above was the origin's.
+  const same = await page.request.post(`${api}/deletion?${query}`, { headers: { origin: baseURL ?? '' } });
+  expect(same.status()).toBe(200);
 });
 
 test('credentials too large for a cookie get a clear 413, not a 500', async ({ request, bed, baseURL }) => {

@@ -4,7 +4,8 @@ import { useEffect } from 'react';
 import Link from 'next/link';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ManifestBody } from '@/lib/api/types';
-import { formatRef, hrefFor } from '@/lib/route-target';
+import { compareHref, formatRef, hrefFor } from '@/lib/route-target';
+import { DeleteButton } from '@/components/delete/delete-dialog';
 import { buttonClass } from '@/components/ui/button';
 import { CopyLinkButton } from '@/components/ui/copy-button';
 import { ErrorState } from '@/components/ui/error-state';
@@ -82,7 +83,21 @@ export function ManifestView({ host, repository, tag, digest }: ManifestViewProp
   return (
     <div>
       <h1 className="sr-only">{formatRef({ host, repository, tag, digest })}</h1>
-      <PageHeader host={host} repository={repository} tag={tag} digest={digest} actions={<CopyLinkButton />} />
+      <PageHeader
+        host={host}
+        repository={repository}
+        tag={tag}
+        digest={digest}
+        actions={
+          <>
+            <Link href={compareHref(host, repository, reference)} className={buttonClass('secondary')}>
+              Compare with…
+            </Link>
+            {manifest ? <DeleteButton host={host} repository={repository} tag={tag} manifest={manifest} /> : null}
+            <CopyLinkButton />
+          </>
+        }
+      />
 
       <div className="mb-6 grid gap-2 lg:grid-cols-2">
         {tag !== undefined ? <PullCommand by="tag" reference={formatRef({ host, repository, tag })} /> : null}

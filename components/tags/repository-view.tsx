@@ -1,3 +1,4 @@
+import { DeletedNotice } from '@/components/delete/deleted-notice';
 import { CopyLinkButton } from '@/components/ui/copy-button';
 import { PageHeader } from '@/components/ui/page-header';
 import { TagList } from './tag-list';
@@ -8,6 +9,7 @@ export function RepositoryView({ host, repository }: { host: string; repository:
     <div>
       <PageHeader host={host} repository={repository} actions={<CopyLinkButton />} />
       <h1 className="mb-4 text-xl font-semibold">Tags</h1>
+      <DeletedNotice host={host} repository={repository} />
       <TagList host={host} repository={repository} />
     </div>
   );
