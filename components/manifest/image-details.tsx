@@ -8,6 +8,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { Fact, Facts, KeyValueTable, Muted, Section, Table, Td, Th } from '@/components/ui/table';
 import { DigestText } from './digest-link';
 import { configQueryOptions } from './queries';
+import { RawDocument } from './raw-document';
 
 /** Dockerfile steps as recorded by the classic builder carry this noise. */
 function cleanCreatedBy(createdBy: string | undefined): string {
@@ -227,6 +228,8 @@ export function ImageDetails({ manifest }: { manifest: ImageManifestBody }) {
       <LayersTable manifest={manifest} history={data?.history} />
 
       {data && data.history.length ? <HistoryTable history={data.history} /> : null}
+
+      <RawDocument host={host} repository={repository} digest={manifest.config.digest} kind="blob" noun="Config" />
     </div>
   );
 }

@@ -22,6 +22,7 @@ import { IndexTable } from './index-table';
 import { LegacyNotice } from './legacy-notice';
 import { mediaTypeName } from './media-type';
 import { manifestKeys, manifestQueryOptions } from './queries';
+import { RawDocument } from './raw-document';
 import { ReferrersSection } from './referrers-section';
 
 type ManifestViewProps =
@@ -165,6 +166,8 @@ export function ManifestView({ host, repository, tag, digest }: ManifestViewProp
           {query.data.kind !== 'legacy' ? (
             <ReferrersSection host={host} repository={repository} digest={query.data.digest} />
           ) : null}
+
+          <RawDocument host={host} repository={repository} digest={query.data.digest} kind="manifest" noun={query.data.kind === 'index' ? 'Index' : 'Manifest'} />
         </div>
       )}
     </div>
