@@ -3,6 +3,7 @@ import type { Metadata } from 'next';
 import { notFound, redirect } from 'next/navigation';
 import { HydrationBoundary, type DehydratedState } from '@tanstack/react-query';
 import { formatRef, resolveRoute } from '@/lib/route-target';
+import { CompareView } from '@/components/compare/compare-view';
 import { ManifestView } from '@/components/manifest/manifest-view';
 import { RegistryView } from '@/components/repositories/registry-view';
 import { RepositoryView } from '@/components/tags/repository-view';
@@ -55,20 +56,23 @@ export default async function RefPage({ params, searchParams }: RefPageProps) {
     case 'invalid':
       return <InvalidReference part={target.part} input={target.input} message={target.message} />;
     case 'diagnose':
-    case 'compare':
       notFound();
     case 'registry':
     case 'repository':
     case 'tag':
-    case 'digest': {
+    case 'digest':
+    case 'compare': {
+      const query = await searchParams;
+      const param = (name: string) => [query[name]].flat()[0] || undefined;
+      const prefetchTarget: PrefetchTarget = target.kind === 'compare' ? { ...target, a: param('a'), b: param('b'), platform: param('platform') } : target;
       // The view's first queries are fetched while the page renders (./prefetch.ts).
-      const sort = parseSort([(await searchParams).sort].flat()[0]);
+      const sort = parseSort(param('sort'));
       // Details (sizes, dates) are extras: not worth delaying the first paint for.
-      const state = prefetchView(target, { sort, detailsWaitMs: FIRST_PAINT_WAIT_MS - 50 });
-      if (await settlesWithin(state, FIRST_PAINT_WAIT_MS)) return <Prefetched state={state} target={target} />;
+      const state = prefetchView(prefetchTarget, { sort, detailsWaitMs: FIRST_PAINT_WAIT_MS - 50 });
+      if (await settlesWithin(state, FIRST_PAINT_WAIT_MS)) return <Prefetched state={state} target={prefetchTarget} />;
       return (
-        <Suspense fallback={<ViewSkeleton kind={target.kind} />}>
-          <Prefetched state={state} target={target} />
+        <Suspense fallback={<ViewSkeleton kind={target.kind === 'compare' ? 'digest' : target.kind} />}>
+          <Prefetched state={state} target={prefetchTarget} />
         </Suspense>
       );
     }
@@ -89,5 +93,7 @@ function view(target: PrefetchTarget): React.ReactNode {
       return <ManifestView host={target.host} repository={target.repository} tag={target.tag} />;
     case 'digest':
       return <ManifestView host={target.host} repository={target.repository} digest={target.digest} />;
+    case 'compare':
+      return <CompareView host={target.host} repository={target.repository} a={target.a} b={target.b} platform={target.platform} />;
   }
 }

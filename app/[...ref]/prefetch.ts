@@ -1,5 +1,6 @@
 import 'server-only';
 import { dehydrate, type DehydratedState, type QueryClient } from '@tanstack/react-query';
+import type { ManifestBody } from '@/lib/api/types';
 import type { RouteTarget } from '@/lib/route-target';
 import { getQueryClient } from '@/components/api/query-client';
 import { configQueryOptions, manifestQueryOptions } from '@/components/manifest/queries';
@@ -22,7 +23,10 @@ import { fetchConfigBody, fetchDetailsBody, fetchManifestBody, fetchRepositories
 
 const PREFETCH_BUDGET_MS = 3_000;
 
-export type PrefetchTarget = Extract<RouteTarget, { kind: 'registry' | 'repository' | 'tag' | 'digest' }>;
+export type PrefetchTarget =
+  | Extract<RouteTarget, { kind: 'registry' | 'repository' | 'tag' | 'digest' }>
+  /** The comparison of two tags or digests (`?a=`, `?b=`; `?platform=` for two indexes). */
+  | (Extract<RouteTarget, { kind: 'compare' }> & { a?: string; b?: string; platform?: string });
 
 function reportUnexpected(err: unknown): void {
   if (err instanceof RegistryError) return; // the client will fetch it again and show it
@@ -46,6 +50,28 @@ async function fillDetails(queryClient: QueryClient, client: RegistryClient, tar
   let timer: ReturnType<typeof setTimeout> | undefined;
   await Promise.race([fetched, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, until - Date.now()))))]);
   clearTimeout(timer);
+}
+
+/** A manifest, and an image's config: its facts come from there. */
+async function fillManifest(queryClient: QueryClient, client: RegistryClient, host: string, repository: string, reference: string): Promise<ManifestBody> {
+  const manifest = await queryClient.fetchQuery({
+    ...manifestQueryOptions(host, repository, reference),
+    queryFn: () => fetchManifestBody(client, host, repository, reference),
+    retry: false,
+  });
+  // Without the config the page would paint a skeleton and ask again right after hydration. Its
+  // failure costs the manifest nothing.
+  if (manifest.kind === 'image' && !manifest.isArtifact) {
+    const digest = manifest.config.digest;
+    await queryClient
+      .fetchQuery({
+        ...configQueryOptions(host, repository, digest),
+        queryFn: () => fetchConfigBody(client, host, repository, digest),
+        retry: false,
+      })
+      .catch(reportUnexpected);
+  }
+  return manifest;
 }
 
 async function fill(queryClient: QueryClient, target: PrefetchTarget, sort: TagSort, detailsUntil: number): Promise<void> {
@@ -72,29 +98,18 @@ async function fill(queryClient: QueryClient, target: PrefetchTarget, sort: TagS
     }
     case 'tag':
     case 'digest': {
-      const { repository } = target;
       const reference = target.kind === 'tag' ? target.tag : target.digest;
-      const manifest = await queryClient.fetchQuery({
-        ...manifestQueryOptions(host, repository, reference),
-        queryFn: () => fetchManifestBody(client, host, repository, reference),
-        retry: false,
-      });
-      // An image's facts come from its config blob: without it the page would paint a skeleton
-      // and ask again right after hydration. Its failure costs the manifest nothing.
-      if (manifest.kind === 'image' && !manifest.isArtifact) {
-        const digest = manifest.config.digest;
-        await queryClient
-          .fetchQuery({
-            ...configQueryOptions(host, repository, digest),
-            queryFn: () => fetchConfigBody(client, host, repository, digest),
-            retry: false,
-          })
-          .catch(reportUnexpected);
-      }
+      const manifest = await fillManifest(queryClient, client, host, target.repository, reference);
       // An index's rows show each entry's size and date.
       if (manifest.kind === 'index') {
         await fillDetails(queryClient, client, target, manifest.manifests.map((m) => m.digest).slice(0, 100), detailsUntil);
       }
+      return;
+    }
+    case 'compare': {
+      // Two images (or indexes) and their configs; an index's platform images the browser asks for.
+      const references = [target.a, target.b].filter((r): r is string => r !== undefined);
+      await Promise.all(references.map((reference) => fillManifest(queryClient, client, host, target.repository, reference)));
       return;
     }
   }

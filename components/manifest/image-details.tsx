@@ -7,18 +7,9 @@ import { formatBytes, formatDate, formatRelative, plural } from '@/components/ui
 import { Skeleton } from '@/components/ui/skeleton';
 import { Fact, Facts, KeyValueTable, Muted, Section, Table, Td, Th } from '@/components/ui/table';
 import { DigestText } from './digest-link';
+import { cleanCreatedBy } from './history';
 import { configQueryOptions } from './queries';
 import { RawDocument } from './raw-document';
-
-/** Dockerfile steps as recorded by the classic builder carry this noise. */
-function cleanCreatedBy(createdBy: string | undefined): string {
-  if (!createdBy) return '';
-  return createdBy
-    .replace(/^\/bin\/sh -c #\(nop\)\s+/, '')
-    .replace(/^\/bin\/sh -c /, 'RUN ')
-    .replace(/\s*# buildkit$/, '')
-    .trim();
-}
 
 function command(value: string[] | undefined): React.ReactNode {
   if (!value || value.length === 0) return <Muted>none</Muted>;
