@@ -17,7 +17,8 @@ import { Notice } from '@/components/ui/notice';
 import { PageHeader } from '@/components/ui/page-header';
 import { ManifestSkeleton } from '@/components/ui/skeleton';
 import { Fact, Facts, Muted, Section, Table, Td, Th } from '@/components/ui/table';
-import { DigestLink, DigestText } from '@/components/manifest/digest-link';
+import { DigestLink } from '@/components/manifest/digest-link';
+import { LayerCells } from '@/components/manifest/layer-cells';
 import { cleanCreatedBy } from '@/components/manifest/history';
 import { configQueryOptions, manifestQueryOptions } from '@/components/manifest/queries';
 import { tagsQueryOptions } from '@/components/tags/queries';
@@ -135,9 +136,6 @@ function IndexesCompared({ host, repository, a, b, ma, mb, platform }: Sides & {
               <Th>Platform</Th>
               <Th>A</Th>
               <Th>B</Th>
-              <Th className="hidden sm:table-cell">
-                <span className="sr-only">Compared</span>
-              </Th>
             </tr>
           </thead>
           <tbody>
@@ -151,10 +149,10 @@ function IndexesCompared({ host, repository, a, b, ma, mb, platform }: Sides & {
                   ) : (
                     p.platform
                   )}
+                  {p.platform === chosen ? <div className="font-sans text-muted">compared below</div> : null}
                 </Td>
                 <Td>{p.a ? <DigestLink host={host} repository={repository} digest={p.a} /> : <Muted>only in B</Muted>}</Td>
                 <Td>{p.b ? <DigestLink host={host} repository={repository} digest={p.b} /> : <Muted>only in A</Muted>}</Td>
-                <Td className="hidden text-xs text-muted sm:table-cell">{p.platform === chosen ? 'compared below' : ''}</Td>
               </tr>
             ))}
           </tbody>
@@ -353,14 +351,7 @@ function LayerTable({ title, entries, positions }: { title: string; entries: Lay
                       </Td>
                     );
                   })}
-                  <Td>
-                    <DigestText digest={layer.digest} />
-                    {step ? <div className="mt-1 font-mono text-xs whitespace-pre-wrap text-muted [overflow-wrap:anywhere] sm:hidden">{step}</div> : null}
-                  </Td>
-                  <Td className="text-right whitespace-nowrap tabular-nums">{formatBytes(layer.size)}</Td>
-                  <Td mono className="hidden min-w-64 whitespace-pre-wrap [overflow-wrap:anywhere] sm:table-cell">
-                    {step || <Muted>—</Muted>}
-                  </Td>
+                  <LayerCells digest={layer.digest} size={layer.size} step={step} />
                 </tr>
               );
             })}

@@ -8,6 +8,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { Fact, Facts, KeyValueTable, Muted, Section, Table, Td, Th } from '@/components/ui/table';
 import { DigestText } from './digest-link';
 import { cleanCreatedBy } from './history';
+import { LayerCells } from './layer-cells';
 import { configQueryOptions } from './queries';
 import { RawDocument } from './raw-document';
 
@@ -99,19 +100,7 @@ function LayersTable({ manifest, history }: { manifest: ImageManifestBody; histo
               return (
                 <tr key={`${layer.digest}-${index}`}>
                   <Td className="text-faint tabular-nums">{index + 1}</Td>
-                  <Td>
-                    <DigestText digest={layer.digest} />
-                    {/* Phones: the step goes under the digest instead of in its own column. */}
-                    {step ? (
-                      <div className="mt-1 font-mono text-xs whitespace-pre-wrap text-muted [overflow-wrap:anywhere] sm:hidden">
-                        {step}
-                      </div>
-                    ) : null}
-                  </Td>
-                  <Td className="text-right whitespace-nowrap tabular-nums">{formatBytes(layer.size)}</Td>
-                  <Td mono className="hidden min-w-64 whitespace-pre-wrap [overflow-wrap:anywhere] sm:table-cell">
-                    {step || <Muted>—</Muted>}
-                  </Td>
+                  <LayerCells digest={layer.digest} size={layer.size} step={step ?? ''} />
                 </tr>
               );
             })}

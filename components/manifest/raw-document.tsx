@@ -24,19 +24,19 @@ const toggleClass = 'px-2.5 py-1 text-xs font-medium aria-pressed:bg-inverse ari
 function Document({ document }: { document: DocumentBody }) {
   const [asSent, setAsSent] = useState(false);
   const { headers } = document;
-  const header = (value: string | undefined) => value ?? <Muted>not sent</Muted>;
+  const sent: Array<[string, string | undefined]> = [
+    ['Content-Type', headers.contentType],
+    ['Content-Length', headers.contentLength],
+    ['Docker-Content-Digest', headers.dockerContentDigest],
+  ];
   return (
     <div className="space-y-3">
       <Facts>
-        <Fact label="Content-Type" mono>
-          {header(headers.contentType)}
-        </Fact>
-        <Fact label="Content-Length" mono>
-          {header(headers.contentLength)}
-        </Fact>
-        <Fact label="Docker-Content-Digest" mono wide>
-          {header(headers.dockerContentDigest)}
-        </Fact>
+        {sent.map(([name, value]) => (
+          <Fact key={name} label={name} mono wide={name === 'Docker-Content-Digest'}>
+            {value ?? <Muted>not sent</Muted>}
+          </Fact>
+        ))}
         <Fact label="Digest check" wide>
           {document.verified ? (
             <>
