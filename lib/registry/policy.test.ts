@@ -41,6 +41,46 @@ for (const [ip, want] of addresses) {
   test(`isNonPublicAddress(${ip}) = ${want}`, () => assert.equal(isNonPublicAddress(ip), want));
 }
 
+// Every refused range: its first and last address are refused, the addresses just outside are
+// not (unless a neighbouring range refuses them too: then they are that range's first or last).
+const refusedRanges: Array<{ range: string; first: string; last: string; outside: string[] }> = [
+  { range: '0.0.0.0/8', first: '0.0.0.0', last: '0.255.255.255', outside: ['1.0.0.0'] },
+  { range: '10.0.0.0/8', first: '10.0.0.0', last: '10.255.255.255', outside: ['9.255.255.255', '11.0.0.0'] },
+  { range: '100.64.0.0/10', first: '100.64.0.0', last: '100.127.255.255', outside: ['100.63.255.255', '100.128.0.0'] },
+  { range: '127.0.0.0/8', first: '127.0.0.0', last: '127.255.255.255', outside: ['126.255.255.255', '128.0.0.0'] },
+  { range: '169.254.0.0/16', first: '169.254.0.0', last: '169.254.255.255', outside: ['169.253.255.255', '169.255.0.0'] },
+  { range: '172.16.0.0/12', first: '172.16.0.0', last: '172.31.255.255', outside: ['172.15.255.255', '172.32.0.0'] },
+  { range: '192.0.0.0/24', first: '192.0.0.0', last: '192.0.0.255', outside: ['191.255.255.255', '192.0.1.0'] },
+  { range: '192.0.2.0/24 (TEST-NET-1)', first: '192.0.2.0', last: '192.0.2.255', outside: ['192.0.1.255', '192.0.3.0'] },
+  { range: '192.168.0.0/16', first: '192.168.0.0', last: '192.168.255.255', outside: ['192.167.255.255', '192.169.0.0'] },
+  { range: '198.18.0.0/15', first: '198.18.0.0', last: '198.19.255.255', outside: ['198.17.255.255', '198.20.0.0'] },
+  { range: '198.51.100.0/24 (TEST-NET-2)', first: '198.51.100.0', last: '198.51.100.255', outside: ['198.51.99.255', '198.51.101.0'] },
+  { range: '203.0.113.0/24 (TEST-NET-3)', first: '203.0.113.0', last: '203.0.113.255', outside: ['203.0.112.255', '203.0.114.0'] },
+  { range: '224.0.0.0/3 (multicast, reserved, broadcast)', first: '224.0.0.0', last: '255.255.255.255', outside: ['223.255.255.255'] },
+  { range: '::/128 (unspecified)', first: '::', last: '0:0:0:0:0:0:0:0', outside: [] },
+  { range: '::1/128 (loopback)', first: '::1', last: '0:0:0:0:0:0:0:1', outside: [] },
+  { range: '100::/64 (discard)', first: '100::', last: '100::ffff:ffff:ffff:ffff', outside: ['ff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', '100:0:0:1::'] },
+  { range: '2001:db8::/32 (documentation)', first: '2001:db8::', last: '2001:db8:ffff:ffff:ffff:ffff:ffff:ffff', outside: ['2001:db7:ffff:ffff:ffff:ffff:ffff:ffff', '2001:db9::'] },
+  { range: 'fc00::/7 (unique local)', first: 'fc00::', last: 'fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', outside: ['fbff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'fe00::'] },
+  // above fe80::/10 comes fec0::/10, and above that ff00::/8: refused too
+  { range: 'fe80::/10 (link-local)', first: 'fe80::', last: 'febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff', outside: ['fe7f:ffff:ffff:ffff:ffff:ffff:ffff:ffff'] },
+  { range: 'fec0::/10 (site-local)', first: 'fec0::', last: 'feff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', outside: [] },
+  { range: 'ff00::/8 (multicast)', first: 'ff00::', last: 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', outside: [] },
+];
+for (const { range, first, last, outside } of refusedRanges) {
+  test(`${range} is refused from ${first} to ${last}${outside.length ? `, not at ${outside.join(' or ')}` : ''}`, () => {
+    assert.equal(isNonPublicAddress(first), true, first);
+    assert.equal(isNonPublicAddress(last), true, last);
+    for (const ip of outside) assert.equal(isNonPublicAddress(ip), false, ip);
+    // the same, as a URL literal and as a resolved address
+    const p = new AddressPolicy({ allowed: null, dockerHubRegistryUrl: 'https://registry-1.docker.io' });
+    const literal = first.includes(':') ? `[${first}]` : first;
+    assert.equal(code(() => p.check(new URL(`https://${literal}/v2/`))), 'NOT_ALLOWED', literal);
+    assert.equal(code(() => p.checkResolved(new URL('https://registry.example'), last, false)), 'NOT_ALLOWED', last);
+    for (const ip of outside) assert.equal(code(() => p.checkResolved(new URL('https://registry.example'), ip, false)), undefined, ip);
+  });
+}
+
 const hub = 'https://registry-1.docker.io';
 
 function code(fn: () => unknown): string | undefined {
