@@ -34,6 +34,38 @@ const addresses: Array<[string, boolean]> = [
   ['198.18.0.1', true],
   ['192.0.0.8', true],
   ['fe80::1%eth0', true],
+  // IPv4-compatible (::/96): refused whatever the IPv4 address, in every spelling
+  ['::8.8.8.8', true],
+  ['::808:808', true],
+  ['0:0:0:0:0:0:8.8.8.8', true],
+  ['::2', true],
+  ['::ffff', true],
+  ['::0.0.1.1', true],
+  ['::0.0.255.255', true],
+  ['::1.0.0.0', true],
+  ['::255.255.255.255', true],
+  // SIIT (::ffff:0:0:0/96): refused whatever the IPv4 address
+  ['::ffff:0:8.8.8.8', true],
+  ['::ffff:0:808:808', true],
+  ['::ffff:0:127.0.0.1', true],
+  ['0:0:0:0:ffff:0:140.82.112.3', true],
+  ['::ffff:0:7f00:1%eth0', true],
+  // Teredo (2001::/32): the server and client addresses are in the address: refused
+  ['2001:0:4136:e378:8000:63bf:3fff:fdd2', true],
+  ['2001::1', true],
+  // 6to4 relay anycast and the Azure wire server, also inside IPv6 forms that carry IPv4
+  ['192.88.99.1', true],
+  ['168.63.129.16', true],
+  ['::ffff:192.88.99.1', true],
+  ['::ffff:168.63.129.16', true],
+  ['64:ff9b::a83f:8110', true],
+  ['64:ff9b::168.63.129.16', true],
+  ['2002:c058:6301::1', true],
+  ['2002:a83f:8110::1', true],
+  // still public
+  ['::ffff:140.82.112.3', false],
+  ['2001:4860:4860::8844', false],
+  ['2606:4700:4700::1111', false],
   ['1:2:3', true],
   ['not-an-ip', true],
 ];
@@ -57,8 +89,14 @@ const refusedRanges: Array<{ range: string; first: string; last: string; outside
   { range: '198.51.100.0/24 (TEST-NET-2)', first: '198.51.100.0', last: '198.51.100.255', outside: ['198.51.99.255', '198.51.101.0'] },
   { range: '203.0.113.0/24 (TEST-NET-3)', first: '203.0.113.0', last: '203.0.113.255', outside: ['203.0.112.255', '203.0.114.0'] },
   { range: '224.0.0.0/3 (multicast, reserved, broadcast)', first: '224.0.0.0', last: '255.255.255.255', outside: ['223.255.255.255'] },
-  { range: '::/128 (unspecified)', first: '::', last: '0:0:0:0:0:0:0:0', outside: [] },
-  { range: '::1/128 (loopback)', first: '::1', last: '0:0:0:0:0:0:0:1', outside: [] },
+  { range: '192.88.99.0/24 (6to4 relay anycast)', first: '192.88.99.0', last: '192.88.99.255', outside: ['192.88.98.255', '192.88.100.0'] },
+  { range: '168.63.129.16/32 (Azure wire server)', first: '168.63.129.16', last: '168.63.129.16', outside: ['168.63.129.15', '168.63.129.17'] },
+  // ::/96 holds the unspecified (::) and loopback (::1) addresses and the deprecated IPv4-compatible
+  // form (::a.b.c.d); nothing public lives there.
+  { range: '::/96 (unspecified, loopback, IPv4-compatible)', first: '::', last: '::ffff:ffff', outside: ['::1:0:0'] },
+  // ::ffff:a.b.c.d (IPv4-mapped) is judged by its IPv4 address; just above it:
+  { range: '::ffff:0:0:0/96 (SIIT, IPv4-translated)', first: '::ffff:0:0:0', last: '::ffff:0:ffff:ffff', outside: ['::fffe:ffff:ffff:ffff', '::ffff:1:0:0'] },
+  { range: '2001::/32 (Teredo)', first: '2001::', last: '2001:0:ffff:ffff:ffff:ffff:ffff:ffff', outside: ['2000:ffff:ffff:ffff:ffff:ffff:ffff:ffff', '2001:1::'] },
   { range: '100::/64 (discard)', first: '100::', last: '100::ffff:ffff:ffff:ffff', outside: ['ff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', '100:0:0:1::'] },
   { range: '2001:db8::/32 (documentation)', first: '2001:db8::', last: '2001:db8:ffff:ffff:ffff:ffff:ffff:ffff', outside: ['2001:db7:ffff:ffff:ffff:ffff:ffff:ffff', '2001:db9::'] },
   { range: 'fc00::/7 (unique local)', first: 'fc00::', last: 'fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', outside: ['fbff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'fe00::'] },
