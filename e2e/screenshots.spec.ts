@@ -14,7 +14,7 @@ const DIR = 'test-results/screenshots';
 
 for (const size of widths) {
   test(`screenshots at ${size.name} width`, async ({ page, signIn, list, token, bed }) => {
-    test.setTimeout(90_000);
+    test.setTimeout(180_000);
     mkdirSync(DIR, { recursive: true });
     await page.setViewportSize({ width: size.width, height: size.height });
     /** Shoots the page once it is what `ready` says it is (each shot shows a view, not a spinner). */
@@ -48,7 +48,10 @@ for (const size of widths) {
     await page.goto(`/${token.host}/${c.oci.repo}:${c.oci.tag}`);
     await shot('image', () => expect(page.getByRole('heading', { name: 'Layers' })).toBeVisible());
     await page.goto(`/${token.host}/${c.signed.repo}@${c.signed.artifactDigest}`);
-    await shot('artifact', () => expect(page.getByText(c.signed.artifactType).first()).toBeVisible());
+    await shot('artifact', async () => {
+      await expect(page.getByText(c.signed.artifactType).first()).toBeVisible();
+      await expect(page.getByRole('link', { name: new RegExp(c.signed.subjectDigest.slice(7, 19)) }).first()).toBeVisible();
+    });
     await page.goto(`/${token.host}/team/app:no-such-tag`);
     await shot('not-found', () => expect(alertOf(page)).toContainText('MANIFEST_UNKNOWN'));
     await page.goto(`/${bed.fake.host}/warned/app:latest`);
