@@ -73,51 +73,88 @@ for (const [ip, want] of addresses) {
   test(`isNonPublicAddress(${ip}) = ${want}`, () => assert.equal(isNonPublicAddress(ip), want));
 }
 
-// Every refused range: its first and last address are refused, the addresses just outside are
-// not (unless a neighbouring range refuses them too: then they are that range's first or last).
-const refusedRanges: Array<{ range: string; first: string; last: string; outside: string[] }> = [
-  { range: '0.0.0.0/8', first: '0.0.0.0', last: '0.255.255.255', outside: ['1.0.0.0'] },
-  { range: '10.0.0.0/8', first: '10.0.0.0', last: '10.255.255.255', outside: ['9.255.255.255', '11.0.0.0'] },
-  { range: '100.64.0.0/10', first: '100.64.0.0', last: '100.127.255.255', outside: ['100.63.255.255', '100.128.0.0'] },
-  { range: '127.0.0.0/8', first: '127.0.0.0', last: '127.255.255.255', outside: ['126.255.255.255', '128.0.0.0'] },
-  { range: '169.254.0.0/16', first: '169.254.0.0', last: '169.254.255.255', outside: ['169.253.255.255', '169.255.0.0'] },
-  { range: '172.16.0.0/12', first: '172.16.0.0', last: '172.31.255.255', outside: ['172.15.255.255', '172.32.0.0'] },
-  { range: '192.0.0.0/24', first: '192.0.0.0', last: '192.0.0.255', outside: ['191.255.255.255', '192.0.1.0'] },
-  { range: '192.0.2.0/24 (TEST-NET-1)', first: '192.0.2.0', last: '192.0.2.255', outside: ['192.0.1.255', '192.0.3.0'] },
-  { range: '192.168.0.0/16', first: '192.168.0.0', last: '192.168.255.255', outside: ['192.167.255.255', '192.169.0.0'] },
-  { range: '198.18.0.0/15', first: '198.18.0.0', last: '198.19.255.255', outside: ['198.17.255.255', '198.20.0.0'] },
-  { range: '198.51.100.0/24 (TEST-NET-2)', first: '198.51.100.0', last: '198.51.100.255', outside: ['198.51.99.255', '198.51.101.0'] },
-  { range: '203.0.113.0/24 (TEST-NET-3)', first: '203.0.113.0', last: '203.0.113.255', outside: ['203.0.112.255', '203.0.114.0'] },
-  { range: '224.0.0.0/3 (multicast, reserved, broadcast)', first: '224.0.0.0', last: '255.255.255.255', outside: ['223.255.255.255'] },
-  { range: '192.88.99.0/24 (6to4 relay anycast)', first: '192.88.99.0', last: '192.88.99.255', outside: ['192.88.98.255', '192.88.100.0'] },
-  { range: '168.63.129.16/32 (Azure wire server)', first: '168.63.129.16', last: '168.63.129.16', outside: ['168.63.129.15', '168.63.129.17'] },
-  // ::/96 holds the unspecified (::) and loopback (::1) addresses and the deprecated IPv4-compatible
-  // form (::a.b.c.d); nothing public lives there.
-  { range: '::/96 (unspecified, loopback, IPv4-compatible)', first: '::', last: '::ffff:ffff', outside: ['::1:0:0'] },
-  // ::ffff:a.b.c.d (IPv4-mapped) is judged by its IPv4 address; just above it:
-  { range: '::ffff:0:0:0/96 (SIIT, IPv4-translated)', first: '::ffff:0:0:0', last: '::ffff:0:ffff:ffff', outside: ['::fffe:ffff:ffff:ffff', '::ffff:1:0:0'] },
-  { range: '2001::/32 (Teredo)', first: '2001::', last: '2001:0:ffff:ffff:ffff:ffff:ffff:ffff', outside: ['2000:ffff:ffff:ffff:ffff:ffff:ffff:ffff', '2001:1::'] },
-  { range: '100::/64 (discard)', first: '100::', last: '100::ffff:ffff:ffff:ffff', outside: ['ff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', '100:0:0:1::'] },
-  { range: '2001:db8::/32 (documentation)', first: '2001:db8::', last: '2001:db8:ffff:ffff:ffff:ffff:ffff:ffff', outside: ['2001:db7:ffff:ffff:ffff:ffff:ffff:ffff', '2001:db9::'] },
-  { range: 'fc00::/7 (unique local)', first: 'fc00::', last: 'fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', outside: ['fbff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'fe00::'] },
-  // above fe80::/10 comes fec0::/10, and above that ff00::/8: refused too
-  { range: 'fe80::/10 (link-local)', first: 'fe80::', last: 'febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff', outside: ['fe7f:ffff:ffff:ffff:ffff:ffff:ffff:ffff'] },
-  { range: 'fec0::/10 (site-local)', first: 'fec0::', last: 'feff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', outside: [] },
-  { range: 'ff00::/8 (multicast)', first: 'ff00::', last: 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', outside: [] },
-];
-for (const { range, first, last, outside } of refusedRanges) {
-  test(`${range} is refused from ${first} to ${last}${outside.length ? `, not at ${outside.join(' or ')}` : ''}`, () => {
+// Every refused range, as CIDR and what it is. Its first and last address are refused; the
+// addresses just outside are not, unless another range here refuses them (fe80::/10 ends where
+// fec0::/10 begins). Boundaries are worked out below with plain integer arithmetic.
+const refusedRanges = [
+  '0.0.0.0/8 "this network"',
+  '10.0.0.0/8 private',
+  '100.64.0.0/10 carrier-grade NAT',
+  '127.0.0.0/8 loopback',
+  '168.63.129.16/32 Azure wire server',
+  '169.254.0.0/16 link-local, cloud metadata',
+  '172.16.0.0/12 private',
+  '192.0.0.0/24 IETF protocol assignments',
+  '192.0.2.0/24 TEST-NET-1',
+  '192.88.99.0/24 6to4 relay anycast',
+  '192.168.0.0/16 private',
+  '198.18.0.0/15 benchmarking',
+  '198.51.100.0/24 TEST-NET-2',
+  '203.0.113.0/24 TEST-NET-3',
+  '224.0.0.0/3 multicast, reserved, broadcast',
+  '::/96 unspecified, loopback, IPv4-compatible',
+  '::ffff:0:0:0/96 SIIT (IPv4-translated)',
+  '100::/64 discard',
+  '2001::/32 Teredo',
+  '2001:db8::/32 documentation',
+  'fc00::/7 unique local',
+  'fe80::/10 link-local',
+  'fec0::/10 site-local',
+  'ff00::/8 multicast',
+].map((line) => {
+  const [cidr = '', ...what] = line.split(' ');
+  const [net = '', bits = ''] = cidr.split('/');
+  const v6 = net.includes(':');
+  const width = v6 ? 128n : 32n;
+  const first = toInt(net);
+  const last = first + (1n << (width - BigInt(bits))) - 1n;
+  return { cidr, what: what.join(' '), v6, first, last, max: (1n << width) - 1n };
+});
+
+function toInt(address: string): bigint {
+  if (!address.includes(':')) return address.split('.').reduce((n, part) => (n << 8n) | BigInt(part), 0n);
+  const [head = '', tail] = address.split('::');
+  const groups = (text: string) => (text ? text.split(':') : []);
+  const all = tail === undefined ? groups(head) : [...groups(head), ...Array<string>(8 - groups(head).length - groups(tail).length).fill('0'), ...groups(tail)];
+  return all.reduce((n, g) => (n << 16n) | BigInt(parseInt(g, 16)), 0n);
+}
+
+function toAddress(n: bigint, v6: boolean): string {
+  const parts = v6 ? [7, 6, 5, 4, 3, 2, 1, 0].map((i) => ((n >> BigInt(16 * i)) & 0xffffn).toString(16)) : [3, 2, 1, 0].map((i) => ((n >> BigInt(8 * i)) & 0xffn).toString());
+  return parts.join(v6 ? ':' : '.');
+}
+
+for (const r of refusedRanges) {
+  const first = toAddress(r.first, r.v6);
+  const last = toAddress(r.last, r.v6);
+  const neighbours = [r.first - 1n, r.last + 1n]
+    .filter((n) => n >= 0n && n <= r.max)
+    .map((n) => ({ ip: toAddress(n, r.v6), refused: refusedRanges.some((o) => o.v6 === r.v6 && o.first <= n && n <= o.last) }));
+  const outside = neighbours.filter((n) => !n.refused).map((n) => n.ip);
+  test(`${r.cidr} (${r.what}) is refused from ${first} to ${last}${outside.length ? `, not at ${outside.join(' or ')}` : ''}`, () => {
     assert.equal(isNonPublicAddress(first), true, first);
     assert.equal(isNonPublicAddress(last), true, last);
-    for (const ip of outside) assert.equal(isNonPublicAddress(ip), false, ip);
+    for (const n of neighbours) assert.equal(isNonPublicAddress(n.ip), n.refused, n.ip);
     // the same, as a URL literal and as a resolved address
     const p = new AddressPolicy({ allowed: null, dockerHubRegistryUrl: 'https://registry-1.docker.io' });
-    const literal = first.includes(':') ? `[${first}]` : first;
-    assert.equal(code(() => p.check(new URL(`https://${literal}/v2/`))), 'NOT_ALLOWED', literal);
+    assert.equal(code(() => p.check(new URL(`https://${r.v6 ? `[${first}]` : first}/v2/`))), 'NOT_ALLOWED', first);
     assert.equal(code(() => p.checkResolved(new URL('https://registry.example'), last, false)), 'NOT_ALLOWED', last);
     for (const ip of outside) assert.equal(code(() => p.checkResolved(new URL('https://registry.example'), ip, false)), undefined, ip);
   });
 }
+
+test('the boundaries worked out for the range tests are the ones expected', () => {
+  const find = (cidr: string) => refusedRanges.find((r) => r.cidr === cidr);
+  const bounds = (cidr: string) => {
+    const r = find(cidr);
+    return r && [toAddress(r.first - 1n, r.v6), toAddress(r.first, r.v6), toAddress(r.last, r.v6), toAddress(r.last + 1n, r.v6)];
+  };
+  assert.deepEqual(bounds('100.64.0.0/10'), ['100.63.255.255', '100.64.0.0', '100.127.255.255', '100.128.0.0']);
+  assert.deepEqual(bounds('168.63.129.16/32'), ['168.63.129.15', '168.63.129.16', '168.63.129.16', '168.63.129.17']);
+  assert.deepEqual(bounds('2001::/32'), ['2000:ffff:ffff:ffff:ffff:ffff:ffff:ffff', '2001:0:0:0:0:0:0:0', '2001:0:ffff:ffff:ffff:ffff:ffff:ffff', '2001:1:0:0:0:0:0:0']);
+  assert.deepEqual(bounds('::ffff:0:0:0/96'), ['0:0:0:0:fffe:ffff:ffff:ffff', '0:0:0:0:ffff:0:0:0', '0:0:0:0:ffff:0:ffff:ffff', '0:0:0:0:ffff:1:0:0']);
+  assert.equal(refusedRanges.length, 24);
+});
 
 const hub = 'https://registry-1.docker.io';
 
