@@ -25,6 +25,8 @@ export default defineConfig({
   // One worker: the token-count test reads the issuer's global counter, which parallel tests would move.
   workers: 1,
   retries: 0,
+  // A stray test.only would quietly shrink the run to one test: refuse it unless asked for locally.
+  forbidOnly: process.env.BERTH_ALLOW_ONLY !== '1',
   timeout: 45_000,
   expect: { timeout: 10_000 },
   reporter: [['list']],

@@ -56,3 +56,25 @@ test('sessions survive two rotations of SESSION_SECRET', async ({ page, token, b
     third.stop();
   }
 });
+
+test('a server with unrelated secrets reads nothing from the cookie, and answers 200', async ({ page, signIn, token }) => {
+  test.setTimeout(90_000);
+  await signIn.as(token.host, 'alice', password(token, 'alice'));
+  const session = async (url: string) => (await page.request.get(`${url}/api/session`)).json() as Promise<{ registries: { host: string }[] }>;
+  expect((await session('')).registries.map((r) => r.host)).toEqual([token.host]);
+  // Neither its secret nor its previous one sealed this cookie.
+  const other = await startBerth(randomBytes(32).toString('hex'), randomBytes(32).toString('hex'));
+  try {
+    const res = await page.request.get(`${other.url}/api/session`);
+    expect(res.status()).toBe(200);
+    expect(await res.json()).toEqual({ registries: [] });
+    const view = await page.request.get(`${other.url}/${token.host}/team/app:v2`);
+    expect(view.status()).toBeLessThan(500);
+    const browse = await page.request.get(`${other.url}/api/registries/${encodeURIComponent(token.host)}/tags?repository=team/app`);
+    expect(((await browse.json()) as { error: { code: string } }).error.code).toBe('SIGN_IN_REQUIRED');
+  } finally {
+    other.stop();
+  }
+  // The cookie is untouched for the server that sealed it.
+  expect((await session('')).registries.map((r) => r.host)).toEqual([token.host]);
+});
