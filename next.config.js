@@ -21,6 +21,15 @@ const nextConfig = {
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders }];
   },
+  // What the container image ships: .next/standalone runs without node_modules beside it
+  // (scripts/standalone-assets.mjs adds the static files and the entry point, start.mjs).
+  output: 'standalone',
+  outputFileTracingRoot: __dirname,
+  // Berth shows no raster images, so the image optimiser and its native library stay out.
+  images: { unoptimized: true },
+  outputFileTracingExcludes: { '*': ['node_modules/sharp/**', 'node_modules/@img/**'] },
+  // A second build can go to its own folder (BERTH_DIST_DIR; scripts/standalone-assets.mjs reads it too).
+  distDir: process.env.BERTH_DIST_DIR || '.next',
 };
 
 module.exports = nextConfig;
