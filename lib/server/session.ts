@@ -2,6 +2,7 @@ import 'server-only';
 import { cookies, headers } from 'next/headers';
 import { getIronSession, unsealData, type IronSession } from 'iron-session';
 import type { SessionRegistry } from '@/lib/api/types';
+import { basePath } from '@/lib/base-path';
 import { config } from './config';
 
 // The sealed cookie holds, per registry, the base URL and credentials (docs/architecture.md
@@ -34,7 +35,8 @@ export async function getSession(): Promise<IronSession<SessionData>> {
     cookieName: SESSION_COOKIE,
     password: c.sessionSecret,
     ttl: c.sessionMaxAgeSeconds,
-    cookieOptions: { httpOnly: true, sameSite: 'lax', secure: await servedOverHttps(), path: '/' },
+    // Under a base path the cookie goes only to Berth's own paths on that host.
+    cookieOptions: { httpOnly: true, sameSite: 'lax', secure: await servedOverHttps(), path: basePath || '/' },
   });
   // Rotation: a cookie sealed with the previous secret is still read; the next save re-seals it
   // with the current one. (iron-session's own password map picks the sealing password by the
