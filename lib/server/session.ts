@@ -2,6 +2,7 @@ import 'server-only';
 import { cookies, headers } from 'next/headers';
 import { getIronSession, unsealData, type IronSession } from 'iron-session';
 import type { SessionRegistry } from '@/lib/api/types';
+import { basePath } from '@/lib/base-path';
 import { config } from './config';
 
 // The sealed cookie holds, per registry, the base URL and credentials (docs/architecture.md
@@ -42,7 +43,8 @@ export async function getSession(): Promise<IronSession<SessionData>> {
     cookieName: SESSION_COOKIE,
     password: c.sessionSecret,
     ttl: c.sessionMaxAgeSeconds,
-    cookieOptions: { httpOnly: true, sameSite: 'lax' as const, secure: await servedOverHttps(), path: '/' },
+    // Under a base path the cookie goes only to Berth's own paths on that host.
+    cookieOptions: { httpOnly: true, sameSite: 'lax' as const, secure: await servedOverHttps(), path: basePath || '/' },
   };
   // A cookie Berth cannot open (tampered, truncated, sealed elsewhere) is no session, never an
   // error; the next save replaces it. iron-session reads most such cookies as empty but throws

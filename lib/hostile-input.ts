@@ -2,11 +2,11 @@
 // pattern may split many ways, ending in one that makes the whole match fail — and, run as a
 // worker, the time each parser takes on them (parsers.fuzz.test.ts).
 import { parentPort, workerData } from 'node:worker_threads';
-import { parseChallenges } from './challenge';
-import { parseNextLink } from './link';
-import { isValidDigest, isValidRepository, isValidTag, parseHost, parseImageReference, parseRegistryAddress } from './reference';
-import { mergeScopes } from './scope';
-import { resolveRoute } from '../route-target';
+import { parseChallenges } from './registry/challenge';
+import { parseNextLink } from './registry/link';
+import { isValidDigest, isValidRepository, isValidTag, parseHost, parseImageReference, parseRegistryAddress } from './registry/reference';
+import { mergeScopes } from './registry/scope';
+import { resolveRoute } from './route-target';
 
 export const HOSTILE_SHAPES: Record<string, [(s: string) => unknown, (n: number) => string]> = {
   'parseHost, a long label': [parseHost, (n) => `a.${'a'.repeat(n)}!`],
