@@ -94,7 +94,7 @@ function capped(url: URL): URL {
   return url;
 }
 
-/** The strings of a registry's list that are valid names; the rest are counted, not shown. */
+/** The headers that say what a document is, as the registry sent them (capped in length). */
 function documentHeaders(res: HttpResponse): DocumentHeaders {
   const headers: DocumentHeaders = {};
   const contentType = res.headers.get('content-type');
@@ -108,6 +108,7 @@ function documentHeaders(res: HttpResponse): DocumentHeaders {
 
 const succeeded = (res: HttpResponse) => res.status >= 200 && res.status < 300;
 
+/** The strings of a registry's list that are valid names; the rest are counted, not shown. */
 function validNames(list: readonly unknown[] | null | undefined, valid: (name: string) => boolean): { items: string[]; invalid: number } {
   const items: string[] = [];
   let invalid = 0;
