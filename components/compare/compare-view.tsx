@@ -308,7 +308,7 @@ function BaseSection({ comparison }: { comparison: ImageComparison }) {
         ) : null}
         <p>
           {base.leading.layers > 0
-            ? `A and B share their first ${plural(base.leading.layers, 'layer', 'layers')} (${formatBytes(base.leading.size)}): the same base image${base.leading.layers === Math.min(layers.shared.length + layers.onlyA.length, layers.shared.length + layers.onlyB.length) ? ', and one is built on the other' : ''}.`
+            ? `A and B share their first ${base.leading.layers === 1 ? 'layer' : `${base.leading.layers} layers`} (${formatBytes(base.leading.size)}): the same base image${base.leading.layers === Math.min(layers.shared.length + layers.onlyA.length, layers.shared.length + layers.onlyB.length) ? ', and one is built on the other' : ''}.`
             : 'A and B have no layers in common from the first one on: they are built on different base images.'}
         </p>
       </div>
@@ -422,10 +422,11 @@ function ConfigSection({ changes }: { changes: ConfigChange[] }) {
                     </div>
                     {c.key !== undefined ? <div className="font-mono text-xs break-all">{c.key}</div> : null}
                   </Td>
-                  <Td mono className="whitespace-pre-wrap [overflow-wrap:anywhere]">
+                  {/* A floor under each value: breaking anywhere would otherwise let the table squeeze it to a letter a line. */}
+                  <Td mono className="min-w-20 whitespace-pre-wrap [overflow-wrap:anywhere] sm:min-w-32">
                     {value(c.a)}
                   </Td>
-                  <Td mono className="whitespace-pre-wrap [overflow-wrap:anywhere]">
+                  <Td mono className="min-w-20 whitespace-pre-wrap [overflow-wrap:anywhere] sm:min-w-32">
                     {value(c.b)}
                   </Td>
                 </tr>
