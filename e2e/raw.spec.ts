@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { test, expect, password } from './support';
+import { nonce, pushImage, pushRespaced } from './scratch';
 
 const sha256 = (text: string) => `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`;
 
@@ -50,5 +51,26 @@ test.describe('documents as sent', () => {
     await expect(index).toContainText(`Content-Type${multi.indexMediaType}`);
     await index.getByRole('button', { name: 'Exactly as sent' }).click();
     expect(sha256((await index.locator('pre').textContent()) ?? '')).toBe(multi.indexDigest);
+  });
+
+  test('a manifest written with its own spacing: shown and copied byte for byte, not re-serialised', async ({ page, context, signIn, bed }) => {
+    test.setTimeout(90_000); // it pushes an image first
+    const scratch = bed.scratch;
+    const repo = 'e2e-raw/spaced';
+    await pushImage(scratch, repo, ['compact'], { name: `raw-spaced-${nonce()}` });
+    const sent = await pushRespaced(scratch, repo, 'compact', 'spaced');
+    await signIn.as(scratch.host, 'alice', password(scratch, 'alice'));
+    await page.goto(`/${scratch.host}/${repo}:spaced`);
+    const manifest = await openAsSent(page, 'Manifest');
+    await expect(manifest).toContainText(`Docker-Content-Digest${sent.digest}`);
+    // Indented for reading (two spaces), which is not how it was sent (three)…
+    await expect(manifest.locator('pre')).toContainText('\n  "schemaVersion": 2');
+    // …and exactly as sent on request, to the final newline.
+    await manifest.getByRole('button', { name: 'Exactly as sent' }).click();
+    expect(await manifest.locator('pre').textContent()).toBe(sent.text);
+    expect(sha256(sent.text)).toBe(sent.digest);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await manifest.getByRole('button', { name: 'Copy JSON' }).click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(sent.text);
   });
 });

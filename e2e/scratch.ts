@@ -57,3 +57,20 @@ export async function manifestExists(reg: BedRegistry, repo: string, reference: 
   });
   return res.status === 200;
 }
+
+/**
+ * Puts the manifest of `repo:from` again under `to`, written the way Docker writes manifests
+ * (indented by three spaces, with a final newline): the same document in other bytes, so another
+ * digest. Answers the bytes and their digest.
+ */
+export async function pushRespaced(reg: BedRegistry, repo: string, from: string, to: string): Promise<{ digest: string; text: string }> {
+  const client = adminClient(reg);
+  const got = await client.request('GET', `/v2/${repo}/manifests/${from}`, {
+    scopes: [`repository:${repo}:pull`],
+    headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
+  });
+  const parsed = JSON.parse(Buffer.from(got.body).toString('utf8')) as { mediaType: string };
+  const text = `${JSON.stringify(parsed, null, 3)}\n`;
+  const digest = await client.putManifest(repo, to, parsed.mediaType, Buffer.from(text, 'utf8'));
+  return { digest, text };
+}
