@@ -18,7 +18,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { ManifestSkeleton } from '@/components/ui/skeleton';
 import { Fact, Facts, Muted, Section, Table, Td, Th } from '@/components/ui/table';
 import { DigestLink } from '@/components/manifest/digest-link';
-import { LayerCells } from '@/components/manifest/layer-cells';
+import { LayerCells, LayerHeaderCells } from '@/components/manifest/layer-cells';
 import { cleanCreatedBy } from '@/components/manifest/history';
 import { configQueryOptions, manifestQueryOptions } from '@/components/manifest/queries';
 import { tagsQueryOptions } from '@/components/tags/queries';
@@ -333,9 +333,7 @@ function LayerTable({ title, entries, positions }: { title: string; entries: Lay
                   # {p.toUpperCase()}
                 </Th>
               ))}
-              <Th>Digest</Th>
-              <Th className="text-right">Size</Th>
-              <Th className="hidden sm:table-cell">Made by</Th>
+              <LayerHeaderCells stepLabel="Made by" />
             </tr>
           </thead>
           <tbody>

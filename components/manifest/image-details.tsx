@@ -8,7 +8,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { Fact, Facts, KeyValueTable, Muted, Section, Table, Td, Th } from '@/components/ui/table';
 import { DigestText } from './digest-link';
 import { cleanCreatedBy } from './history';
-import { LayerCells } from './layer-cells';
+import { LayerCells, LayerHeaderCells } from './layer-cells';
 import { configQueryOptions } from './queries';
 import { RawDocument } from './raw-document';
 
@@ -89,9 +89,7 @@ function LayersTable({ manifest, history }: { manifest: ImageManifestBody; histo
           <thead>
             <tr>
               <Th className="w-10">#</Th>
-              <Th>Digest</Th>
-              <Th className="text-right">Size</Th>
-              <Th className="hidden sm:table-cell">Created by</Th>
+              <LayerHeaderCells stepLabel="Created by" />
             </tr>
           </thead>
           <tbody>

@@ -1,6 +1,17 @@
 import { formatBytes } from '@/components/ui/format';
-import { Muted, Td } from '@/components/ui/table';
+import { Muted, Td, Th } from '@/components/ui/table';
 import { DigestText } from './digest-link';
+
+/** The header cells over LayerCells: the step's column shows from the sm breakpoint on, as its cells do. */
+export function LayerHeaderCells({ stepLabel }: { stepLabel: string }) {
+  return (
+    <>
+      <Th>Digest</Th>
+      <Th className="text-right">Size</Th>
+      <Th className="hidden sm:table-cell">{stepLabel}</Th>
+    </>
+  );
+}
 
 /**
  * A layer's digest, compressed size and the build step that made it, as cells of a table row. On
