@@ -6,6 +6,8 @@ import { loadBed } from './fixtures/bed-state';
 import { COMPARE_REPO as REPO, pushCompareContent } from './compare-content';
 
 test.describe('compare', () => {
+  // Each test opens several views, each of four registry documents or more: room for a busy machine.
+  test.describe.configure({ timeout: 90_000 });
   test.beforeAll(async () => pushCompareContent(loadBed().scratch));
   test.beforeEach(async ({ signIn, bed }) => signIn.as(bed.scratch.host, 'alice', password(bed.scratch, 'alice')));
 
