@@ -93,14 +93,14 @@ async function collect(baseUrl: string, first: string, field: 'repositories' | '
 }
 
 describe('bed state', () => {
-  test('describes three registries, the issuer and the fake', () => {
-    for (const reg of [tokenReg, htReg, anonReg]) {
+  test('describes three registries, the scratch registry, the issuer and the fake', () => {
+    for (const reg of [tokenReg, htReg, anonReg, bed.scratch]) {
       assert.match(reg.url, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.equal(reg.url, `http://${reg.host}`);
     }
     assert.deepEqual(
       bed.allowedRegistries,
-      [tokenReg.url, bed.issuer.url, htReg.url, anonReg.url, bed.fake.url, bed.fake.redirectTarget.url, bed.hub.registryUrl, bed.hub.issuer.url],
+      [tokenReg.url, bed.issuer.url, htReg.url, anonReg.url, bed.scratch.url, bed.fake.url, bed.fake.redirectTarget.url, bed.hub.registryUrl, bed.hub.issuer.url],
     );
     for (const u of [bed.hub.apiUrl, bed.hub.registryUrl, bed.hub.upstreamUrl, bed.hub.issuer.url]) assert.match(u, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.ok(!bed.allowedRegistries.includes(bed.hub.apiUrl), 'the Hub API is configured on its own (DOCKER_HUB_API_URL)');
