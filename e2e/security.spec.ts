@@ -111,10 +111,12 @@ function base64(text: string): string {
 }
 
 test.describe('secrets stay secret', () => {
-  test('the session cookie is httpOnly and SameSite=Lax, and holds no readable secret', async ({ page, context, signIn, token }) => {
+  test('the session cookie is __Host-, Secure, httpOnly and SameSite=Lax, and holds no readable secret', async ({ page, context, signIn, token }) => {
     await signIn.as(token.host, 'alice', password(token, 'alice'));
     const cookies = await context.cookies();
-    const session = cookies.find((c) => c.name === 'berth_session');
+    const session = cookies.find((c) => c.name === '__Host-berth_session');
+    expect(session?.secure).toBe(true);
+    expect(session?.path).toBe('/');
     expect(session?.httpOnly).toBe(true);
     expect(session?.sameSite).toBe('Lax');
     expect(session?.value).not.toContain('alice');

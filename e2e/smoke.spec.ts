@@ -40,8 +40,10 @@ for (const variant of ['root', 'base path'] as const) {
       await signIn.fill(null, 'alice', password(token, 'alice'));
       await expect(page).toHaveURL(`${site}/${token.host}`);
       await list.expectFirstPage(bed.content.repositories[0] ?? '', 'repositories');
-      const cookie = (await context.cookies()).find((c) => c.name === 'berth_session');
+      // Secure by default in production; the __Host- prefix needs Path=/, so not under a base path.
+      const cookie = (await context.cookies()).find((c) => c.name === (basePath ? 'berth_session' : '__Host-berth_session'));
       expect(cookie?.path).toBe(basePath || '/');
+      expect(cookie?.secure).toBe(true);
 
       await list.filterBy(multi.repo);
       await list.row(multi.repo).click();
@@ -90,10 +92,12 @@ for (const variant of ['root', 'base path'] as const) {
       const overTls = await signInOver('https');
       expect(overTls.status()).toBe(200);
       const cookie = overTls.headers()['set-cookie'] ?? '';
-      expect(cookie).toMatch(/^berth_session=/);
+      expect(cookie).toMatch(basePath ? /^berth_session=/ : /^__Host-berth_session=/);
       expect(cookie).toMatch(/;\s*Secure(;|$)/i);
       expect(cookie).toMatch(new RegExp(`;\\s*Path=${basePath || '/'}(;|$)`, 'i'));
-      expect((await signInOver()).headers()['set-cookie']).not.toMatch(/Secure/i);
+      // Secure by default in production, whatever the proxy says (SESSION_COOKIE_SECURE=0 leaves
+      // it to X-Forwarded-Proto, for a deployment on plain http).
+      expect((await signInOver()).headers()['set-cookie']).toMatch(/;\s*Secure(;|$)/i);
     });
   });
 }
