@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { log } from './log';
-import { onPath } from './registry-binary';
+import { onPath } from '../system-packages';
 
 export function stopLeftovers(pidFile: string): void {
   if (!existsSync(pidFile)) return;

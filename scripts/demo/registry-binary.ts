@@ -2,24 +2,16 @@
 // binary on the PATH, docker-registry installed with apt-get when running as root on Debian, or the
 // registry:2 image where only a Docker engine is available.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import type { Issuer, RunningRegistry } from '../../e2e/fixtures';
+import { aptInstall, canAptInstall, onPath } from '../system-packages';
 import { fail, log } from './log';
-
-export function onPath(bin: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
-}
 
 export function registryBinary(): string | 'docker' {
   if (process.env.BERTH_REGISTRY_BIN) return process.env.BERTH_REGISTRY_BIN;
   for (const bin of ['docker-registry', 'registry']) if (onPath(bin)) return bin;
-  const isDebian = existsSync('/etc/debian_version');
-  if (isDebian && process.getuid?.() === 0 && onPath('apt-get')) {
+  if (canAptInstall()) {
     log('installing the CNCF distribution registry: apt-get install docker-registry …');
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-    const install = update.status === 0 ? spawnSync('apt-get', ['install', '-y', '-qq', 'docker-registry'], { stdio: 'inherit', env }) : update;
-    if (install.status === 0 && onPath('docker-registry')) return 'docker-registry';
+    if (aptInstall(['docker-registry']) && onPath('docker-registry')) return 'docker-registry';
   }
   if (onPath('docker') && spawnSync('docker', ['info'], { stdio: 'ignore' }).status === 0) return 'docker';
   fail(
