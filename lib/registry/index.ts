@@ -4,11 +4,25 @@ export type { AuthorizedRequest, Verification } from './auth';
 export { RegistryClient, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES } from './client';
 export type { ClientOptions, FetchedManifest, ManifestHead, Page, Referrers } from './client';
 export { RegistryContext } from './context';
+export { diagnose } from './diagnose';
+export type {
+  DiagnoseOptions,
+  Diagnosis,
+  DiagnosisAccess,
+  DiagnosisChallenge,
+  DiagnosisFact,
+  DiagnosisRateLimit,
+  DiagnosisRequest,
+  DiagnosisStatus,
+  DiagnosisStep,
+  DiagnosisStepId,
+} from './diagnose';
 export type { Credentials, PingResult } from './context';
 export { RegistryError, STATUS_OF, badResponse, parseErrorBody, parseRetryAfter } from './errors';
 export type { ErrorCode, RegistryErrorCode } from './errors';
+export type { TlsFacts } from './http';
 export { AddressPolicy, isNonPublicAddress } from './policy';
-export type { ResolvedRegistry } from './policy';
+export type { PolicyDecision, ResolvedRegistry } from './policy';
 export {
   DOCKER_HUB,
   InvalidReferenceError,
