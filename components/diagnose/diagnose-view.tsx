@@ -1,0 +1,136 @@
+'use client';
+
+import { useId, useState } from 'react';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useQuery } from '@tanstack/react-query';
+import { diagnoseHref } from '@/lib/route-target';
+import { signInHref } from '@/components/session/sign-in-href';
+import { Button, buttonClass } from '@/components/ui/button';
+import { CopyButton } from '@/components/ui/copy-button';
+import { ErrorState } from '@/components/ui/error-state';
+import { fieldClass } from '@/components/ui/field';
+import { PageHeader } from '@/components/ui/page-header';
+import { Skeleton } from '@/components/ui/skeleton';
+import { diagnosisQueryOptions } from './queries';
+import { diagnosisReport } from './report';
+import { SUMMARY_TONES, StatusBadge } from './status-badge';
+import { StepCard } from './step-card';
+
+/** Names a repository to check; a plain GET form, so it works before JavaScript has loaded. */
+function RepositoryForm({ host, repository }: { host: string; repository: string | undefined }) {
+  const router = useRouter();
+  const id = useId();
+  const [value, setValue] = useState(repository ?? '');
+  return (
+    <form
+      action={`/${host}/-/diagnose`}
+      method="get"
+      onSubmit={(event) => {
+        event.preventDefault();
+        router.push(diagnoseHref(host, value.trim() || undefined));
+      }}
+      className="flex flex-wrap items-end gap-2"
+    >
+      <div className="min-w-0 flex-1 space-y-1">
+        <label htmlFor={id} className="block text-sm font-medium">
+          Repository
+        </label>
+        <input
+          id={id}
+          name="repository"
+          value={value}
+          onChange={(event) => setValue(event.target.value)}
+          placeholder="team/app (optional)"
+          autoCapitalize="none"
+          spellCheck={false}
+          className={`${fieldClass} w-full px-3 py-2 font-mono text-sm`}
+        />
+      </div>
+      <Button type="submit" size="md">
+        Check
+      </Button>
+    </form>
+  );
+}
+
+function StepsSkeleton() {
+  return (
+    <div role="status" aria-label="Running the diagnosis" className="space-y-3">
+      {Array.from({ length: 6 }, (_, i) => (
+        <div key={i} className="space-y-2 rounded-lg border border-border p-4">
+          <div className="flex justify-between gap-3">
+            <Skeleton className="h-5 w-48" />
+            <Skeleton className="h-5 w-16" />
+          </div>
+          <Skeleton className="h-4 w-4/5" />
+        </div>
+      ))}
+      <span className="sr-only">Running the diagnosis…</span>
+    </div>
+  );
+}
+
+/** The page for /HOST/-/diagnose: how Berth gets to this registry, one step at a time. */
+export function DiagnoseView({ host, repository }: { host: string; repository: string | undefined }) {
+  const query = useQuery(diagnosisQueryOptions(host, repository));
+  const diagnosis = query.data;
+  const here = diagnoseHref(host, repository);
+
+  return (
+    <div>
+      <PageHeader
+        host={host}
+        actions={
+          diagnosis ? (
+            <>
+              <CopyButton label="Copy report" value={() => diagnosisReport(diagnosis)}>
+                Copy report
+              </CopyButton>
+              <Button variant="secondary" onClick={() => void query.refetch()} disabled={query.isFetching}>
+                {query.isFetching ? 'Running…' : 'Run again'}
+              </Button>
+            </>
+          ) : null
+        }
+      />
+      <h1 className="text-xl font-semibold">Diagnose {host}</h1>
+      <p className="mt-1 mb-5 text-sm text-muted">
+        {diagnosis ? (
+          diagnosis.username !== null ? (
+            <>
+              As <span className="font-medium text-fg">{diagnosis.username}</span>, the account this session signed in with.{' '}
+            </>
+          ) : (
+            'Anonymously: this session has no credentials for it. '
+          )
+        ) : null}
+        Every request is sent afresh, through the same address policy as browsing; passwords and tokens are never shown.{' '}
+        <Link href={signInHref(host, here)} className={buttonClass('link')}>
+          Sign in as someone else
+        </Link>
+      </p>
+      <div className="mb-6">
+        <RepositoryForm key={repository ?? ''} host={host} repository={repository} />
+      </div>
+      {query.isError ? (
+        <ErrorState error={query.error} onRetry={() => void query.refetch()} host={host} title="Could not run the diagnosis" />
+      ) : !diagnosis ? (
+        <StepsSkeleton />
+      ) : (
+        <div className="space-y-4">
+          <div role="status" className={`flex flex-wrap items-start gap-2 rounded-lg border p-4 text-sm ${SUMMARY_TONES[diagnosis.status]}`}>
+            <StatusBadge status={diagnosis.status} />
+            <p className="min-w-0 flex-1 font-medium">{diagnosis.summary}</p>
+            <span className="text-xs tabular-nums opacity-80">{diagnosis.ms} ms in all</span>
+          </div>
+          <ol aria-label="Steps" className="space-y-3">
+            {diagnosis.steps.map((step, index) => (
+              <StepCard key={step.id} step={step} index={index} />
+            ))}
+          </ol>
+        </div>
+      )}
+    </div>
+  );
+}
