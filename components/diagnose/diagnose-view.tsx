@@ -14,6 +14,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { Skeleton } from '@/components/ui/skeleton';
 import { diagnosisQueryOptions } from './queries';
 import { diagnosisReport } from './report';
+import { Sentence } from './sentence';
 import { SUMMARY_TONES, StatusBadge } from './status-badge';
 import { StepCard } from './step-card';
 
@@ -119,10 +120,14 @@ export function DiagnoseView({ host, repository }: { host: string; repository: s
         <StepsSkeleton />
       ) : (
         <div className="space-y-4">
-          <div role="status" className={`flex flex-wrap items-start gap-2 rounded-lg border p-4 text-sm ${SUMMARY_TONES[diagnosis.status]}`}>
-            <StatusBadge status={diagnosis.status} />
-            <p className="min-w-0 flex-1 font-medium">{diagnosis.summary}</p>
-            <span className="text-xs tabular-nums opacity-80">{diagnosis.ms} ms in all</span>
+          <div role="status" className={`space-y-2 rounded-lg border p-4 text-sm ${SUMMARY_TONES[diagnosis.status]}`}>
+            <div className="flex items-center justify-between gap-2">
+              <StatusBadge status={diagnosis.status} />
+              <span className="text-xs tabular-nums opacity-80">{diagnosis.ms} ms in all</span>
+            </div>
+            <p className="font-medium">
+              <Sentence text={diagnosis.summary} />
+            </p>
           </div>
           <ol aria-label="Steps" className="space-y-3">
             {diagnosis.steps.map((step, index) => (

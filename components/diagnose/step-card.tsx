@@ -2,6 +2,7 @@ import type { DiagnosisStep } from '@/lib/api/types';
 import { CopyButton } from '@/components/ui/copy-button';
 import { BreakableName, Fact, Facts, Section, Table, Td, Th } from '@/components/ui/table';
 import { requestLine } from './report';
+import { Sentence } from './sentence';
 import { StatusBadge } from './status-badge';
 
 /** A command or request line: wraps anywhere on a phone rather than scrolling sideways. */
@@ -110,7 +111,9 @@ export function StepCard({ step, index }: { step: DiagnosisStep; index: number }
           </span>
         }
       >
-        <p className={`text-sm ${step.status === 'skipped' ? 'text-muted' : ''}`}>{step.sentence}</p>
+        <p className={`text-sm ${step.status === 'skipped' ? 'text-muted' : ''}`}>
+          <Sentence text={step.sentence} />
+        </p>
         {step.error ? (
           <p className="text-xs text-muted">
             Berth&rsquo;s other views show this as{' '}

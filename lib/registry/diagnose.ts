@@ -494,14 +494,15 @@ class Diagnoser {
     step.status = missing.length ? 'warning' : 'ok';
     step.sentence = granted
       ? missing.length
-        ? missing.map((a) => this.notGrantedSentence(a)).join(' ')
+        ? `The token service answered, but ${missing.map((a) => this.notGranted(a)).join('; and ')}.`
         : `The token service granted everything asked for${this.username !== undefined ? ` to ${this.username}` : ' anonymously'}.`
       : 'The token service answered with an opaque token: what it grants cannot be read here; the requests below tell.';
     step.ms = ms(start);
     return { step, access: { kind: 'bearer', header: `Bearer ${token}`, ...(granted ? { access: granted } : {}) } };
   }
 
-  private notGrantedSentence(a: DiagnosisAccess): string {
+  /** "granted nothing for `registry:catalog:*`: this account cannot list repositories here" */
+  private notGranted(a: DiagnosisAccess): string {
     const who = this.username !== undefined ? 'this account' : 'anonymous access';
     const answered = a.granted.length ? `granted only ${a.granted.join(',')} for \`${a.scope}\`` : `granted nothing for \`${a.scope}\``;
     const parsed = parseScope(a.scope);
@@ -509,7 +510,7 @@ class Diagnoser {
       parsed?.type === 'registry' && parsed.name === 'catalog'
         ? `${who} cannot list repositories here${this.host === DOCKER_HUB ? ' (Docker Hub lists them for nobody)' : ''}`
         : `${who} cannot ${parsed?.actions.join(' and ') ?? 'use'} ${parsed?.name ?? a.scope} here`;
-    return `The token service answered, but ${answered}: ${meaning}.`;
+    return `${answered}: ${meaning}`;
   }
 
   private async basicCheck(baseUrl: URL): Promise<{ step: DiagnosisStep; access?: Access }> {
@@ -571,10 +572,10 @@ class Diagnoser {
       return `${this.host} asks for a Bearer token for ${what} although /v2/ did not (realm ${bearer.realmUrl ?? bearer.realm ?? '?'}); Berth follows that challenge when it browses.`;
     }
     if (access.kind === 'bearer' && access.access && !grants(access.access, scope)) {
-      return `${this.host} refused ${what} (HTTP ${res.status}): the token carries no ${scope} (see Token).`;
+      return `The token carries no \`${scope}\` (see Token).`;
     }
     if (bearer?.error === 'insufficient_scope') {
-      return `${this.host} refused ${what} (HTTP ${res.status}, insufficient_scope${bearer.scope ? ` for ${bearer.scope}` : ''}): the token does not grant what it wants.`;
+      return `It answered insufficient_scope${bearer.scope ? ` for \`${bearer.scope}\`` : ''}: the token does not grant what it wants.`;
     }
     return '';
   }
