@@ -466,14 +466,15 @@ describe('fresh and secret', () => {
 
   test('the curl commands keep secrets in variables and quote what the registry chose', async () => {
     const stub = registry((req) => {
-      if (req.url.pathname === '/v2/') return { status: 401, headers: { 'www-authenticate': `Bearer realm="${REALM}?x=it's",service="r.example"` } };
-      if (req.url.href.startsWith(REALM)) return tokenFor(req, ['registry:catalog:*']);
+      // A quote in the path stays a quote (in the query it is percent-encoded).
+      if (req.url.pathname === '/v2/') return { status: 401, headers: { 'www-authenticate': `Bearer realm="https://auth.example/it's/token?x=it's",service="r.example"` } };
+      if (req.url.hostname === 'auth.example') return tokenFor(req, ['registry:catalog:*']);
       return { status: 200, body: { repositories: [] } };
     });
     const d = await run(stub, { credentials: { username: 'al"ice$', password: 'p' } });
     const curl = step(d, 'auth').curl ?? '';
     assert.match(curl, /^# \$PASSWORD: the password or access token of al"ice\$ \(Berth never shows it\)\n/);
-    assert.match(curl, /TOKEN="\$\(curl -sS -u "al\\"ice\\\$:\$PASSWORD" 'https:\/\/auth\.example\/token\?x=it%27s&service=r\.example&scope=registry%3Acatalog%3A\*&account=al%22ice%24' \| jq -r '\.token \/\/ \.access_token'\)"/);
+    assert.match(curl, /TOKEN="\$\(curl -sS -u "al\\"ice\\\$:\$PASSWORD" 'https:\/\/auth\.example\/it'\\''s\/token\?x=it%27s&service=r\.example&scope=registry%3Acatalog%3A\*&account=al%22ice%24' \| jq -r '\.token \/\/ \.access_token'\)"/);
     assert.match(step(d, 'catalog').curl ?? '', /-H "Authorization: Bearer \$TOKEN"/);
     assert.equal(step(d, 'address').curl, `curl -sS -o /dev/null -w '%{remote_ip} %{http_code}\\n' '${ORIGIN}/v2/'`);
   });
