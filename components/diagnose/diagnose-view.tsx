@@ -4,6 +4,7 @@ import { useId, useState } from 'react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useQuery } from '@tanstack/react-query';
+import { withBasePath } from '@/lib/base-path';
 import { diagnoseHref } from '@/lib/route-target';
 import { signInHref } from '@/components/session/sign-in-href';
 import { Button, buttonClass } from '@/components/ui/button';
@@ -25,7 +26,7 @@ function RepositoryForm({ host, repository }: { host: string; repository: string
   const [value, setValue] = useState(repository ?? '');
   return (
     <form
-      action={`/${host}/-/diagnose`}
+      action={withBasePath(diagnoseHref(host))}
       method="get"
       onSubmit={(event) => {
         event.preventDefault();
