@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
-import { freePort } from './fixtures/registry';
+import { startAppServer } from './fixtures/app-server';
 import { alertOf, expect, handedOutTokens, issuedTokens, password, test } from './support';
 import { DiagnosePage } from './pages/diagnose-page';
 import { SignInPage } from './pages/sign-in-page';
@@ -171,22 +169,11 @@ function recordResponses(page: Page): { url: string; text: string }[] {
 
 test('no password, Basic string or issued token in the page, its answers, the copied report or the server log', async ({ browser, bed }) => {
   test.setTimeout(120_000);
-  // A server of its own, to read everything it logs.
-  const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
-  const server = spawn('npx', ['next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'production', SESSION_SECRET: randomBytes(32).toString('hex'), UPSTREAM_TIMEOUT_MS: '5000', NEXT_TELEMETRY_DISABLED: '1' },
-  });
-  let log = '';
-  server.stdout?.on('data', (c: Buffer) => (log += c.toString()));
-  server.stderr?.on('data', (c: Buffer) => (log += c.toString()));
-  const exited = new Promise<void>((resolve) => server.on('exit', () => resolve()));
-  const context = await browser.newContext({ baseURL: origin });
+  // A server of its own (the standalone build, as deployed), to read everything it logs.
+  const server = await startAppServer();
+  const context = await browser.newContext({ baseURL: server.site });
   try {
-    await expect.poll(() => fetch(`${origin}/api/session`).then((r) => r.status, () => 0), { timeout: 60_000 }).toBe(200);
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
     const page = await context.newPage();
     const bodies = recordResponses(page);
     const signIn = new SignInPage(page);
@@ -215,7 +202,7 @@ test('no password, Basic string or issued token in the page, its answers, the co
       const basic = Buffer.from(`${username}:${pass}`).toString('base64');
       secrets.push(pass, basic, `Basic ${basic}`);
     }
-    const everything = { page: shown.join('\n'), answers: bodies.map((b) => b.text).join('\n'), log };
+    const everything = { page: shown.join('\n'), answers: bodies.map((b) => b.text).join('\n'), log: server.output() };
     for (const [where, text] of Object.entries(everything)) {
       for (const secret of secrets) expect(text.includes(secret), `a secret (${secret.slice(0, 8)}…) in the ${where}`).toBe(false);
     }
@@ -224,7 +211,6 @@ test('no password, Basic string or issued token in the page, its answers, the co
     for (const b of api) expect(b.text, b.url).not.toMatch(/eyJ[\w-]+\.eyJ/); // no JWT at all, issued here or not
   } finally {
     await context.close();
-    if (server.pid) process.kill(-server.pid, 'SIGTERM');
-    await exited;
+    await server.stop();
   }
 });
