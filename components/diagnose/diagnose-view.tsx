@@ -8,7 +8,7 @@ import { withBasePath } from '@/lib/base-path';
 import { diagnoseHref } from '@/lib/route-target';
 import { signInHref } from '@/components/session/sign-in-href';
 import { Button, buttonClass } from '@/components/ui/button';
-import { CopyButton } from '@/components/ui/copy-button';
+import { CopyButton, toolButtonClass } from '@/components/ui/copy-button';
 import { ErrorState } from '@/components/ui/error-state';
 import { fieldClass } from '@/components/ui/field';
 import { PageHeader } from '@/components/ui/page-header';
@@ -83,15 +83,19 @@ export function DiagnoseView({ host, repository }: { host: string; repository: s
     <div>
       <PageHeader
         host={host}
+        view={{ label: 'diagnose', href: here }}
         actions={
           diagnosis ? (
             <>
               <CopyButton label="Copy report" value={() => diagnosisReport(diagnosis)}>
                 Copy report
               </CopyButton>
-              <Button variant="secondary" onClick={() => void query.refetch()} disabled={query.isFetching}>
+              <button type="button" onClick={() => void query.refetch()} disabled={query.isFetching} className={toolButtonClass}>
+                <svg aria-hidden="true" viewBox="0 0 16 16" className={`size-3.5 fill-none stroke-current ${query.isFetching ? 'motion-safe:animate-spin' : ''}`} strokeWidth="1.5">
+                  <path d="M13.5 8a5.5 5.5 0 1 1-1.6-3.9M13.5 2.5v3h-3" />
+                </svg>
                 {query.isFetching ? 'Running…' : 'Run again'}
-              </Button>
+              </button>
             </>
           ) : null
         }
@@ -107,10 +111,16 @@ export function DiagnoseView({ host, repository }: { host: string; repository: s
             'Anonymously: this session has no credentials for it. '
           )
         ) : null}
-        Every request is sent afresh, through the same address policy as browsing; passwords and tokens are never shown.{' '}
-        <Link href={signInHref(host, here)} className={buttonClass('link')}>
-          Sign in as someone else
-        </Link>
+        Every request is sent afresh, through the same address policy as browsing; passwords and tokens are never shown.
+        {/* Signing in to an address the policy refuses would be refused too. */}
+        {diagnosis?.baseUrl ? (
+          <>
+            {' '}
+            <Link href={signInHref(host, here)} className={buttonClass('link')}>
+              {diagnosis.username !== null ? 'Sign in as someone else' : 'Sign in'}
+            </Link>
+          </>
+        ) : null}
       </p>
       <div className="mb-6">
         <RepositoryForm key={repository ?? ''} host={host} repository={repository} />

@@ -14,31 +14,49 @@ function CodeBlock({ children, label }: { children: string; label: string }) {
   );
 }
 
+/** A challenge's parameters, one to a line as the header reads ("realm", "service"…): fits a phone. */
+function Param({ name, children }: { name: string; children: React.ReactNode }) {
+  return (
+    <span className="block">
+      <span className="text-faint">{name} </span>
+      {children}
+    </span>
+  );
+}
+
 function Challenges({ challenges }: { challenges: NonNullable<DiagnosisStep['challenges']> }) {
   return (
     <Table caption="Challenges (WWW-Authenticate)">
       <thead>
         <tr>
-          <Th>Scheme</Th>
-          <Th>Realm</Th>
-          <Th>Service</Th>
-          <Th>Scope, error</Th>
+          <Th className="w-24">Scheme</Th>
+          <Th>Parameters</Th>
         </tr>
       </thead>
       <tbody>
         {challenges.map((c, i) => (
           <tr key={i}>
             <Td mono>{c.scheme}</Td>
-            <Td mono>
-              {c.realm !== undefined ? <BreakableName>{c.realm}</BreakableName> : null}
-              {c.realmUrl ? (
-                <span className="block text-faint">
-                  → <BreakableName>{c.realmUrl}</BreakableName>
-                </span>
+            <Td mono className="space-y-0.5">
+              {c.realm !== undefined ? (
+                <Param name="realm">
+                  <BreakableName>{c.realm}</BreakableName>
+                  {c.realmUrl ? (
+                    <span className="block text-faint">
+                      → <BreakableName>{c.realmUrl}</BreakableName>
+                    </span>
+                  ) : null}
+                </Param>
               ) : null}
+              {c.service !== undefined ? <Param name="service">{c.service}</Param> : null}
+              {c.scope !== undefined ? (
+                <Param name="scope">
+                  <BreakableName>{c.scope}</BreakableName>
+                </Param>
+              ) : null}
+              {c.error !== undefined ? <Param name="error">{c.error}</Param> : null}
+              {c.realm === undefined && c.service === undefined && c.scope === undefined && c.error === undefined ? <span className="text-faint">none</span> : null}
             </Td>
-            <Td mono>{c.service}</Td>
-            <Td mono>{[c.scope, c.error].filter(Boolean).join(', ')}</Td>
           </tr>
         ))}
       </tbody>
