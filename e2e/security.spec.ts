@@ -1,5 +1,6 @@
 import type { APIResponse, Page, Response } from '@playwright/test';
 import type { BedState } from './fixtures/bed-state';
+import { DiagnosePage } from './pages/diagnose-page';
 import { ListPage } from './pages/list-page';
 import { alertOf, handedOutTokens, test, expect, password } from './support';
 
@@ -170,8 +171,8 @@ function views(page: Page, bed: BedState): [string, () => Promise<void>][] {
     [`/${host}/no/such-repo`, alert('NAME_UNKNOWN')],
     [`/${host}/team/App:v1`, alert('repository')],
     [`/login?registry=${host}`, () => expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible()],
-    // Berth's own views behind "-" (the connection explained step by step)
-    [`/${host}/-/diagnose`, () => expect(page.getByRole('heading').first()).toBeVisible()],
+    // Berth's own views behind "-" (the connection explained step by step, the token decoded)
+    [`/${host}/-/diagnose?repository=${c.oci.repo}`, () => new DiagnosePage(page).finished()],
   ];
 }
 
@@ -232,6 +233,7 @@ test.describe('no password, Basic credentials or bearer token reaches a browser'
       api('referrers', { repository: c.signed.repo, digest: c.signed.subjectDigest }),
       api('manifest', { repository: c.oci.repo, reference: 'no-such-tag' }),
       api('tags', { repository: 'no/such-repo' }),
+      api('diagnose', { repository: c.oci.repo }),
     ]) {
       await received.direct(await page.request.get(path), 'API');
     }
@@ -251,6 +253,7 @@ test.describe('no password, Basic credentials or bearer token reaches a browser'
     for (const [path, ready] of [
       [`/${ht.host}`, listed(page, c.repositories[0] ?? '')],
       [`/${ht.host}/${c.oci.repo}:${c.oci.tag}`, () => expect(page.getByRole('heading', { name: 'Layers' })).toBeVisible()],
+      [`/${ht.host}/-/diagnose?repository=${c.oci.repo}`, () => new DiagnosePage(page).finished()],
     ] as const) {
       await visit(page, received, path, ready);
       await fetchBoth(page, received, path);

@@ -73,6 +73,32 @@ for (const variant of ['root', 'base path'] as const) {
       await expect(page).toHaveURL(link);
     });
 
+    test('diagnose a registry: the diagnosis runs, and the Repository field stays on the site, with JavaScript or without', async ({ page, browser, diagnosis, bed, baseURL }) => {
+      const { site } = siteOf(baseURL);
+      const anon = bed.registries.anonymous;
+      const checked = `${site}/${anon.host}/-/diagnose?repository=${encodeURIComponent(bed.content.oci.repo)}`;
+      await page.goto(`${site}/${anon.host}/-/diagnose`);
+      await diagnosis.finished();
+      await diagnosis.expectStatuses({ ping: 'ok', catalog: 'ok', repository: 'skipped' });
+      await diagnosis.repository().fill(bed.content.oci.repo);
+      await page.getByRole('button', { name: 'Check' }).click();
+      await expect(page).toHaveURL(checked);
+      await diagnosis.finished();
+      await diagnosis.expectStatuses({ repository: 'ok' });
+
+      // Before JavaScript has loaded the field is a plain GET form.
+      const plain = await browser.newContext({ javaScriptEnabled: false });
+      try {
+        const noScript = await plain.newPage();
+        await noScript.goto(`${site}/${anon.host}/-/diagnose`);
+        await noScript.getByLabel('Repository').fill(bed.content.oci.repo);
+        await noScript.getByRole('button', { name: 'Check' }).click();
+        await expect(noScript).toHaveURL(checked);
+      } finally {
+        await plain.close();
+      }
+    });
+
     test('behind a TLS proxy: Secure cookie, redirects that stay on the proxy', async ({ request, bed, baseURL }) => {
       const { origin, basePath, site } = siteOf(baseURL);
       // Short links answer 308 to the canonical link under the base path, relative to where the

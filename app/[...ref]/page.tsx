@@ -3,6 +3,7 @@ import type { Metadata } from 'next';
 import { notFound, redirect } from 'next/navigation';
 import { HydrationBoundary, type DehydratedState } from '@tanstack/react-query';
 import { formatRef, resolveRoute } from '@/lib/route-target';
+import { DiagnoseView } from '@/components/diagnose/diagnose-view';
 import { ManifestView } from '@/components/manifest/manifest-view';
 import { RegistryView } from '@/components/repositories/registry-view';
 import { RepositoryView } from '@/components/tags/repository-view';
@@ -54,7 +55,11 @@ export default async function RefPage({ params, searchParams }: RefPageProps) {
       redirect(target.to);
     case 'invalid':
       return <InvalidReference part={target.part} input={target.input} message={target.message} />;
-    case 'diagnose':
+    case 'diagnose': {
+      // Run in the browser, not prefetched: a diagnosis shows the registry as it is when asked.
+      const repository = [(await searchParams).repository].flat()[0]?.trim();
+      return <DiagnoseView host={target.host} repository={repository || undefined} />;
+    }
     case 'compare':
       notFound();
     case 'registry':
