@@ -44,6 +44,16 @@ export default defineConfig([
     rules: { 'react-hooks/rules-of-hooks': 'off' },
   },
   {
+    // Scripts reach the test bed through its one entry point, e2e/fixtures/index.ts.
+    files: ['scripts/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/e2e/fixtures/*'], message: 'Import the test bed from e2e/fixtures (its index), not its files.' }] },
+      ],
+    },
+  },
+  {
     files: ['lib/registry/**'],
     rules: {
       'no-restricted-imports': [

@@ -1,5 +1,6 @@
 import type { APIResponse, Page, Response } from '@playwright/test';
 import type { BedState } from './fixtures/bed-state';
+import { DiagnosePage } from './pages/diagnose-page';
 import { ListPage } from './pages/list-page';
 import { alertOf, handedOutTokens, test, expect, password } from './support';
 import { manifestExists, nonce, pushImage } from './scratch';
@@ -112,10 +113,12 @@ function base64(text: string): string {
 }
 
 test.describe('secrets stay secret', () => {
-  test('the session cookie is httpOnly and SameSite=Lax, and holds no readable secret', async ({ page, context, signIn, token }) => {
+  test('the session cookie is __Host-, Secure, httpOnly and SameSite=Lax, and holds no readable secret', async ({ page, context, signIn, token }) => {
     await signIn.as(token.host, 'alice', password(token, 'alice'));
     const cookies = await context.cookies();
-    const session = cookies.find((c) => c.name === 'berth_session');
+    const session = cookies.find((c) => c.name === '__Host-berth_session');
+    expect(session?.secure).toBe(true);
+    expect(session?.path).toBe('/');
     expect(session?.httpOnly).toBe(true);
     expect(session?.sameSite).toBe('Lax');
     expect(session?.value).not.toContain('alice');
@@ -169,8 +172,8 @@ function views(page: Page, bed: BedState): [string, () => Promise<void>][] {
     [`/${host}/no/such-repo`, alert('NAME_UNKNOWN')],
     [`/${host}/team/App:v1`, alert('repository')],
     [`/login?registry=${host}`, () => expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible()],
-    // Berth's own views behind "-" (the connection explained step by step; two images compared)
-    [`/${host}/-/diagnose`, () => expect(page.getByRole('heading').first()).toBeVisible()],
+    // Berth's own views behind "-" (the connection explained step by step, the token decoded)
+    [`/${host}/-/diagnose?repository=${c.oci.repo}`, () => new DiagnosePage(page).finished()],
     [`/${host}/${c.multi.repo}/-/compare?a=${c.multi.tags[0]}&b=${arm}`, () => expect(page.getByRole('heading', { name: 'Layers', exact: true })).toBeVisible()],
   ];
 }
@@ -234,6 +237,7 @@ test.describe('no password, Basic credentials or bearer token reaches a browser'
       api('referrers', { repository: c.signed.repo, digest: c.signed.subjectDigest }),
       api('manifest', { repository: c.oci.repo, reference: 'no-such-tag' }),
       api('tags', { repository: 'no/such-repo' }),
+      api('diagnose', { repository: c.oci.repo }),
     ]) {
       await received.direct(await page.request.get(path), 'API');
     }
@@ -253,6 +257,7 @@ test.describe('no password, Basic credentials or bearer token reaches a browser'
     for (const [path, ready] of [
       [`/${ht.host}`, listed(page, c.repositories[0] ?? '')],
       [`/${ht.host}/${c.oci.repo}:${c.oci.tag}`, () => expect(page.getByRole('heading', { name: 'Layers' })).toBeVisible()],
+      [`/${ht.host}/-/diagnose?repository=${c.oci.repo}`, () => new DiagnosePage(page).finished()],
     ] as const) {
       await visit(page, received, path, ready);
       await fetchBoth(page, received, path);

@@ -5,7 +5,8 @@ import { test, expect, password } from './support';
 // A session cookie that Berth cannot unseal is no session at all: every route answers as for a
 // visitor who never signed in (200, no registries), never with a 5xx, and signing in again works.
 
-const COOKIE = 'berth_session';
+// Secure with the __Host- prefix: Berth's production default at the root path.
+const COOKIE = '__Host-berth_session';
 
 /** Replaces the character at `at` (negative: from the end) with another of the same alphabet. */
 function flip(value: string, at: number): string {
@@ -50,9 +51,16 @@ test('a tampered, truncated or foreign session cookie reads as no session, never
     ['empty', ''],
   ];
 
-  for (const [name, value] of variants) {
+  // A __Host- cookie may carry no Domain, which Playwright's addCookies always gives: the page sets it.
+  const plant = async (value: string) => {
     await context.clearCookies();
-    await context.addCookies([{ name: COOKIE, value, url: baseURL ?? '' }]);
+    await page.goto('/api/health');
+    await page.evaluate(([name, v]) => void (document.cookie = `${name}=${v}; Path=/; Secure; SameSite=Lax`), [COOKIE, value] as const);
+    expect((await context.cookies()).find((c) => c.name === COOKIE)?.value, 'the planted cookie').toBe(value);
+  };
+
+  for (const [name, value] of variants) {
+    await plant(value);
     const res = await page.request.get('/api/session');
     expect(res.status(), `GET /api/session, cookie ${name}`).toBe(200);
     expect(await res.json(), `GET /api/session, cookie ${name}`).toEqual({ registries: [] });
@@ -68,8 +76,7 @@ test('a tampered, truncated or foreign session cookie reads as no session, never
   }
 
   // Signing in over a broken cookie replaces it.
-  await context.clearCookies();
-  await context.addCookies([{ name: COOKIE, value: flip(good, -3), url: baseURL ?? '' }]);
+  await plant(flip(good, -3));
   await signIn.as(token.host, 'alice', password(token, 'alice'));
   const after = await page.request.get('/api/session');
   expect(((await after.json()) as { registries: { host: string }[] }).registries.map((r) => r.host)).toEqual([token.host]);

@@ -40,8 +40,10 @@ for (const variant of ['root', 'base path'] as const) {
       await signIn.fill(null, 'alice', password(token, 'alice'));
       await expect(page).toHaveURL(`${site}/${token.host}`);
       await list.expectFirstPage(bed.content.repositories[0] ?? '', 'repositories');
-      const cookie = (await context.cookies()).find((c) => c.name === 'berth_session');
+      // Secure by default in production; the __Host- prefix needs Path=/, so not under a base path.
+      const cookie = (await context.cookies()).find((c) => c.name === (basePath ? 'berth_session' : '__Host-berth_session'));
       expect(cookie?.path).toBe(basePath || '/');
+      expect(cookie?.secure).toBe(true);
 
       await list.filterBy(multi.repo);
       await list.row(multi.repo).click();
@@ -71,6 +73,32 @@ for (const variant of ['root', 'base path'] as const) {
       await expect(page).toHaveURL(link);
     });
 
+    test('diagnose a registry: the diagnosis runs, and the Repository field stays on the site, with JavaScript or without', async ({ page, browser, diagnosis, bed, baseURL }) => {
+      const { site } = siteOf(baseURL);
+      const anon = bed.registries.anonymous;
+      const checked = `${site}/${anon.host}/-/diagnose?repository=${encodeURIComponent(bed.content.oci.repo)}`;
+      await page.goto(`${site}/${anon.host}/-/diagnose`);
+      await diagnosis.finished();
+      await diagnosis.expectStatuses({ ping: 'ok', catalog: 'ok', repository: 'skipped' });
+      await diagnosis.repository().fill(bed.content.oci.repo);
+      await page.getByRole('button', { name: 'Check' }).click();
+      await expect(page).toHaveURL(checked);
+      await diagnosis.finished();
+      await diagnosis.expectStatuses({ repository: 'ok' });
+
+      // Before JavaScript has loaded the field is a plain GET form.
+      const plain = await browser.newContext({ javaScriptEnabled: false });
+      try {
+        const noScript = await plain.newPage();
+        await noScript.goto(`${site}/${anon.host}/-/diagnose`);
+        await noScript.getByLabel('Repository').fill(bed.content.oci.repo);
+        await noScript.getByRole('button', { name: 'Check' }).click();
+        await expect(noScript).toHaveURL(checked);
+      } finally {
+        await plain.close();
+      }
+    });
+
     test('behind a TLS proxy: Secure cookie, redirects that stay on the proxy', async ({ request, bed, baseURL }) => {
       const { origin, basePath, site } = siteOf(baseURL);
       // Short links answer 308 to the canonical link under the base path, relative to where the
@@ -90,10 +118,12 @@ for (const variant of ['root', 'base path'] as const) {
       const overTls = await signInOver('https');
       expect(overTls.status()).toBe(200);
       const cookie = overTls.headers()['set-cookie'] ?? '';
-      expect(cookie).toMatch(/^berth_session=/);
+      expect(cookie).toMatch(basePath ? /^berth_session=/ : /^__Host-berth_session=/);
       expect(cookie).toMatch(/;\s*Secure(;|$)/i);
       expect(cookie).toMatch(new RegExp(`;\\s*Path=${basePath || '/'}(;|$)`, 'i'));
-      expect((await signInOver()).headers()['set-cookie']).not.toMatch(/Secure/i);
+      // Secure by default in production, whatever the proxy says (SESSION_COOKIE_SECURE=0 leaves
+      // it to X-Forwarded-Proto, for a deployment on plain http).
+      expect((await signInOver()).headers()['set-cookie']).toMatch(/;\s*Secure(;|$)/i);
     });
   });
 }

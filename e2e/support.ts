@@ -3,12 +3,14 @@ import { test as base, expect } from '@playwright/test';
 import { loadBed, type BedRegistry, type BedState } from './fixtures/bed-state';
 import { SignInPage } from './pages/sign-in-page';
 import { ListPage } from './pages/list-page';
+import { DiagnosePage } from './pages/diagnose-page';
 
 export interface Fixtures {
   bed: BedState;
   token: BedRegistry;
   signIn: SignInPage;
   list: ListPage;
+  diagnosis: DiagnosePage;
 }
 
 export const test = base.extend<Fixtures>({
@@ -16,6 +18,7 @@ export const test = base.extend<Fixtures>({
   token: async ({ bed }, use) => use(bed.registries.token),
   signIn: async ({ page }, use) => use(new SignInPage(page)),
   list: async ({ page }, use) => use(new ListPage(page)),
+  diagnosis: async ({ page }, use) => use(new DiagnosePage(page)),
 });
 
 export { expect };

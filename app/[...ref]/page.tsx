@@ -1,9 +1,10 @@
 import { Suspense } from 'react';
 import type { Metadata } from 'next';
-import { notFound, redirect } from 'next/navigation';
+import { redirect } from 'next/navigation';
 import { HydrationBoundary, type DehydratedState } from '@tanstack/react-query';
 import { formatRef, resolveRoute } from '@/lib/route-target';
 import { CompareView } from '@/components/compare/compare-view';
+import { DiagnoseView } from '@/components/diagnose/diagnose-view';
 import { ManifestView } from '@/components/manifest/manifest-view';
 import { RegistryView } from '@/components/repositories/registry-view';
 import { RepositoryView } from '@/components/tags/repository-view';
@@ -55,8 +56,11 @@ export default async function RefPage({ params, searchParams }: RefPageProps) {
       redirect(target.to);
     case 'invalid':
       return <InvalidReference part={target.part} input={target.input} message={target.message} />;
-    case 'diagnose':
-      notFound();
+    case 'diagnose': {
+      // Run in the browser, not prefetched: a diagnosis shows the registry as it is when asked.
+      const repository = [(await searchParams).repository].flat()[0]?.trim();
+      return <DiagnoseView host={target.host} repository={repository || undefined} />;
+    }
     case 'registry':
     case 'repository':
     case 'tag':

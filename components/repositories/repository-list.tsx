@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { hrefFor } from '@/lib/route-target';
 import { isApiError } from '@/components/api/client';
+import { DiagnoseLink } from '@/components/diagnose/diagnose-link';
 import { ErrorState } from '@/components/ui/error-state';
 import { FilterableList, usePaging } from '@/components/ui/filterable-list';
 import { Notice } from '@/components/ui/notice';
@@ -30,6 +31,7 @@ export function RepositoryList({ host }: { host: string }) {
             <p className="mt-1 text-muted">
               Registries like Docker Hub and GitHub only show a repository to those who already know its name.
             </p>
+            <DiagnoseLink host={host} className="mt-2 inline-block">See why: diagnose the connection</DiagnoseLink>
           </Notice>
           <OpenRepositoryForm host={host} />
         </div>

@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { registryKeys } from '@/components/api/registry-keys';
+import { DiagnoseLink } from '@/components/diagnose/diagnose-link';
 import { Button, buttonClass } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
@@ -74,14 +75,19 @@ export function RegistryList() {
                   <span className="font-mono">{registry.url}</span>
                 </p>
               </div>
-              <Button
-                variant="secondary"
-                aria-describedby={`registry-${registry.host}`}
-                disabled={signOutOne.isPending && signOutOne.variables === registry.host}
-                onClick={() => signOutOne.mutate(registry.host)}
-              >
-                Sign out
-              </Button>
+              <div className="flex items-center gap-3">
+                <DiagnoseLink host={registry.host} className="text-sm">
+                  Diagnose<span className="sr-only"> {registry.host}</span>
+                </DiagnoseLink>
+                <Button
+                  variant="secondary"
+                  aria-describedby={`registry-${registry.host}`}
+                  disabled={signOutOne.isPending && signOutOne.variables === registry.host}
+                  onClick={() => signOutOne.mutate(registry.host)}
+                >
+                  Sign out
+                </Button>
+              </div>
             </li>
           ))}
         </ul>

@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { registryKeys } from '@/components/api/registry-keys';
 import { isApiError } from '@/components/api/client';
+import { DIAGNOSABLE_CODES, DiagnoseLink } from '@/components/diagnose/diagnose-link';
 import { Button } from '@/components/ui/button';
 import { fieldClass } from '@/components/ui/field';
 import { safeNextPath } from './sign-in-href';
@@ -80,6 +81,9 @@ export function SignInForm({ registry: initialRegistry, next }: { registry: stri
             <code className="mr-2 inline-block rounded bg-danger-chip px-1.5 py-0.5 font-mono text-xs">{error.code}</code>
           ) : null}{' '}
           {error.message}
+          {isApiError(error) && error.registry && DIAGNOSABLE_CODES.has(error.code) ? (
+            <DiagnoseLink host={error.registry} variant="inline" className="mt-2 block w-fit font-medium" />
+          ) : null}
         </div>
       ) : null}
 

@@ -7,13 +7,15 @@ interface BreadcrumbsProps {
   repository?: string;
   tag?: string;
   digest?: string;
+  /** One of Berth's own views of the registry (`/HOST/-/diagnose`): the last crumb, after the host. */
+  view?: { label: string; href: string };
 }
 
 const linkClass =
   'rounded-sm hover:text-fg hover:underline';
 
 /** host › repository › tag-or-digest; the last crumb is the current page. */
-export function Breadcrumbs({ host, repository, tag, digest }: BreadcrumbsProps) {
+export function Breadcrumbs({ host, repository, tag, digest, view }: BreadcrumbsProps) {
   const crumbs: { label: string; href: string; title?: string }[] = [{ label: host, href: `/${host}` }];
   if (repository !== undefined) {
     crumbs.push({ label: repository, href: hrefFor({ host, repository }) });
@@ -21,6 +23,7 @@ export function Breadcrumbs({ host, repository, tag, digest }: BreadcrumbsProps)
     else if (digest !== undefined)
       crumbs.push({ label: shortDigest(digest), title: digest, href: hrefFor({ host, repository, digest }) });
   }
+  if (view) crumbs.push(view);
 
   return (
     <nav aria-label="Breadcrumb" className="min-w-0">

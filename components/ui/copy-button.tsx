@@ -29,6 +29,10 @@ async function copyText(text: string): Promise<boolean> {
   return ok;
 }
 
+/** The look of the small tools beside a page's title (Copy link, Copy report, Run again). */
+export const toolButtonClass =
+  'inline-flex items-center gap-1.5 rounded-md border border-border-strong bg-field px-2.5 py-1.5 text-xs font-medium text-fg-soft shadow-xs hover:bg-field-hover disabled:opacity-60';
+
 interface CopyButtonProps {
   /** Accessible name, e.g. "Copy link". */
   label: string;
@@ -59,7 +63,7 @@ export function CopyButton({ label, value, children }: CopyButtonProps) {
       onClick={onClick}
       aria-label={label}
       title={title}
-      className="inline-flex items-center gap-1.5 rounded-md border border-border-strong bg-field px-2.5 py-1.5 text-xs font-medium text-fg-soft shadow-xs hover:bg-field-hover"
+      className={toolButtonClass}
     >
       <svg aria-hidden="true" viewBox="0 0 16 16" className="size-3.5 fill-none stroke-current" strokeWidth="1.5">
         {state === 'copied' ? (

@@ -2,7 +2,9 @@
 
 import { useEffect, useState } from 'react';
 import { usePathname } from 'next/navigation';
+import { resolveRoute } from '@/lib/route-target';
 import { ApiError, SERVER_UNAVAILABLE, type ClientErrorCode } from '@/components/api/client';
+import { DIAGNOSABLE_CODES, DiagnoseLink } from '@/components/diagnose/diagnose-link';
 import { signInHref } from '@/components/session/sign-in-href';
 import { useSignInRedirect } from '@/components/session/use-sign-in-redirect';
 import { withBasePath } from '@/lib/base-path';
@@ -89,6 +91,17 @@ export function ErrorState({ error, onRetry, host, title = 'Could not load this'
           </a>
         ) : null
       ) : null}
+      {registry && DIAGNOSABLE_CODES.has(code) ? (
+        <DiagnoseLink host={registry} repository={repositoryOf(pathname, registry)} variant="inline" className="ml-3 text-sm font-medium">
+          Diagnose the connection
+        </DiagnoseLink>
+      ) : null}
     </div>
   );
+}
+
+/** The repository of the page showing the error, so the diagnosis checks it too. */
+function repositoryOf(pathname: string, registry: string): string | undefined {
+  const target = resolveRoute(pathname.split('/'));
+  return 'repository' in target && target.host === registry ? target.repository : undefined;
 }

@@ -5,6 +5,7 @@ interface PageHeaderProps {
   repository?: string;
   tag?: string;
   digest?: string;
+  view?: { label: string; href: string };
   /** Copy buttons and the like, shown to the right (below on phones). */
   actions?: React.ReactNode;
 }

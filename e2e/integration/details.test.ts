@@ -82,6 +82,19 @@ describe('summaries', () => {
     assert.equal(context.stats.requests - requests - (context.stats.tokenFetches - tokensBefore), 50 + 2, 'registry requests: 50 HEADs, 1 manifest, 1 config');
     assert.equal(context.stats.tokenFetches - tokens, 1, 'one token for the repository: its tag list and every summary');
     assert.ok(context.limiter.origin(token.url).peak <= 6, 'at most 6 requests in flight to the registry');
+
+    // The same rows again (the browser after the page's prefetch, a revisit), twice at once: no request.
+    const again = context.stats.requests;
+    await Promise.all([...tags, ...tags].map((t) => bob.describeTag(c.manyTags.repo, t)));
+    assert.equal(context.stats.requests - again, 0, 'the tags asked again within seconds cost no HEAD');
+
+    // Another person on the same server asks the registry for themselves.
+    const alice = new RegistryClient({ host: token.host, baseUrl: token.url, credentials: user(token, 'alice'), context });
+    await alice.verify();
+    const before = context.stats.requests;
+    const tokensBeforeAlice = context.stats.tokenFetches;
+    await Promise.all([...tags, ...tags].map((t) => alice.describeTag(c.manyTags.repo, t)));
+    assert.equal(context.stats.requests - before - (context.stats.tokenFetches - tokensBeforeAlice), 50, 'a HEAD per tag for another connection, once each');
   });
 
   test('a summary cached for one person is not served to another the registry refuses', async () => {

@@ -1,7 +1,19 @@
 // The JSON contract between Berth's route handlers (app/api/…) and its React pages: every type
 // here is the body of one HTTP response (suffix `Body`) or a part of one. Types only: importable
 // from client and server code alike. No secrets ever appear here.
+import type {
+  Diagnosis,
+  DiagnosisAccess,
+  DiagnosisChallenge,
+  DiagnosisFact,
+  DiagnosisRateLimit,
+  DiagnosisRequest,
+  DiagnosisStatus,
+  DiagnosisStep,
+  DiagnosisStepId,
+} from '../registry/diagnose';
 import type { ErrorCode } from '../registry/errors';
+import type { TlsFacts } from '../registry/http';
 import type { Descriptor, Platform } from '../registry/manifest';
 import type { ManifestSummary, PlatformSummary } from '../registry/summary';
 
@@ -215,3 +227,12 @@ export interface DocumentBody {
   /** The headers that came with the bytes, as the registry sent them. */
   headers: { contentType?: string; dockerContentDigest?: string; contentLength?: string };
 }
+
+/**
+ * GET /api/registries/{host}/diagnose?repository= — the connection explained step by step, as the
+ * session's user for that registry (or anonymously), from fresh requests. No secret is in it: a
+ * password or token is shown as •••, and the curl commands keep them in $PASSWORD and $TOKEN.
+ */
+export type DiagnosisBody = Diagnosis;
+
+export type { DiagnosisAccess, DiagnosisChallenge, DiagnosisFact, DiagnosisRateLimit, DiagnosisRequest, DiagnosisStatus, DiagnosisStep, DiagnosisStepId, TlsFacts };

@@ -48,7 +48,8 @@ export interface Verification {
   credentialsChecked: boolean;
 }
 
-const tokenResponseSchema = z.object({
+/** A token service's JSON answer (distribution docs/spec/auth/token.md, "Token Response Fields"). */
+export const tokenResponseSchema = z.object({
   token: z.string().optional(),
   access_token: z.string().optional(),
   expires_in: z.number().optional(),

@@ -39,6 +39,8 @@ const CONFIRMED_ACCESS_TTL_MS = 60_000;
 const DELETION_KIND_TTL_MS = 3600_000;
 /** A digest no content can have: deleting it tells whether deletion is on without deleting anything. */
 const NO_SUCH_DIGEST = `sha256:${'0'.repeat(64)}`;
+/** How long a tag list row trusts what its tag pointed at: a tag moved since shows its old details that long. */
+const TAG_DIGEST_TTL_MS = 30_000;
 
 export interface ClientOptions {
   /** Canonical host ("docker.io", "127.0.0.1:5000"). */
@@ -396,11 +398,22 @@ export class RegistryClient {
 
   // ---- summaries (tag rows, index rows) ----------------------------------------------------------
 
-  /** What a tag points at, summarised: one HEAD for the digest, the rest by digest from the caches. */
+  /**
+   * What a tag points at, summarised: one HEAD for the digest (shared by this connection's
+   * concurrent asks, and trusted for TAG_DIGEST_TTL_MS), the rest by digest from the caches.
+   */
   async describeTag(repository: string, tag: string): Promise<ManifestSummary> {
+    validateRepository(repository);
     validateTag(tag);
-    const head = await this.headManifest(repository, tag);
-    return this.describeDigest(repository, head.digest);
+    const key = `${this.accessKey(repository)}|${tag}`;
+    const known = this.context.tagDigests.get(key);
+    if (known !== undefined) return this.describeDigest(repository, known);
+    const digest = await this.context.once(`tag|${key}`, async () => {
+      const head = await this.headManifest(repository, tag);
+      this.context.tagDigests.set(key, head.digest, TAG_DIGEST_TTL_MS);
+      return head.digest;
+    });
+    return this.describeDigest(repository, digest);
   }
 
   /**

@@ -63,6 +63,12 @@ export class RegistryContext {
    * kept.
    */
   readonly deletionKinds = new BoundedCache<DeletionKind>({ maxEntries: 500 });
+  /**
+   * The digest a tag pointed at a few seconds ago, per connection, repository and tag: the rows of
+   * a tag list asked for again (the page's own prefetch, then the browser; a revisit) cost no HEAD.
+   * Views of a tag itself always ask the registry.
+   */
+  readonly tagDigests = new BoundedCache<string>({ maxEntries: 50_000 });
   /** How many requests may be in flight to one registry, and in all. */
   readonly limiter: UpstreamLimiter;
   private readonly inflight = new Map<string, Promise<unknown>>();

@@ -5,6 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import dns from 'node:dns';
 import type { LookupFunction } from 'node:net';
+import { TLSSocket, type PeerCertificate } from 'node:tls';
 import { RegistryError } from './errors';
 import type { AddressPolicy } from './policy';
 
@@ -24,6 +25,49 @@ export interface HttpResponse {
   url: URL;
   headers: ResponseHeaders;
   body: Buffer;
+  /** The certificate the server presented, for https answers (shown by the diagnosis). */
+  tls?: TlsFacts;
+}
+
+/** What a person checks about a certificate: who it names, who issued it, when it is valid. */
+export interface TlsFacts {
+  /** "CN=registry.example.com" */
+  subject: string;
+  /** "C=US, O=Let's Encrypt, CN=R11" */
+  issuer: string;
+  /** ISO dates */
+  validFrom: string;
+  validTo: string;
+  /** The names it covers ("DNS:registry.example.com, DNS:*.example.com"), cut at 300 characters. */
+  altNames?: string;
+  /** "TLSv1.3" */
+  protocol?: string;
+}
+
+/** "C=US, O=Example, CN=R11": a certificate name as people read it. */
+const distinguishedName = (name: PeerCertificate['subject'] | undefined): string =>
+  Object.entries(name ?? {})
+    .map(([key, value]) => `${key}=${[value].flat().join('+')}`)
+    .join(', ');
+
+const isoDate = (text: string): string => {
+  const time = Date.parse(text);
+  return Number.isNaN(time) ? text : new Date(time).toISOString();
+};
+
+/** The certificate of a TLS connection (for the diagnosis); undefined on plain connections. */
+export function tlsFactsOf(socket: unknown): TlsFacts | undefined {
+  if (!(socket instanceof TLSSocket)) return undefined;
+  const cert = socket.getPeerCertificate();
+  if (!cert || !cert.valid_to) return undefined;
+  return {
+    subject: distinguishedName(cert.subject),
+    issuer: distinguishedName(cert.issuer),
+    validFrom: isoDate(cert.valid_from),
+    validTo: isoDate(cert.valid_to),
+    ...(cert.subjectaltname ? { altNames: cert.subjectaltname.slice(0, 300) } : {}),
+    ...(socket.getProtocol() ? { protocol: socket.getProtocol() ?? undefined } : {}),
+  };
 }
 
 export class ResponseHeaders {
@@ -123,6 +167,7 @@ export function send(policy: AddressPolicy, req: HttpRequest): Promise<HttpRespo
         lookup: policyLookup(policy, url, privateOk),
       },
       (res) => {
+        const tls = isHttps ? tlsFactsOf(res.socket) : undefined;
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (chunk: Buffer) => {
@@ -144,7 +189,7 @@ export function send(policy: AddressPolicy, req: HttpRequest): Promise<HttpRespo
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, url, headers: new ResponseHeaders(res.rawHeaders), body: Buffer.concat(chunks) });
+          resolve({ status: res.statusCode ?? 0, url, headers: new ResponseHeaders(res.rawHeaders), body: Buffer.concat(chunks), ...(tls ? { tls } : {}) });
         });
         res.on('error', fail);
         res.on('aborted', () => fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));

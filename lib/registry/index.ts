@@ -4,11 +4,15 @@ export type { AuthorizedRequest, Verification } from './auth';
 export { RegistryClient, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES } from './client';
 export type { ClientOptions, FetchedManifest, ManifestHead, Page, Referrers } from './client';
 export { RegistryContext } from './context';
+export { diagnose } from './diagnose';
+// The diagnosis's result types reach pages through the HTTP contract (lib/api/types.ts).
+export type { DiagnoseOptions } from './diagnose';
 export type { Credentials, PingResult } from './context';
 export { RegistryError, STATUS_OF, badResponse, parseErrorBody, parseRetryAfter } from './errors';
 export type { ErrorCode, RegistryErrorCode } from './errors';
+export type { TlsFacts } from './http';
 export { AddressPolicy, isNonPublicAddress } from './policy';
-export type { ResolvedRegistry } from './policy';
+export type { PolicyDecision, ResolvedRegistry } from './policy';
 export {
   DOCKER_HUB,
   InvalidReferenceError,

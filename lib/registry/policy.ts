@@ -134,6 +134,7 @@ export class AddressPolicy {
     return new RegistryError({
       code: 'NOT_ALLOWED',
       host,
+      detail: { reason: why },
       message: `Berth is not allowed to connect to ${host}: ${why} An administrator can add it to ALLOWED_REGISTRIES.`,
     });
   }
@@ -193,4 +194,51 @@ export class AddressPolicy {
       throw this.notAllowed(url.host, `its name resolves to ${address}, a loopback, private or link-local address.`);
     }
   }
+
+  /**
+   * Why `url` may or may not be used, given the addresses its name resolved to: the same checks
+   * as `check` and `checkResolved`, told as a decision a person can act on (the diagnosis page).
+   */
+  explain(url: URL, addresses: readonly string[]): PolicyDecision {
+    try {
+      const { privateOk } = this.check(url);
+      for (const address of addresses) this.checkResolved(url, address, privateOk);
+    } catch (e) {
+      if (!(e instanceof RegistryError) || e.code !== 'NOT_ALLOWED') throw e;
+      return { allowed: false, reason: refusalReason(e), origin: url.origin };
+    }
+    if (this.listedOrigin(url)) return { allowed: true, reason: `${url.origin} is listed in ALLOWED_REGISTRIES.` };
+    return {
+      allowed: true,
+      reason: this.restricted
+        ? `${url.host} is a public address over https, which needs no listing.`
+        : 'ALLOWED_REGISTRIES is unset, so Berth talks to any registry at a public address over https.',
+    };
+  }
+
+  /** `explain` for a registry as a person names it: refused before any address is known, or its base URL. */
+  explainRegistry(address: RegistryAddress): { resolved: ResolvedRegistry } | { resolved?: undefined; decision: PolicyDecision } {
+    try {
+      return { resolved: this.resolveRegistry(address) };
+    } catch (e) {
+      if (!(e instanceof RegistryError) || e.code !== 'NOT_ALLOWED') throw e;
+      // The origin to list: the scheme asked for, else Berth's default, https.
+      const origin = address.host === DOCKER_HUB ? DOCKER_HUB : `${address.scheme ?? 'https'}://${address.host}`;
+      return { decision: { allowed: false, reason: refusalReason(e), origin } };
+    }
+  }
+}
+
+/** A decision of the address policy, with what would change it. */
+export interface PolicyDecision {
+  allowed: boolean;
+  /** Why, as a sentence. */
+  reason: string;
+  /** When refused: the exact entry an administrator would add to ALLOWED_REGISTRIES. */
+  origin?: string;
+}
+
+function refusalReason(e: RegistryError): string {
+  const why = (e.detail as { reason?: unknown } | undefined)?.reason;
+  return typeof why === 'string' ? `${e.host ?? 'This address'} is refused: ${why}` : e.message;
 }

@@ -8,8 +8,12 @@ export interface BerthConfig {
   sessionSecret: string;
   /** An older secret still accepted for reading while secrets rotate. */
   previousSessionSecret?: string;
-  /** Force the Secure cookie flag (SESSION_COOKIE_SECURE=1), e.g. behind a TLS proxy that sends no X-Forwarded-Proto. */
-  secureCookie: boolean;
+  /**
+   * When the session cookie is marked Secure: 'always' (the default in production, or
+   * SESSION_COOKIE_SECURE=1), or only for requests that came over https, as X-Forwarded-Proto says
+   * ('https': development, or SESSION_COOKIE_SECURE=0 for a deployment served over plain http).
+   */
+  secureCookie: 'always' | 'https';
   sessionMaxAgeSeconds: number;
   policy: AddressPolicy;
   timeoutMs: number;
@@ -25,6 +29,13 @@ function readSecret(name: string, value: string | undefined): string | undefined
   if (value === undefined || value === '') return undefined;
   if (value.length < 32) throw new Error(`Berth: ${name} must be at least 32 characters long (it is ${value.length}).`);
   return value;
+}
+
+function secureCookie(env: NodeJS.ProcessEnv): BerthConfig['secureCookie'] {
+  const value = env.SESSION_COOKIE_SECURE?.trim().toLowerCase();
+  if (value === '1' || value === 'true') return 'always';
+  if (value === '0' || value === 'false') return 'https';
+  return env.NODE_ENV === 'production' ? 'always' : 'https';
 }
 
 /** Throws with a clear message when the configuration cannot work; called at start-up too. */
@@ -51,7 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
   return {
     sessionSecret: secret,
     ...(previous ? { previousSessionSecret: previous } : {}),
-    secureCookie: env.SESSION_COOKIE_SECURE === '1' || env.SESSION_COOKIE_SECURE === 'true',
+    secureCookie: secureCookie(env),
     sessionMaxAgeSeconds: Number.isFinite(maxAge) && maxAge > 0 ? maxAge : 8 * 3600,
     policy,
     timeoutMs: Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : 15_000,

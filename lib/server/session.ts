@@ -19,10 +19,12 @@ export interface SessionData {
   registries?: StoredRegistry[];
 }
 
+/** The cookie's name; with the __Host- prefix (Secure, Path=/, no Domain) wherever it can have it. */
 export const SESSION_COOKIE = 'berth_session';
+export const HOST_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
 
-async function servedOverHttps(): Promise<boolean> {
-  if (config().secureCookie) return true;
+async function secureCookie(): Promise<boolean> {
+  if (config().secureCookie === 'always') return true;
   const h = await headers();
   const proto = h.get('x-forwarded-proto')?.split(',')[0]?.trim();
   return proto === 'https';
@@ -32,19 +34,23 @@ type CookieStore = Awaited<ReturnType<typeof cookies>>;
 
 /** The store as if it held no session cookie (reads only; writes go through). */
 function withoutSessionCookie(store: CookieStore): Pick<CookieStore, 'get' | 'set'> {
-  const get = ((...args: Parameters<CookieStore['get']>) => (args[0] === SESSION_COOKIE ? undefined : store.get(...args))) as CookieStore['get'];
+  const get = ((...args: Parameters<CookieStore['get']>) => (args[0] === SESSION_COOKIE || args[0] === HOST_SESSION_COOKIE ? undefined : store.get(...args))) as CookieStore['get'];
   return { get, set: store.set.bind(store) };
 }
 
 export async function getSession(): Promise<IronSession<SessionData>> {
   const c = config();
   const store = await cookies();
+  const secure = await secureCookie();
+  // Under a base path the cookie goes only to Berth's own paths on that host (and so cannot be a
+  // __Host- cookie, which must have Path=/).
+  const path = basePath || '/';
+  const cookieName = secure && path === '/' ? HOST_SESSION_COOKIE : SESSION_COOKIE;
   const options = {
-    cookieName: SESSION_COOKIE,
+    cookieName,
     password: c.sessionSecret,
     ttl: c.sessionMaxAgeSeconds,
-    // Under a base path the cookie goes only to Berth's own paths on that host.
-    cookieOptions: { httpOnly: true, sameSite: 'lax' as const, secure: await servedOverHttps(), path: basePath || '/' },
+    cookieOptions: { httpOnly: true, sameSite: 'lax' as const, secure, path },
   };
   // A cookie Berth cannot open (tampered, truncated, sealed elsewhere) is no session, never an
   // error; the next save replaces it. iron-session reads most such cookies as empty but throws
@@ -53,7 +59,7 @@ export async function getSession(): Promise<IronSession<SessionData>> {
   // Rotation: a cookie sealed with the previous secret is still read; the next save re-seals it
   // with the current one. (iron-session's own password map picks the sealing password by the
   // highest id, which breaks on the second rotation.)
-  const sealed = store.get(SESSION_COOKIE)?.value;
+  const sealed = store.get(cookieName)?.value;
   if (!session.registries && sealed && c.previousSessionSecret) {
     const old = await unsealData<SessionData>(sealed, { password: c.previousSessionSecret, ttl: c.sessionMaxAgeSeconds }).catch((): SessionData => ({}));
     if (old.registries) session.registries = old.registries;
