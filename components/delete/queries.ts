@@ -87,8 +87,9 @@ export interface TagScanResult {
 }
 
 /**
- * Which tags point at `digest`, asked afresh (a HEAD per tag on the server: cached details may be
- * older than a push). Every answer also refreshes that tag's row in the tag list.
+ * Which tags point at `digest`, asked afresh (`fresh=1`: a HEAD per tag on the server, whatever it
+ * or the tab knew, since a tag may have moved onto the digest seconds ago). Every answer also
+ * refreshes that tag's row in the tag list.
  */
 export async function scanTags(
   queryClient: QueryClient,
@@ -107,7 +108,7 @@ export async function scanTags(
   const worker = async () => {
     for (let b = next++; b < batches.length; b = next++) {
       const refs = batches[b] ?? [];
-      const body = await apiFetch<DetailsBody>(registryApiPath(host, 'details', { repository, ref: refs }), { signal });
+      const body = await apiFetch<DetailsBody>(registryApiPath(host, 'details', { repository, ref: refs, fresh: 1 }), { signal });
       const answered = new Set<string>();
       for (const detail of body.details) {
         answered.add(detail.reference);

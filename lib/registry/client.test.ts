@@ -165,3 +165,30 @@ test('the delete right is asked for only by a delete', async () => {
   await client.deleteManifest('team/app', d('c'));
   assert.deepEqual(asked.at(-1), ['repository:team/app:delete,pull']);
 });
+
+test('a tag row trusts what its tag pointed at for a while; a fresh ask sees the tag moved', async () => {
+  const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+  const config = enc({ created: '2025-01-01T00:00:00Z', architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, config: {} });
+  const manifest = (name: string) =>
+    enc({ schemaVersion: 2, mediaType: MediaType.OciManifest, config: { mediaType: MediaType.OciConfig, digest: sha(config), size: config.length }, layers: [], annotations: { name } });
+  const bodies = new Map([manifest('old'), manifest('new')].map((b) => [sha(b), b]));
+  const [before, after] = [...bodies.keys()];
+  let current = before ?? '';
+  let heads = 0;
+  const client = registry((url, method) => {
+    const ref = url.pathname.split('/').at(-1) ?? '';
+    if (url.pathname.includes('/blobs/')) return { body: config };
+    if (method === 'HEAD') {
+      heads++;
+      return { headers: { 'content-type': MediaType.OciManifest, 'docker-content-digest': current } };
+    }
+    return { headers: { 'content-type': MediaType.OciManifest, 'docker-content-digest': ref }, body: bodies.get(ref) };
+  });
+  assert.equal((await client.describeTag('team/app', 'v1')).digest, before);
+  current = after ?? '';
+  assert.equal((await client.describeTag('team/app', 'v1')).digest, before, 'the row within its 30 s');
+  assert.equal(heads, 1);
+  assert.equal((await client.describeTag('team/app', 'v1', { fresh: true })).digest, after, 'asked afresh: the tag has moved');
+  assert.equal(heads, 2);
+  assert.equal((await client.describeTag('team/app', 'v1')).digest, after, 'and the rows now know it');
+});

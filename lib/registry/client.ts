@@ -401,14 +401,16 @@ export class RegistryClient {
   /**
    * What a tag points at, summarised: one HEAD for the digest (shared by this connection's
    * concurrent asks, and trusted for TAG_DIGEST_TTL_MS), the rest by digest from the caches.
+   * `fresh` asks the registry whatever was known (finding the tags a delete takes with it: a tag
+   * moved onto the digest seconds ago must be named), and keeps the answer for the rows.
    */
-  async describeTag(repository: string, tag: string): Promise<ManifestSummary> {
+  async describeTag(repository: string, tag: string, options: { fresh?: boolean } = {}): Promise<ManifestSummary> {
     validateRepository(repository);
     validateTag(tag);
     const key = `${this.accessKey(repository)}|${tag}`;
-    const known = this.context.tagDigests.get(key);
+    const known = options.fresh ? undefined : this.context.tagDigests.get(key);
     if (known !== undefined) return this.describeDigest(repository, known);
-    const digest = await this.context.once(`tag|${key}`, async () => {
+    const digest = await this.context.once(`tag|${options.fresh ? 'fresh|' : ''}${key}`, async () => {
       const head = await this.headManifest(repository, tag);
       this.context.tagDigests.set(key, head.digest, TAG_DIGEST_TTL_MS);
       return head.digest;

@@ -75,7 +75,13 @@ const DETAILS_CONCURRENCY = 8;
  * Summaries of several tags or digests in one answer. Each fails on its own (a tag deleted
  * meanwhile), except a refusal to an anonymous or expired sign-in, which concerns them all.
  */
-export async function fetchDetailsBody(client: RegistryClient, repository: string, references: string[], signal?: AbortSignal): Promise<DetailsBody> {
+export async function fetchDetailsBody(
+  client: RegistryClient,
+  repository: string,
+  references: string[],
+  signal?: AbortSignal,
+  options: { fresh?: boolean } = {},
+): Promise<DetailsBody> {
   const unique = [...new Set(references)];
   const details: Array<ReferenceDetail | ReferenceDetailError> = new Array(unique.length);
   let next = 0;
@@ -88,7 +94,7 @@ export async function fetchDetailsBody(client: RegistryClient, repository: strin
         continue;
       }
       try {
-        const summary = isDigest(reference) ? await client.describeDigest(repository, reference) : await client.describeTag(repository, reference);
+        const summary = isDigest(reference) ? await client.describeDigest(repository, reference) : await client.describeTag(repository, reference, options);
         details[i] = { reference, ...summary };
       } catch (e) {
         if (!(e instanceof RegistryError) || e.code === 'UNAUTHORIZED' || e.code === 'INVALID_REFERENCE') throw e;
