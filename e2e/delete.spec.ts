@@ -2,7 +2,7 @@
 // on the digest, on registries that delete by digest), refusals are explained in it, and the tag
 // list says afterwards what went. Each test deletes only what it pushed itself (e2e/scratch.ts).
 import { alertOf, test, expect, password } from './support';
-import { manifestExists, nonce, pushImage } from './scratch';
+import { manifestExists, moveTag, nonce, pushImage } from './scratch';
 
 test.describe('deleting', () => {
   test('a digest with three tags: the dialog names all three, the name is typed, and the list no longer has them', async ({ page, signIn, bed }) => {
@@ -56,6 +56,26 @@ test.describe('deleting', () => {
     await expect(page.getByRole('link', { name: 'solo', exact: true })).toHaveCount(0);
     expect(await manifestExists(scratch, repo, doomed.digest)).toBe(false);
     expect(await manifestExists(scratch, repo, kept.digest)).toBe(true);
+  });
+
+  test('a tag moved onto the digest moments ago is named too, though the tag list had just seen it elsewhere', async ({ page, signIn, bed }) => {
+    const scratch = bed.scratch;
+    const repo = 'e2e-delete/moved';
+    const run = nonce();
+    const doomed = await pushImage(scratch, repo, ['v1'], { name: `moved-${run}` });
+    const other = await pushImage(scratch, repo, ['moving'], { name: `elsewhere-${run}` });
+    await signIn.as(scratch.host, 'alice', password(scratch, 'alice'));
+    // The tag list learns where 'moving' points (and keeps it for its rows for a few seconds)…
+    await page.goto(`/${scratch.host}/${repo}`);
+    await expect(page.getByRole('row').filter({ has: page.getByRole('link', { name: 'moving', exact: true }) })).toContainText(other.digest.slice(7, 19));
+    // …then someone moves it onto the digest about to be deleted.
+    await moveTag(scratch, repo, doomed.digest, 'moving');
+    await page.goto(`/${scratch.host}/${repo}:v1`);
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    await expect(dialog.getByRole('list', { name: 'Tags that will disappear' }).getByRole('listitem')).toHaveText(['moving', 'v1 (this tag)']);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await manifestExists(scratch, repo, doomed.digest)).toBe(true);
   });
 
   test('a large repository: a progress bar while every tag is checked', async ({ page, signIn, bed }) => {

@@ -74,3 +74,13 @@ export async function pushRespaced(reg: BedRegistry, repo: string, from: string,
   const digest = await client.putManifest(repo, to, parsed.mediaType, Buffer.from(text, 'utf8'));
   return { digest, text };
 }
+
+/** Puts the manifest `digest` of `repo` under `tag` too, byte for byte (a tag moved onto it). */
+export async function moveTag(reg: BedRegistry, repo: string, digest: string, tag: string): Promise<void> {
+  const client = adminClient(reg);
+  const got = await client.request('GET', `/v2/${repo}/manifests/${digest}`, {
+    scopes: [`repository:${repo}:pull`],
+    headers: { accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json' },
+  });
+  await client.putManifest(repo, tag, got.headers.get('content-type') ?? 'application/vnd.oci.image.manifest.v1+json', got.body);
+}
