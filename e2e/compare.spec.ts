@@ -19,6 +19,10 @@ test.describe('compare', () => {
     await page.getByLabel('B (tag or digest)').fill('v2');
     await page.getByRole('button', { name: 'Compare', exact: true }).click();
     await expect(page).toHaveURL(`/${host}/${REPO}/-/compare?a=v1&b=v2`);
+    // The repository is a crumb that leads back to its tags; the comparison is the last one.
+    const crumbs = page.getByRole('navigation', { name: 'Breadcrumb' });
+    await expect(crumbs.getByRole('link', { name: REPO, exact: true })).toHaveAttribute('href', `/${host}/${REPO}`);
+    await expect(crumbs.locator('[aria-current="page"]')).toHaveText('compare');
 
     const shared = page.getByRole('table', { name: 'Shared layers' });
     await expect(shared.locator('tbody tr')).toHaveCount(1);

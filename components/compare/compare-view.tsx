@@ -38,7 +38,7 @@ interface CompareViewProps {
 export function CompareView({ host, repository, a, b, platform }: CompareViewProps) {
   return (
     <div>
-      <PageHeader host={host} repository={repository} actions={<CopyLinkButton />} />
+      <PageHeader host={host} repository={repository} view={{ label: 'compare', href: compareHref(host, repository, a, b) }} actions={<CopyLinkButton />} />
       <h1 className="mb-4 text-xl font-semibold">Compare</h1>
       <Picker host={host} repository={repository} a={a} b={b} />
       {a && b ? (
