@@ -2,6 +2,7 @@
 // here is the body of one HTTP response (suffix `Body`) or a part of one. Types only: importable
 // from client and server code alike. No secrets ever appear here.
 import type { ErrorCode } from '../registry/errors';
+import type { HubRepository } from '../registry/hub';
 import type { Descriptor, Platform } from '../registry/manifest';
 import type { ManifestSummary, PlatformSummary } from '../registry/summary';
 
@@ -77,16 +78,8 @@ export interface TagsBody {
   count?: number;
 }
 
-/** Docker Hub: one repository of a namespace, as the Hub API lists it. */
-export interface HubRepositoryEntry {
-  /** The repository's name within its namespace ("alpine"). */
-  name: string;
-  description: string;
-  isPrivate: boolean;
-  pullCount: number;
-  starCount: number;
-  lastUpdated?: string;
-}
+/** Docker Hub: one repository of a namespace, as the Hub API lists it ("alpine" in library). */
+export type HubRepositoryEntry = Omit<HubRepository, 'namespace'>;
 
 /** GET /api/registries/docker.io/hub-repositories?namespace=&sort=&cursor= (namespace: empty for your own) */
 export interface HubRepositoriesBody {
@@ -109,6 +102,8 @@ export interface PullLimitInfo {
   observedAt: string;
   /** After a 429: when pulls work again (ISO 8601). */
   retryAt?: string;
+  /** After a 429: seconds from this answer until then. */
+  retryAfter?: number;
 }
 
 /** GET /api/registries/docker.io/pull-limit[?repository=&reference=] (with them: checked now with a HEAD, which costs no pull) */

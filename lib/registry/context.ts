@@ -52,6 +52,11 @@ export class RegistryContext {
    * Keyed by connection like tokens: the anonymous connection's is the whole server's, shared.
    */
   readonly pullLimits = new BoundedCache<PullLimit>({ maxEntries: 5000 });
+  /**
+   * Until when (ms since the epoch) an API asked a connection to wait, after a 429 with
+   * Retry-After (Docker Hub's API): asking sooner would only be refused again. Keyed by connection.
+   */
+  readonly waits = new BoundedCache<number>({ maxEntries: 5000 });
   /** How many requests may be in flight to one registry, and in all. */
   readonly limiter: UpstreamLimiter;
   private readonly inflight = new Map<string, Promise<unknown>>();

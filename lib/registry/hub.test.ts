@@ -255,6 +255,22 @@ describe('tags with their details', () => {
     assert.deepEqual(page.items[2], { name: 'ancient' });
   });
 
+  test("one index tag: each of its entries by digest, so the index's rows need no manifest GET", async () => {
+    const s = stub((req) =>
+      reply(req, 200, {
+        name: '3.21',
+        digest: d('1'),
+        media_type: MediaType.OciIndex,
+        images: [image('amd64', d('a'), 3_000_000), { architecture: 'unknown', os: 'unknown', digest: d('f'), size: 900, last_pushed: null }, image('arm', 'not-a-digest', 1)],
+      }),
+    );
+    const tag = await hub(s.transport).getTag('library/alpine', '3.21');
+    assert.deepEqual(tag.images, [
+      { digest: d('a'), mediaType: '', kind: 'image', size: 3_000_000, created: '2025-01-08T20:15:00.000000Z', attestations: 0, platforms: [{ platform: 'linux/amd64', digest: d('a'), size: 3_000_000, created: '2025-01-08T20:15:00.000000Z' }] },
+      { digest: d('f'), mediaType: '', kind: 'artifact', size: 900, attestations: 0, platforms: [] },
+    ]);
+  });
+
   test('one tag on its own; an unknown one is MANIFEST_UNKNOWN', async () => {
     const s = stub((req) => (req.url.pathname.endsWith('/latest') ? reply(req, 200, { name: 'latest', digest: d('3'), images: [image('amd64', d('3'), 10)] }) : reply(req, 404, { message: 'httperror 404: object not found' })));
     assert.equal((await hub(s.transport).getTag('library/hello', 'latest')).summary?.size, 10);
@@ -268,6 +284,16 @@ test("the API's rate limit is TOOMANYREQUESTS with the wait it names, never retr
   await assert.rejects(hub(s.transport).listRepositories('library'), (e: unknown) => isCode('TOOMANYREQUESTS')(e) && (e as RegistryError).retryAfter === 42 && /shares one limit/.test((e as Error).message));
   await assert.rejects(hub(s.transport).listRepositories('someone'), (e: unknown) => isCode('TOOMANYREQUESTS')(e) && ((e as RegistryError).retryAfter ?? 0) >= 29);
   assert.equal(s.seen.length, 2);
+});
+
+test('after a 429 that names a time, the same connection asks nothing before it; another connection still asks', async () => {
+  const s = stub((req) => (req.method === 'POST' ? reply(req, 200, { access_token: jwt('t') }) : reply(req, 429, { detail: 'Rate limit exceeded' }, { 'retry-after': '60' })));
+  const context = newContext();
+  await assert.rejects(hub(s.transport, undefined, context).listRepositories('library'), isCode('TOOMANYREQUESTS'));
+  await assert.rejects(hub(s.transport, undefined, context).listTags('library/alpine'), (e: unknown) => isCode('TOOMANYREQUESTS')(e) && ((e as RegistryError).retryAfter ?? 0) >= 59);
+  assert.equal(s.seen.length, 1);
+  await assert.rejects(hub(s.transport, pat, context).listRepositories('library'), isCode('TOOMANYREQUESTS'));
+  assert.deepEqual(s.seen.map((r) => r.method), ['GET', 'POST', 'GET']);
 });
 
 describe('Docker Hub through the registry client', () => {

@@ -48,6 +48,8 @@ export interface HubTag {
   name: string;
   /** What the tag points at, from the Hub's own data; absent when Hub sent too little (no digest). */
   summary?: ManifestSummary;
+  /** An index's entries (attestations included), each summarised by its digest (getTag only). */
+  images?: ManifestSummary[];
 }
 
 export interface HubPage<T> {
@@ -155,6 +157,35 @@ export function summariseHubTag(tag: RawTag): ManifestSummary | undefined {
   }
   if (created) summary.created = created;
   return summary;
+}
+
+/**
+ * Each entry of an index as the Hub describes it, by its own digest: a platform image (its size,
+ * push date and platform) or a BuildKit attestation (an artifact). The index view's rows read
+ * these instead of fetching every child manifest, which on Docker Hub would count as pulls.
+ */
+export function summariseHubImages(tag: RawTag): ManifestSummary[] {
+  const out: ManifestSummary[] = [];
+  for (const image of tag.images ?? []) {
+    const digest = digestOf(image.digest);
+    if (!digest) continue;
+    const attestation = image.os === 'unknown' && image.architecture === 'unknown';
+    const size = count(image.size);
+    const pushed = date(image.last_pushed);
+    const platform: PlatformSummary = { platform: image.os && image.architecture ? platformLabel({ os: image.os, architecture: image.architecture, variant: image.variant ?? undefined }) : 'unknown', digest };
+    if (size !== undefined) platform.size = size;
+    if (pushed) platform.created = pushed;
+    out.push({
+      digest,
+      mediaType: '',
+      kind: attestation ? 'artifact' : 'image',
+      ...(size !== undefined ? { size } : {}),
+      ...(pushed ? { created: pushed } : {}),
+      platforms: attestation ? [] : [platform],
+      attestations: 0,
+    });
+  }
+  return out;
 }
 
 /** Seconds a JWT says it lives (its `exp`), if it says. */
@@ -283,16 +314,41 @@ export class HubClient {
 
   // ---- requests ------------------------------------------------------------------------------
 
-  /** A GET with this connection's token; a token the Hub no longer takes is renewed once. */
+  /**
+   * A GET with this connection's token; a token the Hub no longer takes is renewed once. After a
+   * 429 with a time to come back, nothing is asked before that time.
+   */
   private async get(url: URL): Promise<HttpResponse> {
+    const until = this.context.waits.get(this.tokenKey);
+    if (until !== undefined && until > Date.now()) throw this.rateLimited(Math.ceil((until - Date.now()) / 1000));
     for (let attempt = 0; ; attempt++) {
       const headers: Record<string, string> = { accept: 'application/json' };
       const token = this.credentials ? await this.token() : undefined;
       if (token) headers.authorization = `Bearer ${token}`;
       const res = await this.transport({ url, method: 'GET', headers, maxBytes: MAX_HUB_BODY });
+      if (res.status === 429) {
+        const retryAfter = this.retryAfterOf(res);
+        if (retryAfter !== undefined) this.context.waits.set(this.tokenKey, Date.now() + retryAfter * 1000, retryAfter * 1000);
+      }
       if (res.status !== 401 || !token || attempt > 0) return res;
       this.context.tokens.delete(this.tokenKey); // expired or revoked: sign in again
     }
+  }
+
+  /** Seconds a 429 asks to wait: Retry-After, else the X-RateLimit-Reset time. */
+  private retryAfterOf(res: HttpResponse): number | undefined {
+    const reset = Number(res.headers.get('x-ratelimit-reset'));
+    return parseRetryAfter(res.headers.get('retry-after')) ?? (Number.isFinite(reset) && reset > 0 ? Math.max(1, Math.ceil(reset - Date.now() / 1000)) : undefined);
+  }
+
+  private rateLimited(retryAfter: number | undefined, upstreamStatus?: number): RegistryError {
+    return new RegistryError({
+      code: 'TOOMANYREQUESTS',
+      host: DOCKER_HUB,
+      ...(upstreamStatus !== undefined ? { upstreamStatus } : {}),
+      ...(retryAfter !== undefined ? { retryAfter } : {}),
+      message: `Docker Hub's API is limiting Berth's requests.${retryAfter !== undefined ? ` Try again in ${retryAfter} s.` : ' Wait a minute and try again.'}${this.credentials ? '' : ' Everyone using this Berth without signing in shares one limit; signing in gives you your own.'}`,
+    });
   }
 
   private failure(res: HttpResponse, what: { repository?: string; namespace?: string; tag?: string }): RegistryError {
@@ -316,16 +372,7 @@ export class HubClient {
           : `Docker Hub has no such page of ${what.namespace ?? 'this'} list; it may have changed. Reload the list.`,
       });
     }
-    if (status === 429) {
-      const reset = Number(res.headers.get('x-ratelimit-reset'));
-      const retryAfter = parseRetryAfter(res.headers.get('retry-after')) ?? (Number.isFinite(reset) && reset > 0 ? Math.max(1, Math.ceil(reset - Date.now() / 1000)) : undefined);
-      return new RegistryError({
-        ...base,
-        code: 'TOOMANYREQUESTS',
-        ...(retryAfter !== undefined ? { retryAfter } : {}),
-        message: `Docker Hub's API is limiting Berth's requests.${retryAfter !== undefined ? ` Try again in ${retryAfter} s.` : ' Wait a minute and try again.'}${this.credentials ? '' : ' Everyone using this Berth without signing in shares one limit; signing in gives you your own.'}`,
-      });
-    }
+    if (status === 429) return this.rateLimited(this.retryAfterOf(res), status);
     if (status >= 500) {
       return new RegistryError({ ...base, code: 'UNAVAILABLE', message: `Docker Hub's API answered with an error (HTTP ${status}). Try again in a moment.` });
     }
@@ -434,6 +481,7 @@ export class HubClient {
       throw badResponse(DOCKER_HUB, `Docker Hub's API sent a description of ${repository}:${tag} Berth cannot read.`);
     }
     const summary = summariseHubTag(parsed);
-    return summary ? { name: tag, summary } : { name: tag };
+    const images = summary?.kind === 'index' ? summariseHubImages(parsed) : [];
+    return { name: tag, ...(summary ? { summary } : {}), ...(images.length ? { images } : {}) };
   }
 }

@@ -6,6 +6,7 @@ export type { ClientOptions, FetchedManifest, ManifestHead, Page, Referrers } fr
 export { RegistryContext } from './context';
 export { HUB_ORDERINGS, HUB_PAGE_SIZE, HubClient } from './hub';
 export type { HubOrdering, HubPage, HubRepository, HubTag } from './hub';
+export { secondsUntilRetry } from './pull-limit';
 export type { PullLimit } from './pull-limit';
 export type { ManifestSummary, PlatformSummary } from './summary';
 export type { Credentials, PingResult } from './context';

@@ -1,7 +1,7 @@
 import 'server-only';
 import { configBodyOf, manifestBodyOf } from '@/lib/api/bodies';
 import type { DetailsBody, HubRepositoriesBody, ImageConfigBody, ManifestBody, PullLimitBody, ReferenceDetail, ReferenceDetailError, ReferrersBody, RepositoriesBody, TagsBody } from '@/lib/api/types';
-import { DOCKER_HUB, RegistryError, isDigest, parseImageConfig, type HubOrdering, type ManifestSummary, type RegistryClient } from '@/lib/registry';
+import { DOCKER_HUB, RegistryError, isDigest, parseImageConfig, secondsUntilRetry, type HubOrdering, type ManifestSummary, type RegistryClient } from '@/lib/registry';
 
 // The JSON bodies of the browse routes, fetched through the protocol core and shaped once here,
 // so the route handlers (app/api/registries/…) and the pages' server prefetch cannot drift apart.
@@ -58,7 +58,18 @@ export async function fetchHubRepositoriesBody(client: RegistryClient, request: 
 /** The pull limit this connection last saw; with a tag or digest, read now with a HEAD (no pull). */
 export async function fetchPullLimitBody(client: RegistryClient, check?: { repository: string; reference: string }): Promise<PullLimitBody> {
   const limit = check ? await client.checkPullLimit(check.repository, check.reference) : client.pullLimit();
-  return { pullLimit: limit ?? null, anonymous: client.anonymous };
+  const wait = secondsUntilRetry(limit);
+  return { pullLimit: limit ? { ...limit, ...(wait !== undefined ? { retryAfter: wait } : {}) } : null, anonymous: client.anonymous };
+}
+
+/**
+ * Docker Hub: the details of an index's entries, by digest, from the Hub API's description of the
+ * tag that names the index (one request, no pull). Empty elsewhere.
+ */
+export async function fetchHubIndexDetails(client: RegistryClient, repository: string, tag: string): Promise<ReferenceDetail[]> {
+  if (!client.hub) return [];
+  const described = await client.hub.getTag(repository, tag);
+  return (described.images ?? []).map((image) => ({ reference: image.digest, ...image }));
 }
 
 /** `reference` is a tag or a digest; by tag, the body remembers the tag it was opened by. */
