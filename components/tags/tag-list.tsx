@@ -14,7 +14,7 @@ import { manifestQueryOptions } from '@/components/manifest/queries';
 import { detailKeys, knownDetails } from './details';
 import { LoadAllDetails, useLoadAll } from './load-all-details';
 import { tagsQueryOptions } from './queries';
-import { AUTO_DETAILS, SORTS, SORT_LABELS, digestsWithSignatures, isSignatureTag, parseSort, parseTagFilter, sortTags, type TagSort } from './tag-order';
+import { AUTO_DETAILS, SORTS, SORT_LABELS, digestsWithSignatures, isSignatureTag, listOrder, parseSort, parseTagFilter, sortTags, type TagSort } from './tag-order';
 import { TagTable } from './tag-table';
 
 /** Start fetching the next page of tags when this many rows remain below the screen. */
@@ -49,7 +49,8 @@ export function TagList({ host, repository }: { host: string; repository: string
   const router = useRouter();
   const pathname = usePathname();
   const searchParams = useSearchParams();
-  const sort = parseSort(searchParams.get('sort'));
+  const order = listOrder(host);
+  const sort = parseSort(searchParams.get('sort'), order);
   const query = useInfiniteQuery(tagsQueryOptions(host, repository));
   const paging = usePaging(query);
   const { hasNextPage, isFetchingNextPage, fetchNextPage, nextPageError } = paging;
@@ -87,8 +88,8 @@ export function TagList({ host, repository }: { host: string; repository: string
     if (sort !== 'name' && !hasNextPage && missing.length > 0 && matching.length <= AUTO_DETAILS && !loadAll.running) startLoadAll(missing);
   }, [sort, hasNextPage, missing, matching.length, loadAll.running, startLoadAll]);
 
-  // A filter, or an order by date or size, must see every tag: fetch the remaining pages.
-  const needsEveryPage = filter.ok && (filter.active || sort !== 'name');
+  // A filter, or an order other than the registry's own, must see every tag: fetch the remaining pages.
+  const needsEveryPage = filter.ok && (filter.active || sort !== order);
   const canFetchMore = hasNextPage && !isFetchingNextPage && !nextPageError;
   useEffect(() => {
     if (needsEveryPage && canFetchMore) fetchNextPage();
@@ -110,7 +111,7 @@ export function TagList({ host, repository }: { host: string; repository: string
 
   const setSort = (next: TagSort) => {
     const params = new URLSearchParams(searchParams.toString());
-    if (next === 'name') params.delete('sort');
+    if (next === order) params.delete('sort');
     else params.set('sort', next);
     const search = params.toString();
     router.replace(search ? `${pathname}?${search}` : pathname, { scroll: false });
@@ -123,13 +124,16 @@ export function TagList({ host, repository }: { host: string; repository: string
   if (allTags.length === 0 && !hasNextPage) return <EmptyState size="xl">No tags in this repository.</EmptyState>;
 
   const total = plural(allTags.length, 'tag', 'tags');
+  // Docker Hub says how many tags there are; registries do not.
+  const count = query.data?.pages[0]?.count;
+  const ofMany = count !== undefined && count > allTags.length ? formatCount(count) : 'many';
   let status: string;
   if (filter.ok && filter.active) {
     status = hasNextPage
-      ? `${plural(matching.length, 'match', 'matches')} so far · loaded ${formatCount(allTags.length)} of many…`
+      ? `${plural(matching.length, 'match', 'matches')} so far · loaded ${formatCount(allTags.length)} of ${ofMany}…`
       : `${formatCount(matching.length)} of ${total} match`;
   } else {
-    status = hasNextPage ? `Loaded ${formatCount(allTags.length)} of many tags…` : total;
+    status = hasNextPage ? `Loaded ${formatCount(allTags.length)} of ${ofMany} tags…` : total;
   }
   if (hiddenCount > 0) status += ` · ${plural(hiddenCount, 'signature or attestation tag', 'signature and attestation tags')} hidden`;
 
