@@ -7,7 +7,6 @@ import { ManifestView } from '@/components/manifest/manifest-view';
 import { RegistryView } from '@/components/repositories/registry-view';
 import { RepositoryView } from '@/components/tags/repository-view';
 import { prefetchView, type PrefetchTarget } from './prefetch';
-import { parseSort } from '@/components/tags/tag-order';
 import { manifestKeys } from '@/components/manifest/queries';
 import { RememberRepository } from '@/components/repositories/recent-repositories';
 import { tagKeys } from '@/components/tags/queries';
@@ -65,9 +64,10 @@ export default async function RefPage({ params, searchParams }: RefPageProps) {
     case 'tag':
     case 'digest': {
       // The view's first queries are fetched while the page renders (./prefetch.ts).
-      const sort = parseSort([(await searchParams).sort].flat()[0]);
+      const search = await searchParams;
+      const param = (name: string) => [search[name]].flat()[0];
       // Details (sizes, dates) are extras: not worth delaying the first paint for.
-      const state = prefetchView(target, { sort, detailsWaitMs: FIRST_PAINT_WAIT_MS - 50 });
+      const state = prefetchView(target, { sort: param('sort'), namespace: param('namespace'), detailsWaitMs: FIRST_PAINT_WAIT_MS - 50 });
       if (await settlesWithin(state, FIRST_PAINT_WAIT_MS)) return <Prefetched state={state} target={target} />;
       return (
         <Suspense fallback={<ViewSkeleton kind={target.kind} />}>
