@@ -8,10 +8,10 @@ import { readFileSync } from 'node:fs';
 const port = Number(process.env.BERTH_APP_PORT ?? 3123);
 const baseURL = `http://127.0.0.1:${port}`;
 
-// Docker Hub cannot be reached here: the bed's token registry (anonymous pull on public/*)
-// stands in for Hub's registry API, so docker.io links exercise Berth's Hub handling (library/,
-// no catalog, anonymous tokens, sign-in) against a real distribution registry.
-const bed = process.env.BERTH_BED ? (JSON.parse(readFileSync(process.env.BERTH_BED, 'utf8')) as { registries: { token: { url: string } } }) : undefined;
+// Docker Hub cannot be reached here: the bed's Docker Hub stand-in takes its place (its Hub API,
+// and registry-1, a real distribution registry behind a pull-limit proxy, with its token service),
+// so docker.io links exercise Berth's Hub handling end to end.
+const bed = process.env.BERTH_BED ? (JSON.parse(readFileSync(process.env.BERTH_BED, 'utf8')) as { hub: { apiUrl: string; registryUrl: string } }) : undefined;
 const allowed = [process.env.ALLOWED_REGISTRIES ?? '', bed ? 'docker.io' : ''].filter(Boolean).join(',');
 
 // Workers re-read this file: keep the secret stable across them.
@@ -49,7 +49,7 @@ export default defineConfig({
       NODE_ENV: 'production',
       SESSION_SECRET: process.env.BERTH_E2E_SECRET,
       ALLOWED_REGISTRIES: allowed,
-      ...(bed ? { DOCKER_HUB_REGISTRY_URL: bed.registries.token.url } : {}),
+      ...(bed ? { DOCKER_HUB_API_URL: bed.hub.apiUrl, DOCKER_HUB_REGISTRY_URL: bed.hub.registryUrl } : {}),
       UPSTREAM_TIMEOUT_MS: '5000',
       NEXT_TELEMETRY_DISABLED: '1',
     },
