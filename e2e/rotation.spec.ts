@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { freePort } from './fixtures/registry';
+import { startAppServer } from './fixtures/app-server';
 import { test, expect, password } from './support';
 
 // SESSION_SECRET rotation (README "Point Berth at your registries"): a server with a new secret still reads
@@ -8,21 +7,8 @@ import { test, expect, password } from './support';
 // again at the rotation after. Cookies are per host, not per port, so one browser context shares
 // its session cookie across the servers started here.
 async function startBerth(secret: string, previous: string | undefined): Promise<{ url: string; stop: () => void }> {
-  const port = await freePort();
-  const child: ChildProcess = spawn('npx', ['next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
-    detached: true,
-    stdio: 'ignore',
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      SESSION_SECRET: secret,
-      ...(previous ? { SESSION_SECRET_PREVIOUS: previous } : {}),
-      NEXT_TELEMETRY_DISABLED: '1',
-    },
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await expect.poll(() => fetch(`${url}/api/session`).then((r) => r.status, () => 0), { timeout: 30_000 }).toBe(200);
-  return { url, stop: () => child.pid && process.kill(-child.pid, 'SIGTERM') };
+  const server = await startAppServer({ env: { SESSION_SECRET: secret, ...(previous ? { SESSION_SECRET_PREVIOUS: previous } : {}) } });
+  return { url: server.url, stop: () => void server.stop() };
 }
 
 test('sessions survive two rotations of SESSION_SECRET', async ({ page, token, bed }) => {
@@ -55,4 +41,26 @@ test('sessions survive two rotations of SESSION_SECRET', async ({ page, token, b
     second.stop();
     third.stop();
   }
+});
+
+test('a server with unrelated secrets reads nothing from the cookie, and answers 200', async ({ page, signIn, token }) => {
+  test.setTimeout(90_000);
+  await signIn.as(token.host, 'alice', password(token, 'alice'));
+  const session = async (url: string) => (await page.request.get(`${url}/api/session`)).json() as Promise<{ registries: { host: string }[] }>;
+  expect((await session('')).registries.map((r) => r.host)).toEqual([token.host]);
+  // Neither its secret nor its previous one sealed this cookie.
+  const other = await startBerth(randomBytes(32).toString('hex'), randomBytes(32).toString('hex'));
+  try {
+    const res = await page.request.get(`${other.url}/api/session`);
+    expect(res.status()).toBe(200);
+    expect(await res.json()).toEqual({ registries: [] });
+    const view = await page.request.get(`${other.url}/${token.host}/team/app:v2`);
+    expect(view.status()).toBeLessThan(500);
+    const browse = await page.request.get(`${other.url}/api/registries/${encodeURIComponent(token.host)}/tags?repository=team/app`);
+    expect(((await browse.json()) as { error: { code: string } }).error.code).toBe('SIGN_IN_REQUIRED');
+  } finally {
+    other.stop();
+  }
+  // The cookie is untouched for the server that sealed it.
+  expect((await session('')).registries.map((r) => r.host)).toEqual([token.host]);
 });

@@ -45,6 +45,19 @@ test.describe('sign-in', () => {
     await expect(page.getByText(anon.host, { exact: true })).toBeVisible();
   });
 
+  test('after sign-in, a next path that normalises to another host is not followed', async ({ page, signIn, token }) => {
+    // Each of these is `//evil.example` once a browser resolves it: Berth goes to the registry instead.
+    for (const next of ['/.//evil.example', '/%2e%2e//evil.example', '/.\\/evil.example', '/a/..//evil.example']) {
+      await signIn.open(token.host, next);
+      await signIn.fill(null, 'alice', password(token, 'alice'));
+      await expect(page).toHaveURL(`/${token.host}`);
+    }
+    // A path that is merely written oddly is followed in its normal form, query and hash included.
+    await signIn.open(token.host, `/./${token.host}/team/../team/app?sort=name#tags`);
+    await signIn.fill(null, 'alice', password(token, 'alice'));
+    await expect(page).toHaveURL(`/${token.host}/team/app?sort=name#tags`);
+  });
+
   test('sign out of one registry, then of all', async ({ page, signIn, bed, token }) => {
     const ht = bed.registries.htpasswd;
     await signIn.as(token.host, 'alice', password(token, 'alice'));

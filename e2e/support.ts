@@ -32,3 +32,9 @@ export async function issuedTokens(bed: BedState): Promise<number> {
   const res = await fetch(bed.issuer.statsUrl);
   return ((await res.json()) as { tokenRequests: number }).tokenRequests;
 }
+
+/** Every token (and refresh token) the bed's issuer has handed out since it started. */
+export async function handedOutTokens(bed: BedState): Promise<string[]> {
+  const res = await fetch(`${bed.issuer.url}/_tokens`);
+  return ((await res.json()) as { tokens: string[] }).tokens;
+}

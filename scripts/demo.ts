@@ -263,12 +263,15 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
+// The standalone build, as the container image runs it (npm run build; docs/deploy.md).
+const serverEntry = join(root, '.next', 'standalone', 'start.mjs');
+
 function ensureBuild(): void {
   const buildId = join(root, '.next', 'BUILD_ID');
   const sources = Math.max(...['app', 'components', 'lib'].map((d) => newestMtime(join(root, d))), statSync(join(root, 'package.json')).mtimeMs);
-  if (existsSync(buildId) && statSync(buildId).mtimeMs > sources) return;
-  log('building Berth (next build) …');
-  const r = spawnSync('npx', ['next', 'build'], { cwd: root, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  if (existsSync(serverEntry) && existsSync(buildId) && statSync(buildId).mtimeMs > sources) return;
+  log('building Berth (npm run build) …');
+  const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
   if (r.status !== 0) fail('the build failed (see above).');
 }
 
@@ -319,12 +322,14 @@ async function main(): Promise<void> {
   ensureBuild();
   const wantedAppPort = Number(process.env.PORT ?? 3000);
   const port = (await portIsFree(wantedAppPort, '0.0.0.0')) ? wantedAppPort : await freePort();
-  const app = spawn('npx', ['next', 'start', '-p', String(port)], {
+  const app = spawn(process.execPath, [serverEntry], {
     cwd: root,
     detached: true,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
       ...process.env,
+      PORT: String(port),
+      HOSTNAME: '0.0.0.0',
       NODE_ENV: 'production',
       NEXT_TELEMETRY_DISABLED: '1',
       SESSION_SECRET: randomBytes(32).toString('hex'),

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { SignInForm } from '@/components/session/sign-in-form';
-import { isSafeNextPath } from '@/components/session/sign-in-href';
+import { safeNextPath } from '@/components/session/sign-in-href';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
@@ -24,7 +24,7 @@ export default async function LoginPage({
         Berth checks your credentials with the registry right away and keeps them only in an encrypted cookie.
       </p>
       <div className="rounded-lg border border-border p-5">
-        <SignInForm registry={registry} next={isSafeNextPath(next) ? next : undefined} />
+        <SignInForm registry={registry} next={safeNextPath(next)} />
       </div>
     </div>
   );

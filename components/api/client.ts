@@ -1,4 +1,5 @@
 import type { ApiErrorBody, ErrorCode } from '@/lib/api/types';
+import { withBasePath } from '@/lib/base-path';
 
 /** Code used when Berth's own server (not the registry) could not be reached or answered garbage. */
 export const SERVER_UNAVAILABLE = 'SERVER_UNAVAILABLE';
@@ -39,7 +40,8 @@ function isErrorBody(value: unknown): value is ApiErrorBody {
 }
 
 /**
- * Calls one of Berth's route handlers and returns its JSON.
+ * Calls one of Berth's route handlers (`path` as in app/api, e.g. "/api/session"; the base path
+ * is added here) and returns its JSON.
  * Throws ApiError for the error envelope, and for anything that is not JSON at all.
  */
 export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise<T> {
@@ -49,7 +51,7 @@ export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise
 
   let response: Response;
   try {
-    response = await fetch(path, { ...init, headers, credentials: 'same-origin' });
+    response = await fetch(withBasePath(path), { ...init, headers, credentials: 'same-origin' });
   } catch (cause) {
     // An aborted query is not an error worth showing; let TanStack Query see the abort.
     if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;

@@ -4,6 +4,7 @@ import { useId, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { Button } from '@/components/ui/button';
 import { fieldClass } from '@/components/ui/field';
+import { basePath } from '@/lib/base-path';
 
 /**
  * Accepts what `docker pull` accepts (and a pasted `docker pull …` line or a Berth link) and
@@ -12,8 +13,9 @@ import { fieldClass } from '@/components/ui/field';
 export function toBerthPath(input: string): string | null {
   let text = input.trim();
   text = text.replace(/^docker\s+pull\s+/, '').replace(/^(?:--\S+\s+)+/, '');
-  if (typeof window !== 'undefined' && text.startsWith(window.location.origin + '/')) {
-    text = text.slice(window.location.origin.length);
+  const site = typeof window !== 'undefined' ? window.location.origin + basePath : undefined;
+  if (site && text.startsWith(site + '/')) {
+    text = text.slice(site.length);
   }
   text = text.replace(/^\/+/, '');
   if (!text) return null;

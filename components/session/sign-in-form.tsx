@@ -7,7 +7,7 @@ import { registryKeys } from '@/components/api/registry-keys';
 import { isApiError } from '@/components/api/client';
 import { Button } from '@/components/ui/button';
 import { fieldClass } from '@/components/ui/field';
-import { isSafeNextPath } from './sign-in-href';
+import { safeNextPath } from './sign-in-href';
 import { sessionKeys, signIn } from './queries';
 
 const inputClass = `${fieldClass} w-full px-3 py-2 text-sm`;
@@ -31,7 +31,7 @@ export function SignInForm({ registry: initialRegistry, next }: { registry: stri
       // Anything cached while signed out (SIGN_IN_REQUIRED, DENIED…) is now wrong.
       queryClient.removeQueries({ queryKey: registryKeys.host(signedIn.host) });
       await queryClient.invalidateQueries({ queryKey: sessionKeys.all });
-      router.replace(isSafeNextPath(next) ? next : `/${signedIn.host}`);
+      router.replace(safeNextPath(next) ?? `/${signedIn.host}`);
     },
   });
 

@@ -3,6 +3,7 @@
 import { useEffect } from 'react';
 import { useRouter } from 'next/navigation';
 import { ApiError } from '@/components/api/client';
+import { withoutBasePath } from '@/lib/base-path';
 import { signInHref } from './sign-in-href';
 
 /**
@@ -18,7 +19,7 @@ export function useSignInRedirect(error: unknown, host?: string): string | undef
 
   useEffect(() => {
     if (!needsSignIn) return;
-    router.replace(signInHref(registry, window.location.pathname + window.location.search));
+    router.replace(signInHref(registry, withoutBasePath(window.location.pathname) + window.location.search));
   }, [needsSignIn, registry, router]);
 
   return needsSignIn ? registry : undefined;

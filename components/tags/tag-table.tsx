@@ -21,6 +21,8 @@ interface TagTableProps {
   onIntent?: (tag: string) => void;
   /** The index of the last row on screen changed (to load the next page of tags in time). */
   onRangeChange?: (lastVisible: number) => void;
+  /** Render only the rows on screen (the default); false renders every row (npm run bench compares). */
+  virtualize?: boolean;
 }
 
 const GRID = 'grid grid-cols-[minmax(0,1fr)_auto] sm:grid-cols-[minmax(8rem,2fr)_9.5rem_7rem_6rem_minmax(8rem,2fr)] items-center gap-x-3';
@@ -29,7 +31,7 @@ const GRID = 'grid grid-cols-[minmax(0,1fr)_auto] sm:grid-cols-[minmax(8rem,2fr)
  * The tags of a repository as a table: tag, digest, created, compressed size and platforms. Only
  * the rows on screen (and a few ahead) are rendered, and only their details are asked for.
  */
-export function TagTable({ host, repository, tags, signed, onIntent, onRangeChange }: TagTableProps) {
+export function TagTable({ host, repository, tags, signed, onIntent, onRangeChange, virtualize = true }: TagTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- rows re-render from the virtualizer's own state; nothing here is memoised around it
   const virtualizer = useVirtualizer({
@@ -40,6 +42,7 @@ export function TagTable({ host, repository, tags, signed, onIntent, onRangeChan
     // Before measuring (and on the server) assume a first screen, so the rows are in the HTML.
     initialRect: { width: 1024, height: FIRST_SCREEN_ROWS * TAG_ROW_HEIGHT },
     useFlushSync: false,
+    enabled: virtualize,
     onChange: (instance) => {
       const last = instance.getVirtualItems().at(-1)?.index;
       if (last !== undefined) onRangeChange?.(last);
@@ -82,8 +85,8 @@ export function TagTable({ host, repository, tags, signed, onIntent, onRangeChan
         </div>
       </div>
       <div ref={scrollRef} role="rowgroup" className="max-h-[70vh] overflow-auto" onKeyDown={onKeyDown} data-tag-rows>
-        <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
-          {virtualizer.getVirtualItems().map((row) => {
+        <div className="relative w-full" style={{ height: virtualize ? virtualizer.getTotalSize() : tags.length * TAG_ROW_HEIGHT }}>
+          {(virtualize ? virtualizer.getVirtualItems() : tags.map((_, index) => ({ index, start: index * TAG_ROW_HEIGHT }))).map((row) => {
             const tag = tags[row.index];
             if (tag === undefined) return null;
             return <TagRow key={tag} host={host} repository={repository} tag={tag} index={row.index} start={row.start} signed={signed} onIntent={onIntent} />;

@@ -5,6 +5,7 @@ import { usePathname } from 'next/navigation';
 import { ApiError, SERVER_UNAVAILABLE, type ClientErrorCode } from '@/components/api/client';
 import { signInHref } from '@/components/session/sign-in-href';
 import { useSignInRedirect } from '@/components/session/use-sign-in-redirect';
+import { withBasePath } from '@/lib/base-path';
 import { Button, buttonClass } from './button';
 
 /**
@@ -83,7 +84,7 @@ export function ErrorState({ error, onRetry, host, title = 'Could not load this'
       ) : null}
       {code === 'UNAUTHORIZED' || code === 'DENIED' ? (
         registry ? (
-          <a href={signInHref(registry, pathname)} className={buttonClass('inline', { className: 'ml-3 text-sm font-medium' })}>
+          <a href={withBasePath(signInHref(registry, pathname))} className={buttonClass('inline', { className: 'ml-3 text-sm font-medium' })}>
             Sign in to {registry}
           </a>
         ) : null

@@ -363,12 +363,19 @@ describe('token edge cases (local fake)', () => {
     assert.equal((after.requests['crossscope/app'] ?? 0) - (before.requests['crossscope/app'] ?? 0), 2);
   });
 
-  test('invalid_token: drop the token, fetch another, retry once', async () => {
-    const before = await fakeStats();
-    const m = await fresh().getManifest('revoked/app', 'latest');
-    assert.ok(m.digest.startsWith('sha256:'));
-    const after = await fakeStats();
-    assert.equal(after.tokens - before.tokens, 2);
+  test('invalid_token: drop the token, fetch another, retry once (every fresh client)', async () => {
+    for (let round = 0; round < 2; round++) {
+      const before = await fakeStats();
+      const cl = fresh();
+      const m = await cl.getManifest('revoked/app', 'latest');
+      assert.ok(m.digest.startsWith('sha256:'));
+      const after = await fakeStats();
+      assert.equal(after.tokens - before.tokens, 2, `round ${round}: the revoked token, then its replacement`);
+      assert.equal((after.requests['revoked/app'] ?? 0) - (before.requests['revoked/app'] ?? 0), 2, `round ${round}: one retry`);
+      // The replacement stays good: the same client reads on with it.
+      assert.deepEqual((await cl.listTags('revoked/app')).items, ['latest']);
+      assert.equal((await fakeStats()).tokens, after.tokens, `round ${round}: no further token`);
+    }
   });
 
   test('HEAD answered 405: a cached digest is confirmed by GET instead, without looping', async () => {

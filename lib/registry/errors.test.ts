@@ -28,10 +28,16 @@ test('parseErrorBody reads the spec envelope and tolerates anything else', () =>
   for (const junk of ['<html>', '', 'null', '[]', '{"errors":"x"}', '{"errors":[1,null]}']) assert.deepEqual(parseErrorBody(junk), []);
 });
 
-test('parseRetryAfter takes seconds or an HTTP date', () => {
-  assert.equal(parseRetryAfter('7'), 7);
-  assert.equal(parseRetryAfter(new Date(Date.now() + 30_000).toUTCString()), 30);
-  assert.equal(parseRetryAfter('soon'), undefined);
-  assert.equal(parseRetryAfter(undefined), undefined);
-  assert.equal(parseRetryAfter('999999999'), 86_400);
+test('parseRetryAfter takes seconds or an HTTP date (relative to a given now, not the clock)', () => {
+  const now = Date.parse('Wed, 21 Oct 2015 07:28:00 GMT');
+  assert.equal(parseRetryAfter('7', now), 7);
+  assert.equal(parseRetryAfter(' 0 ', now), 0);
+  assert.equal(parseRetryAfter('Wed, 21 Oct 2015 07:28:30 GMT', now), 30);
+  assert.equal(parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', now), 0);
+  assert.equal(parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', now - 1), 1, 'a part of a second counts as a second');
+  assert.equal(parseRetryAfter('Wed, 21 Oct 2015 07:27:00 GMT', now), 0, 'a date in the past: now');
+  assert.equal(parseRetryAfter('Fri, 21 Oct 2016 07:28:00 GMT', now), 86_400, 'at most a day');
+  assert.equal(parseRetryAfter('soon', now), undefined);
+  assert.equal(parseRetryAfter(undefined, now), undefined);
+  assert.equal(parseRetryAfter('999999999', now), 86_400);
 });

@@ -34,12 +34,127 @@ const addresses: Array<[string, boolean]> = [
   ['198.18.0.1', true],
   ['192.0.0.8', true],
   ['fe80::1%eth0', true],
+  // IPv4-compatible (::/96): refused whatever the IPv4 address, in every spelling
+  ['::8.8.8.8', true],
+  ['::808:808', true],
+  ['0:0:0:0:0:0:8.8.8.8', true],
+  ['::2', true],
+  ['::ffff', true],
+  ['::0.0.1.1', true],
+  ['::0.0.255.255', true],
+  ['::1.0.0.0', true],
+  ['::255.255.255.255', true],
+  // SIIT (::ffff:0:0:0/96): refused whatever the IPv4 address
+  ['::ffff:0:8.8.8.8', true],
+  ['::ffff:0:808:808', true],
+  ['::ffff:0:127.0.0.1', true],
+  ['0:0:0:0:ffff:0:140.82.112.3', true],
+  ['::ffff:0:7f00:1%eth0', true],
+  // Teredo (2001::/32): the server and client addresses are in the address: refused
+  ['2001:0:4136:e378:8000:63bf:3fff:fdd2', true],
+  ['2001::1', true],
+  // 6to4 relay anycast and the Azure wire server, also inside IPv6 forms that carry IPv4
+  ['192.88.99.1', true],
+  ['168.63.129.16', true],
+  ['::ffff:192.88.99.1', true],
+  ['::ffff:168.63.129.16', true],
+  ['64:ff9b::a83f:8110', true],
+  ['64:ff9b::168.63.129.16', true],
+  ['2002:c058:6301::1', true],
+  ['2002:a83f:8110::1', true],
+  // still public
+  ['::ffff:140.82.112.3', false],
+  ['2001:4860:4860::8844', false],
+  ['2606:4700:4700::1111', false],
   ['1:2:3', true],
   ['not-an-ip', true],
 ];
 for (const [ip, want] of addresses) {
   test(`isNonPublicAddress(${ip}) = ${want}`, () => assert.equal(isNonPublicAddress(ip), want));
 }
+
+// Every refused range, as CIDR and what it is. Its first and last address are refused; the
+// addresses just outside are not, unless another range here refuses them (fe80::/10 ends where
+// fec0::/10 begins). Boundaries are worked out below with plain integer arithmetic.
+const refusedRanges = [
+  '0.0.0.0/8 "this network"',
+  '10.0.0.0/8 private',
+  '100.64.0.0/10 carrier-grade NAT',
+  '127.0.0.0/8 loopback',
+  '168.63.129.16/32 Azure wire server',
+  '169.254.0.0/16 link-local, cloud metadata',
+  '172.16.0.0/12 private',
+  '192.0.0.0/24 IETF protocol assignments',
+  '192.0.2.0/24 TEST-NET-1',
+  '192.88.99.0/24 6to4 relay anycast',
+  '192.168.0.0/16 private',
+  '198.18.0.0/15 benchmarking',
+  '198.51.100.0/24 TEST-NET-2',
+  '203.0.113.0/24 TEST-NET-3',
+  '224.0.0.0/3 multicast, reserved, broadcast',
+  '::/96 unspecified, loopback, IPv4-compatible',
+  '::ffff:0:0:0/96 SIIT (IPv4-translated)',
+  '100::/64 discard',
+  '2001::/32 Teredo',
+  '2001:db8::/32 documentation',
+  'fc00::/7 unique local',
+  'fe80::/10 link-local',
+  'fec0::/10 site-local',
+  'ff00::/8 multicast',
+].map((line) => {
+  const [cidr = '', ...what] = line.split(' ');
+  const [net = '', bits = ''] = cidr.split('/');
+  const v6 = net.includes(':');
+  const width = v6 ? 128n : 32n;
+  const first = toInt(net);
+  const last = first + (1n << (width - BigInt(bits))) - 1n;
+  return { cidr, what: what.join(' '), v6, first, last, max: (1n << width) - 1n };
+});
+
+function toInt(address: string): bigint {
+  if (!address.includes(':')) return address.split('.').reduce((n, part) => (n << 8n) | BigInt(part), 0n);
+  const [head = '', tail] = address.split('::');
+  const groups = (text: string) => (text ? text.split(':') : []);
+  const all = tail === undefined ? groups(head) : [...groups(head), ...Array<string>(8 - groups(head).length - groups(tail).length).fill('0'), ...groups(tail)];
+  return all.reduce((n, g) => (n << 16n) | BigInt(parseInt(g, 16)), 0n);
+}
+
+function toAddress(n: bigint, v6: boolean): string {
+  const parts = v6 ? [7, 6, 5, 4, 3, 2, 1, 0].map((i) => ((n >> BigInt(16 * i)) & 0xffffn).toString(16)) : [3, 2, 1, 0].map((i) => ((n >> BigInt(8 * i)) & 0xffn).toString());
+  return parts.join(v6 ? ':' : '.');
+}
+
+for (const r of refusedRanges) {
+  const first = toAddress(r.first, r.v6);
+  const last = toAddress(r.last, r.v6);
+  const neighbours = [r.first - 1n, r.last + 1n]
+    .filter((n) => n >= 0n && n <= r.max)
+    .map((n) => ({ ip: toAddress(n, r.v6), refused: refusedRanges.some((o) => o.v6 === r.v6 && o.first <= n && n <= o.last) }));
+  const outside = neighbours.filter((n) => !n.refused).map((n) => n.ip);
+  test(`${r.cidr} (${r.what}) is refused from ${first} to ${last}${outside.length ? `, not at ${outside.join(' or ')}` : ''}`, () => {
+    assert.equal(isNonPublicAddress(first), true, first);
+    assert.equal(isNonPublicAddress(last), true, last);
+    for (const n of neighbours) assert.equal(isNonPublicAddress(n.ip), n.refused, n.ip);
+    // the same, as a URL literal and as a resolved address
+    const p = new AddressPolicy({ allowed: null, dockerHubRegistryUrl: 'https://registry-1.docker.io' });
+    assert.equal(code(() => p.check(new URL(`https://${r.v6 ? `[${first}]` : first}/v2/`))), 'NOT_ALLOWED', first);
+    assert.equal(code(() => p.checkResolved(new URL('https://registry.example'), last, false)), 'NOT_ALLOWED', last);
+    for (const ip of outside) assert.equal(code(() => p.checkResolved(new URL('https://registry.example'), ip, false)), undefined, ip);
+  });
+}
+
+test('the boundaries worked out for the range tests are the ones expected', () => {
+  const find = (cidr: string) => refusedRanges.find((r) => r.cidr === cidr);
+  const bounds = (cidr: string) => {
+    const r = find(cidr);
+    return r && [toAddress(r.first - 1n, r.v6), toAddress(r.first, r.v6), toAddress(r.last, r.v6), toAddress(r.last + 1n, r.v6)];
+  };
+  assert.deepEqual(bounds('100.64.0.0/10'), ['100.63.255.255', '100.64.0.0', '100.127.255.255', '100.128.0.0']);
+  assert.deepEqual(bounds('168.63.129.16/32'), ['168.63.129.15', '168.63.129.16', '168.63.129.16', '168.63.129.17']);
+  assert.deepEqual(bounds('2001::/32'), ['2000:ffff:ffff:ffff:ffff:ffff:ffff:ffff', '2001:0:0:0:0:0:0:0', '2001:0:ffff:ffff:ffff:ffff:ffff:ffff', '2001:1:0:0:0:0:0:0']);
+  assert.deepEqual(bounds('::ffff:0:0:0/96'), ['0:0:0:0:fffe:ffff:ffff:ffff', '0:0:0:0:ffff:0:0:0', '0:0:0:0:ffff:0:ffff:ffff', '0:0:0:0:ffff:1:0:0']);
+  assert.equal(refusedRanges.length, 24);
+});
 
 const hub = 'https://registry-1.docker.io';
 

@@ -11,11 +11,13 @@ for (const [net, bits] of [
   ['0.0.0.0', 8], // "this network", unspecified
   ['10.0.0.0', 8],
   ['100.64.0.0', 10], // carrier-grade NAT
+  ['168.63.129.16', 32], // Azure wire server (platform metadata, DHCP, DNS)
   ['127.0.0.0', 8],
   ['169.254.0.0', 16], // link-local, cloud metadata
   ['172.16.0.0', 12],
   ['192.0.0.0', 24], // IETF protocol assignments
   ['192.0.2.0', 24], // documentation
+  ['192.88.99.0', 24], // 6to4 relay anycast: forwards into IPv6 networks Berth cannot judge
   ['192.168.0.0', 16],
   ['198.18.0.0', 15], // benchmarking
   ['198.51.100.0', 24], // documentation
@@ -27,9 +29,10 @@ for (const [net, bits] of [
 
 const nonPublic6 = new BlockList();
 for (const [net, bits] of [
-  ['::', 128],
-  ['::1', 128],
+  ['::', 96], // unspecified (::), loopback (::1), IPv4-compatible (::a.b.c.d, deprecated)
+  ['::ffff:0:0:0', 96], // SIIT, IPv4-translated (::ffff:0:a.b.c.d)
   ['100::', 64], // discard
+  ['2001::', 32], // Teredo: a tunnel to whatever client and server addresses it encodes
   ['2001:db8::', 32], // documentation
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local
@@ -67,9 +70,10 @@ export function isNonPublicAddress(address: string): boolean {
   const g = ipv6Groups(address);
   if (!g) return true;
   const [g0, g1, g2, g3, g4, g5, g6, g7] = g as [number, number, number, number, number, number, number, number];
-  // Forms that carry an IPv4 address: judge that address.
-  if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0 && (g5 === 0xffff || g5 === 0) && !(g5 === 0 && g6 === 0)) {
-    return nonPublic4.check(v4From(g6, g7), 'ipv4'); // ::ffff:a.b.c.d mapped, ::a.b.c.d compatible
+  // Forms that carry an IPv4 address a host reaches directly: judge that address. (The
+  // IPv4-compatible and SIIT forms are refused as whole classes above, in nonPublic6.)
+  if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0xffff) {
+    return nonPublic4.check(v4From(g6, g7), 'ipv4'); // ::ffff:a.b.c.d mapped
   }
   if (g0 === 0x64 && g1 === 0xff9b) return nonPublic4.check(v4From(g6, g7), 'ipv4'); // NAT64 64:ff9b::/96
   if (g0 === 0x2002) return nonPublic4.check(v4From(g1, g2), 'ipv4'); // 6to4

@@ -4,8 +4,10 @@ import { RegistryClient, RegistryError, parseHost } from '@/lib/registry';
 import { config, registryContext } from './config';
 import { storedRegistry } from './session';
 
+export { assertSameOrigin } from './origin';
+
 // Route handlers are thin: validate → session → lib/registry → Response.json. This module is
-// the "→" between them: one error envelope, the Origin check, and the client for a host.
+// the "→" between them: one error envelope, the Origin check (./origin.ts), and the client for a host.
 
 export function errorBody(err: RegistryError, registry?: string): ApiErrorBody {
   return {
@@ -42,24 +44,6 @@ export function json(data: unknown): Response {
 
 export function badRequest(message: string): RegistryError {
   return new RegistryError({ code: 'INVALID_REQUEST', message });
-}
-
-/** State-changing routes accept only same-origin requests (docs/architecture.md "Security policy"). */
-export function assertSameOrigin(request: Request): void {
-  const origin = request.headers.get('origin');
-  // Behind proxies X-Forwarded-Host may list several hosts: the first is the one the browser used.
-  const host = (request.headers.get('x-forwarded-host') ?? request.headers.get('host'))?.split(',')[0]?.trim();
-  let ok = false;
-  if (origin && host) {
-    try {
-      ok = new URL(origin).host === host;
-    } catch {
-      ok = false;
-    }
-  }
-  if (!ok) {
-    throw new RegistryError({ code: 'CROSS_ORIGIN', message: 'This request did not come from a Berth page. Reload Berth and try again.' });
-  }
 }
 
 /** Decodes and validates the {host} route segment. */

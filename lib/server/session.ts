@@ -2,6 +2,7 @@ import 'server-only';
 import { cookies, headers } from 'next/headers';
 import { getIronSession, unsealData, type IronSession } from 'iron-session';
 import type { SessionRegistry } from '@/lib/api/types';
+import { basePath } from '@/lib/base-path';
 import { config } from './config';
 
 // The sealed cookie holds, per registry, the base URL and credentials (docs/architecture.md
@@ -27,21 +28,34 @@ async function servedOverHttps(): Promise<boolean> {
   return proto === 'https';
 }
 
+type CookieStore = Awaited<ReturnType<typeof cookies>>;
+
+/** The store as if it held no session cookie (reads only; writes go through). */
+function withoutSessionCookie(store: CookieStore): Pick<CookieStore, 'get' | 'set'> {
+  const get = ((...args: Parameters<CookieStore['get']>) => (args[0] === SESSION_COOKIE ? undefined : store.get(...args))) as CookieStore['get'];
+  return { get, set: store.set.bind(store) };
+}
+
 export async function getSession(): Promise<IronSession<SessionData>> {
   const c = config();
   const store = await cookies();
-  const session = await getIronSession<SessionData>(store, {
+  const options = {
     cookieName: SESSION_COOKIE,
     password: c.sessionSecret,
     ttl: c.sessionMaxAgeSeconds,
-    cookieOptions: { httpOnly: true, sameSite: 'lax', secure: await servedOverHttps(), path: '/' },
-  });
+    // Under a base path the cookie goes only to Berth's own paths on that host.
+    cookieOptions: { httpOnly: true, sameSite: 'lax' as const, secure: await servedOverHttps(), path: basePath || '/' },
+  };
+  // A cookie Berth cannot open (tampered, truncated, sealed elsewhere) is no session, never an
+  // error; the next save replaces it. iron-session reads most such cookies as empty but throws
+  // on some malformed ones (an expiry that is not a number, for one).
+  const session = await getIronSession<SessionData>(store, options).catch(() => getIronSession<SessionData>(withoutSessionCookie(store), options));
   // Rotation: a cookie sealed with the previous secret is still read; the next save re-seals it
   // with the current one. (iron-session's own password map picks the sealing password by the
   // highest id, which breaks on the second rotation.)
   const sealed = store.get(SESSION_COOKIE)?.value;
   if (!session.registries && sealed && c.previousSessionSecret) {
-    const old = await unsealData<SessionData>(sealed, { password: c.previousSessionSecret, ttl: c.sessionMaxAgeSeconds });
+    const old = await unsealData<SessionData>(sealed, { password: c.previousSessionSecret, ttl: c.sessionMaxAgeSeconds }).catch((): SessionData => ({}));
     if (old.registries) session.registries = old.registries;
   }
   return session;
