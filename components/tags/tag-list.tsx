@@ -1,8 +1,10 @@
 'use client';
 
 import { useCallback, useDeferredValue, useEffect, useId, useMemo, useState } from 'react';
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { usePathname, useSearchParams } from 'next/navigation';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { withBasePath } from '@/lib/base-path';
+import { DOCKER_HUB } from '@/lib/registry/reference';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
@@ -46,7 +48,6 @@ function useDetailsVersion(host: string, repository: string, enabled: boolean): 
 
 export function TagList({ host, repository }: { host: string; repository: string }) {
   const queryClient = useQueryClient();
-  const router = useRouter();
   const pathname = usePathname();
   const searchParams = useSearchParams();
   const order = listOrder(host);
@@ -114,7 +115,9 @@ export function TagList({ host, repository }: { host: string; repository: string
     if (next === order) params.delete('sort');
     else params.set('sort', next);
     const search = params.toString();
-    router.replace(search ? `${pathname}?${search}` : pathname, { scroll: false });
+    // The order is the browser's to apply to the rows it has: the link changes without asking
+    // the server to render the page (and the registry for its first page) again.
+    window.history.replaceState(null, '', withBasePath(search ? `${pathname}?${search}` : pathname));
   };
 
   if (query.isPending) return <ListSkeleton />;
@@ -203,7 +206,7 @@ export function TagList({ host, repository }: { host: string; repository: string
           {hasNextPage ? `No tags match “${filterText.trim()}” yet; still loading…` : filter.ok && filter.active ? `No tags match “${filterText.trim()}”.` : 'Only signature and attestation tags here: tick the box above to see them.'}
         </EmptyState>
       ) : (
-        <TagTable host={host} repository={repository} tags={ordered} signed={signed} onIntent={host === 'docker.io' ? undefined : prefetchManifest} onRangeChange={onRangeChange} />
+        <TagTable host={host} repository={repository} tags={ordered} signed={signed} onIntent={host === DOCKER_HUB ? undefined : prefetchManifest} onRangeChange={onRangeChange} />
       )}
 
       {nextPageError ? (
