@@ -296,6 +296,22 @@ test('after a 429 that names a time, the same connection asks nothing before it;
   assert.deepEqual(s.seen.map((r) => r.method), ['GET', 'POST', 'GET']);
 });
 
+test('refusals and failures say what happened and what to do next', async () => {
+  const answering = (status: number) => stub((req) => (req.method === 'POST' ? reply(req, 200, { access_token: jwt('t') }) : reply(req, status, { detail: 'no' })));
+  const message = async (status: number, credentials?: Credentials) =>
+    hub(answering(status).transport, credentials)
+      .listTags('someone/app')
+      .then(
+        () => assert.fail('no error'),
+        (e: unknown) => `${(e as RegistryError).code}: ${(e as Error).message}`,
+      );
+  assert.equal(await message(403), 'DENIED: Docker Hub denied access to someone/app. Sign in to Docker Hub as an account that may see it.');
+  assert.equal(await message(403, pat), 'DENIED: Docker Hub denied access to someone/app. Ask its owner for access, or sign in as an account that has it.');
+  assert.equal(await message(404), 'NAME_UNKNOWN: The repository someone/app does not exist on Docker Hub, or you cannot see it without signing in. Check the name.');
+  assert.equal(await message(503), "UNAVAILABLE: Docker Hub's API answered with an error (HTTP 503). Try again in a moment.");
+  assert.match(await message(418), /^BAD_RESPONSE: .*\(HTTP 418\)\. Try again; if it keeps refusing, open the repository by name instead\.$/);
+});
+
 describe('Docker Hub through the registry client', () => {
   const hubContext = () => new RegistryContext({ policy: new AddressPolicy({ allowed: null, dockerHubRegistryUrl: 'https://registry-1.docker.io', dockerHubApiUrl: API }) });
 

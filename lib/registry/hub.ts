@@ -361,7 +361,13 @@ export class HubClient {
         message: this.credentials ? 'Docker Hub no longer accepts the credentials saved for it. Sign in again.' : 'Docker Hub needs you to sign in to see this.',
       });
     }
-    if (status === 403) return new RegistryError({ ...base, code: 'DENIED', message: `Docker Hub denied access to ${what.repository ?? what.namespace ?? 'this'}.` });
+    if (status === 403) {
+      return new RegistryError({
+        ...base,
+        code: 'DENIED',
+        message: `Docker Hub denied access to ${what.repository ?? what.namespace ?? 'this'}. ${this.credentials ? 'Ask its owner for access, or sign in as an account that has it.' : 'Sign in to Docker Hub as an account that may see it.'}`,
+      });
+    }
     if (status === 404) {
       if (what.tag) return new RegistryError({ ...base, code: 'MANIFEST_UNKNOWN', message: `${what.repository}:${what.tag} was not found on Docker Hub. Check the tag.` });
       return new RegistryError({
@@ -376,7 +382,7 @@ export class HubClient {
     if (status >= 500) {
       return new RegistryError({ ...base, code: 'UNAVAILABLE', message: `Docker Hub's API answered with an error (HTTP ${status}). Try again in a moment.` });
     }
-    return new RegistryError({ ...base, code: 'BAD_RESPONSE', message: `Docker Hub's API refused Berth's request (HTTP ${status}).` });
+    return new RegistryError({ ...base, code: 'BAD_RESPONSE', message: `Docker Hub's API refused Berth's request (HTTP ${status}). Try again; if it keeps refusing, open the repository by name instead.` });
   }
 
   /**
