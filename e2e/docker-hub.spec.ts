@@ -66,6 +66,8 @@ test.describe('signing in to Docker Hub', () => {
 
   test('a wrong token is refused on the sign-in page', async ({ page, signIn }) => {
     await signIn.open('docker.io');
+    // The form says what Docker Hub takes, where a screen reader reads it too.
+    await expect(signIn.password()).toHaveAccessibleDescription(/personal access token \(dckr_pat_…\), which accounts with two-factor authentication need/);
     await signIn.fill(null, 'berthuser', 'dckr_pat_NotTheRightOne000000000000');
     await expect(signIn.alert()).toContainText('UNAUTHORIZED');
     await expect(signIn.alert()).toContainText('rejected the username or password (or token)');
@@ -84,6 +86,19 @@ test.describe('signing in to Docker Hub', () => {
     await expect(page).toHaveURL('/docker.io');
     await list.expectComplete(`${repositoriesOf(bed.hub, mfa.username, 'owner').length} repositories`);
     await expect(page.getByRole('listitem').filter({ has: page.getByRole('link', { name: 'vault', exact: true }) })).toContainText('Private');
+  });
+
+  test('anonymously: Docker Hub asks for a namespace, and the pull limit is the one everyone shares', async ({ page, signIn, list, bed }) => {
+    await signIn.as('docker.io', '', '');
+    await expect(page).toHaveURL('/docker.io');
+    await expect(page.getByText('Docker Hub lists one namespace at a time')).toBeVisible();
+    await page.getByLabel('Namespace').fill('Library/');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await expect(page).toHaveURL('/docker.io?namespace=library');
+    await list.expectComplete(`${repositoriesOf(bed.hub, 'library', 'anonymous').length} repositories`);
+    await expect(page.locator('[data-pull-limit]')).toContainText('Shared by everyone using this Berth without signing in');
+    await page.goto('/');
+    await expect(page.getByRole('listitem').filter({ has: page.getByRole('link', { name: 'docker.io', exact: true }) })).toContainText('anonymous');
   });
 
   test("an organisation's access token lists the organisation", async ({ page, signIn, list, bed }) => {
