@@ -3,13 +3,16 @@ import { dehydrate, type DehydratedState, type QueryClient } from '@tanstack/rea
 import type { RouteTarget } from '@/lib/route-target';
 import { getQueryClient } from '@/components/api/query-client';
 import { configQueryOptions, manifestQueryOptions } from '@/components/manifest/queries';
-import { hubOrdering, hubRepositoriesQueryOptions, normaliseNamespace, parseHubSort } from '@/components/docker-hub/queries';
+import { hubOrdering, hubRepositoriesQueryOptions, hubUsername, normaliseNamespace, parseHubSort } from '@/components/docker-hub/queries';
 import { repositoriesQueryOptions, repositoryPageSize } from '@/components/repositories/queries';
+import { sessionKeys } from '@/components/session/queries';
 import { detailKeys } from '@/components/tags/details';
 import { TAG_PAGE_SIZE, seedTagDetails, tagsQueryOptions } from '@/components/tags/queries';
 import { firstScreen, listOrder, parseSort } from '@/components/tags/tag-order';
 import { DOCKER_HUB, RegistryError, type RegistryClient } from '@/lib/registry';
+import type { SessionBody } from '@/lib/api/types';
 import { clientFor } from '@/lib/server/api';
+import { getSession, publicView } from '@/lib/server/session';
 import { fetchConfigBody, fetchDetailsBody, fetchHubIndexDetails, fetchHubRepositoriesBody, fetchManifestBody, fetchRepositoriesBody, fetchTagsBody } from '@/lib/server/browse';
 
 // Server prefetch for the image-reference pages: the first query of a view is answered while
@@ -71,7 +74,12 @@ async function fill(queryClient: QueryClient, target: PrefetchTarget, search: Pr
   switch (target.kind) {
     case 'registry':
       if (host === DOCKER_HUB) {
+        // Who is signed in decides what the page shows: their namespace, or a request for one,
+        // which needs no request to Docker Hub at all.
+        const session: SessionBody = { registries: ((await getSession()).registries ?? []).map(publicView) };
+        queryClient.setQueryData(sessionKeys.all, session);
         const namespace = normaliseNamespace(search.namespace ?? '');
+        if (!namespace && !hubUsername(session)) return;
         const sort = parseHubSort(search.sort);
         await queryClient.fetchInfiniteQuery({
           ...hubRepositoriesQueryOptions(namespace, sort),

@@ -1,5 +1,5 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
-import type { HubRepositoriesBody, PullLimitBody } from '@/lib/api/types';
+import type { HubRepositoriesBody, PullLimitBody, SessionBody } from '@/lib/api/types';
 import type { HubOrdering } from '@/lib/registry/hub';
 import { DOCKER_HUB } from '@/lib/registry/reference';
 import { apiFetch, registryApiPath } from '@/components/api/client';
@@ -29,6 +29,11 @@ export function normaliseNamespace(text: string): string {
     .toLowerCase()
     .replace(/^(?:https?:\/\/)?(?:hub\.docker\.com\/(?:u|r|orgs)\/|docker\.io\/)/, '')
     .replace(/\/+$/, '');
+}
+
+/** The Docker ID (or organisation) signed in to Docker Hub in this session; null when anonymous or not signed in. */
+export function hubUsername(session: SessionBody | undefined): string | null {
+  return session?.registries.find((r) => r.host === DOCKER_HUB)?.username || null;
 }
 
 export const hubKeys = {

@@ -17,7 +17,7 @@ import { fieldClass } from '@/components/ui/field';
 import { FilterableList, usePaging, type ItemDetails } from '@/components/ui/filterable-list';
 import { formatDate, formatRelative } from '@/components/ui/format';
 import { ListSkeleton } from '@/components/ui/skeleton';
-import { DEFAULT_HUB_SORT, HUB_SORTS, HUB_SORT_LABELS, hubRepositoriesQueryOptions, normaliseNamespace, parseHubSort, type HubSort } from './queries';
+import { DEFAULT_HUB_SORT, HUB_SORTS, HUB_SORT_LABELS, hubRepositoriesQueryOptions, hubUsername, normaliseNamespace, parseHubSort, type HubSort } from './queries';
 
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 const exact = new Intl.NumberFormat('en-US');
@@ -117,10 +117,12 @@ export function HubRepositoryList() {
   const searchParams = useSearchParams();
   const asked = normaliseNamespace(searchParams.get('namespace') ?? '');
   const sort = parseHubSort(searchParams.get('sort'));
-  const query = useInfiniteQuery(hubRepositoriesQueryOptions(asked, sort));
-  const paging = usePaging(query);
   const session = useQuery(sessionQueryOptions());
-  const username = session.data?.registries.find((r) => r.host === DOCKER_HUB)?.username ?? null;
+  const username = hubUsername(session.data);
+  // Without a namespace and without signing in there is nothing to ask Docker Hub for.
+  const namespaceRequired = asked === '' && session.isSuccess && username === null;
+  const query = useInfiniteQuery({ ...hubRepositoriesQueryOptions(asked, sort), enabled: !namespaceRequired });
+  const paging = usePaging(query);
 
   const pages = query.data?.pages;
   const namespace = pages?.[0]?.namespace ?? asked;
@@ -152,25 +154,24 @@ export function HubRepositoryList() {
   );
 
   let body: React.ReactNode;
-  if (query.isPending) {
+  if (namespaceRequired || (query.isError && !query.data && isApiError(query.error) && query.error.code === 'NAMESPACE_REQUIRED')) {
+    body = (
+      <OpenByName host={DOCKER_HUB}>
+        Docker Hub lists one namespace at a time: name one above, for example{' '}
+        <Link href="/docker.io?namespace=library" className={buttonClass('link')}>
+          library
+        </Link>{' '}
+        (Docker&apos;s official images), or{' '}
+        <Link href={signInHref(DOCKER_HUB, '/docker.io')} className={buttonClass('link')}>
+          sign in to Docker Hub
+        </Link>{' '}
+        to see your own.
+      </OpenByName>
+    );
+  } else if (query.isPending) {
     body = <ListSkeleton />;
   } else if (query.isError && !query.data) {
-    body =
-      isApiError(query.error) && query.error.code === 'NAMESPACE_REQUIRED' ? (
-        <OpenByName host={DOCKER_HUB}>
-          Docker Hub lists one namespace at a time: name one above, for example{' '}
-          <Link href="/docker.io?namespace=library" className={buttonClass('link')}>
-            library
-          </Link>{' '}
-          (Docker&apos;s official images), or{' '}
-          <Link href={signInHref(DOCKER_HUB, '/docker.io')} className={buttonClass('link')}>
-            sign in to Docker Hub
-          </Link>{' '}
-          to see your own.
-        </OpenByName>
-      ) : (
-        <ErrorState error={query.error} onRetry={() => void query.refetch()} host={DOCKER_HUB} title={`Could not list the repositories of ${namespace || 'your namespace'}`} />
-      );
+    body = <ErrorState error={query.error} onRetry={() => void query.refetch()} host={DOCKER_HUB} title={`Could not list the repositories of ${namespace || 'your namespace'}`} />;
   } else {
     body = (
       <>
