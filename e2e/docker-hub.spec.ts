@@ -19,6 +19,9 @@ interface ProxyStats {
   rateLimited: number;
 }
 
+// Most tests sign in, open several views and count what reached the stand-in: more than one view's time.
+test.describe.configure({ timeout: 90_000 });
+
 const getJson = async <T>(url: string): Promise<T> => (await fetch(url)).json() as Promise<T>;
 const post = (url: string, body?: unknown) => fetch(url, { method: 'POST', ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
 
@@ -29,6 +32,32 @@ async function hubRequests(hub: BedHub) {
 }
 async function resetHubRequests(hub: BedHub): Promise<void> {
   await Promise.all([post(hub.statsResetUrl), post(hub.proxy.statsResetUrl), post(hub.issuer.statsResetUrl)]);
+}
+
+/** Runs `run` while the stand-in's limit at `url` (the registry's pull limit or the API's rate limit) is `limit`, counting requests from zero; restores it after. */
+async function whileLimited(hub: BedHub, url: string, limit: { remaining: number; retryAfter: number }, run: () => Promise<void>): Promise<void> {
+  await post(url, limit);
+  try {
+    await resetHubRequests(hub);
+    await run();
+  } finally {
+    await post(url, {});
+  }
+}
+
+/**
+ * The view at `path` says TOOMANYREQUESTS and `says`, its Retry waiting for the time named; opened
+ * again, it says so again (what it asked of the stand-in meanwhile is for the caller to check).
+ */
+async function expectRateLimited(page: Page, path: string, says: string[]): Promise<void> {
+  await page.goto(path);
+  const alert = alertOf(page);
+  await expect(alert).toContainText('TOOMANYREQUESTS');
+  for (const text of says) await expect(alert).toContainText(text);
+  await expect(alert.getByRole('button', { name: /Retry \(\d+ s\)/ })).toBeDisabled();
+  await page.reload();
+  await expect(alertOf(page)).toContainText('TOOMANYREQUESTS');
+  await page.waitForTimeout(2_000);
 }
 
 const pat = (bed: { hub: BedHub }, account: 'user' | 'twoFactor' | 'org') => bed.hub.accounts[account].tokens[0] ?? '';
@@ -113,8 +142,12 @@ test.describe('signing in to Docker Hub', () => {
 test.describe('Docker Hub without signing in', () => {
   test('asks for a namespace, lists a public one without its private repositories, sorts in the link', async ({ page, list, bed }) => {
     const hub = bed.hub;
+    await resetHubRequests(hub);
+    // Already in the page's HTML, and without asking Docker Hub anything: there is nothing to ask for.
+    expect(await (await page.request.get('/docker.io')).text()).toContain('Docker Hub lists one namespace at a time');
     await page.goto('/docker.io');
     await expect(page.getByText('Docker Hub lists one namespace at a time')).toBeVisible();
+    expect((await hubRequests(hub)).api.repositories).toBe(0);
     await page.getByRole('link', { name: 'library', exact: true }).click();
     await expect(page).toHaveURL('/docker.io?namespace=library');
     await list.expectComplete(`${repositoriesOf(hub, 'library', 'anonymous').length} repositories`);
@@ -208,44 +241,28 @@ test("an image's view: its config through the registry, and what is left of the 
   await expect(pullLimit).toContainText(`${remaining} of ${limit} pulls left`);
 });
 
-test('a 429 from the registry says when to try again, and nothing asks again before then', async ({ page, bed }) => {
+// Berth holds requests after a 429 per connection, and the anonymous connection is the whole
+// server's: these tests sign in with accounts no later test uses, so the waits they cause hold up
+// nobody else's views.
+test('a 429 from the registry says when to try again, and nothing asks again before then', async ({ page, signIn, bed }) => {
   const hub = bed.hub;
-  await post(hub.proxy.limitUrl, { remaining: 0, retryAfter: 600 });
-  try {
-    await resetHubRequests(hub);
-    await page.goto('/docker.io/library/busybox:latest');
-    const alert = alertOf(page);
-    await expect(alert).toContainText('TOOMANYREQUESTS');
-    await expect(alert).toContainText('pull limit is used up');
-    await expect(alert).toContainText('Pulls work again in 10 min');
-    await expect(alert.getByRole('button', { name: /Retry \(\d+ s\)/ })).toBeDisabled();
+  await signIn.as('docker.io', hub.accounts.twoFactor.username, pat(bed, 'twoFactor'));
+  await whileLimited(hub, hub.proxy.limitUrl, { remaining: 0, retryAfter: 600 }, async () => {
+    await expectRateLimited(page, '/docker.io/library/busybox:latest', ['pull limit is used up', 'Pulls work again in 10 min']);
     await expect(page.locator('[data-pull-limit]')).toContainText('Used up: pulls work again in 10 min');
-    // Opening it again asks the registry for nothing that would count: Berth waits for the time it was given.
-    await page.reload();
-    await expect(alertOf(page)).toContainText('TOOMANYREQUESTS');
-    await page.waitForTimeout(2_000);
     const { proxy } = await hubRequests(hub);
     expect({ rateLimited: proxy.rateLimited, manifestGet: proxy.manifestGet }).toEqual({ rateLimited: 1, manifestGet: 1 });
-  } finally {
-    await post(hub.proxy.limitUrl, {});
-  }
+  });
 });
 
-test("a 429 from the Hub API says when to try again", async ({ page, bed }) => {
+test("a 429 from the Hub API says when to try again, and nothing asks again before then", async ({ page, signIn, bed }) => {
   const hub = bed.hub;
-  await post(hub.rateLimitUrl, { remaining: 0, retryAfter: 30 });
-  try {
-    await resetHubRequests(hub);
-    await page.goto('/docker.io?namespace=berthorg');
-    const alert = alertOf(page);
-    await expect(alert).toContainText('TOOMANYREQUESTS');
-    await expect(alert).toContainText("Docker Hub's API is limiting Berth's requests. Try again in");
-    await expect(alert.getByRole('button', { name: /Retry \(\d+ s\)/ })).toBeDisabled();
-    await page.waitForTimeout(2_000);
-    expect((await hubRequests(hub)).api.rateLimited).toBe(1);
-  } finally {
-    await post(hub.rateLimitUrl, {});
-  }
+  await signIn.as('docker.io', hub.accounts.org.username, pat(bed, 'org'));
+  await whileLimited(hub, hub.rateLimitUrl, { remaining: 0, retryAfter: 30 }, async () => {
+    await expectRateLimited(page, '/docker.io?namespace=library', ["Docker Hub's API is limiting Berth's requests. Try again in"]);
+    const { api } = await hubRequests(hub);
+    expect({ rateLimited: api.rateLimited, repositories: api.repositories }).toEqual({ rateLimited: 1, repositories: 1 });
+  });
 });
 
 test('a registry that does not list its repositories: one sentence, open by name, and the ones opened here before', async ({ page, signIn, token }) => {

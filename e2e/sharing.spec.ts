@@ -26,7 +26,8 @@ test.describe('shared links', () => {
   });
 
   test('Docker Hub: short names redirect, public images open anonymously, private ones after signing in', async ({ page, signIn, bed }) => {
-    // docker.io is the bed's Docker Hub stand-in here (see playwright.config.ts).
+    test.setTimeout(90_000); // six views and a sign-in
+    // docker.io is the bed's Docker Hub stand-in here (appEnv in e2e/fixtures/app-server.ts).
     const hub = bed.hub;
     const hello = hub.content.repositories.find((r) => r.repo === 'library/hello');
     await page.goto('/docker.io/hello');
@@ -42,7 +43,7 @@ test.describe('shared links', () => {
     // A private repository's link lands on the sign-in form, then back on the image.
     const priv = hub.content.private;
     await page.goto(`/docker.io/${priv.repo}:${priv.tag}`);
-    await expect(page).toHaveURL(/\/login\?/);
+    await expect(page).toHaveURL(/\/login\?/, { timeout: 20_000 });
     await expect(signIn.registry()).toHaveValue('docker.io');
     await signIn.fill(null, hub.accounts.user.username, hub.accounts.user.password ?? '');
     await expect(page).toHaveURL(`/docker.io/${priv.repo}:${priv.tag}`);
