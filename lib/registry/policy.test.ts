@@ -200,3 +200,18 @@ test('listed registries: only those, with http and private addresses allowed for
   assert.equal(code(() => p.check(new URL('https://10.0.0.1/'))), 'NOT_ALLOWED');
   assert.equal(AddressPolicy.parseList(''), null);
 });
+
+test("listing docker.io allows Docker Hub's API too, and only when docker.io is listed", () => {
+  const options = { dockerHubRegistryUrl: 'http://127.0.0.1:5100', dockerHubApiUrl: 'http://127.0.0.1:5200' };
+  const listed = new AddressPolicy({ allowed: ['docker.io'], ...options });
+  assert.deepEqual(listed.check(new URL('http://127.0.0.1:5100/v2/')), { privateOk: true });
+  assert.deepEqual(listed.check(new URL('http://127.0.0.1:5200/v2/auth/token')), { privateOk: true });
+  assert.equal(code(() => listed.check(new URL('http://127.0.0.1:5201/v2/'))), 'NOT_ALLOWED');
+  const without = new AddressPolicy({ allowed: ['http://127.0.0.1:5100'], ...options });
+  assert.equal(code(() => without.check(new URL('http://127.0.0.1:5200/v2/auth/token'))), 'NOT_ALLOWED');
+  assert.equal(code(() => without.resolveRegistry({ host: 'docker.io' })), 'NOT_ALLOWED');
+  // Unrestricted: the API is held to the rules of any address (public https).
+  const open = new AddressPolicy({ allowed: null, ...options });
+  assert.equal(code(() => open.check(new URL('http://127.0.0.1:5200/v2/'))), 'NOT_ALLOWED');
+  assert.equal(new AddressPolicy({ allowed: null, dockerHubRegistryUrl: hub }).dockerHubApiUrl.href, 'https://hub.docker.com/');
+});
