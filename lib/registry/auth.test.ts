@@ -58,6 +58,18 @@ function tokenFor(req: TransportRequest, extra: Record<string, unknown> = {}): H
   const access = scopesOf(req).map((s) => ({ scope: s }));
   return reply(200, req.url, { 'content-type': 'application/json' }, { token: jwt(access), expires_in: 300, ...extra });
 }
+/** A Bearer registry: `/v2/` answers `challenge`, the token service `token`, every other path `resource`. */
+function bearerRegistry(
+  token: (req: TransportRequest) => HttpResponse = tokenFor,
+  resource: (req: TransportRequest, n: number) => HttpResponse | undefined = (req) => reply(200, req.url, {}, '{}'),
+  challenge = bearer(''),
+) {
+  return stub((req, n) => {
+    if (req.url.pathname === '/v2/') return reply(401, req.url, { 'www-authenticate': challenge });
+    if (req.url.href.startsWith(REALM)) return token(req);
+    return resource(req, n);
+  });
+}
 const presented = (req: TransportRequest) => req.headers.authorization ?? '';
 const carries = (req: TransportRequest, scope: string) => {
   const token = presented(req).replace(/^Bearer /, '');
@@ -88,12 +100,7 @@ describe('ping', () => {
 });
 
 describe('bearer tokens', () => {
-  const registry = (check: (req: TransportRequest, n: number) => HttpResponse | undefined) =>
-    stub((req, n) => {
-      if (req.url.pathname === '/v2/') return reply(401, req.url, { 'www-authenticate': bearer('') });
-      if (req.url.href.startsWith(REALM)) return tokenFor(req);
-      return check(req, n);
-    });
+  const registry = (check: (req: TransportRequest, n: number) => HttpResponse | undefined) => bearerRegistry(tokenFor, check);
 
   test('the token request carries service, scope, account and Basic credentials; the token is reused', async () => {
     const s = registry((req) => reply(200, req.url, {}, '{}'));
@@ -181,12 +188,7 @@ describe('bearer tokens', () => {
 });
 
 describe('token service answers', () => {
-  const withToken = (answer: (req: TransportRequest) => HttpResponse) =>
-    stub((req) => {
-      if (req.url.pathname === '/v2/') return reply(401, req.url, { 'www-authenticate': bearer('') });
-      if (req.url.href.startsWith(REALM)) return answer(req);
-      return reply(200, req.url, {}, '{}');
-    });
+  const withToken = (answer: (req: TransportRequest) => HttpResponse) => bearerRegistry(answer);
   const send = (s: ReturnType<typeof stub>, credentials?: Credentials) => authorizer(s.transport, credentials).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
   const rejectsWith = (code: string, check: (e: RegistryError) => void = () => {}) => (e: unknown) => {
     assert.ok(e instanceof RegistryError, String(e));
@@ -286,12 +288,7 @@ test('grantedAccess decodes what the token service granted', async () => {
 });
 
 describe('a hostile token service cannot fill the server', () => {
-  const hostile = (answer: (req: TransportRequest) => HttpResponse) =>
-    stub((req) => {
-      if (req.url.pathname === '/v2/') return reply(401, req.url, { 'www-authenticate': bearer('') });
-      if (req.url.href.startsWith(REALM)) return answer(req);
-      return reply(200, req.url, {}, '{}');
-    });
+  const hostile = (answer: (req: TransportRequest) => HttpResponse) => bearerRegistry(answer);
 
   test('token answers are read up to 64 KiB, and a token over 16 KiB is refused', async () => {
     const s = hostile((req) => reply(200, req.url, {}, { token: 'x'.repeat(MAX_TOKEN_BYTES + 1), expires_in: 300 }));
@@ -365,11 +362,7 @@ describe('requests as sent', () => {
   });
 
   test('the token request: GET, JSON, at most 64 KiB, no service parameter when the challenge names none', async () => {
-    const s = stub((req) => {
-      if (req.url.pathname === '/v2/') return reply(401, req.url, { 'www-authenticate': `Bearer realm="${REALM}"` });
-      if (req.url.href.startsWith(REALM)) return tokenFor(req);
-      return reply(200, req.url, {}, '{}');
-    });
+    const s = bearerRegistry(tokenFor, undefined, `Bearer realm="${REALM}"`);
     const context = newContext();
     await authorizer(s.transport, undefined, context).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
     const [tokenRequest] = s.tokenRequests();
@@ -379,11 +372,7 @@ describe('requests as sent', () => {
   });
 
   test('concurrent requests for different scopes each get their own token', async () => {
-    const s = stub((req) => {
-      if (req.url.pathname === '/v2/') return reply(401, req.url, { 'www-authenticate': bearer('') });
-      if (req.url.href.startsWith(REALM)) return tokenFor(req);
-      return reply(200, req.url, {}, '{}');
-    });
+    const s = bearerRegistry();
     const auth = authorizer(s.transport, alice);
     const repos = ['team/a', 'team/b'];
     await Promise.all(repos.map((repo) => auth.send({ url: resource(`/v2/${repo}/tags/list`), scopes: [pull(repo)], maxBytes: 1000 })));
@@ -392,11 +381,7 @@ describe('requests as sent', () => {
   });
 
   test('anonymous tokens are kept per registry, even with the same token service', async () => {
-    const s = stub((req) => {
-      if (req.url.pathname === '/v2/') return reply(401, req.url, { 'www-authenticate': bearer('') });
-      if (req.url.href.startsWith(REALM)) return tokenFor(req);
-      return reply(200, req.url, {}, '{}');
-    });
+    const s = bearerRegistry();
     const context = newContext();
     for (const origin of [ORIGIN, 'https://mirror.example']) {
       const auth = new Authorizer({ host: new URL(origin).host, baseUrl: new URL(origin), context, transport: s.transport });
@@ -417,11 +402,7 @@ describe('how long pings and tokens are kept', () => {
   const at = (offsetMs: number) => new Date(NOW + offsetMs).toISOString();
   /** A registry whose token service answers `answer`; counts token fetches across requests at given times. */
   async function fetchesAt(answer: Record<string, unknown>, ticks: number[]): Promise<number[]> {
-    const s = stub((req) => {
-      if (req.url.pathname === '/v2/') return reply(401, req.url, { 'www-authenticate': bearer('') });
-      if (req.url.href.startsWith(REALM)) return reply(200, req.url, {}, { token: 'tok', ...answer });
-      return reply(200, req.url, {}, '{}');
-    });
+    const s = bearerRegistry((req) => reply(200, req.url, {}, { token: 'tok', ...answer }));
     const auth = authorizer(s.transport);
     const counts: number[] = [];
     for (const tick of ticks) {
@@ -468,12 +449,7 @@ describe('how long pings and tokens are kept', () => {
 });
 
 describe('what each refusal says', () => {
-  const tokenService = (answer: (req: TransportRequest) => HttpResponse) =>
-    stub((req) => {
-      if (req.url.pathname === '/v2/') return reply(401, req.url, { 'www-authenticate': bearer('') });
-      if (req.url.href.startsWith(REALM)) return answer(req);
-      return reply(200, req.url, {}, '{}');
-    });
+  const tokenService = (answer: (req: TransportRequest) => HttpResponse) => bearerRegistry(answer);
   const refused = async (promise: Promise<unknown>, code: string, message: RegExp, registryMessage?: string) =>
     assert.rejects(promise, (e: unknown) => e instanceof RegistryError && e.code === code && message.test(e.message) && e.registryMessage === registryMessage);
   const send = (s: ReturnType<typeof stub>, credentials?: Credentials) => authorizer(s.transport, credentials).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
@@ -557,11 +533,7 @@ describe('when not to retry', () => {
     ['an error other than insufficient_scope or invalid_token', ',error="server_error"'],
   ] as const) {
     test(`${name}: answered at once`, async () => {
-      const s = stub((req) => {
-        if (req.url.pathname === '/v2/') return reply(401, req.url, { 'www-authenticate': bearer('') });
-        if (req.url.href.startsWith(REALM)) return tokenFor(req);
-        return reply(401, req.url, { 'www-authenticate': bearer(extra) });
-      });
+      const s = bearerRegistry(tokenFor, (req) => reply(401, req.url, { 'www-authenticate': bearer(extra) }));
       assert.equal((await send(s, alice)).status, 401);
       assert.equal(s.to('/v2/team/app/tags/list').length, 1);
       assert.equal(s.tokenRequests().length, 1);
