@@ -1,5 +1,6 @@
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { RegistryError } from './errors';
@@ -68,4 +69,55 @@ test('the same name listed exactly is connected to (so the refusal above was the
   const e = await outcome(listed, `https://localhost:${port}/v2/`);
   assert.notEqual(e.code, 'NOT_ALLOWED', e.message);
   assert.ok(connections > before, 'the listener saw the connection');
+});
+
+// Answers that break off or run long, from a real HTTP server: what each one is called.
+describe('answers that are cut short or too long', () => {
+  let answers: HttpServer;
+  let origin = '';
+  before(async () => {
+    answers = createHttpServer((req, res) => {
+      if (req.url === '/cut') {
+        res.writeHead(200, { 'content-length': 1000 });
+        res.write(Buffer.alloc(400, 'x'), () => res.socket?.destroy());
+      } else {
+        // 3 KB, announced or streamed without a length (chunked).
+        if (req.url === '/long') res.setHeader('content-length', 3072);
+        res.writeHead(200);
+        res.end(req.method === 'HEAD' ? undefined : Buffer.alloc(3072, 'y'));
+      }
+    });
+    await new Promise<void>((resolve) => answers.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(answers.address() as AddressInfo).port}`;
+  });
+  after(() => {
+    answers.closeAllConnections();
+    answers.close();
+  });
+  const policy = () => new AddressPolicy({ allowed: [origin], dockerHubRegistryUrl: hub });
+  const get = (path: string, method: 'GET' | 'HEAD' = 'GET') => send(policy(), { url: new URL(path, origin), method, maxBytes: 2048, timeoutMs: 5_000 });
+
+  test('a body that stops before its Content-Length is a cut-off answer, not an unreachable registry', async () => {
+    await assert.rejects(get('/cut'), (e: unknown) => {
+      assert.ok(e instanceof RegistryError);
+      assert.equal(e.code, 'UNAVAILABLE');
+      assert.match(e.message, /closed the connection before its answer was complete \(400 of 1000 bytes\)\. Try again/);
+      return true;
+    });
+  });
+
+  for (const path of ['/long', '/streamed']) {
+    test(`more than the cap is refused with the cap named (${path})`, async () => {
+      await assert.rejects(get(path), (e: unknown) => {
+        assert.ok(e instanceof RegistryError);
+        assert.equal(e.code, 'BAD_RESPONSE');
+        assert.match(e.message, /sent an answer larger than 2 KiB, more than Berth reads for one request/);
+        return true;
+      });
+    });
+  }
+
+  test('a HEAD announcing a long GET is answered', async () => {
+    assert.equal((await get('/long', 'HEAD')).status, 200);
+  });
 });
