@@ -10,11 +10,14 @@
 //    their details loaded, virtualised against the same table rendering every row: mount, a
 //    filter (the table re-rendered with the tags that match), clearing it, scrolling. Then Berth
 //    itself: how long until a 10,000-tag list is on screen, and complete.
+// 4. Load: many connections browsing Berth's API at once, against the standalone build and a real
+//    registry; requests/s, latency, Berth's own 5xx, and server memory over two runs
+//    (scripts/bench-load.ts; BENCH_LOAD_SECONDS, BENCH_LOAD_CONNECTIONS, BENCH_SKIP_LOAD=1).
 //
 // Every figure is the median of BENCH_REPEATS runs (default 5) with the range of the runs; each
 // ratio says which way it goes. Absolute times depend on the machine; the ratios are the point.
 // Also: BENCH_ROUNDS (views per run, 200), BENCH_TAGS (10000), BENCH_SKIP_SERVER=1, BENCH_SKIP_UI=1.
-// The list part needs a production build and makes one when .next is older than the code.
+// The list and load parts need a production build and make one when .next is older than the code.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -29,6 +32,7 @@ import { MT, buildMultiPlatform, buildSingleImage, pushLayoutOverHttp } from '..
 import { pool } from '../e2e/fixtures/seed';
 import { AddressPolicy, RegistryClient, RegistryContext } from '../lib/registry';
 import { BoundedCache } from '../lib/registry/cache';
+import { loadBench } from './bench-load';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
 const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 5));
@@ -157,7 +161,7 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-ne
 /** True when .next is missing or older than a file it is built from. */
 function buildIsStale(): boolean {
   const id = join(root, '.next', 'BUILD_ID');
-  if (!existsSync(id)) return true;
+  if (!existsSync(id) || !existsSync(join(root, '.next', 'standalone', 'start.mjs'))) return true;
   const built = statSync(id).mtimeMs;
   const inputs = ['app', 'components', 'lib', 'public', 'proxy.ts', 'instrumentation.ts', 'next.config.js', 'postcss.config.mjs', 'tsconfig.json', 'package.json', 'package-lock.json'];
   const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '--', ...inputs], { cwd: root, encoding: 'utf8' });
@@ -166,9 +170,9 @@ function buildIsStale(): boolean {
 
 function ensureFreshBuild(): void {
   if (!buildIsStale()) return;
-  console.log('The build is older than the code (or missing): next build …');
-  const r = spawnSync('npx', ['next', 'build'], { cwd: root, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
-  if (r.status !== 0) throw new Error('next build failed');
+  console.log('The build is older than the code (or missing): npm run build …');
+  const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  if (r.status !== 0) throw new Error('npm run build failed');
 }
 
 /** The tag names of the benchmark list, as pushed to the registry and given to the component. */
@@ -388,6 +392,10 @@ async function listBench(): Promise<void> {
 async function all(): Promise<void> {
   if (process.env.BENCH_SKIP_SERVER !== '1') await serverBench();
   if (process.env.BENCH_SKIP_UI !== '1') await listBench();
+  if (process.env.BENCH_SKIP_LOAD !== '1') {
+    ensureFreshBuild();
+    await loadBench();
+  }
 }
 
 all().catch((e: unknown) => {
