@@ -2,11 +2,11 @@
 // runs it) in front of a real token-auth registry (CNCF distribution and the bed's token issuer)
 // on loopback, signed in once, then many connections browsing its API at once with autocannon:
 // the repository list, tag lists, manifests by tag and by digest, image configs and tag details.
-// Two identical runs, so that what the first leaves behind in memory shows on the second.
+// Identical runs (two by default), so that what the first leaves behind in memory shows on the next.
 // Reported: requests/s, p50 and p99 latency, the answers that were not 2xx split into Berth's own
 // 5xx (expected: none) and those a registry caused, and the server's resident memory (VmRSS of
-// its process) before, after the first run and after the second.
-// BENCH_LOAD_SECONDS (30), BENCH_LOAD_CONNECTIONS (200); BENCH_SKIP_LOAD=1 skips it.
+// its process) before and after each run.
+// BENCH_LOAD_SECONDS (30), BENCH_LOAD_CONNECTIONS (200), BENCH_LOAD_RUNS (2); BENCH_SKIP_LOAD=1 skips it.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
@@ -17,6 +17,7 @@ import { startRegistry } from '../e2e/fixtures/registry';
 
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 30);
 const CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 200);
+const RUNS = Math.max(1, Number(process.env.BENCH_LOAD_RUNS ?? 2));
 const user = { username: 'bench', password: 'bench-pass' };
 
 /** The server's resident and peak resident memory, in MiB, from /proc. */
@@ -99,7 +100,7 @@ interface Run {
   failures: Map<string, number>;
 }
 
-/** Berth's own failure: a 500, or a 5xx without Berth's error envelope. The rest name what the registry did. */
+/** Berth's own failure: a 500, or a 5xx without Berth's error envelope. Its other 5xx (502, 504) name what a registry did. */
 function isBerths(key: string): boolean {
   const [status = '', code = ''] = key.split(' ');
   return Number(status) >= 500 && (status === '500' || code === 'INTERNAL' || code === '(no envelope)');
@@ -146,36 +147,42 @@ export async function loadBench(): Promise<void> {
     // Every route once, so the first run does not also pay for loading the server's code.
     for (const path of paths) await fetch(`${server.site}${path}`, { headers: { cookie } }).then((r) => r.arrayBuffer());
     const before = memory(server.pid);
-    const first = await run(server, cookie, paths);
-    const afterFirst = memory(server.pid);
-    const second = await run(server, cookie, paths);
-    const afterSecond = memory(server.pid);
+    const runs: Run[] = [];
+    const after: ReturnType<typeof memory>[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      runs.push(await run(server, cookie, paths));
+      after.push(memory(server.pid));
+    }
 
     console.log(
       `\nLoad: ${CONNECTIONS} connections browsing for ${SECONDS} s per run (autocannon), against Berth's standalone build and distribution ${registry.url} (token auth, loopback);`,
     );
     console.log(`each connection goes round ${paths.length} API requests over ${seeded.length} repositories: repositories, tags, details, manifest by tag and by digest, config\n`);
-    const row = (label: string, f: (r: Run) => string) => console.log(`${label.padEnd(34)} ${f(first).padStart(22)} ${f(second).padStart(22)}`);
-    console.log(`${''.padEnd(34)} ${'run 1'.padStart(22)} ${'run 2'.padStart(22)}`);
+    const row = (label: string, f: (r: Run, i: number) => string) => console.log(`${label.padEnd(30)}${runs.map((r, i) => f(r, i).padStart(20)).join('')}`);
+    row('', (_, i) => `run ${i + 1}`);
     row('requests/s (mean)', (r) => r.result.requests.average.toFixed(0));
     row('latency p50 / p99', (r) => `${r.result.latency.p50} / ${r.result.latency.p99} ms`);
     row('answers', (r) => String(r.result.requests.total));
     // What one answer costs the server, whatever else the machine is doing.
     row('server CPU per answer', (r) => `${(r.cpu / Math.max(r.result.requests.total, 1)).toFixed(1)} ms`);
     row('not 2xx', (r) => String(r.result.non2xx));
-    const count = (r: Run, berths: boolean) => [...r.failures].filter(([k]) => isBerths(k) === berths).reduce((n, [, v]) => n + v, 0);
-    row("  Berth's own 5xx", (r) => String(count(r, true)));
-    row('  caused by the registry', (r) => String(count(r, false)));
+    const count = (r: Run, kind: (key: string) => boolean) => [...r.failures].filter(([k]) => kind(k)).reduce((n, [, v]) => n + v, 0);
+    const is5xx = (key: string) => key.startsWith('5');
+    row("  Berth's own 5xx", (r) => String(count(r, isBerths)));
+    row('  5xx caused by the registry', (r) => String(count(r, (k) => is5xx(k) && !isBerths(k))));
+    row('  4xx', (r) => String(count(r, (k) => k.startsWith('4'))));
     row('connection errors (timeouts)', (r) => `${r.result.errors} (${r.result.timeouts})`);
-    for (const r of [first, second]) {
-      for (const [key, n] of r.failures) console.log(`  run ${r === first ? 1 : 2}: ${n} × ${key}${isBerths(key) ? " (Berth's own)" : ''}`);
+    row('server VmRSS after the run', (_, i) => mib(after[i]?.rss ?? NaN));
+    for (const [i, r] of runs.entries()) {
+      for (const [key, n] of r.failures) console.log(`  run ${i + 1}: ${n} × ${key}${isBerths(key) ? " (Berth's own)" : ''}`);
     }
-    const grew = afterSecond.rss - afterFirst.rss;
-    console.log(
-      `\nserver memory (VmRSS): before ${mib(before.rss)}; after run 1 ${mib(afterFirst.rss)}; after run 2 ${mib(afterSecond.rss)} (${grew >= 0 ? '+' : ''}${grew.toFixed(0)} MiB on run 2, ${(afterSecond.rss / afterFirst.rss).toFixed(2)}× run 1's); peak ${mib(afterSecond.peak)}`,
-    );
-    const rate = second.result.requests.average / Math.max(first.result.requests.average, 1e-6);
-    console.log(`  → run 2 against run 1: ${rate.toFixed(2)}× the requests/s; p99 ${second.result.latency.p99} ms against ${first.result.latency.p99} ms`);
+    const [first, last] = [after[0], after[after.length - 1]];
+    if (first && last) {
+      const grew = last.rss - first.rss;
+      console.log(
+        `\nserver memory (VmRSS): before ${mib(before.rss)}, after run 1 ${mib(first.rss)}, after run ${after.length} ${mib(last.rss)}: ${grew >= 0 ? '+' : ''}${grew.toFixed(0)} MiB since run 1 (${(last.rss / first.rss).toFixed(2)}× run 1's); peak ${mib(last.peak)}`,
+      );
+    }
   } finally {
     await server?.stop();
     await registry.stop();
