@@ -13,12 +13,16 @@
 //
 // 3. Tag lists with details, the way a person meets them (scripts/bench-details.ts).
 //
+// 4. Load: many connections browsing Berth's API at once, against the standalone build and a real
+//    registry; requests/s, latency, Berth's own 5xx, and server memory over two runs
+//    (scripts/bench-load.ts; BENCH_LOAD_SECONDS, BENCH_LOAD_CONNECTIONS, BENCH_SKIP_LOAD=1).
+//
 // Every figure is the median of BENCH_REPEATS runs (default 5) with the range of the runs; each
 // ratio says which way it goes. Absolute times depend on the machine; the ratios are the point.
 // Also: BENCH_ROUNDS (views per run, 200), BENCH_TAGS (10000), BENCH_SKIP_SERVER=1, BENCH_SKIP_UI=1,
 // BENCH_SKIP_DETAILS=1, BENCH_TRACE=1 (each registry request of part 3 on stderr). The run is written to
 // docs/benchmarks.md as well (BENCH_NO_WRITE=1: not).
-// The list part needs a production build and makes one when .next is older than the code.
+// The list, details and load parts need a production build and make one when .next is older than the code.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +33,7 @@ import { MT, RegistryHttpClient, buildMultiPlatform, buildSingleImage, pool, pus
 import { AddressPolicy, RegistryClient, RegistryContext } from '../lib/registry';
 import { BoundedCache } from '../lib/registry/cache';
 import { detailsBench, startBerthServer } from './bench-details';
+import { loadBench } from './bench-load';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
 const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 5));
@@ -397,6 +402,10 @@ async function all(): Promise<void> {
     } finally {
       await browser.close();
     }
+  }
+  if (process.env.BENCH_SKIP_LOAD !== '1') {
+    ensureFreshBuild();
+    await loadBench();
   }
   if (process.env.BENCH_NO_WRITE === '1') return;
   const load = (await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(', ');

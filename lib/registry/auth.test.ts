@@ -231,6 +231,22 @@ describe('token service answers', () => {
       await assert.rejects(send(withToken(answer)), rejectsWith(code));
     });
   }
+
+  for (const code of ['UNREACHABLE', 'TIMEOUT'] as const) {
+    test(`a token service that is down (${code}) is named as such, not taken for the registry`, async () => {
+      const down = withToken((req) => {
+        throw new RegistryError({ code, host: req.url.host, message: `${req.url.host} is down`, cause: Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }) });
+      });
+      await assert.rejects(
+        send(down, alice),
+        rejectsWith(code, (e) => {
+          assert.equal(e.host, 'r.example');
+          assert.match(e.message, /^The token service for r\.example \(auth\.example\) (could not be reached: the connection was refused|did not answer within 15 s)\. /);
+          assert.match(e.message, /tell the registry's owner that its token service is down/);
+        }),
+      );
+    });
+  }
 });
 
 describe('registries that are open or use Basic', () => {

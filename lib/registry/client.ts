@@ -80,6 +80,17 @@ export interface Referrers {
 const catalogSchema = z.object({ repositories: z.array(z.unknown()).nullable().optional() });
 const tagsSchema = z.object({ name: z.string().optional(), tags: z.array(z.unknown()).nullable().optional() });
 
+/** The next step when a registry's content does not hash to the digest it is known by. */
+const ALTERED_CONTENT = "The registry's storage may be damaged, or something between it and Berth alters its answers: tell the registry's owner.";
+
+/** A list answered with something else: most often a web page or a sign-in proxy at the registry's address. */
+function unreadableList(host: string, what: Target, why: string): RegistryError {
+  return badResponse(
+    host,
+    `${host} answered the list of ${what.repository ? `tags of ${what.repository}` : 'repositories'} with something that ${why}. Check that ${host} is the registry itself, not a web page or a sign-in proxy in front of it.`,
+  );
+}
+
 /** A cursor comes from the registry, or from whoever calls Berth: its page size stays within bounds. */
 function capped(url: URL): URL {
   const n = url.searchParams.get('n');
@@ -217,7 +228,8 @@ export class RegistryClient {
     try {
       body = JSON.parse(res.body.toString('utf8'));
     } catch {
-      throw badResponse(this.host, `${this.host} sent a list that is not JSON.`);
+      const page = /^\s*</.test(res.body.subarray(0, 256).toString('utf8')) ? ' (a web page)' : '';
+      throw unreadableList(this.host, what, `is not JSON${page}`);
     }
     const link = parseNextLink(res.headers.get('link'), res.url);
     let next: string | null = null;
@@ -256,7 +268,7 @@ export class RegistryClient {
       throw e;
     }
     const parsed = catalogSchema.safeParse(result.body);
-    if (!parsed.success) throw badResponse(this.host, `${this.host} sent a repository list Berth cannot read.`);
+    if (!parsed.success) throw unreadableList(this.host, {}, 'is not a list of repositories');
     return { ...validNames(parsed.data.repositories, isValidRepository), next: result.next };
   }
 
@@ -264,7 +276,7 @@ export class RegistryClient {
     validateRepository(repository);
     const result = await this.page(`/v2/${repository}/tags/list`, [repositoryScope(repository)], opts, { repository });
     const parsed = tagsSchema.safeParse(result.body);
-    if (!parsed.success) throw badResponse(this.host, `${this.host} sent a tag list Berth cannot read.`);
+    if (!parsed.success) throw unreadableList(this.host, { repository }, 'is not a list of tags');
     return { ...validNames(parsed.data.tags, isValidTag), next: result.next };
   }
 
@@ -369,7 +381,7 @@ export class RegistryClient {
     if (byDigest) {
       const actual = digestWithAlgorithmOf(reference, res.body);
       if (actual !== undefined && actual !== reference && parsed.kind !== 'legacy') {
-        throw badResponse(this.host, `${this.host} returned a manifest whose content does not match the digest asked for (${reference}); Berth does not show it.`);
+        throw badResponse(this.host, `${this.host} returned a manifest whose content does not match the digest asked for (${reference}); Berth does not show it. ${ALTERED_CONTENT}`);
       }
       digest = reference;
     } else if (parsed.kind === 'legacy' && headerDigest) {
@@ -378,7 +390,15 @@ export class RegistryClient {
       if (!isValidDigest(headerDigest)) throw badResponse(this.host, `${this.host} sent a Docker-Content-Digest that is not a digest; Berth does not use it.`);
       digest = headerDigest;
     } else {
-      digest = headerDigest && digestWithAlgorithmOf(headerDigest, res.body) === headerDigest ? headerDigest : sha256Digest(res.body);
+      const actual = headerDigest !== undefined && isValidDigest(headerDigest) ? digestWithAlgorithmOf(headerDigest, res.body) : undefined;
+      if (actual !== undefined && actual !== headerDigest) {
+        // What `docker pull` by tag would resolve and then refuse: say so rather than show either digest.
+        throw badResponse(
+          this.host,
+          `${this.host} sent ${repository}:${reference} with a Docker-Content-Digest (${headerDigest}) that is not the digest of its content (${actual}); Berth does not show it. ${ALTERED_CONTENT}`,
+        );
+      }
+      digest = actual ?? sha256Digest(res.body);
     }
     const warnings = res.headers.getAll('warning');
     if (parsed.kind !== 'legacy') {
@@ -418,7 +438,7 @@ export class RegistryClient {
     this.confirm(repository, res);
     const actual = digestWithAlgorithmOf(digest, res.body);
     if (actual !== undefined && actual !== digest) {
-      throw badResponse(this.host, `${this.host} returned a blob whose content does not match its digest ${digest}; Berth does not show it.`);
+      throw badResponse(this.host, `${this.host} returned a blob whose content does not match its digest ${digest}; Berth does not show it. ${ALTERED_CONTENT}`);
     }
     this.context.content.set(key, { bytes: res.body, mediaType: 'application/octet-stream' }, CONTENT_TTL_MS, res.body.length);
     return res.body;
