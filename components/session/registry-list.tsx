@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { registryKeys } from '@/components/api/registry-keys';
 import { DiagnoseLink } from '@/components/diagnose/diagnose-link';
+import { forgetRecentRepositories } from '@/components/repositories/recent-repositories';
 import { Button, buttonClass } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
@@ -19,6 +20,7 @@ export function RegistryList() {
     mutationFn: signOut,
     onSuccess: (_result, host) => {
       queryClient.removeQueries({ queryKey: registryKeys.host(host) });
+      forgetRecentRepositories(host);
       return queryClient.invalidateQueries({ queryKey: sessionKeys.all });
     },
   });
@@ -26,6 +28,7 @@ export function RegistryList() {
     mutationFn: signOutOfAll,
     onSuccess: () => {
       queryClient.removeQueries({ queryKey: registryKeys.all });
+      forgetRecentRepositories();
       return queryClient.invalidateQueries({ queryKey: sessionKeys.all });
     },
   });

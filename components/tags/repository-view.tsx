@@ -1,3 +1,5 @@
+import { DOCKER_HUB } from '@/lib/registry/reference';
+import { PullLimit } from '@/components/docker-hub/pull-limit';
 import { CopyLinkButton } from '@/components/ui/copy-button';
 import { PageHeader } from '@/components/ui/page-header';
 import { TagList } from './tag-list';
@@ -8,6 +10,7 @@ export function RepositoryView({ host, repository }: { host: string; repository:
     <div>
       <PageHeader host={host} repository={repository} actions={<CopyLinkButton />} />
       <h1 className="mb-4 text-xl font-semibold">Tags</h1>
+      {host === DOCKER_HUB ? <PullLimit repository={repository} /> : null}
       <TagList host={host} repository={repository} />
     </div>
   );

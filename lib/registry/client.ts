@@ -4,8 +4,9 @@
 import { z } from 'zod';
 import { Authorizer, type Verification } from './auth';
 import type { Credentials, RegistryContext } from './context';
-import { RegistryError, badResponse, parseErrorBody } from './errors';
+import { RegistryError, badResponse, parseErrorBody, parseRetryAfter } from './errors';
 import type { HttpResponse } from './http';
+import { HubClient } from './hub';
 import { parseNextLink } from './link';
 import {
   INDEX_TYPES,
@@ -20,6 +21,7 @@ import {
   type ImageConfig,
   type ParsedManifest,
 } from './manifest';
+import { describeWait, readPullLimit, secondsUntilRetry, type PullLimit } from './pull-limit';
 import { DOCKER_HUB, isDigest, isValidDigest, isValidRepository, isValidTag, validateDigest, validateRepository, validateTag } from './reference';
 import { artifactTypeOf, summariseImage, summariseIndex, summariseLegacy, type ManifestSummary } from './summary';
 import { errorFromResponse, type Target } from './response-error';
@@ -36,6 +38,8 @@ const CONTENT_TTL_MS = 24 * 3600_000;
 const CONFIRMED_ACCESS_TTL_MS = 60_000;
 /** How long a tag list row trusts what its tag pointed at: a tag moved since shows its old details that long. */
 const TAG_DIGEST_TTL_MS = 30_000;
+/** How long a pull limit Berth read stays worth showing when the registry names no window. */
+const PULL_LIMIT_TTL_MS = 6 * 3600_000;
 
 export interface ClientOptions {
   /** Canonical host ("docker.io", "127.0.0.1:5000"). */
@@ -97,6 +101,8 @@ function validNames(list: readonly unknown[] | null | undefined, valid: (name: s
 export class RegistryClient {
   readonly host: string;
   readonly baseUrl: URL;
+  /** Docker Hub's API, beside its registry (docker.io only), with the same credentials. */
+  readonly hub?: HubClient;
   private readonly auth: Authorizer;
   private readonly context: RegistryContext;
 
@@ -111,14 +117,26 @@ export class RegistryClient {
       context: options.context,
       transport: options.transport,
     });
+    if (options.host === DOCKER_HUB) {
+      this.hub = new HubClient({ apiUrl: options.context.policy.dockerHubApiUrl, credentials: options.credentials, context: options.context, transport: options.transport });
+    }
   }
 
   get anonymous(): boolean {
     return this.auth.anonymous;
   }
 
-  /** Checks the address and credentials at once (sign-in). */
-  verify(): Promise<Verification> {
+  /** Checks the address and credentials at once (sign-in); on Docker Hub, at its API too. */
+  async verify(): Promise<Verification> {
+    if (this.hub) {
+      try {
+        await this.hub.verify();
+      } catch (e) {
+        // Credentials Docker Hub refuses end the sign-in. An API that cannot be reached right now
+        // does not: the registry decides, and the views that need the API say what is wrong.
+        if (!(e instanceof RegistryError) || e.code === 'UNAUTHORIZED' || e.code === 'ACCESS_TOKEN_REQUIRED') throw e;
+      }
+    }
     return this.auth.verify();
   }
 
@@ -134,7 +152,46 @@ export class RegistryClient {
   }
 
   private failure(res: HttpResponse, what: Target = {}): RegistryError {
+    if (res.status === 429 && this.pullLimit()) return this.pullLimitReached(parseRetryAfter(res.headers.get('retry-after')), res.status);
     return errorFromResponse(res, this.auth.requester, what);
+  }
+
+  // ---- pull limits -------------------------------------------------------------------------
+
+  /** The pull limit this connection last saw on a manifest answer (Docker Hub reports one). */
+  pullLimit(): PullLimit | undefined {
+    return this.context.pullLimits.get(this.auth.connectionKey);
+  }
+
+  /** Reads the limit a manifest answer reports, for this connection (anonymous: the whole server's). */
+  private notePullLimit(res: HttpResponse): void {
+    const key = this.auth.connectionKey;
+    const limit = readPullLimit(res.status, res.headers, this.context.pullLimits.get(key));
+    if (limit) this.context.pullLimits.set(key, limit, limit.windowSeconds ? limit.windowSeconds * 1000 : PULL_LIMIT_TTL_MS);
+  }
+
+  private pullLimitReached(retryAfter: number | undefined, upstreamStatus?: number): RegistryError {
+    const limit = this.pullLimit();
+    const quota = limit ? ` (${limit.limit}${limit.windowSeconds ? ` per ${describeWait(limit.windowSeconds)}` : ''})` : '';
+    const shared = this.anonymous ? ' Everyone using this Berth without signing in shares one limit: sign in to use your own.' : '';
+    return new RegistryError({
+      code: 'TOOMANYREQUESTS',
+      host: this.host,
+      ...(upstreamStatus !== undefined ? { upstreamStatus } : {}),
+      ...(retryAfter !== undefined ? { retryAfter } : {}),
+      message: `${this.host}'s pull limit is used up${quota}. ${retryAfter !== undefined ? `Pulls work again in ${describeWait(retryAfter)}.` : 'Wait a while and try again.'}${shared}`,
+    });
+  }
+
+  /**
+   * The pull limit as of now, read from a manifest HEAD (which Docker Hub does not count as a pull).
+   * `reference` must exist: the registry reports the limit only on answers that succeed.
+   */
+  async checkPullLimit(repository: string, reference: string): Promise<PullLimit | undefined> {
+    this.checkReference(repository, reference);
+    const res = await this.headRequest(repository, reference);
+    if (res.status !== 200 && res.status !== 429) throw this.failure(res, { repository, reference });
+    return this.pullLimit();
   }
 
   // ---- listing -----------------------------------------------------------------------------
@@ -240,6 +297,7 @@ export class RegistryClient {
     const url = this.url(`/v2/${repository}/manifests/${reference}`);
     const res = await this.auth.send({ method: 'HEAD', url, scopes: [repositoryScope(repository)], accept: MANIFEST_ACCEPT, maxBytes: MAX_SMALL_BODY });
     this.confirm(repository, res);
+    this.notePullLimit(res);
     return res;
   }
 
@@ -296,8 +354,12 @@ export class RegistryClient {
   /** GET, verify and cache a manifest. */
   private async fetchManifest(repository: string, reference: string): Promise<FetchedManifest> {
     const byDigest = isDigest(reference);
+    // After a 429 that said when to come back, asking sooner would only be refused again.
+    const wait = secondsUntilRetry(this.pullLimit());
+    if (wait !== undefined) throw this.pullLimitReached(wait);
     const url = this.url(`/v2/${repository}/manifests/${reference}`);
     const res = await this.auth.send({ url, scopes: [repositoryScope(repository)], accept: MANIFEST_ACCEPT, maxBytes: MAX_MANIFEST_BYTES });
+    this.notePullLimit(res);
     if (res.status !== 200) throw this.failure(res, { repository, reference });
     this.confirm(repository, res);
     const contentType = res.headers.get('content-type');
