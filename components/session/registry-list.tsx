@@ -79,8 +79,8 @@ export function RegistryList() {
                 </p>
               </div>
               <div className="flex items-center gap-3">
-                <DiagnoseLink host={registry.host} className="text-sm">
-                  Diagnose<span className="sr-only"> {registry.host}</span>
+                <DiagnoseLink host={registry.host} label={`Diagnose ${registry.host}`} className="text-sm">
+                  Diagnose
                 </DiagnoseLink>
                 <Button
                   variant="secondary"
