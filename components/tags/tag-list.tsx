@@ -6,6 +6,7 @@ import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { withBasePath } from '@/lib/base-path';
 import { DOCKER_HUB } from '@/lib/registry/reference';
 import { Button } from '@/components/ui/button';
+import { FilterField, ListStatus } from '@/components/ui/filter-field';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { fieldClass } from '@/components/ui/field';
@@ -143,30 +144,18 @@ export function TagList({ host, repository }: { host: string; repository: string
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
-        <div className="flex w-full max-w-sm items-center gap-2">
-          <label htmlFor={filterId} className="text-sm font-medium text-fg-soft">
-            Filter
-          </label>
-          <input
-            id={filterId}
-            type="search"
-            value={filterText}
-            onChange={(event) => setFilterText(event.target.value)}
-            placeholder="Filter tags, or /regex/"
-            autoComplete="off"
-            spellCheck={false}
-            aria-invalid={!filter.ok}
-            onKeyDown={(event) => {
-              // ArrowDown goes from the filter into the rows.
-              const first = document.querySelector<HTMLElement>('[data-tag-rows] [data-row-index="0"]');
-              if (event.key === 'ArrowDown' && first) {
-                event.preventDefault();
-                first.focus();
-              }
-            }}
-            className={`min-w-0 flex-1 px-3 py-1.5 font-mono text-sm placeholder:font-sans placeholder:text-placeholder ${fieldClass}`}
-          />
-        </div>
+        <FilterField
+          id={filterId}
+          value={filterText}
+          onChange={setFilterText}
+          placeholder="Filter tags, or /regex/"
+          invalid={!filter.ok}
+          onArrowDown={() => {
+            const first = document.querySelector<HTMLElement>('[data-tag-rows] [data-row-index="0"]');
+            first?.focus();
+            return first !== null;
+          }}
+        />
         <div className="flex items-center gap-2">
           <label htmlFor={sortId} className="text-sm font-medium text-fg-soft">
             Sort
@@ -183,12 +172,7 @@ export function TagList({ host, repository }: { host: string; repository: string
           <input id={showSignedId} type="checkbox" checked={showSignatures} onChange={(event) => setShowSignatures(event.target.checked)} />
           Show signature and attestation tags
         </label>
-        <p aria-live="polite" className="text-sm text-muted tabular-nums">
-          {status}
-          {isFetchingNextPage ? (
-            <span className="ml-2 inline-block size-3 animate-spin rounded-full border-2 border-border-strong border-t-muted align-[-1px] motion-reduce:animate-none" aria-hidden="true" />
-          ) : null}
-        </p>
+        <ListStatus loading={isFetchingNextPage}>{status}</ListStatus>
       </div>
 
       {!filter.ok ? (

@@ -7,7 +7,7 @@ import { formatCount, plural } from './format';
 import { Button } from './button';
 import { EmptyState } from './empty-state';
 import { ErrorState } from './error-state';
-import { fieldClass } from './field';
+import { FilterField, ListStatus } from './filter-field';
 
 const ROW_HEIGHT = 40;
 const DETAILED_ROW_HEIGHT = 64;
@@ -176,34 +176,19 @@ export function FilterableList({
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
-        <div className="flex w-full max-w-sm items-center gap-2">
-          <label htmlFor={filterId} className="text-sm font-medium text-fg-soft">
-            Filter
-          </label>
-          <input
-            id={filterId}
-            ref={filterRef}
-            type="search"
-            value={filter}
-            onChange={(event) => setFilter(event.target.value)}
-            onKeyDown={(event) => {
-              if (event.key === 'ArrowDown' && count > 0) {
-                event.preventDefault();
-                focusRow(0);
-              }
-            }}
-            placeholder={`Filter ${noun.many}`}
-            autoComplete="off"
-            spellCheck={false}
-            className={`${fieldClass} min-w-0 flex-1 px-3 py-1.5 font-mono text-sm placeholder:font-sans placeholder:text-placeholder`}
-          />
-        </div>
-        <p aria-live="polite" className="text-sm text-muted tabular-nums">
-          {status}
-          {isFetchingNextPage ? (
-            <span className="ml-2 inline-block size-3 animate-spin rounded-full border-2 border-border-strong border-t-muted align-[-1px] motion-reduce:animate-none" aria-hidden="true" />
-          ) : null}
-        </p>
+        <FilterField
+          id={filterId}
+          inputRef={filterRef}
+          value={filter}
+          onChange={setFilter}
+          placeholder={`Filter ${noun.many}`}
+          onArrowDown={() => {
+            if (count === 0) return false;
+            focusRow(0);
+            return true;
+          }}
+        />
+        <ListStatus loading={isFetchingNextPage}>{status}</ListStatus>
       </div>
 
       {filtered.length === 0 ? (
