@@ -10,7 +10,7 @@ const frameworks = ['next', 'next/*', 'react', 'react-dom', 'react/*', '@tanstac
 export default defineConfig([
   ...nextVitals,
   ...nextTypeScript,
-  globalIgnores(['.next/**', '.next-base-path/**', 'out/**', 'build/**', 'next-env.d.ts', 'test-results/**', '.berth/**']),
+  globalIgnores(['.next/**', '.next-base-path/**', 'out/**', 'build/**', 'next-env.d.ts', 'test-results/**', '.berth/**', '.stryker-tmp/**', 'reports/**']),
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],

@@ -6,7 +6,7 @@ import { appEnv, standaloneEntry } from './e2e/fixtures/app-server';
 // (what the container image runs) talking to the real registries of the test bed. Run through
 // e2e/fixtures/with-bed.ts, which sets BERTH_BED, BERTH_APP_PORT and ALLOWED_REGISTRIES;
 // `npm test` does that after `npm run build`. The environment (Docker Hub played by the bed's
-// token registry) is appEnv() in e2e/fixtures/app-server.ts.
+// Docker Hub stand-in) is appEnv() in e2e/fixtures/app-server.ts.
 const port = Number(process.env.BERTH_APP_PORT ?? 3123);
 const baseURL = `http://127.0.0.1:${port}`;
 

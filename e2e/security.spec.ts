@@ -133,14 +133,16 @@ async function expectNoSecrets(received: Received, bed: BedState, kinds: string[
   for (const kind of kinds) expect(received.count(kind), `${kind} responses were searched`).toBeGreaterThan(0);
   const tokens = await handedOutTokens(bed);
   expect(tokens.length, 'the issuer handed out tokens').toBeGreaterThan(0);
+  const hubTokens = ((await (await fetch(`${bed.hub.issuer.url}/_tokens`)).json()) as { tokens: string[] }).tokens;
+  // Docker Hub's accounts: passwords and access tokens (which are passwords too).
+  const hubSecrets = Object.values(bed.hub.accounts).flatMap((a) => [...(a.password ? [a.password] : []), ...a.tokens].map((secret) => ({ username: a.username, password: secret })));
   const secrets: [string, string][] = [
-    ...[bed.registries.token, bed.registries.htpasswd].flatMap((reg) =>
-      reg.users.flatMap((u): [string, string][] => [
-        [`${u.username}'s password`, u.password],
-        [`${u.username}'s Basic credentials`, base64(`${u.username}:${u.password}`)],
-      ]),
-    ),
+    ...[...bed.registries.token.users, ...bed.registries.htpasswd.users, ...hubSecrets].flatMap((u): [string, string][] => [
+      [`${u.username}'s password`, u.password],
+      [`${u.username}'s Basic credentials`, base64(`${u.username}:${u.password}`)],
+    ]),
     ...tokens.map((t, i): [string, string] => [`token #${i + 1} handed out by the issuer`, t]),
+    ...hubTokens.map((t, i): [string, string] => [`token #${i + 1} handed out by Docker Hub's token service`, t]),
   ];
   const leaks: string[] = [];
   for (const item of received.items) {
@@ -265,17 +267,29 @@ test.describe('no password, Basic credentials or bearer token reaches a browser'
     await expectNoSecrets(received, bed, ['html', 'rsc', 'api']);
   });
 
-  test("another registry's token service, and docker.io", async ({ page, bed }) => {
+  test("another registry's token service, and Docker Hub signed in with an access token", async ({ page, signIn, bed }) => {
     const received = new Received(page);
-    const pub = bed.content.public;
+    const hub = bed.hub;
+    const hello = hub.content.repositories.find((r) => r.repo === 'library/hello')?.tags.latest ?? 'no digest';
+    const priv = hub.content.private;
+    const shows = (text: string) => () => expect(page.getByText(text).first()).toBeVisible();
+    await visit(page, received, `/docker.io/library/hello:latest`, shows(hello));
+    await signIn.as('docker.io', hub.accounts.user.username, hub.accounts.user.tokens[0] ?? '');
+    await received.settle();
     for (const [path, ready] of [
       [`/${bed.fake.host}/warned/app:latest`, () => expect(page.getByRole('note')).toBeVisible()],
-      [`/docker.io/public/hello:${pub.tag}`, () => expect(page.getByText(pub.digest).first()).toBeVisible()],
+      ['/docker.io', () => expect(new ListPage(page).status()).toContainText('repositories')],
+      [`/docker.io/${priv.repo}`, listed(page, priv.tag)],
+      [`/docker.io/${priv.repo}:${priv.tag}`, shows(priv.digest)],
     ] as const) {
       await visit(page, received, path, ready);
       await fetchBoth(page, received, path);
     }
-    await expectNoSecrets(received, bed, ['html', 'rsc']);
+    const api = (route: string, q: Record<string, string>) => `/api/registries/docker.io/${route}?${new URLSearchParams(q)}`;
+    for (const path of [api('hub-repositories', {}), api('tags', { repository: priv.repo }), api('details', { repository: priv.repo, ref: priv.tag }), api('pull-limit', { repository: priv.repo, reference: priv.tag })]) {
+      await received.direct(await page.request.get(path), 'API');
+    }
+    await expectNoSecrets(received, bed, ['html', 'rsc', 'api']);
   });
 });
 

@@ -25,25 +25,29 @@ test.describe('shared links', () => {
     await list.expectFirstPage(bed.content.repositories[0] ?? '', 'repositories');
   });
 
-  test('Docker Hub: short names redirect, public images open anonymously, no catalog', async ({ page, signIn, bed, token }) => {
-    // docker.io is served by the bed's token registry here (see playwright.config.ts).
-    await page.goto('/docker.io/public/hello');
-    await expect(page.getByRole('link', { name: bed.content.public.tag, exact: true })).toBeVisible();
-    await page.goto(`/docker.io/public/hello:${bed.content.public.tag}`);
-    await expect(page.getByText(bed.content.public.digest).first()).toBeVisible();
-    await expect(page.getByText(`docker pull docker.io/public/hello:${bed.content.public.tag}`)).toBeVisible();
+  test('Docker Hub: short names redirect, public images open anonymously, private ones after signing in', async ({ page, signIn, bed }) => {
+    test.setTimeout(90_000); // six views and a sign-in
+    // docker.io is the bed's Docker Hub stand-in here (appEnv in e2e/fixtures/app-server.ts).
+    const hub = bed.hub;
+    const hello = hub.content.repositories.find((r) => r.repo === 'library/hello');
+    await page.goto('/docker.io/hello');
+    await expect(page).toHaveURL('/docker.io/library/hello');
+    await expect(page.getByRole('link', { name: 'latest', exact: true })).toBeVisible();
+    await page.goto('/docker.io/library/hello:latest');
+    await expect(page.getByText(hello?.tags.latest ?? 'no digest').first()).toBeVisible();
+    await expect(page.getByText('docker pull docker.io/library/hello:latest')).toBeVisible();
     await page.goto('/docker.io');
-    await expect(page.getByText('docker.io does not list repositories; open one by name.')).toBeVisible();
-    await page.getByLabel('Repository name').fill('public/hello');
+    await page.getByLabel('Repository name').fill('library/hello');
     await page.getByRole('button', { name: 'Open' }).click();
-    await expect(page).toHaveURL('/docker.io/public/hello');
-    // library/ images of this stand-in need a sign-in: the short link lands on the form, then back.
-    await page.goto('/alpine:3.20');
-    await expect(page).toHaveURL(/\/login\?/);
+    await expect(page).toHaveURL('/docker.io/library/hello');
+    // A private repository's link lands on the sign-in form, then back on the image.
+    const priv = hub.content.private;
+    await page.goto(`/docker.io/${priv.repo}:${priv.tag}`);
+    await expect(page).toHaveURL(/\/login\?/, { timeout: 20_000 });
     await expect(signIn.registry()).toHaveValue('docker.io');
-    await signIn.fill(null, 'alice', password(token, 'alice'));
-    await expect(page).toHaveURL('/docker.io/library/alpine:3.20');
-    await expect(alertOf(page)).toContainText('library/alpine:3.20 was not found on docker.io');
+    await signIn.fill(null, hub.accounts.user.username, hub.accounts.user.password ?? '');
+    await expect(page).toHaveURL(`/docker.io/${priv.repo}:${priv.tag}`);
+    await expect(page.getByText(priv.digest).first()).toBeVisible();
   });
 
   test('links answer with real HTTP: 308 to the canonical form, 400 for an invalid reference', async ({ request, token }) => {
@@ -85,8 +89,8 @@ test('the home page opens anything docker pull takes', async ({ page, token, bed
   await page.getByRole('button', { name: 'Open', exact: true }).click();
   await expect(page).toHaveURL(`/${token.host}/${oci.repo}@${oci.digest}`);
   await page.goto('/');
-  await page.getByLabel('Image reference').fill(`docker pull public/hello:${bed.content.public.tag}`);
+  await page.getByLabel('Image reference').fill('docker pull hello:latest');
   await page.getByRole('button', { name: 'Open', exact: true }).click();
-  await expect(page).toHaveURL(`/docker.io/public/hello:${bed.content.public.tag}`);
-  await expect(page.getByText(bed.content.public.digest).first()).toBeVisible();
+  await expect(page).toHaveURL('/docker.io/library/hello:latest');
+  await expect(page.getByText(bed.hub.content.repositories.find((r) => r.repo === 'library/hello')?.tags.latest ?? 'no digest').first()).toBeVisible();
 });

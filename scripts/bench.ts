@@ -11,24 +11,29 @@
 //    filter (the table re-rendered with the tags that match), clearing it, scrolling. Then Berth
 //    itself: how long until a 10,000-tag list is on screen, and complete.
 //
+// 3. Tag lists with details, the way a person meets them (scripts/bench-details.ts).
+//
+// 4. Load: many connections browsing Berth's API at once, against the standalone build and a real
+//    registry; requests/s, latency, Berth's own 5xx, and server memory over two runs
+//    (scripts/bench-load.ts; BENCH_LOAD_SECONDS, BENCH_LOAD_CONNECTIONS, BENCH_SKIP_LOAD=1).
+//
 // Every figure is the median of BENCH_REPEATS runs (default 5) with the range of the runs; each
 // ratio says which way it goes. Absolute times depend on the machine; the ratios are the point.
-// Also: BENCH_ROUNDS (views per run, 200), BENCH_TAGS (10000), BENCH_SKIP_SERVER=1, BENCH_SKIP_UI=1.
-// The list part needs a production build and makes one when .next is older than the code.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+// Also: BENCH_ROUNDS (views per run, 200), BENCH_TAGS (10000), BENCH_SKIP_SERVER=1, BENCH_SKIP_UI=1,
+// BENCH_SKIP_DETAILS=1, BENCH_TRACE=1 (each registry request of part 3 on stderr). The run is written to
+// docs/benchmarks.md as well (BENCH_NO_WRITE=1: not).
+// The list, details and load parts need a production build and make one when .next is older than the code.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { startIssuer } from '../e2e/fixtures/issuer';
-import { freePort, startRegistry } from '../e2e/fixtures/registry';
-import { RegistryHttpClient } from '../e2e/fixtures/registry-client';
-import { MT, buildMultiPlatform, buildSingleImage, pushLayoutOverHttp } from '../e2e/fixtures/oci-layout';
-import { pool } from '../e2e/fixtures/seed';
+import { MT, RegistryHttpClient, buildMultiPlatform, buildSingleImage, pool, pushLayoutOverHttp, startIssuer, startRegistry } from '../e2e/fixtures';
 import { AddressPolicy, RegistryClient, RegistryContext } from '../lib/registry';
 import { BoundedCache } from '../lib/registry/cache';
+import { detailsBench, startBerthServer } from './bench-details';
+import { loadBench } from './bench-load';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
 const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 5));
@@ -157,7 +162,7 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-ne
 /** True when .next is missing or older than a file it is built from. */
 function buildIsStale(): boolean {
   const id = join(root, '.next', 'BUILD_ID');
-  if (!existsSync(id)) return true;
+  if (!existsSync(id) || !existsSync(join(root, '.next', 'standalone', 'start.mjs'))) return true;
   const built = statSync(id).mtimeMs;
   const inputs = ['app', 'components', 'lib', 'public', 'proxy.ts', 'instrumentation.ts', 'next.config.js', 'postcss.config.mjs', 'tsconfig.json', 'package.json', 'package-lock.json'];
   const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '--', ...inputs], { cwd: root, encoding: 'utf8' });
@@ -166,9 +171,9 @@ function buildIsStale(): boolean {
 
 function ensureFreshBuild(): void {
   if (!buildIsStale()) return;
-  console.log('The build is older than the code (or missing): next build …');
-  const r = spawnSync('npx', ['next', 'build'], { cwd: root, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
-  if (r.status !== 0) throw new Error('next build failed');
+  console.log('The build is older than the code (or missing): npm run build …');
+  const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  if (r.status !== 0) throw new Error('npm run build failed');
 }
 
 /** The tag names of the benchmark list, as pushed to the registry and given to the component. */
@@ -230,7 +235,8 @@ async function listHarness(): Promise<{ html: string; js: string; css: string }>
       platform: 'browser',
       minify: true,
       jsx: 'automatic',
-      define: { 'process.env.NODE_ENV': '"production"' },
+      // What Next inlines in the browser bundle (next.config.js): production React, no base path.
+      define: { 'process.env.NODE_ENV': '"production"', 'process.env.BERTH_BASE_PATH': '""' },
       alias: { 'next/link': join(dir, 'link.tsx') },
       tsconfig: join(root, 'tsconfig.json'),
       nodePaths: [join(root, 'node_modules')], // for the stand-in, which lives outside the repository
@@ -326,7 +332,7 @@ async function listBench(): Promise<void> {
   ensureFreshBuild();
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const registry = await startRegistry({ mode: 'anonymous' });
-  let app: ReturnType<typeof spawn> | undefined;
+  let app: { origin: string; stop: () => void } | undefined;
   try {
     const items = tagNames(TAGS);
     const harness = await listHarness();
@@ -359,35 +365,65 @@ async function listBench(): Promise<void> {
     const t0 = performance.now();
     await pool(items.slice(1), 16, async (tag) => void (await client.putManifest('bench/many', tag, MT.ociManifest, manifest)));
     const pushed = (performance.now() - t0) / 1000;
-    const port = await freePort();
-    app = spawn('npx', ['next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
-      cwd: root,
-      detached: true,
-      stdio: 'ignore',
-      env: { ...process.env, NODE_ENV: 'production', SESSION_SECRET: randomBytes(32).toString('hex'), ALLOWED_REGISTRIES: registry.url, NEXT_TELEMETRY_DISABLED: '1' },
-    });
-    for (let i = 0; i < 200; i++) {
-      if (await fetch(`http://127.0.0.1:${port}/api/session`).then((r) => r.ok, () => false)) break;
-      await new Promise((r) => setTimeout(r, 300));
-    }
+    app = await startBerthServer(root, { ALLOWED_REGISTRIES: registry.url });
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const url = `http://127.0.0.1:${port}/${registry.host}/bench/many`;
+    const url = `${app.origin}/${registry.host}/bench/many`;
     await appLoad(page, url); // warm-up: server code, token-free registry, browser cache
     const loads: { firstRow: number; complete: number }[] = [];
     for (let r = 0; r < REPEATS; r++) loads.push(await appLoad(page, url));
     console.log(
-      `\nBerth (next start, ${TAGS.toLocaleString('en-US')} tags pushed in ${pushed.toFixed(1)} s), after navigation: first tag row ${spread(loads.map((l) => l.firstRow), 2, ' s')}, list complete ${spread(loads.map((l) => l.complete), 2, ' s')}`,
+      `\nBerth (production server, ${TAGS.toLocaleString('en-US')} tags pushed in ${pushed.toFixed(1)} s), after navigation: first tag row ${spread(loads.map((l) => l.firstRow), 2, ' s')}, list complete ${spread(loads.map((l) => l.complete), 2, ' s')}`,
     );
   } finally {
     await browser.close();
-    if (app?.pid) process.kill(-app.pid, 'SIGTERM');
+    app?.stop();
     await registry.stop();
   }
 }
 
+/** Everything the run prints, for docs/benchmarks.md. */
+const printed: string[] = [];
+const print = console.log.bind(console);
+console.log = (...args: unknown[]) => {
+  printed.push(args.map(String).join(' '));
+  print(...args);
+};
+
 async function all(): Promise<void> {
+  const started = new Date();
   if (process.env.BENCH_SKIP_SERVER !== '1') await serverBench();
   if (process.env.BENCH_SKIP_UI !== '1') await listBench();
+  let details: string[] = [];
+  if (process.env.BENCH_SKIP_DETAILS !== '1') {
+    ensureFreshBuild();
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    try {
+      details = await detailsBench({ browser, repeats: REPEATS, startBerth: (env) => startBerthServer(root, env) });
+    } finally {
+      await browser.close();
+    }
+  }
+  if (process.env.BENCH_SKIP_LOAD !== '1') {
+    ensureFreshBuild();
+    await loadBench();
+  }
+  if (process.env.BENCH_NO_WRITE === '1') return;
+  const load = (await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(', ');
+  const report = [
+    '# Benchmarks',
+    '',
+    `Written by \`npm run bench\` on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${(await import('node:os')).cpus().length} CPUs, load average ${load} at the end.`,
+    'Absolute times depend on the machine and what else it runs; the ratios, each against a baseline in the same run, and the request counts are the point.',
+    '',
+    ...(details.length ? ['## Tag lists with details', '', '| measured | result |', '|---|---|', ...details, ''] : []),
+    '## The whole run, as printed',
+    '',
+    '```',
+    ...printed,
+    '```',
+    '',
+  ];
+  writeFileSync(join(root, 'docs', 'benchmarks.md'), report.join('\n'));
 }
 
 all().catch((e: unknown) => {

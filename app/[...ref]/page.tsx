@@ -9,7 +9,9 @@ import { ManifestView } from '@/components/manifest/manifest-view';
 import { RegistryView } from '@/components/repositories/registry-view';
 import { RepositoryView } from '@/components/tags/repository-view';
 import { prefetchView, type PrefetchTarget } from './prefetch';
-import { parseSort } from '@/components/tags/tag-order';
+import { manifestKeys } from '@/components/manifest/queries';
+import { RememberRepository } from '@/components/repositories/recent-repositories';
+import { tagKeys } from '@/components/tags/queries';
 import { InvalidReference } from './invalid-reference';
 import { ViewSkeleton } from './view-skeleton';
 
@@ -70,9 +72,8 @@ export default async function RefPage({ params, searchParams }: RefPageProps) {
       const param = (name: string) => [query[name]].flat()[0] || undefined;
       const prefetchTarget: PrefetchTarget = target.kind === 'compare' ? { ...target, a: param('a'), b: param('b'), platform: param('platform') } : target;
       // The view's first queries are fetched while the page renders (./prefetch.ts).
-      const sort = parseSort(param('sort'));
       // Details (sizes, dates) are extras: not worth delaying the first paint for.
-      const state = prefetchView(prefetchTarget, { sort, detailsWaitMs: FIRST_PAINT_WAIT_MS - 50 });
+      const state = prefetchView(prefetchTarget, { sort: param('sort'), namespace: param('namespace'), detailsWaitMs: FIRST_PAINT_WAIT_MS - 50 });
       if (await settlesWithin(state, FIRST_PAINT_WAIT_MS)) return <Prefetched state={state} target={prefetchTarget} />;
       return (
         <Suspense fallback={<ViewSkeleton kind={target.kind === 'compare' ? 'digest' : target.kind} />}>
@@ -88,16 +89,23 @@ async function Prefetched({ state, target }: { state: Promise<DehydratedState>; 
 }
 
 function view(target: PrefetchTarget): React.ReactNode {
+  if (target.kind === 'registry') return <RegistryView host={target.host} />;
+  const { host, repository } = target;
+  // This browser remembers the repositories it opened, for registries that do not list theirs.
+  const remembered = (queryKey: readonly unknown[], children: React.ReactNode) => (
+    <>
+      <RememberRepository host={host} repository={repository} queryKey={queryKey} />
+      {children}
+    </>
+  );
   switch (target.kind) {
-    case 'registry':
-      return <RegistryView host={target.host} />;
     case 'repository':
-      return <RepositoryView host={target.host} repository={target.repository} />;
+      return remembered(tagKeys.list(host, repository), <RepositoryView host={host} repository={repository} />);
     case 'tag':
-      return <ManifestView host={target.host} repository={target.repository} tag={target.tag} />;
+      return remembered(manifestKeys.manifest(host, repository, target.tag), <ManifestView host={host} repository={repository} tag={target.tag} />);
     case 'digest':
-      return <ManifestView host={target.host} repository={target.repository} digest={target.digest} />;
+      return remembered(manifestKeys.manifest(host, repository, target.digest), <ManifestView host={host} repository={repository} digest={target.digest} />);
     case 'compare':
-      return <CompareView host={target.host} repository={target.repository} a={target.a} b={target.b} platform={target.platform} />;
+      return <CompareView host={host} repository={repository} a={target.a} b={target.b} platform={target.platform} />;
   }
 }

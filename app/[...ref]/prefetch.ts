@@ -4,13 +4,17 @@ import type { ManifestBody } from '@/lib/api/types';
 import type { RouteTarget } from '@/lib/route-target';
 import { getQueryClient } from '@/components/api/query-client';
 import { configQueryOptions, manifestQueryOptions } from '@/components/manifest/queries';
+import { hubOrdering, hubRepositoriesQueryOptions, hubUsername, normaliseNamespace, parseHubSort } from '@/components/docker-hub/queries';
 import { repositoriesQueryOptions, repositoryPageSize } from '@/components/repositories/queries';
+import { sessionKeys } from '@/components/session/queries';
 import { detailKeys } from '@/components/tags/details';
-import { TAG_PAGE_SIZE, tagsQueryOptions } from '@/components/tags/queries';
-import { firstScreen, type TagSort } from '@/components/tags/tag-order';
-import { RegistryError, type RegistryClient } from '@/lib/registry';
+import { TAG_PAGE_SIZE, seedTagDetails, tagsQueryOptions } from '@/components/tags/queries';
+import { firstScreen, listOrder, parseSort } from '@/components/tags/tag-order';
+import { DOCKER_HUB, RegistryError, type RegistryClient } from '@/lib/registry';
+import type { SessionBody } from '@/lib/api/types';
 import { clientFor } from '@/lib/server/api';
-import { fetchConfigBody, fetchDetailsBody, fetchManifestBody, fetchRepositoriesBody, fetchTagsBody } from '@/lib/server/browse';
+import { getSession, publicView } from '@/lib/server/session';
+import { fetchConfigBody, fetchDetailsBody, fetchHubIndexDetails, fetchHubRepositoriesBody, fetchManifestBody, fetchRepositoriesBody, fetchTagsBody } from '@/lib/server/browse';
 
 // Server prefetch for the image-reference pages: the first query of a view is answered while
 // the page renders, by calling the core directly (not over HTTP), and handed to the browser's
@@ -74,11 +78,42 @@ async function fillManifest(queryClient: QueryClient, client: RegistryClient, ho
   return manifest;
 }
 
-async function fill(queryClient: QueryClient, target: PrefetchTarget, sort: TagSort, detailsUntil: number): Promise<void> {
+/** The page's own query parameters, as in its link: `sort` (each view reads its own sorts), `namespace` (Docker Hub). */
+export interface PrefetchSearch {
+  sort?: string;
+  namespace?: string;
+}
+
+/** Docker Hub: an index's entries described by the Hub API, under the keys of the index rows; the digests it described. */
+async function fillHubIndexDetails(queryClient: QueryClient, client: RegistryClient, repository: string, tag: string): Promise<Set<string>> {
+  const details = await fetchHubIndexDetails(client, repository, tag).catch((e: unknown) => {
+    reportUnexpected(e);
+    return [];
+  });
+  for (const detail of details) queryClient.setQueryData(detailKeys.detail(client.host, repository, detail.reference), detail);
+  return new Set(details.map((d) => d.reference));
+}
+
+async function fill(queryClient: QueryClient, target: PrefetchTarget, search: PrefetchSearch, detailsUntil: number): Promise<void> {
   const { host } = target;
   const client = await clientFor(host);
   switch (target.kind) {
     case 'registry':
+      if (host === DOCKER_HUB) {
+        // Who is signed in decides what the page shows: their namespace, or a request for one,
+        // which needs no request to Docker Hub at all.
+        const session: SessionBody = { registries: ((await getSession()).registries ?? []).map(publicView) };
+        queryClient.setQueryData(sessionKeys.all, session);
+        const namespace = normaliseNamespace(search.namespace ?? '');
+        if (!namespace && !hubUsername(session)) return;
+        const sort = parseHubSort(search.sort);
+        await queryClient.fetchInfiniteQuery({
+          ...hubRepositoriesQueryOptions(namespace, sort),
+          queryFn: ({ pageParam }) => fetchHubRepositoriesBody(client, { namespace, ordering: hubOrdering(sort), cursor: pageParam ?? undefined }),
+          retry: false,
+        });
+        return;
+      }
       await queryClient.fetchInfiniteQuery({
         ...repositoriesQueryOptions(host),
         queryFn: ({ pageParam }) => fetchRepositoriesBody(client, { n: repositoryPageSize(pageParam), cursor: pageParam ?? undefined }),
@@ -88,21 +123,30 @@ async function fill(queryClient: QueryClient, target: PrefetchTarget, sort: TagS
     case 'repository': {
       const tags = await queryClient.fetchInfiniteQuery({
         ...tagsQueryOptions(host, target.repository),
-        queryFn: ({ pageParam }) =>
-          fetchTagsBody(client, target.repository, { n: TAG_PAGE_SIZE, cursor: pageParam ?? undefined }),
+        queryFn: async ({ pageParam }) => {
+          const body = await fetchTagsBody(client, target.repository, { n: TAG_PAGE_SIZE, cursor: pageParam ?? undefined });
+          seedTagDetails(queryClient, host, target.repository, body);
+          return body;
+        },
         retry: false,
       });
-      // The rows on the first screen arrive with their size, date and platforms.
-      await fillDetails(queryClient, client, target, firstScreen(tags.pages.flatMap((p) => p.tags), sort), detailsUntil);
+      // The rows on the first screen arrive with their size, date and platforms (Docker Hub's
+      // came with the tags already).
+      const described = new Set(tags.pages.flatMap((p) => p.details ?? []).map((d) => d.reference));
+      const sort = parseSort(search.sort, listOrder(host));
+      await fillDetails(queryClient, client, target, firstScreen(tags.pages.flatMap((p) => p.tags), sort).filter((t) => !described.has(t)), detailsUntil);
       return;
     }
     case 'tag':
     case 'digest': {
       const reference = target.kind === 'tag' ? target.tag : target.digest;
       const manifest = await fillManifest(queryClient, client, host, target.repository, reference);
-      // An index's rows show each entry's size and date.
+      // An index's rows show each entry's size and date. On Docker Hub the Hub API describes them
+      // (reading every child manifest would cost a pull each); elsewhere the child manifests do.
       if (manifest.kind === 'index') {
-        await fillDetails(queryClient, client, target, manifest.manifests.map((m) => m.digest).slice(0, 100), detailsUntil);
+        const described = target.kind === 'tag' ? await fillHubIndexDetails(queryClient, client, target.repository, target.tag) : new Set<string>();
+        const digests = manifest.manifests.map((m) => m.digest).filter((d) => !described.has(d));
+        await fillDetails(queryClient, client, target, digests.slice(0, 100), detailsUntil);
       }
       return;
     }
@@ -119,7 +163,7 @@ async function fill(queryClient: QueryClient, target: PrefetchTarget, sort: TagS
  * The dehydrated cache for `target`'s view: what could be fetched within the budget, nothing
  * for what failed. Never throws.
  */
-export async function prefetchView(target: PrefetchTarget, options: { sort?: TagSort; detailsWaitMs?: number } = {}): Promise<DehydratedState> {
+export async function prefetchView(target: PrefetchTarget, options: PrefetchSearch & { detailsWaitMs?: number } = {}): Promise<DehydratedState> {
   const detailsUntil = Date.now() + (options.detailsWaitMs ?? PREFETCH_BUDGET_MS);
   // A new QueryClient per request: one person's data never lands in another's cache.
   const queryClient = getQueryClient();
@@ -128,7 +172,7 @@ export async function prefetchView(target: PrefetchTarget, options: { sort?: Tag
     timer = setTimeout(resolve, PREFETCH_BUDGET_MS);
   });
   try {
-    await Promise.race([fill(queryClient, target, options.sort ?? 'name', detailsUntil).catch(reportUnexpected), budget]);
+    await Promise.race([fill(queryClient, target, options, detailsUntil).catch(reportUnexpected), budget]);
   } finally {
     clearTimeout(timer);
   }

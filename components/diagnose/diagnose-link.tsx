@@ -22,13 +22,15 @@ interface DiagnoseLinkProps {
   repository?: string;
   variant?: ButtonVariant;
   className?: string;
+  /** The link's accessible name, when its text alone would not say which registry (a list of them). */
+  label?: string;
   children?: React.ReactNode;
 }
 
 /** A link to /HOST/-/diagnose: what Berth sees when it talks to this registry. */
-export function DiagnoseLink({ host, repository, variant = 'link', className, children }: DiagnoseLinkProps) {
+export function DiagnoseLink({ host, repository, variant = 'link', className, label, children }: DiagnoseLinkProps) {
   return (
-    <Link href={diagnoseHref(host, repository)} prefetch={false} className={buttonClass(variant, { className })}>
+    <Link href={diagnoseHref(host, repository)} prefetch={false} aria-label={label} className={buttonClass(variant, { className })}>
       {children ?? `Diagnose ${host}`}
     </Link>
   );

@@ -4,9 +4,11 @@ import { useEffect } from 'react';
 import Link from 'next/link';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ManifestBody } from '@/lib/api/types';
+import { DOCKER_HUB } from '@/lib/registry/reference';
 import { compareHref, formatRef, hrefFor } from '@/lib/route-target';
 import { DeleteButton } from '@/components/delete/delete-dialog';
 import { buttonClass } from '@/components/ui/button';
+import { PullLimit } from '@/components/docker-hub/pull-limit';
 import { CopyLinkButton } from '@/components/ui/copy-button';
 import { ErrorState } from '@/components/ui/error-state';
 import { formatBytes } from '@/components/ui/format';
@@ -99,6 +101,7 @@ export function ManifestView({ host, repository, tag, digest }: ManifestViewProp
           </>
         }
       />
+      {host === DOCKER_HUB ? <PullLimit /> : null}
 
       <div className="mb-6 grid gap-2 lg:grid-cols-2">
         {tag !== undefined ? <PullCommand by="tag" reference={formatRef({ host, repository, tag })} /> : null}

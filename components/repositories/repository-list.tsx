@@ -4,12 +4,11 @@ import { useMemo } from 'react';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { hrefFor } from '@/lib/route-target';
 import { isApiError } from '@/components/api/client';
-import { DiagnoseLink } from '@/components/diagnose/diagnose-link';
 import { ErrorState } from '@/components/ui/error-state';
 import { FilterableList, usePaging } from '@/components/ui/filterable-list';
-import { Notice } from '@/components/ui/notice';
 import { ListSkeleton } from '@/components/ui/skeleton';
 import { repositoriesQueryOptions } from './queries';
+import { OpenByName } from './open-by-name';
 import { OpenRepositoryForm } from './open-repository-form';
 
 export function RepositoryList({ host }: { host: string }) {
@@ -24,18 +23,7 @@ export function RepositoryList({ host }: { host: string }) {
 
   if (query.isError && !query.data) {
     if (isApiError(query.error) && query.error.code === 'CATALOG_UNSUPPORTED') {
-      return (
-        <div className="space-y-4">
-          <Notice>
-            <p className="font-medium">{host} does not list repositories; open one by name.</p>
-            <p className="mt-1 text-muted">
-              Registries like Docker Hub and GitHub only show a repository to those who already know its name.
-            </p>
-            <DiagnoseLink host={host} className="mt-2 inline-block">See why: diagnose the connection</DiagnoseLink>
-          </Notice>
-          <OpenRepositoryForm host={host} />
-        </div>
-      );
+      return <OpenByName host={host}>{query.error.message}</OpenByName>;
     }
     return <ErrorState error={query.error} onRetry={() => void query.refetch()} host={host} title="Could not list repositories" />;
   }

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { registryKeys } from '@/components/api/registry-keys';
 import { DiagnoseLink } from '@/components/diagnose/diagnose-link';
+import { forgetRecentRepositories } from '@/components/repositories/recent-repositories';
 import { Button, buttonClass } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
@@ -19,6 +20,7 @@ export function RegistryList() {
     mutationFn: signOut,
     onSuccess: (_result, host) => {
       queryClient.removeQueries({ queryKey: registryKeys.host(host) });
+      forgetRecentRepositories(host);
       return queryClient.invalidateQueries({ queryKey: sessionKeys.all });
     },
   });
@@ -26,6 +28,7 @@ export function RegistryList() {
     mutationFn: signOutOfAll,
     onSuccess: () => {
       queryClient.removeQueries({ queryKey: registryKeys.all });
+      forgetRecentRepositories();
       return queryClient.invalidateQueries({ queryKey: sessionKeys.all });
     },
   });
@@ -76,8 +79,8 @@ export function RegistryList() {
                 </p>
               </div>
               <div className="flex items-center gap-3">
-                <DiagnoseLink host={registry.host} className="text-sm">
-                  Diagnose<span className="sr-only"> {registry.host}</span>
+                <DiagnoseLink host={registry.host} label={`Diagnose ${registry.host}`} className="text-sm">
+                  Diagnose
                 </DiagnoseLink>
                 <Button
                   variant="secondary"

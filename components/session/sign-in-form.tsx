@@ -13,6 +13,11 @@ import { sessionKeys, signIn } from './queries';
 
 const inputClass = `${fieldClass} w-full px-3 py-2 text-sm`;
 
+/** What Docker Hub takes, which is not what people guess first. */
+const DOCKER_HUB_HINT =
+  'Docker Hub: your Docker ID and password, or a personal access token (dckr_pat_…), which accounts with two-factor authentication need; for an organisation, its name and an organisation access token.';
+const isDockerHub = (registry: string) => ['docker.io', 'hub.docker.com', 'index.docker.io', 'registry-1.docker.io'].includes(registry.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/+$/, ''));
+
 /** Sign in to one registry. The password goes in a POST body, never a URL. */
 export function SignInForm({ registry: initialRegistry, next }: { registry: string; next: string | undefined }) {
   const router = useRouter();
@@ -70,6 +75,7 @@ export function SignInForm({ registry: initialRegistry, next }: { registry: stri
         value={password}
         onChange={(event) => setPassword(event.target.value)}
         autoComplete="current-password"
+        hint={isDockerHub(registry) ? DOCKER_HUB_HINT : undefined}
       />
 
       {error ? (

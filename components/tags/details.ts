@@ -1,6 +1,6 @@
 import { queryOptions, type QueryClient } from '@tanstack/react-query';
 import type { DetailsBody, ReferenceDetail, ReferenceDetailError } from '@/lib/api/types';
-import { isDigest } from '@/lib/registry/reference';
+import { DOCKER_HUB, isDigest } from '@/lib/registry/reference';
 import { apiFetch, registryApiPath } from '@/components/api/client';
 import { formatBytes } from '@/components/ui/format';
 import { registryKeys } from '@/components/api/registry-keys';
@@ -83,12 +83,15 @@ export const detailKeys = {
   detail: (host: string, repository: string, reference: string) => [...detailKeys.repository(host, repository), reference] as const,
 };
 
-/** One tag's (or digest's) details. By digest they never change; a tag may move. */
+/**
+ * One tag's (or digest's) details. By digest they never change; a tag may move. On Docker Hub a
+ * tag's details come with the tag list and are renewed with it: a row never asks again for them.
+ */
 export function detailQueryOptions(host: string, repository: string, reference: string) {
   return queryOptions({
     queryKey: detailKeys.detail(host, repository, reference),
     queryFn: () => loaderFor(host, repository).load(reference),
-    ...(isDigest(reference) ? { staleTime: Infinity } : {}),
+    ...(isDigest(reference) || host === DOCKER_HUB ? { staleTime: Infinity } : {}),
   });
 }
 

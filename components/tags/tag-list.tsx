@@ -1,9 +1,12 @@
 'use client';
 
 import { useCallback, useDeferredValue, useEffect, useId, useMemo, useState } from 'react';
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { usePathname, useSearchParams } from 'next/navigation';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { withBasePath } from '@/lib/base-path';
+import { DOCKER_HUB } from '@/lib/registry/reference';
 import { Button } from '@/components/ui/button';
+import { FilterField, ListStatus } from '@/components/ui/filter-field';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { fieldClass } from '@/components/ui/field';
@@ -14,7 +17,7 @@ import { manifestQueryOptions } from '@/components/manifest/queries';
 import { detailKeys, knownDetails } from './details';
 import { LoadAllDetails, useLoadAll } from './load-all-details';
 import { tagsQueryOptions } from './queries';
-import { AUTO_DETAILS, SORTS, SORT_LABELS, digestsWithSignatures, isSignatureTag, parseSort, parseTagFilter, sortTags, type TagSort } from './tag-order';
+import { AUTO_DETAILS, SORTS, SORT_LABELS, digestsWithSignatures, isSignatureTag, listOrder, parseSort, parseTagFilter, sortTags, type TagSort } from './tag-order';
 import { TagTable } from './tag-table';
 
 /** Start fetching the next page of tags when this many rows remain below the screen. */
@@ -46,10 +49,10 @@ function useDetailsVersion(host: string, repository: string, enabled: boolean): 
 
 export function TagList({ host, repository }: { host: string; repository: string }) {
   const queryClient = useQueryClient();
-  const router = useRouter();
   const pathname = usePathname();
   const searchParams = useSearchParams();
-  const sort = parseSort(searchParams.get('sort'));
+  const order = listOrder(host);
+  const sort = parseSort(searchParams.get('sort'), order);
   const query = useInfiniteQuery(tagsQueryOptions(host, repository));
   const paging = usePaging(query);
   const { hasNextPage, isFetchingNextPage, fetchNextPage, nextPageError } = paging;
@@ -87,8 +90,8 @@ export function TagList({ host, repository }: { host: string; repository: string
     if (sort !== 'name' && !hasNextPage && missing.length > 0 && matching.length <= AUTO_DETAILS && !loadAll.running) startLoadAll(missing);
   }, [sort, hasNextPage, missing, matching.length, loadAll.running, startLoadAll]);
 
-  // A filter, or an order by date or size, must see every tag: fetch the remaining pages.
-  const needsEveryPage = filter.ok && (filter.active || sort !== 'name');
+  // A filter, or an order other than the registry's own, must see every tag: fetch the remaining pages.
+  const needsEveryPage = filter.ok && (filter.active || sort !== order);
   const canFetchMore = hasNextPage && !isFetchingNextPage && !nextPageError;
   useEffect(() => {
     if (needsEveryPage && canFetchMore) fetchNextPage();
@@ -110,10 +113,12 @@ export function TagList({ host, repository }: { host: string; repository: string
 
   const setSort = (next: TagSort) => {
     const params = new URLSearchParams(searchParams.toString());
-    if (next === 'name') params.delete('sort');
+    if (next === order) params.delete('sort');
     else params.set('sort', next);
     const search = params.toString();
-    router.replace(search ? `${pathname}?${search}` : pathname, { scroll: false });
+    // The order is the browser's to apply to the rows it has: the link changes without asking
+    // the server to render the page (and the registry for its first page) again.
+    window.history.replaceState(null, '', withBasePath(search ? `${pathname}?${search}` : pathname));
   };
 
   if (query.isPending) return <ListSkeleton />;
@@ -123,43 +128,34 @@ export function TagList({ host, repository }: { host: string; repository: string
   if (allTags.length === 0 && !hasNextPage) return <EmptyState size="xl">No tags in this repository.</EmptyState>;
 
   const total = plural(allTags.length, 'tag', 'tags');
+  // Docker Hub says how many tags there are; registries do not.
+  const count = query.data?.pages[0]?.count;
+  const ofMany = count !== undefined && count > allTags.length ? formatCount(count) : 'many';
   let status: string;
   if (filter.ok && filter.active) {
     status = hasNextPage
-      ? `${plural(matching.length, 'match', 'matches')} so far · loaded ${formatCount(allTags.length)} of many…`
+      ? `${plural(matching.length, 'match', 'matches')} so far · loaded ${formatCount(allTags.length)} of ${ofMany}…`
       : `${formatCount(matching.length)} of ${total} match`;
   } else {
-    status = hasNextPage ? `Loaded ${formatCount(allTags.length)} of many tags…` : total;
+    status = hasNextPage ? `Loaded ${formatCount(allTags.length)} of ${ofMany} tags…` : total;
   }
   if (hiddenCount > 0) status += ` · ${plural(hiddenCount, 'signature or attestation tag', 'signature and attestation tags')} hidden`;
 
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
-        <div className="flex w-full max-w-sm items-center gap-2">
-          <label htmlFor={filterId} className="text-sm font-medium text-fg-soft">
-            Filter
-          </label>
-          <input
-            id={filterId}
-            type="search"
-            value={filterText}
-            onChange={(event) => setFilterText(event.target.value)}
-            placeholder="Filter tags, or /regex/"
-            autoComplete="off"
-            spellCheck={false}
-            aria-invalid={!filter.ok}
-            onKeyDown={(event) => {
-              // ArrowDown goes from the filter into the rows.
-              const first = document.querySelector<HTMLElement>('[data-tag-rows] [data-row-index="0"]');
-              if (event.key === 'ArrowDown' && first) {
-                event.preventDefault();
-                first.focus();
-              }
-            }}
-            className={`min-w-0 flex-1 px-3 py-1.5 font-mono text-sm placeholder:font-sans placeholder:text-placeholder ${fieldClass}`}
-          />
-        </div>
+        <FilterField
+          id={filterId}
+          value={filterText}
+          onChange={setFilterText}
+          placeholder="Filter tags, or /regex/"
+          invalid={!filter.ok}
+          onArrowDown={() => {
+            const first = document.querySelector<HTMLElement>('[data-tag-rows] [data-row-index="0"]');
+            first?.focus();
+            return first !== null;
+          }}
+        />
         <div className="flex items-center gap-2">
           <label htmlFor={sortId} className="text-sm font-medium text-fg-soft">
             Sort
@@ -176,12 +172,7 @@ export function TagList({ host, repository }: { host: string; repository: string
           <input id={showSignedId} type="checkbox" checked={showSignatures} onChange={(event) => setShowSignatures(event.target.checked)} />
           Show signature and attestation tags
         </label>
-        <p aria-live="polite" className="text-sm text-muted tabular-nums">
-          {status}
-          {isFetchingNextPage ? (
-            <span className="ml-2 inline-block size-3 animate-spin rounded-full border-2 border-border-strong border-t-muted align-[-1px] motion-reduce:animate-none" aria-hidden="true" />
-          ) : null}
-        </p>
+        <ListStatus loading={isFetchingNextPage}>{status}</ListStatus>
       </div>
 
       {!filter.ok ? (
@@ -199,7 +190,7 @@ export function TagList({ host, repository }: { host: string; repository: string
           {hasNextPage ? `No tags match “${filterText.trim()}” yet; still loading…` : filter.ok && filter.active ? `No tags match “${filterText.trim()}”.` : 'Only signature and attestation tags here: tick the box above to see them.'}
         </EmptyState>
       ) : (
-        <TagTable host={host} repository={repository} tags={ordered} signed={signed} onIntent={host === 'docker.io' ? undefined : prefetchManifest} onRangeChange={onRangeChange} />
+        <TagTable host={host} repository={repository} tags={ordered} signed={signed} onIntent={host === DOCKER_HUB ? undefined : prefetchManifest} onRangeChange={onRangeChange} />
       )}
 
       {nextPageError ? (

@@ -117,8 +117,6 @@ const TagRow = memo(function TagRow({ host, repository, tag, index, start, signe
       aria-rowindex={index + 2}
       className={`${GRID} absolute top-0 left-0 w-full border-b border-border-soft px-4 text-sm hover:bg-subtle focus-within:bg-accent-soft`}
       style={{ height: TAG_ROW_HEIGHT, transform: `translateY(${start}px)` }}
-      // The first row's paint is what the person waits for: the benchmark times it.
-      {...(index === 0 ? { elementtiming: 'first-tag-row' } : {})}
     >
       <span role="cell" className="min-w-0">
         <span className="flex min-w-0 items-center gap-2">
@@ -130,6 +128,8 @@ const TagRow = memo(function TagRow({ host, repository, tag, index, start, signe
           onFocus={intent}
           className="truncate rounded-sm font-mono font-medium text-fg hover:underline"
           title={tag}
+          // The first row's paint is what a person waits for: the benchmark times it (Element Timing).
+          {...(index === 0 ? { elementtiming: 'first-tag-row' } : {})}
         >
           {tag}
         </Link>

@@ -7,9 +7,10 @@ import { formatCount, plural } from './format';
 import { Button } from './button';
 import { EmptyState } from './empty-state';
 import { ErrorState } from './error-state';
-import { fieldClass } from './field';
+import { FilterField, ListStatus } from './filter-field';
 
 const ROW_HEIGHT = 40;
+const DETAILED_ROW_HEIGHT = 64;
 /** Registries return names in whatever order they keep them; people expect 1.2 before 1.10. */
 const naturalOrder = new Intl.Collator('en', { numeric: true });
 /** Start fetching the next page when this many rows remain below the viewport. */
@@ -42,6 +43,16 @@ export function usePaging(query: {
   };
 }
 
+/** More about an item than its name, shown in its row (a Docker Hub repository's description and counts). */
+export interface ItemDetails {
+  /** Beside the name (a badge). */
+  badge?: React.ReactNode;
+  /** Under the name (a description). */
+  below?: React.ReactNode;
+  /** At the row's end (counts, dates). */
+  aside?: React.ReactNode;
+}
+
 interface FilterableListProps {
   items: string[];
   noun: { one: string; many: string };
@@ -51,6 +62,12 @@ interface FilterableListProps {
   emptyMessage: string;
   /** Hover or focus on a row: a good moment to prefetch what it links to. */
   onItemIntent?: (item: string) => void;
+  /** The items come in the order to show (the server sorted them); otherwise names in natural order. */
+  ordered?: boolean;
+  /** How many items the whole list holds, when the server says. */
+  total?: number;
+  /** Rows with more than the name: taller, the name's link covering the row. */
+  details?: (item: string) => ItemDetails;
 }
 
 /**
@@ -65,6 +82,9 @@ export function FilterableList({
   host,
   emptyMessage,
   onItemIntent,
+  ordered = false,
+  total,
+  details,
 }: FilterableListProps) {
   const { hasNextPage, isFetchingNextPage, fetchNextPage, nextPageError } = paging;
   const filterId = useId();
@@ -72,7 +92,8 @@ export function FilterableList({
   const deferredFilter = useDeferredValue(filter.trim().toLowerCase());
   const filtering = deferredFilter.length > 0;
 
-  const sorted = useMemo(() => [...items].sort(naturalOrder.compare), [items]);
+  const sorted = useMemo(() => (ordered ? items : [...items].sort(naturalOrder.compare)), [items, ordered]);
+  const rowHeight = details ? DETAILED_ROW_HEIGHT : ROW_HEIGHT;
   const filtered = useMemo(
     () => (filtering ? sorted.filter((item) => item.toLowerCase().includes(deferredFilter)) : sorted),
     [sorted, deferredFilter, filtering],
@@ -90,7 +111,7 @@ export function FilterableList({
   const virtualizer = useVirtualizer({
     count: filtered.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: () => rowHeight,
     overscan: 12,
     // Let React batch scroll updates instead of rendering synchronously inside each scroll event.
     useFlushSync: false,
@@ -140,48 +161,34 @@ export function FilterableList({
     );
   }
 
+  const ofMany = total !== undefined && total > items.length ? formatCount(total) : 'many';
   let status: string;
   if (filtering) {
     status = hasNextPage
-      ? `${plural(filtered.length, 'match', 'matches')} so far · loaded ${formatCount(items.length)} of many…`
+      ? `${plural(filtered.length, 'match', 'matches')} so far · loaded ${formatCount(items.length)} of ${ofMany}…`
       : `${formatCount(filtered.length)} of ${plural(items.length, noun.one, noun.many)} match`;
   } else {
     status = hasNextPage
-      ? `Loaded ${formatCount(items.length)} of many ${noun.many}…`
+      ? `Loaded ${formatCount(items.length)} of ${ofMany} ${noun.many}…`
       : plural(items.length, noun.one, noun.many);
   }
 
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
-        <div className="flex w-full max-w-sm items-center gap-2">
-          <label htmlFor={filterId} className="text-sm font-medium text-fg-soft">
-            Filter
-          </label>
-          <input
-            id={filterId}
-            ref={filterRef}
-            type="search"
-            value={filter}
-            onChange={(event) => setFilter(event.target.value)}
-            onKeyDown={(event) => {
-              if (event.key === 'ArrowDown' && count > 0) {
-                event.preventDefault();
-                focusRow(0);
-              }
-            }}
-            placeholder={`Filter ${noun.many}`}
-            autoComplete="off"
-            spellCheck={false}
-            className={`${fieldClass} min-w-0 flex-1 px-3 py-1.5 font-mono text-sm placeholder:font-sans placeholder:text-placeholder`}
-          />
-        </div>
-        <p aria-live="polite" className="text-sm text-muted tabular-nums">
-          {status}
-          {isFetchingNextPage ? (
-            <span className="ml-2 inline-block size-3 animate-spin rounded-full border-2 border-border-strong border-t-muted align-[-1px] motion-reduce:animate-none" aria-hidden="true" />
-          ) : null}
-        </p>
+        <FilterField
+          id={filterId}
+          inputRef={filterRef}
+          value={filter}
+          onChange={setFilter}
+          placeholder={`Filter ${noun.many}`}
+          onArrowDown={() => {
+            if (count === 0) return false;
+            focusRow(0);
+            return true;
+          }}
+        />
+        <ListStatus loading={isFetchingNextPage}>{status}</ListStatus>
       </div>
 
       {filtered.length === 0 ? (
@@ -202,7 +209,7 @@ export function FilterableList({
             {virtualItems.map((row) => {
               const item = filtered[row.index];
               if (item === undefined) return null;
-              return <ListRow key={item} item={item} index={row.index} start={row.start} href={href(item)} onIntent={onItemIntent} />;
+              return <ListRow key={item} item={item} index={row.index} start={row.start} href={href(item)} onIntent={onItemIntent} details={details?.(item)} />;
             })}
           </ul>
         </div>
@@ -225,24 +232,51 @@ interface ListRowProps {
   start: number;
   href: string;
   onIntent?: (item: string) => void;
+  details?: ItemDetails;
 }
 
-/** One row. Memoised: while scrolling only the rows that come into view render. */
-const ListRow = memo(function ListRow({ item, index, start, href, onIntent }: ListRowProps) {
+/**
+ * One row. Memoised: while scrolling only the rows that come into view render. With details, the
+ * name's link covers the whole row and the details sit around it.
+ */
+const ListRow = memo(function ListRow({ item, index, start, href, onIntent, details }: ListRowProps) {
+  const link = (className: string, children: React.ReactNode) => (
+    <Link
+      href={href}
+      prefetch={false}
+      data-row-index={index}
+      onMouseEnter={onIntent ? () => onIntent(item) : undefined}
+      onFocus={onIntent ? () => onIntent(item) : undefined}
+      className={className}
+    >
+      {children}
+    </Link>
+  );
+  if (!details) {
+    return (
+      <li className="absolute top-0 left-0 w-full" style={{ height: ROW_HEIGHT, transform: `translateY(${start}px)` }}>
+        {link(
+          'flex h-full items-center border-b border-border-soft px-4 font-mono text-sm text-fg hover:bg-subtle focus-visible:bg-accent-soft focus-visible:-outline-offset-2',
+          <span className="truncate" title={item}>
+            {item}
+          </span>,
+        )}
+      </li>
+    );
+  }
   return (
-    <li className="absolute top-0 left-0 w-full" style={{ height: ROW_HEIGHT, transform: `translateY(${start}px)` }}>
-      <Link
-        href={href}
-        prefetch={false}
-        data-row-index={index}
-        onMouseEnter={onIntent ? () => onIntent(item) : undefined}
-        onFocus={onIntent ? () => onIntent(item) : undefined}
-        className="flex h-full items-center border-b border-border-soft px-4 font-mono text-sm text-fg hover:bg-subtle focus-visible:bg-accent-soft focus-visible:-outline-offset-2"
-      >
-        <span className="truncate" title={item}>
-          {item}
-        </span>
-      </Link>
+    <li
+      className="absolute top-0 left-0 flex w-full items-center gap-4 border-b border-border-soft px-4 hover:bg-subtle has-[:focus-visible]:bg-accent-soft"
+      style={{ height: DETAILED_ROW_HEIGHT, transform: `translateY(${start}px)` }}
+    >
+      <div className="min-w-0 flex-1">
+        <div className="flex min-w-0 items-center gap-2">
+          {link('truncate font-mono text-sm font-medium text-fg after:absolute after:inset-0', item)}
+          {details.badge}
+        </div>
+        {details.below}
+      </div>
+      {details.aside}
     </li>
   );
 });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { loadBed, type BedHubAccount, type BedHubContent, type BedRegistry } from '../fixtures/bed-state';
+import { JSON500_MESSAGE, MISMATCHED_DIGEST, OVERSIZE_MANIFEST_BYTES } from '../fixtures/fake-registry';
 
 const bed = loadBed();
 const { token: tokenReg, htpasswd: htReg, anonymous: anonReg } = bed.registries;
@@ -402,6 +403,40 @@ describe('fake registry', () => {
       assert.ok((foreign.headers.get('link') ?? '').startsWith(`<${t.url}/v2/_catalog?`));
     } finally {
       await fetch(`${f.url}/_fake/config`, { method: 'POST', body: JSON.stringify({ catalogLink: 'relative' }) });
+    }
+  });
+
+  test('the faults: a 500 with a JSON body, a cut-off body, HTML for JSON, an oversize manifest, wrong digests, a stall', async () => {
+    const sha256 = async (res: Response) => `sha256:${createHash('sha256').update(Buffer.from(await res.arrayBuffer())).digest('hex')}`;
+    const json500 = await fetch(`${f.url}/v2/json500/app/tags/list`);
+    assert.equal(json500.status, 500);
+    assert.equal(((await json500.json()) as { errors: { message: string }[] }).errors[0]?.message, JSON500_MESSAGE);
+    for (const path of ['tags/list', 'manifests/latest']) {
+      const res = await fetch(`${f.url}/v2/truncated/app/${path}`);
+      assert.equal(res.status, 200);
+      await assert.rejects(res.arrayBuffer(), `${path} is cut off`);
+    }
+    const page = await fetch(`${f.url}/v2/nonjson/app/tags/list`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /^<!DOCTYPE html>/);
+    const big = await fetch(`${f.url}/v2/oversize/app/manifests/latest`);
+    assert.equal((await big.arrayBuffer()).byteLength, OVERSIZE_MANIFEST_BYTES);
+    const served = (await fetch(`${f.url}/v2/ok/app/manifests/latest`, { method: 'HEAD' })).headers.get('docker-content-digest');
+    const latest = await fetch(`${f.url}/v2/baddigest/app/manifests/latest`);
+    assert.equal(latest.headers.get('docker-content-digest'), MISMATCHED_DIGEST);
+    assert.equal(await sha256(latest), served);
+    const asked = `sha256:${'a'.repeat(64)}`;
+    const byDigest = await fetch(`${f.url}/v2/baddigest/app/manifests/${asked}`);
+    assert.equal(byDigest.headers.get('docker-content-digest'), asked);
+    assert.equal(await sha256(byDigest), served);
+    const t0 = Date.now();
+    assert.equal((await fetch(`${f.url}/v2/slow/300/tags/list`)).status, 200);
+    assert.ok(Date.now() - t0 >= 290);
+    await fetch(`${f.url}/_fake/config`, { method: 'POST', body: JSON.stringify({ catalogBody: 'html' }) });
+    try {
+      assert.match(await (await fetch(`${f.url}/v2/_catalog`)).text(), /^<!DOCTYPE html>/);
+    } finally {
+      await fetch(`${f.url}/_fake/config`, { method: 'POST', body: JSON.stringify({ catalogBody: 'json' }) });
     }
   });
 

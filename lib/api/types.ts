@@ -14,6 +14,7 @@ import type {
 } from '../registry/diagnose';
 import type { ErrorCode } from '../registry/errors';
 import type { TlsFacts } from '../registry/http';
+import type { HubRepository } from '../registry/hub';
 import type { Descriptor, Platform } from '../registry/manifest';
 import type { ManifestSummary, PlatformSummary } from '../registry/summary';
 
@@ -80,6 +81,49 @@ export interface TagsBody {
   next: string | null;
   /** Entries of this page the registry sent that are not valid tags, left out. */
   invalid?: number;
+  /**
+   * Docker Hub: the details of this page's tags, from the Hub API's tag list (no manifest request
+   * per tag). A tag the Hub described too little is left out; its row asks /details.
+   */
+  details?: ReferenceDetail[];
+  /** Docker Hub: how many tags the whole list holds. */
+  count?: number;
+}
+
+/** Docker Hub: one repository of a namespace, as the Hub API lists it ("alpine" in library). */
+export type HubRepositoryEntry = Omit<HubRepository, 'namespace'>;
+
+/** GET /api/registries/docker.io/hub-repositories?namespace=&sort=&cursor= (namespace: empty for your own) */
+export interface HubRepositoriesBody {
+  /** The namespace listed: the one asked for, or the signed-in account's. */
+  namespace: string;
+  repositories: HubRepositoryEntry[];
+  next: string | null;
+  /** How many repositories the whole list holds (for this viewer: private ones only for their owners). */
+  count?: number;
+  invalid?: number;
+}
+
+/** Docker Hub's pull limit, as its registry last reported it for this connection. */
+export interface PullLimitInfo {
+  limit: number;
+  remaining: number;
+  /** The window the limit counts over, in seconds (21600: 6 hours). */
+  windowSeconds?: number;
+  /** When Berth read it (ISO 8601). */
+  observedAt: string;
+  /** After a 429: when pulls work again (ISO 8601). */
+  retryAt?: string;
+  /** After a 429: seconds from this answer until then. */
+  retryAfter?: number;
+}
+
+/** GET /api/registries/docker.io/pull-limit[?repository=&reference=] (with them: checked now with a HEAD, which costs no pull) */
+export interface PullLimitBody {
+  /** null until Berth has read a manifest answer for this connection. */
+  pullLimit: PullLimitInfo | null;
+  /** True when not signed in: the limit is this server's, shared by everyone anonymous. */
+  anonymous: boolean;
 }
 
 /** One row of an index: a platform image, or an attestation/artifact attached to one. */

@@ -58,6 +58,18 @@ function tokenFor(req: TransportRequest, extra: Record<string, unknown> = {}): H
   const access = scopesOf(req).map((s) => ({ scope: s }));
   return reply(200, req.url, { 'content-type': 'application/json' }, { token: jwt(access), expires_in: 300, ...extra });
 }
+/** A Bearer registry: `/v2/` answers `challenge`, the token service `token`, every other path `resource`. */
+function bearerRegistry(
+  token: (req: TransportRequest) => HttpResponse = tokenFor,
+  resource: (req: TransportRequest, n: number) => HttpResponse | undefined = (req) => reply(200, req.url, {}, '{}'),
+  challenge = bearer(''),
+) {
+  return stub((req, n) => {
+    if (req.url.pathname === '/v2/') return reply(401, req.url, { 'www-authenticate': challenge });
+    if (req.url.href.startsWith(REALM)) return token(req);
+    return resource(req, n);
+  });
+}
 const presented = (req: TransportRequest) => req.headers.authorization ?? '';
 const carries = (req: TransportRequest, scope: string) => {
   const token = presented(req).replace(/^Bearer /, '');
@@ -88,12 +100,7 @@ describe('ping', () => {
 });
 
 describe('bearer tokens', () => {
-  const registry = (check: (req: TransportRequest, n: number) => HttpResponse | undefined) =>
-    stub((req, n) => {
-      if (req.url.pathname === '/v2/') return reply(401, req.url, { 'www-authenticate': bearer('') });
-      if (req.url.href.startsWith(REALM)) return tokenFor(req);
-      return check(req, n);
-    });
+  const registry = (check: (req: TransportRequest, n: number) => HttpResponse | undefined) => bearerRegistry(tokenFor, check);
 
   test('the token request carries service, scope, account and Basic credentials; the token is reused', async () => {
     const s = registry((req) => reply(200, req.url, {}, '{}'));
@@ -181,12 +188,7 @@ describe('bearer tokens', () => {
 });
 
 describe('token service answers', () => {
-  const withToken = (answer: (req: TransportRequest) => HttpResponse) =>
-    stub((req) => {
-      if (req.url.pathname === '/v2/') return reply(401, req.url, { 'www-authenticate': bearer('') });
-      if (req.url.href.startsWith(REALM)) return answer(req);
-      return reply(200, req.url, {}, '{}');
-    });
+  const withToken = (answer: (req: TransportRequest) => HttpResponse) => bearerRegistry(answer);
   const send = (s: ReturnType<typeof stub>, credentials?: Credentials) => authorizer(s.transport, credentials).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
   const rejectsWith = (code: string, check: (e: RegistryError) => void = () => {}) => (e: unknown) => {
     assert.ok(e instanceof RegistryError, String(e));
@@ -227,6 +229,22 @@ describe('token service answers', () => {
   ] as const) {
     test(`${name} from the token service is ${code}`, async () => {
       await assert.rejects(send(withToken(answer)), rejectsWith(code));
+    });
+  }
+
+  for (const code of ['UNREACHABLE', 'TIMEOUT'] as const) {
+    test(`a token service that is down (${code}) is named as such, not taken for the registry`, async () => {
+      const down = withToken((req) => {
+        throw new RegistryError({ code, host: req.url.host, message: `${req.url.host} is down`, cause: Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }) });
+      });
+      await assert.rejects(
+        send(down, alice),
+        rejectsWith(code, (e) => {
+          assert.equal(e.host, 'r.example');
+          assert.match(e.message, /^The token service for r\.example \(auth\.example\) (could not be reached: the connection was refused|did not answer within 15 s)\. /);
+          assert.match(e.message, /tell the registry's owner that its token service is down/);
+        }),
+      );
     });
   }
 });
@@ -286,12 +304,7 @@ test('grantedAccess decodes what the token service granted', async () => {
 });
 
 describe('a hostile token service cannot fill the server', () => {
-  const hostile = (answer: (req: TransportRequest) => HttpResponse) =>
-    stub((req) => {
-      if (req.url.pathname === '/v2/') return reply(401, req.url, { 'www-authenticate': bearer('') });
-      if (req.url.href.startsWith(REALM)) return answer(req);
-      return reply(200, req.url, {}, '{}');
-    });
+  const hostile = (answer: (req: TransportRequest) => HttpResponse) => bearerRegistry(answer);
 
   test('token answers are read up to 64 KiB, and a token over 16 KiB is refused', async () => {
     const s = hostile((req) => reply(200, req.url, {}, { token: 'x'.repeat(MAX_TOKEN_BYTES + 1), expires_in: 300 }));
@@ -347,5 +360,235 @@ describe('challenges only from the registry itself', () => {
     const s = stub((req) => (req.url.origin === EVIL ? reply(200, req.url, {}, { token: 't' }) : reply(401, new URL('/v2/', EVIL), { 'www-authenticate': `Bearer realm="${EVIL}/token"` })));
     await assert.rejects(authorizer(s.transport, alice).send({ url: resource(), scopes: [pull()], maxBytes: 1000 }), (e: unknown) => e instanceof RegistryError && e.code === 'BAD_RESPONSE');
     assert.deepEqual(s.seen.filter((r) => r.url.origin === EVIL), []);
+  });
+});
+
+describe('requests as sent', () => {
+  const open = () => stub((req) => reply(200, req.url, {}, '{}'));
+
+  test('GET unless told, the accept header only when given, the caller\'s byte limit', async () => {
+    const s = open();
+    const auth = authorizer(s.transport);
+    await auth.send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
+    await auth.send({ url: resource(), scopes: [pull()], maxBytes: 2000, method: 'HEAD', accept: 'application/vnd.oci.image.index.v1+json' });
+    const [ping, get, head] = s.seen;
+    assert.deepEqual([ping?.method, ping?.maxBytes, ping?.headers], ['GET', 1024 * 1024, {}]);
+    assert.deepEqual([get?.method, get?.maxBytes, get?.headers], ['GET', 1000, {}]);
+    assert.deepEqual([head?.method, head?.maxBytes, head?.headers], ['HEAD', 2000, { accept: 'application/vnd.oci.image.index.v1+json' }]);
+  });
+
+  test('the token request: GET, JSON, at most 64 KiB, no service parameter when the challenge names none', async () => {
+    const s = bearerRegistry(tokenFor, undefined, `Bearer realm="${REALM}"`);
+    const context = newContext();
+    await authorizer(s.transport, undefined, context).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
+    const [tokenRequest] = s.tokenRequests();
+    assert.deepEqual([tokenRequest?.method, tokenRequest?.maxBytes, tokenRequest?.headers], ['GET', 64 * 1024, { accept: 'application/json' }]);
+    assert.equal(tokenRequest?.url.searchParams.has('service'), false);
+    assert.deepEqual([context.stats.pings, context.stats.tokenFetches], [1, 1]);
+  });
+
+  test('concurrent requests for different scopes each get their own token', async () => {
+    const s = bearerRegistry();
+    const auth = authorizer(s.transport, alice);
+    const repos = ['team/a', 'team/b'];
+    await Promise.all(repos.map((repo) => auth.send({ url: resource(`/v2/${repo}/tags/list`), scopes: [pull(repo)], maxBytes: 1000 })));
+    assert.equal(s.tokenRequests().length, 2);
+    for (const repo of repos) assert.ok(s.to(`/v2/${repo}/tags/list`).every((r) => carries(r, pull(repo))), repo);
+  });
+
+  test('anonymous tokens are kept per registry, even with the same token service', async () => {
+    const s = bearerRegistry();
+    const context = newContext();
+    for (const origin of [ORIGIN, 'https://mirror.example']) {
+      const auth = new Authorizer({ host: new URL(origin).host, baseUrl: new URL(origin), context, transport: s.transport });
+      await auth.send({ url: new URL('/v2/team/app/tags/list', origin), scopes: [pull()], maxBytes: 1000 });
+    }
+    assert.equal(s.tokenRequests().length, 2);
+  });
+
+  test('credentials without a user name are no credentials', () => {
+    assert.equal(authorizer(open().transport).anonymous, true);
+    assert.equal(authorizer(open().transport, { username: '', password: 'x' }).anonymous, true);
+    assert.equal(authorizer(open().transport, alice).anonymous, false);
+  });
+});
+
+describe('how long pings and tokens are kept', () => {
+  const NOW = Date.parse('2026-01-01T00:00:00Z');
+  const at = (offsetMs: number) => new Date(NOW + offsetMs).toISOString();
+  /** A registry whose token service answers `answer`; counts token fetches across requests at given times. */
+  async function fetchesAt(answer: Record<string, unknown>, ticks: number[]): Promise<number[]> {
+    const s = bearerRegistry((req) => reply(200, req.url, {}, { token: 'tok', ...answer }));
+    const auth = authorizer(s.transport);
+    const counts: number[] = [];
+    for (const tick of ticks) {
+      mock.timers.tick(tick);
+      await auth.send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
+      counts.push(s.tokenRequests().length);
+    }
+    return counts;
+  }
+
+  for (const [name, answer, ticks, want] of [
+    // 300 s: reused until 10% (30 s) before it ends
+    ['a token for 300 s is reused for 270 s', { expires_in: 300 }, [0, 269_000, 2_000], [1, 1, 2]],
+    // issued 250 s ago: 50 s left, less a margin of at least 5 s
+    ['a token issued 250 s ago for 300 s is reused for 45 s', { expires_in: 300, issued_at: at(-250_000) }, [0, 44_000, 2_000], [1, 1, 2]],
+    // issued 30 s ago: 270 s left, less 10%
+    ['a token issued 30 s ago for 300 s is reused for 243 s', { expires_in: 300, issued_at: at(-30_000) }, [0, 242_000, 2_000], [1, 1, 2]],
+    // issued 298 s ago: 2 s left, less than the margin: not kept
+    ['a token with less life left than the margin is not kept', { expires_in: 300, issued_at: at(-298_000) }, [0, 0], [1, 2]],
+    // an issue time as old as the lifetime, or older, is not believed: the token is taken as new
+    ['an issue time as old as the lifetime is ignored', { expires_in: 300, issued_at: at(-300_000) }, [0, 269_000], [1, 1]],
+    ['an issue time older than the lifetime is ignored', { expires_in: 300, issued_at: at(-400_000) }, [0, 269_000], [1, 1]],
+    // a clock a little ahead: taken as now
+    ['an issue time 30 s ahead is taken as now', { expires_in: 300, issued_at: at(30_000) }, [0, 271_000], [1, 2]],
+  ] as const) {
+    test(name, async (t) => {
+      t.after(() => mock.timers.reset());
+      mock.timers.enable({ apis: ['Date'], now: NOW });
+      assert.deepEqual(await fetchesAt(answer, [...ticks]), want);
+    });
+  }
+
+  test('the ping is kept for 10 minutes', async (t) => {
+    t.after(() => mock.timers.reset());
+    mock.timers.enable({ apis: ['Date'], now: NOW });
+    const s = stub((req) => reply(200, req.url, {}, '{}'));
+    const auth = authorizer(s.transport);
+    for (const tick of [0, 599_000, 2_000]) {
+      mock.timers.tick(tick);
+      await auth.ping();
+    }
+    assert.equal(s.to('/v2/').length, 2);
+  });
+});
+
+describe('what each refusal says', () => {
+  const tokenService = (answer: (req: TransportRequest) => HttpResponse) => bearerRegistry(answer);
+  const refused = async (promise: Promise<unknown>, code: string, message: RegExp, registryMessage?: string) =>
+    assert.rejects(promise, (e: unknown) => e instanceof RegistryError && e.code === code && message.test(e.message) && e.registryMessage === registryMessage);
+  const send = (s: ReturnType<typeof stub>, credentials?: Credentials) => authorizer(s.transport, credentials).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
+  const service = 'The token service for r\\.example \\(auth\\.example\\)';
+
+  test('the token service', async () => {
+    const denied = (status: number, body: unknown = '') => tokenService((req) => reply(status, req.url, {}, body));
+    await refused(send(denied(401, { errors: [{ code: 'UNAUTHORIZED', message: 'bad' }] }), alice), 'UNAUTHORIZED', /^r\.example rejected the username or password \(or token\)\. Check them and sign in again\.$/, 'bad');
+    await refused(send(denied(403), alice), 'UNAUTHORIZED', /^r\.example rejected the username or password/);
+    await refused(send(denied(401)), 'UNAUTHORIZED', /^r\.example does not allow anonymous access\. Sign in to continue\.$/);
+    await refused(send(denied(500)), 'UNAVAILABLE', new RegExp(`^${service} answered HTTP 500\\. Try again in a moment\\.$`));
+    await refused(send(tokenService((req) => reply(429, req.url, { 'retry-after': '9' }))), 'TOOMANYREQUESTS', /answered HTTP 429\. Try again in 9 s\.$/);
+    await refused(send(denied(200, '<html>')), 'BAD_RESPONSE', new RegExp(`${service} sent a response Berth cannot read\\.$`));
+    await refused(send(denied(200, { expires_in: 300 })), 'BAD_RESPONSE', new RegExp(`${service} sent no token\\.$`));
+    await refused(send(denied(200, { token: 'x'.repeat(MAX_TOKEN_BYTES + 1) })), 'BAD_RESPONSE', /sent a token longer than 16 KiB; Berth does not use it\.$/);
+  });
+
+  test('a token of exactly the largest size is used', async () => {
+    const s = tokenService((req) => reply(200, req.url, {}, { token: 'x'.repeat(MAX_TOKEN_BYTES) }));
+    assert.equal((await send(s)).status, 200);
+  });
+
+  test('the ping', async () => {
+    const pinged = (res: (req: TransportRequest) => HttpResponse) => authorizer(stub(res).transport).ping();
+    await refused(pinged((req) => reply(300, req.url)), 'NOT_A_REGISTRY', /^r\.example answered \/v2\/ with HTTP 300: it does not look like a container registry\. Check the address\.$/);
+    await refused(pinged((req) => reply(429, req.url)), 'TOOMANYREQUESTS', /^r\.example is rate-limiting requests\..* Signing in usually raises the limit\.$/);
+    await assert.rejects(authorizer(stub((req) => reply(429, req.url)).transport, alice).ping(), (e: unknown) => e instanceof RegistryError && !e.message.includes('Signing in'));
+    await refused(
+      pinged(() => reply(401, new URL('/v2/', 'https://evil.example'), { 'www-authenticate': 'Basic realm="x"' })),
+      'BAD_RESPONSE',
+      /^r\.example sent \/v2\/ to another address \(evil\.example\) that asks for credentials; Berth does not send them there\.$/,
+    );
+    await refused(pinged((req) => reply(401, req.url, { 'www-authenticate': 'Bearer realm="http://["' })), 'BAD_RESPONSE', /named a token service address that is not a valid URL/);
+  });
+
+  test('a realm without a service', async () => {
+    const s = stub((req) => reply(401, req.url, { 'www-authenticate': `Bearer realm="${REALM}"` }));
+    assert.deepEqual(await authorizer(s.transport).ping(), { scheme: 'bearer', realm: REALM });
+  });
+});
+
+describe('when not to retry', () => {
+  const challenged = (challenge: string) =>
+    stub((req) => {
+      if (req.url.pathname === '/v2/') return reply(200, req.url);
+      if (req.url.href.startsWith(REALM)) return tokenFor(req);
+      return reply(401, req.url, { 'www-authenticate': challenge });
+    });
+  const send = (s: ReturnType<typeof stub>, credentials?: Credentials) => authorizer(s.transport, credentials).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
+
+  test('anonymous, asked for Basic: answered at once', async () => {
+    const s = challenged('Basic realm="r"');
+    assert.equal((await send(s)).status, 401);
+    assert.equal(s.to('/v2/team/app/tags/list').length, 1);
+  });
+
+  test('Basic credentials refused: not sent again', async () => {
+    const s = stub((req) => reply(401, req.url, { 'www-authenticate': 'Basic realm="r"' }));
+    assert.equal((await send(s, alice)).status, 401);
+    assert.equal(s.to('/v2/team/app/tags/list').length, 1);
+  });
+
+  test('a Bearer challenge with no realm: no credentials are sent', async () => {
+    const s = challenged('Bearer error="invalid_token"');
+    assert.equal((await send(s, alice)).status, 401);
+    assert.deepEqual(s.to('/v2/team/app/tags/list').map(presented), ['']);
+  });
+
+  test('an adopted challenge with no scope: the token asks for what the request needs', async () => {
+    const s = stub((req) => {
+      if (req.url.pathname === '/v2/') return reply(200, req.url);
+      if (req.url.href.startsWith(REALM)) return tokenFor(req);
+      return req.headers.authorization ? reply(200, req.url, {}, '{}') : reply(401, req.url, { 'www-authenticate': bearer('') });
+    });
+    assert.equal((await send(s)).status, 200);
+    assert.deepEqual(s.tokenRequests().map(scopesOf), [[pull()]]);
+  });
+
+  for (const [name, extra] of [
+    ['a scope named without insufficient_scope', `,scope="${pull('other/x')}"`],
+    ['an error other than insufficient_scope or invalid_token', ',error="server_error"'],
+  ] as const) {
+    test(`${name}: answered at once`, async () => {
+      const s = bearerRegistry(tokenFor, (req) => reply(401, req.url, { 'www-authenticate': bearer(extra) }));
+      assert.equal((await send(s, alice)).status, 401);
+      assert.equal(s.to('/v2/team/app/tags/list').length, 1);
+      assert.equal(s.tokenRequests().length, 1);
+    });
+  }
+});
+
+describe('verify and grantedAccess', () => {
+  const basic = (check: (req: TransportRequest) => number) =>
+    stub((req) => (req.headers.authorization ? reply(check(req), req.url) : reply(401, req.url, { 'www-authenticate': 'Basic realm="r"' })));
+
+  test('Basic: the credentials are sent to /v2/ and checked', async () => {
+    const s = basic((req) => (presented(req) === `Basic ${Buffer.from('alice:s3cret').toString('base64')}` ? 200 : 401));
+    assert.deepEqual(await authorizer(s.transport, alice).verify(), { scheme: 'basic', credentialsChecked: true });
+    const [, check] = s.seen;
+    assert.deepEqual([check?.url.href, check?.method, check?.maxBytes], [`${ORIGIN}/v2/`, 'GET', 1024 * 1024]);
+  });
+
+  for (const [status, code, message] of [
+    [401, 'UNAUTHORIZED', /^r\.example rejected the username or password \(or token\)\. Check them and try again\.$/],
+    [403, 'UNAUTHORIZED', /^r\.example rejected the username or password \(or token\)\. Check them and try again\.$/],
+    [500, 'UNAVAILABLE', /./],
+    [300, 'UNKNOWN', /^r\.example refused the request \(HTTP 300\)\.$/],
+  ] as const) {
+    test(`Basic: /v2/ answering ${status} to the credentials is ${code}`, async () => {
+      await assert.rejects(authorizer(basic(() => status).transport, alice).verify(), (e: unknown) => e instanceof RegistryError && e.code === code && message.test(e.message));
+    });
+  }
+
+  test('Basic without credentials says what to enter', async () => {
+    await assert.rejects(authorizer(basic(() => 200).transport).verify(), (e: unknown) => e instanceof RegistryError && e.code === 'UNAUTHORIZED' && /^r\.example does not allow anonymous access\. Enter a username and password\.$/.test(e.message));
+  });
+
+  test('Bearer, anonymous: nothing to check', async () => {
+    const s = stub((req) => (req.url.pathname === '/v2/' ? reply(401, req.url, { 'www-authenticate': bearer('') }) : tokenFor(req)));
+    assert.deepEqual(await authorizer(s.transport).verify(), { scheme: 'bearer', credentialsChecked: false });
+  });
+
+  test('an open registry grants nothing it can tell', async () => {
+    assert.equal(await authorizer(stub((req) => reply(200, req.url)).transport).grantedAccess([pull()]), undefined);
   });
 });

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { findChallenge, parseChallenges, type Challenge } from './challenge';
 import type { CachedToken, Credentials, PingResult, RegistryContext } from './context';
 import { RegistryError, badResponse, parseErrorBody, parseRetryAfter } from './errors';
-import type { HttpResponse } from './http';
+import { connectionFailure, type HttpResponse } from './http';
 import { errorFromResponse, type Requester } from './response-error';
 import { decodeGrantedAccess, mergeScopes, type GrantedAccess } from './scope';
 import { followingTransport, type Transport } from './transport';
@@ -135,8 +135,13 @@ export class Authorizer {
       headers.authorization = basicAuth(this.credentials);
     }
     this.context.stats.tokenFetches++;
-    const res = await this.transport({ url: realm, method: 'GET', headers, maxBytes: MAX_TOKEN_RESPONSE_BYTES });
     const service = `The token service for ${this.host} (${realm.host})`;
+    let res: HttpResponse;
+    try {
+      res = await this.transport({ url: realm, method: 'GET', headers, maxBytes: MAX_TOKEN_RESPONSE_BYTES });
+    } catch (e) {
+      throw this.tokenServiceDown(e, service);
+    }
     if (res.status === 401 || res.status === 403) {
       throw new RegistryError({
         code: 'UNAUTHORIZED',
@@ -178,6 +183,21 @@ export class Authorizer {
     const entry: CachedToken = { token, access: decodeGrantedAccess(token) };
     if (lifetime - margin > 0) this.context.tokens.set(key, entry, lifetime - margin, key.length + token.length + JSON.stringify(entry.access ?? []).length);
     return entry;
+  }
+
+  /**
+   * The registry may be up while its token service is not: say which of the two is down, and
+   * under the registry's name (the page offers its retry and sign-in for the registry).
+   */
+  private tokenServiceDown(e: unknown, service: string): unknown {
+    if (!(e instanceof RegistryError) || (e.code !== 'UNREACHABLE' && e.code !== 'TIMEOUT')) return e;
+    const what = e.code === 'TIMEOUT' ? `did not answer within ${Math.round(this.context.timeoutMs / 1000)} s` : `could not be reached: ${connectionFailure(e)}`;
+    return new RegistryError({
+      code: e.code,
+      host: this.host,
+      message: `${service} ${what}. ${this.host} cannot be read without it: try again in a moment, and if it persists tell the registry's owner that its token service is down.`,
+      cause: e,
+    });
   }
 
   private async authorization(ping: PingResult, scopes: readonly string[]): Promise<string | undefined> {

@@ -7,7 +7,7 @@ import { RegistryClient } from './client';
 import { RegistryContext } from './context';
 import { RegistryError } from './errors';
 import { ResponseHeaders, type HttpResponse } from './http';
-import { MediaType } from './manifest';
+import { MediaType, sha256Digest } from './manifest';
 import { AddressPolicy } from './policy';
 import { d, enc } from './test-fixtures';
 import type { Transport } from './transport';
@@ -60,6 +60,37 @@ describe('names a registry sends', () => {
     const index = { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [{ mediaType: MediaType.OciManifest, digest: 'sha256:../../x', size: 1 }, { mediaType: MediaType.OciManifest, digest: d('a'), size: 1 }] };
     const client = registry(() => ({ headers: { 'content-type': MediaType.OciIndex }, body: index }));
     await assert.rejects(client.getManifest('a', 'latest'), badResponse);
+  });
+});
+
+describe('content that does not match its digest', () => {
+  const manifest = { schemaVersion: 2, mediaType: MediaType.OciManifest, config: { mediaType: MediaType.OciConfig, digest: d('c'), size: 2 }, layers: [] };
+  const bytes = enc(manifest);
+  const actual = sha256Digest(bytes);
+  const answer = (digest: string) => registry(() => ({ headers: { 'docker-content-digest': digest, 'content-type': MediaType.OciManifest }, body: bytes }));
+
+  test('a tag whose Docker-Content-Digest is not the digest of its bytes is refused, naming both', async () => {
+    await assert.rejects(answer(d('e')).getManifest('a', 'latest'), (e: unknown) => badResponse(e) && (e as Error).message.includes(`(${d('e')}) that is not the digest of its content (${actual})`));
+  });
+
+  test('a tag whose Docker-Content-Digest is its bytes’ digest shows it', async () => {
+    assert.equal((await answer(actual).getManifest('a', 'latest')).digest, actual);
+  });
+
+  test('a manifest fetched by digest whose bytes hash to another is refused', async () => {
+    await assert.rejects(answer(d('a')).getManifest('a', d('a')), (e: unknown) => badResponse(e) && /does not match the digest asked for .*tell the registry's owner/.test((e as Error).message));
+  });
+});
+
+describe('lists that are not lists', () => {
+  test('a web page for a tag list says what came and what to check', async () => {
+    const client = registry(() => ({ headers: { 'content-type': 'text/html' }, body: Buffer.from('<!DOCTYPE html><html><title>Sign in</title></html>') }));
+    await assert.rejects(client.listTags('team/app'), (e: unknown) => badResponse(e) && /list of tags of team\/app with something that is not JSON \(a web page\)\. Check that r\.example is the registry itself/.test((e as Error).message));
+  });
+
+  test('JSON that is not a catalog says so', async () => {
+    const client = registry(() => ({ body: { repositories: 'all of them' } }));
+    await assert.rejects(client.listRepositories(), (e: unknown) => badResponse(e) && /list of repositories with something that is not a list of repositories/.test((e as Error).message));
   });
 });
 

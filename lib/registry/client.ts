@@ -5,8 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { Authorizer, type Verification } from './auth';
 import type { Credentials, DeletionKind, DocumentHeaders, RegistryContext } from './context';
-import { RegistryError, badResponse, parseErrorBody } from './errors';
+import { RegistryError, badResponse, parseErrorBody, parseRetryAfter } from './errors';
 import type { HttpResponse } from './http';
+import { HubClient } from './hub';
 import { parseNextLink } from './link';
 import {
   INDEX_TYPES,
@@ -21,6 +22,7 @@ import {
   type ImageConfig,
   type ParsedManifest,
 } from './manifest';
+import { describeWait, readPullLimit, secondsUntilRetry, type PullLimit } from './pull-limit';
 import { DOCKER_HUB, isDigest, isValidDigest, isValidRepository, isValidTag, validateDigest, validateRepository, validateTag } from './reference';
 import { artifactTypeOf, summariseImage, summariseIndex, summariseLegacy, type ManifestSummary } from './summary';
 import { deletionErrorFromResponse, errorFromResponse, type Target } from './response-error';
@@ -41,6 +43,8 @@ const DELETION_KIND_TTL_MS = 3600_000;
 const NO_SUCH_DIGEST = `sha256:${'0'.repeat(64)}`;
 /** How long a tag list row trusts what its tag pointed at: a tag moved since shows its old details that long. */
 const TAG_DIGEST_TTL_MS = 30_000;
+/** How long a pull limit Berth read stays worth showing when the registry names no window. */
+const PULL_LIMIT_TTL_MS = 6 * 3600_000;
 
 export interface ClientOptions {
   /** Canonical host ("docker.io", "127.0.0.1:5000"). */
@@ -89,6 +93,17 @@ export interface Referrers {
 const catalogSchema = z.object({ repositories: z.array(z.unknown()).nullable().optional() });
 const tagsSchema = z.object({ name: z.string().optional(), tags: z.array(z.unknown()).nullable().optional() });
 
+/** The next step when a registry's content does not hash to the digest it is known by. */
+const ALTERED_CONTENT = "The registry's storage may be damaged, or something between it and Berth alters its answers: tell the registry's owner.";
+
+/** A list answered with something else: most often a web page or a sign-in proxy at the registry's address. */
+function unreadableList(host: string, what: Target, why: string): RegistryError {
+  return badResponse(
+    host,
+    `${host} answered the list of ${what.repository ? `tags of ${what.repository}` : 'repositories'} with something that ${why}. Check that ${host} is the registry itself, not a web page or a sign-in proxy in front of it.`,
+  );
+}
+
 /** A cursor comes from the registry, or from whoever calls Berth: its page size stays within bounds. */
 function capped(url: URL): URL {
   const n = url.searchParams.get('n');
@@ -124,6 +139,8 @@ function validNames(list: readonly unknown[] | null | undefined, valid: (name: s
 export class RegistryClient {
   readonly host: string;
   readonly baseUrl: URL;
+  /** Docker Hub's API, beside its registry (docker.io only), with the same credentials. */
+  readonly hub?: HubClient;
   private readonly auth: Authorizer;
   private readonly context: RegistryContext;
 
@@ -138,14 +155,26 @@ export class RegistryClient {
       context: options.context,
       transport: options.transport,
     });
+    if (options.host === DOCKER_HUB) {
+      this.hub = new HubClient({ apiUrl: options.context.policy.dockerHubApiUrl, credentials: options.credentials, context: options.context, transport: options.transport });
+    }
   }
 
   get anonymous(): boolean {
     return this.auth.anonymous;
   }
 
-  /** Checks the address and credentials at once (sign-in). */
-  verify(): Promise<Verification> {
+  /** Checks the address and credentials at once (sign-in); on Docker Hub, at its API too. */
+  async verify(): Promise<Verification> {
+    if (this.hub) {
+      try {
+        await this.hub.verify();
+      } catch (e) {
+        // Credentials Docker Hub refuses end the sign-in. An API that cannot be reached right now
+        // does not: the registry decides, and the views that need the API say what is wrong.
+        if (!(e instanceof RegistryError) || e.code === 'UNAUTHORIZED' || e.code === 'ACCESS_TOKEN_REQUIRED') throw e;
+      }
+    }
     return this.auth.verify();
   }
 
@@ -161,7 +190,46 @@ export class RegistryClient {
   }
 
   private failure(res: HttpResponse, what: Target = {}): RegistryError {
+    if (res.status === 429 && this.pullLimit()) return this.pullLimitReached(parseRetryAfter(res.headers.get('retry-after')), res.status);
     return errorFromResponse(res, this.auth.requester, what);
+  }
+
+  // ---- pull limits -------------------------------------------------------------------------
+
+  /** The pull limit this connection last saw on a manifest answer (Docker Hub reports one). */
+  pullLimit(): PullLimit | undefined {
+    return this.context.pullLimits.get(this.auth.connectionKey);
+  }
+
+  /** Reads the limit a manifest answer reports, for this connection (anonymous: the whole server's). */
+  private notePullLimit(res: HttpResponse): void {
+    const key = this.auth.connectionKey;
+    const limit = readPullLimit(res.status, res.headers, this.context.pullLimits.get(key));
+    if (limit) this.context.pullLimits.set(key, limit, limit.windowSeconds ? limit.windowSeconds * 1000 : PULL_LIMIT_TTL_MS);
+  }
+
+  private pullLimitReached(retryAfter: number | undefined, upstreamStatus?: number): RegistryError {
+    const limit = this.pullLimit();
+    const quota = limit ? ` (${limit.limit}${limit.windowSeconds ? ` per ${describeWait(limit.windowSeconds)}` : ''})` : '';
+    const shared = this.anonymous ? ' Everyone using this Berth without signing in shares one limit: sign in to use your own.' : '';
+    return new RegistryError({
+      code: 'TOOMANYREQUESTS',
+      host: this.host,
+      ...(upstreamStatus !== undefined ? { upstreamStatus } : {}),
+      ...(retryAfter !== undefined ? { retryAfter } : {}),
+      message: `${this.host}'s pull limit is used up${quota}. ${retryAfter !== undefined ? `Pulls work again in ${describeWait(retryAfter)}.` : 'Wait a while and try again.'}${shared}`,
+    });
+  }
+
+  /**
+   * The pull limit as of now, read from a manifest HEAD (which Docker Hub does not count as a pull).
+   * `reference` must exist: the registry reports the limit only on answers that succeed.
+   */
+  async checkPullLimit(repository: string, reference: string): Promise<PullLimit | undefined> {
+    this.checkReference(repository, reference);
+    const res = await this.headRequest(repository, reference);
+    if (res.status !== 200 && res.status !== 429) throw this.failure(res, { repository, reference });
+    return this.pullLimit();
   }
 
   // ---- listing -----------------------------------------------------------------------------
@@ -187,7 +255,8 @@ export class RegistryClient {
     try {
       body = JSON.parse(res.body.toString('utf8'));
     } catch {
-      throw badResponse(this.host, `${this.host} sent a list that is not JSON.`);
+      const page = /^\s*</.test(res.body.subarray(0, 256).toString('utf8')) ? ' (a web page)' : '';
+      throw unreadableList(this.host, what, `is not JSON${page}`);
     }
     const link = parseNextLink(res.headers.get('link'), res.url);
     let next: string | null = null;
@@ -226,7 +295,7 @@ export class RegistryClient {
       throw e;
     }
     const parsed = catalogSchema.safeParse(result.body);
-    if (!parsed.success) throw badResponse(this.host, `${this.host} sent a repository list Berth cannot read.`);
+    if (!parsed.success) throw unreadableList(this.host, {}, 'is not a list of repositories');
     return { ...validNames(parsed.data.repositories, isValidRepository), next: result.next };
   }
 
@@ -234,7 +303,7 @@ export class RegistryClient {
     validateRepository(repository);
     const result = await this.page(`/v2/${repository}/tags/list`, [repositoryScope(repository)], opts, { repository });
     const parsed = tagsSchema.safeParse(result.body);
-    if (!parsed.success) throw badResponse(this.host, `${this.host} sent a tag list Berth cannot read.`);
+    if (!parsed.success) throw unreadableList(this.host, { repository }, 'is not a list of tags');
     return { ...validNames(parsed.data.tags, isValidTag), next: result.next };
   }
 
@@ -267,6 +336,7 @@ export class RegistryClient {
     const url = this.url(`/v2/${repository}/manifests/${reference}`);
     const res = await this.auth.send({ method: 'HEAD', url, scopes: [repositoryScope(repository)], accept: MANIFEST_ACCEPT, maxBytes: MAX_SMALL_BODY });
     this.confirm(repository, res);
+    this.notePullLimit(res);
     return res;
   }
 
@@ -323,8 +393,12 @@ export class RegistryClient {
   /** GET, verify and cache a manifest. */
   private async fetchManifest(repository: string, reference: string): Promise<FetchedManifest> {
     const byDigest = isDigest(reference);
+    // After a 429 that said when to come back, asking sooner would only be refused again.
+    const wait = secondsUntilRetry(this.pullLimit());
+    if (wait !== undefined) throw this.pullLimitReached(wait);
     const url = this.url(`/v2/${repository}/manifests/${reference}`);
     const res = await this.auth.send({ url, scopes: [repositoryScope(repository)], accept: MANIFEST_ACCEPT, maxBytes: MAX_MANIFEST_BYTES });
+    this.notePullLimit(res);
     if (res.status !== 200) throw this.failure(res, { repository, reference });
     this.confirm(repository, res);
     const contentType = res.headers.get('content-type');
@@ -334,7 +408,7 @@ export class RegistryClient {
     if (byDigest) {
       const actual = digestWithAlgorithmOf(reference, res.body);
       if (actual !== undefined && actual !== reference && parsed.kind !== 'legacy') {
-        throw badResponse(this.host, `${this.host} returned a manifest whose content does not match the digest asked for (${reference}); Berth does not show it.`);
+        throw badResponse(this.host, `${this.host} returned a manifest whose content does not match the digest asked for (${reference}); Berth does not show it. ${ALTERED_CONTENT}`);
       }
       digest = reference;
     } else if (parsed.kind === 'legacy' && headerDigest) {
@@ -343,7 +417,15 @@ export class RegistryClient {
       if (!isValidDigest(headerDigest)) throw badResponse(this.host, `${this.host} sent a Docker-Content-Digest that is not a digest; Berth does not use it.`);
       digest = headerDigest;
     } else {
-      digest = headerDigest && digestWithAlgorithmOf(headerDigest, res.body) === headerDigest ? headerDigest : sha256Digest(res.body);
+      const actual = headerDigest !== undefined && isValidDigest(headerDigest) ? digestWithAlgorithmOf(headerDigest, res.body) : undefined;
+      if (actual !== undefined && actual !== headerDigest) {
+        // What `docker pull` by tag would resolve and then refuse: say so rather than show either digest.
+        throw badResponse(
+          this.host,
+          `${this.host} sent ${repository}:${reference} with a Docker-Content-Digest (${headerDigest}) that is not the digest of its content (${actual}); Berth does not show it. ${ALTERED_CONTENT}`,
+        );
+      }
+      digest = actual ?? sha256Digest(res.body);
     }
     const warnings = res.headers.getAll('warning');
     const headers = documentHeaders(res);
@@ -389,7 +471,7 @@ export class RegistryClient {
     this.confirm(repository, res);
     const actual = digestWithAlgorithmOf(digest, res.body);
     if (actual !== undefined && actual !== digest) {
-      throw badResponse(this.host, `${this.host} returned a blob whose content does not match its digest ${digest}; Berth does not show it.`);
+      throw badResponse(this.host, `${this.host} returned a blob whose content does not match its digest ${digest}; Berth does not show it. ${ALTERED_CONTENT}`);
     }
     const headers = documentHeaders(res);
     this.context.content.set(key, { bytes: res.body, mediaType: 'application/octet-stream', headers }, CONTENT_TTL_MS, res.body.length);

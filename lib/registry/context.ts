@@ -4,6 +4,7 @@
 import { BoundedCache } from './cache';
 import { UpstreamLimiter, type LimiterOptions } from './limiter';
 import type { AddressPolicy } from './policy';
+import type { PullLimit } from './pull-limit';
 import type { GrantedAccess } from './scope';
 import type { ManifestSummary } from './summary';
 
@@ -43,7 +44,7 @@ export interface CachedContent {
 export class RegistryContext {
   readonly policy: AddressPolicy;
   readonly timeoutMs: number;
-  /** Keyed by connection (origin + credentials), realm, service and scopes: never shared between people. */
+  /** Registry tokens keyed by connection (origin + credentials), realm, service and scopes, and Hub API tokens by connection: never shared between people. */
   readonly tokens = new BoundedCache<CachedToken>({ maxEntries: 2000, maxSize: 16 * 1024 * 1024 });
   /** Keyed by origin: how a registry authenticates is the same for everyone. */
   readonly pings = new BoundedCache<PingResult>({ maxEntries: 500 });
@@ -69,6 +70,16 @@ export class RegistryContext {
    * Views of a tag itself always ask the registry.
    */
   readonly tagDigests = new BoundedCache<string>({ maxEntries: 50_000 });
+  /**
+   * The pull limit each connection last saw on a manifest answer (Docker Hub's ratelimit headers).
+   * Keyed by connection like tokens: the anonymous connection's is the whole server's, shared.
+   */
+  readonly pullLimits = new BoundedCache<PullLimit>({ maxEntries: 5000 });
+  /**
+   * Until when (ms since the epoch) an API asked a connection to wait, after a 429 with
+   * Retry-After (Docker Hub's API): asking sooner would only be refused again. Keyed by connection.
+   */
+  readonly waits = new BoundedCache<number>({ maxEntries: 5000 });
   /** How many requests may be in flight to one registry, and in all. */
   readonly limiter: UpstreamLimiter;
   private readonly inflight = new Map<string, Promise<unknown>>();

@@ -35,7 +35,7 @@ export interface DiagnosisFact {
 
 /** One HTTP request of a step, as it was sent, and how it ended. */
 export interface DiagnosisRequest {
-  method: 'GET' | 'HEAD';
+  method: 'GET' | 'HEAD' | 'POST';
   /** The URL as sent, query included (service, scope, account: never a secret). */
   url: string;
   /** How it authenticated, redacted: "Basic alice:•••", "Bearer ••• (612 characters)". */

@@ -33,6 +33,10 @@ export const BERTH_ERROR_CODES = [
   'SIGN_IN_REQUIRED',
   /** The registry does not list repositories (Docker Hub, GHCR…): open one by name. */
   'CATALOG_UNSUPPORTED',
+  /** Docker Hub refused a password because the account has two-factor authentication: use an access token. */
+  'ACCESS_TOKEN_REQUIRED',
+  /** Docker Hub lists one namespace at a time: name one (anonymous visitors have none of their own). */
+  'NAMESPACE_REQUIRED',
   /** This deployment may not talk to that address (ALLOWED_REGISTRIES, address policy). */
   'NOT_ALLOWED',
   'UNREACHABLE',
@@ -83,6 +87,8 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   UNKNOWN: 502,
   SIGN_IN_REQUIRED: 401,
   CATALOG_UNSUPPORTED: 404,
+  ACCESS_TOKEN_REQUIRED: 401,
+  NAMESPACE_REQUIRED: 400,
   NOT_ALLOWED: 403,
   UNREACHABLE: 502,
   TIMEOUT: 504,

@@ -1,7 +1,8 @@
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,4 +106,55 @@ test('tlsFactsOf reads subject, issuer, validity, names and protocol of the peer
   const plain = createConnection({ host: '127.0.0.1', port });
   assert.equal(tlsFactsOf(plain), undefined);
   plain.destroy();
+});
+
+// Answers that break off or run long, from a real HTTP server: what each one is called.
+describe('answers that are cut short or too long', () => {
+  let answers: HttpServer;
+  let origin = '';
+  before(async () => {
+    answers = createHttpServer((req, res) => {
+      if (req.url === '/cut') {
+        res.writeHead(200, { 'content-length': 1000 });
+        res.write(Buffer.alloc(400, 'x'), () => res.socket?.destroy());
+      } else {
+        // 3 KB, announced or streamed without a length (chunked).
+        if (req.url === '/long') res.setHeader('content-length', 3072);
+        res.writeHead(200);
+        res.end(req.method === 'HEAD' ? undefined : Buffer.alloc(3072, 'y'));
+      }
+    });
+    await new Promise<void>((resolve) => answers.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(answers.address() as AddressInfo).port}`;
+  });
+  after(() => {
+    answers.closeAllConnections();
+    answers.close();
+  });
+  const policy = () => new AddressPolicy({ allowed: [origin], dockerHubRegistryUrl: hub });
+  const get = (path: string, method: 'GET' | 'HEAD' = 'GET') => send(policy(), { url: new URL(path, origin), method, maxBytes: 2048, timeoutMs: 5_000 });
+
+  test('a body that stops before its Content-Length is a cut-off answer, not an unreachable registry', async () => {
+    await assert.rejects(get('/cut'), (e: unknown) => {
+      assert.ok(e instanceof RegistryError);
+      assert.equal(e.code, 'UNAVAILABLE');
+      assert.match(e.message, /closed the connection before its answer was complete \(400 of 1000 bytes\)\. Try again/);
+      return true;
+    });
+  });
+
+  for (const path of ['/long', '/streamed']) {
+    test(`more than the cap is refused with the cap named (${path})`, async () => {
+      await assert.rejects(get(path), (e: unknown) => {
+        assert.ok(e instanceof RegistryError);
+        assert.equal(e.code, 'BAD_RESPONSE');
+        assert.match(e.message, /sent an answer larger than 2 KiB, more than Berth reads for one request/);
+        return true;
+      });
+    });
+  }
+
+  test('a HEAD announcing a long GET is answered', async () => {
+    assert.equal((await get('/long', 'HEAD')).status, 200);
+  });
 });

@@ -113,6 +113,36 @@ function policyLookup(policy: AddressPolicy, url: URL, privateOk: boolean): Look
 
 const TLS_CODES = /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_OSSL|HOSTNAME_MISMATCH)/;
 
+const CONNECTION_FAILURES: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'the connection was refused',
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the host name could not be resolved right now',
+  ECONNRESET: 'the connection was reset',
+  EHOSTUNREACH: 'the host is unreachable',
+  ENETUNREACH: 'the network is unreachable',
+  EPIPE: 'the connection was closed',
+};
+
+/** Why a connection failed, in words ("the connection was refused"), from the error of an UNREACHABLE. */
+export function connectionFailure(err: unknown): string {
+  const cause = err instanceof RegistryError ? err.cause : err;
+  const code = (cause as { code?: string } | undefined)?.code ?? '';
+  return CONNECTION_FAILURES[code] ?? `network error${code ? ` (${code})` : ''}`;
+}
+
+/** "4 MiB", "64 KiB". */
+function size(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MiB` : `${Math.round(bytes / 1024)} KiB`;
+}
+
+function tooLarge(host: string, maxBytes: number): RegistryError {
+  return new RegistryError({
+    code: 'BAD_RESPONSE',
+    host,
+    message: `${host} sent an answer larger than ${size(maxBytes)}, more than Berth reads for one request, so it is not shown. A registry client such as skopeo or crane can inspect it.`,
+  });
+}
+
 function transportError(url: URL, err: unknown, timeoutMs: number): RegistryError {
   if (err instanceof RegistryError) return err;
   const code = (err as { code?: string }).code ?? '';
@@ -123,19 +153,21 @@ function transportError(url: URL, err: unknown, timeoutMs: number): RegistryErro
   if (TLS_CODES.test(code) || /certificate|SSL|TLS/i.test((err as Error).message ?? '')) {
     return new RegistryError({ code: 'TLS', host, message: `The secure connection to ${host} failed (${code || 'TLS error'}): its certificate is not trusted or does not match. Check the address, or ask its owner about the certificate.`, cause: err });
   }
-  const reason: Record<string, string> = {
-    ECONNREFUSED: 'the connection was refused',
-    ENOTFOUND: 'the host name does not resolve',
-    EAI_AGAIN: 'the host name could not be resolved right now',
-    ECONNRESET: 'the connection was reset',
-    EHOSTUNREACH: 'the host is unreachable',
-    ENETUNREACH: 'the network is unreachable',
-    EPIPE: 'the connection was closed',
-  };
   return new RegistryError({
     code: 'UNREACHABLE',
     host,
-    message: `Could not connect to ${host}: ${reason[code] ?? `network error${code ? ` (${code})` : ''}`}. Check the address and that the registry is running.`,
+    message: `Could not connect to ${host}: ${connectionFailure(err)}. Check the address and that the registry is running.`,
+    cause: err,
+  });
+}
+
+/** The connection broke after the answer began: the registry is there, its answer is not whole. */
+function cutShort(url: URL, err: unknown, received: number, announced: string | undefined): RegistryError {
+  const of = announced !== undefined && /^\d+$/.test(announced) ? ` (${received} of ${announced} bytes)` : '';
+  return new RegistryError({
+    code: 'UNAVAILABLE',
+    host: url.host,
+    message: `${url.host} closed the connection before its answer was complete${of}. Try again; if it keeps happening, the registry or a proxy in front of it is cutting answers short.`,
     cause: err,
   });
 }
@@ -152,6 +184,8 @@ export function send(policy: AddressPolicy, req: HttpRequest): Promise<HttpRespo
   const mod = isHttps ? https : http;
   return new Promise<HttpResponse>((resolve, reject) => {
     let settled = false;
+    /** How a failure is reported once the answer has begun. */
+    let broken: ((err: unknown) => void) | undefined;
     const fail = (err: unknown) => {
       if (settled) return;
       settled = true;
@@ -169,20 +203,21 @@ export function send(policy: AddressPolicy, req: HttpRequest): Promise<HttpRespo
       (res) => {
         const tls = isHttps ? tlsFactsOf(res.socket) : undefined;
         const chunks: Buffer[] = [];
-        let size = 0;
+        let received = 0;
+        // Settle before destroying: destroying reports the connection as reset, which would win.
+        const stop = (err: RegistryError) => {
+          fail(err);
+          res.destroy();
+        };
+        const announced = res.headers['content-length'];
+        // A HEAD announces the length of the GET it stands for, and brings no body.
+        if (req.method !== 'HEAD' && Number(announced) > req.maxBytes) return stop(tooLarge(url.host, req.maxBytes));
+        // Once the answer has begun, a broken connection means a cut-off answer, not an unreachable host.
+        const onBroken = (err: unknown) => fail((err as { code?: string }).code === 'ETIMEDOUT' ? err : cutShort(url, err, received, announced));
+        broken = onBroken;
         res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > req.maxBytes) {
-            res.destroy();
-            fail(
-              new RegistryError({
-                code: 'BAD_RESPONSE',
-                host: url.host,
-                message: `${url.host} sent more than ${Math.round(req.maxBytes / 1024 / 1024)} MiB for one response; Berth stops reading there.`,
-              }),
-            );
-            return;
-          }
+          received += chunk.length;
+          if (received > req.maxBytes) return stop(tooLarge(url.host, req.maxBytes));
           chunks.push(chunk);
         });
         res.on('end', () => {
@@ -191,15 +226,15 @@ export function send(policy: AddressPolicy, req: HttpRequest): Promise<HttpRespo
           clearTimeout(timer);
           resolve({ status: res.statusCode ?? 0, url, headers: new ResponseHeaders(res.rawHeaders), body: Buffer.concat(chunks), ...(tls ? { tls } : {}) });
         });
-        res.on('error', fail);
-        res.on('aborted', () => fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
+        res.on('error', onBroken);
+        res.on('aborted', () => onBroken(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
       },
     );
     const timer = setTimeout(() => {
-      r.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }));
       fail(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }));
+      r.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }));
     }, req.timeoutMs);
-    r.on('error', fail);
+    r.on('error', (err) => (broken ?? fail)(err));
     if (req.body) r.end(Buffer.from(req.body));
     else r.end();
   });

@@ -7,6 +7,11 @@ export { RegistryContext } from './context';
 export { diagnose } from './diagnose';
 // The diagnosis's result types reach pages through the HTTP contract (lib/api/types.ts).
 export type { DiagnoseOptions } from './diagnose';
+export { HUB_ORDERINGS, HUB_PAGE_SIZE, HubClient } from './hub';
+export type { HubOrdering, HubPage, HubRepository, HubTag } from './hub';
+export { secondsUntilRetry } from './pull-limit';
+export type { PullLimit } from './pull-limit';
+export type { ManifestSummary, PlatformSummary } from './summary';
 export type { Credentials, PingResult } from './context';
 export { RegistryError, STATUS_OF, badResponse, parseErrorBody, parseRetryAfter } from './errors';
 export type { ErrorCode, RegistryErrorCode } from './errors';

@@ -68,6 +68,20 @@ const addresses: Array<[string, boolean]> = [
   ['2606:4700:4700::1111', false],
   ['1:2:3', true],
   ['not-an-ip', true],
+  ['0x1::', true],
+  // only the exact mapped (::ffff:0:0/96) and NAT64 (64:ff9b::/96) prefixes are judged by their IPv4 tail
+  ['2606:4700::ffff:7f00:1', false],
+  ['1::ffff:7f00:1', false],
+  ['0:1::ffff:7f00:1', false],
+  ['0:0:1::ffff:7f00:1', false],
+  ['0:0:0:1:0:ffff:7f00:1', false],
+  ['64:1::7f00:1', false],
+  ['65:ff9b::7f00:1', false],
+  // the IPv4 tail is read whole: multi-digit first and last parts
+  ['::ffff:100.64.0.1', true],
+  ['::ffff:140.82.112.30', false],
+  ['2606:4700::', false],
+  ['::FFFF:7F00:1', true],
 ];
 for (const [ip, want] of addresses) {
   test(`isNonPublicAddress(${ip}) = ${want}`, () => assert.equal(isNonPublicAddress(ip), want));
@@ -168,6 +182,18 @@ function code(fn: () => unknown): string | undefined {
   }
 }
 
+/** The refusal's message, which tells the person why and who can change it. */
+function refusal(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof RegistryError && e.code === 'NOT_ALLOWED');
+    assert.match(e.message, / An administrator can add it to ALLOWED_REGISTRIES\.$/);
+    return e.message;
+  }
+  assert.fail('not refused');
+}
+
 test('open mode: any public https registry, no http, no private literals', () => {
   const p = new AddressPolicy({ allowed: null, dockerHubRegistryUrl: hub });
   assert.deepEqual(p.resolveRegistry({ host: 'ghcr.io' }), { host: 'ghcr.io', baseUrl: 'https://ghcr.io' });
@@ -199,4 +225,72 @@ test('listed registries: only those, with http and private addresses allowed for
   assert.equal(code(() => p.check(new URL('http://127.0.0.2:5000/'))), 'NOT_ALLOWED');
   assert.equal(code(() => p.check(new URL('https://10.0.0.1/'))), 'NOT_ALLOWED');
   assert.equal(AddressPolicy.parseList(''), null);
+});
+
+test("listing docker.io allows Docker Hub's API too, and only when docker.io is listed", () => {
+  const options = { dockerHubRegistryUrl: 'http://127.0.0.1:5100', dockerHubApiUrl: 'http://127.0.0.1:5200' };
+  const listed = new AddressPolicy({ allowed: ['docker.io'], ...options });
+  assert.deepEqual(listed.check(new URL('http://127.0.0.1:5100/v2/')), { privateOk: true });
+  assert.deepEqual(listed.check(new URL('http://127.0.0.1:5200/v2/auth/token')), { privateOk: true });
+  assert.equal(code(() => listed.check(new URL('http://127.0.0.1:5201/v2/'))), 'NOT_ALLOWED');
+  const without = new AddressPolicy({ allowed: ['http://127.0.0.1:5100'], ...options });
+  assert.equal(code(() => without.check(new URL('http://127.0.0.1:5200/v2/auth/token'))), 'NOT_ALLOWED');
+  assert.equal(code(() => without.resolveRegistry({ host: 'docker.io' })), 'NOT_ALLOWED');
+  // Unrestricted: the API is held to the rules of any address (public https).
+  const open = new AddressPolicy({ allowed: null, ...options });
+  assert.equal(code(() => open.check(new URL('http://127.0.0.1:5200/v2/'))), 'NOT_ALLOWED');
+  assert.equal(new AddressPolicy({ allowed: null, dockerHubRegistryUrl: hub }).dockerHubApiUrl.href, 'https://hub.docker.com/');
+});
+
+test('refusals say which address and why', () => {
+  const open = new AddressPolicy({ allowed: null, dockerHubRegistryUrl: hub });
+  const listed = new AddressPolicy({ allowed: ['ghcr.io'], dockerHubRegistryUrl: hub });
+  const cases: Array<[() => unknown, RegExp]> = [
+    [() => listed.resolveRegistry({ host: 'docker.io' }), /^Berth is not allowed to connect to docker\.io: this deployment only talks to the registries it lists\./],
+    [() => listed.resolveRegistry({ host: 'quay.io' }), /^Berth is not allowed to connect to quay\.io: this deployment only talks to the registries it lists\./],
+    [() => open.resolveRegistry({ host: 'r.example', scheme: 'http' }), /^Berth is not allowed to connect to r\.example: plain http is only used for registries this deployment lists\./],
+    [() => open.check(new URL('http://r.example/v2/')), /^Berth is not allowed to connect to r\.example: plain http is only used for addresses this deployment lists\./],
+    [() => open.check(new URL('ftp://r.example/')), /^Berth is not allowed to connect to r\.example: ftp: URLs are not used\./],
+    [() => open.check(new URL('https://u@r.example/')), /: URLs with embedded credentials are not used\./],
+    [() => open.check(new URL('https://:p@r.example/')), /: URLs with embedded credentials are not used\./],
+    [() => open.check(new URL('https://10.0.0.1/')), /^Berth is not allowed to connect to 10\.0\.0\.1: it is a loopback, private or link-local address\./],
+    [() => open.checkResolved(new URL('https://r.example/'), '10.0.0.1', false), /^Berth is not allowed to connect to r\.example: its name resolves to 10\.0\.0\.1, a loopback/],
+  ];
+  for (const [fn, message] of cases) assert.match(refusal(fn), message);
+});
+
+test('a listed origin may resolve to a private address; a public address is always fine', () => {
+  const p = new AddressPolicy({ allowed: null, dockerHubRegistryUrl: hub });
+  assert.equal(code(() => p.checkResolved(new URL('https://r.example/'), '10.0.0.1', true)), undefined);
+  assert.equal(code(() => p.checkResolved(new URL('https://r.example/'), '140.82.112.3', false)), undefined);
+});
+
+test('ALLOWED_REGISTRIES: entries trimmed, empty ones dropped, nothing at all means open', () => {
+  assert.deepEqual(AddressPolicy.parseList(' a, ,b ,'), ['a', 'b']);
+  assert.equal(AddressPolicy.parseList('   '), null);
+  assert.equal(AddressPolicy.parseList(undefined), null);
+  assert.equal(new AddressPolicy({ allowed: null, dockerHubRegistryUrl: hub }).restricted, false);
+  assert.equal(new AddressPolicy({ allowed: [], dockerHubRegistryUrl: hub }).restricted, true);
+});
+
+test('listed entries: a host without a scheme is https; with both schemes listed, https unless http is asked for', () => {
+  const p = new AddressPolicy({ allowed: ['ghcr.io', 'http://r.example:5000', 'https://r.example:5000'], dockerHubRegistryUrl: hub });
+  assert.deepEqual(p.resolveRegistry({ host: 'ghcr.io' }), { host: 'ghcr.io', baseUrl: 'https://ghcr.io' });
+  assert.deepEqual(p.resolveRegistry({ host: 'r.example:5000' }), { host: 'r.example:5000', baseUrl: 'https://r.example:5000' });
+  assert.deepEqual(p.resolveRegistry({ host: 'r.example:5000', scheme: 'http' }), { host: 'r.example:5000', baseUrl: 'http://r.example:5000' });
+  assert.deepEqual(p.resolveRegistry({ host: 'r.example:5000', scheme: 'https' }), { host: 'r.example:5000', baseUrl: 'https://r.example:5000' });
+  assert.equal(code(() => p.resolveRegistry({ host: 'ghcr.io', scheme: 'http' })), 'NOT_ALLOWED');
+});
+
+test('Docker Hub listed in any spelling means the configured Docker Hub address', () => {
+  // A local stand-in for Docker Hub, as the test bed uses: its plain-http origin is the listed one.
+  const standIn = 'http://127.0.0.1:6000';
+  for (const entry of ['docker.io', ' docker.io ', 'DOCKER.IO']) {
+    const p = new AddressPolicy({ allowed: [entry], dockerHubRegistryUrl: standIn });
+    assert.deepEqual(p.resolveRegistry({ host: 'docker.io' }), { host: 'docker.io', baseUrl: standIn }, entry);
+    assert.deepEqual(p.check(new URL(`${standIn}/v2/`)), { privateOk: true }, entry);
+  }
+  // with a scheme it is a registry address like any other, pointing at Docker Hub's registry host
+  const p = new AddressPolicy({ allowed: ['https://docker.io'], dockerHubRegistryUrl: hub });
+  assert.deepEqual(p.check(new URL(`${hub}/v2/`)), { privateOk: true });
 });

@@ -90,6 +90,8 @@ export interface PolicyOptions {
   /** Parsed ALLOWED_REGISTRIES; null means "any public https registry". */
   allowed: string[] | null;
   dockerHubRegistryUrl: string;
+  /** Docker Hub's API (namespace listings, tag details, its own sign-in); default https://hub.docker.com. */
+  dockerHubApiUrl?: string;
 }
 
 export interface ResolvedRegistry {
@@ -103,10 +105,12 @@ const hostnameOf = (url: URL) => url.hostname.replace(/^\[|\]$/g, '').toLowerCas
 export class AddressPolicy {
   private readonly entries: AllowedEntry[] | null;
   readonly dockerHubUrl: URL;
+  readonly dockerHubApiUrl: URL;
 
   constructor(options: PolicyOptions) {
     this.dockerHubUrl = new URL(options.dockerHubRegistryUrl);
-    this.entries =
+    this.dockerHubApiUrl = new URL(options.dockerHubApiUrl ?? 'https://hub.docker.com');
+    const entries =
       options.allowed === null
         ? null
         : options.allowed.map((raw) => {
@@ -116,6 +120,9 @@ export class AddressPolicy {
             const url = new URL(`${address.scheme ?? 'https'}://${address.host === DOCKER_HUB ? this.dockerHubUrl.host : address.host}`);
             return { host: address.host, url };
           });
+    // Docker Hub is its registry and its API: listing docker.io allows both (docs/architecture.md "Security policy").
+    if (entries?.some((e) => e.host === DOCKER_HUB)) entries.push({ host: DOCKER_HUB, url: this.dockerHubApiUrl });
+    this.entries = entries;
   }
 
   static parseList(value: string | undefined): string[] | null {

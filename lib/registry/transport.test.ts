@@ -61,3 +61,35 @@ test('Authorization is dropped when a redirect leaves the origin, kept within it
     ['b/other', undefined],
   ]);
 });
+
+test('a POST body is resent by a 307 to the same origin, dropped by a 303, and never sent to another origin', async (t) => {
+  const seen: string[] = [];
+  const capture = (label: string) =>
+    createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        seen.push(`${label} ${req.method} ${req.url} ${Buffer.concat(chunks).toString()}`);
+        const to = req.url === '/login' ? '/login2' : req.url === '/login2' ? '/after' : req.url === '/away' ? `${other}/stolen` : undefined;
+        res.writeHead(to ? (req.url === '/login2' ? 303 : 307) : 200, to ? { location: to } : {});
+        res.end('{}');
+      });
+    });
+  const listen = async (srv: ReturnType<typeof createServer>) => {
+    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+    t.after(() => new Promise<void>((resolve) => srv.close(() => resolve())));
+    return `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+  };
+  const other = await listen(capture('b'));
+  const origin = await listen(capture('a'));
+  const transport = followingTransport(contextFor([origin, other], 5000), 'r');
+  const body = Buffer.from('{"secret":"s"}');
+  const res = await transport({ url: new URL('/login', origin), method: 'POST', headers: { 'content-type': 'application/json' }, body, maxBytes: 1000 });
+  assert.equal(res.status, 200);
+  assert.deepEqual(seen, ['a POST /login {"secret":"s"}', 'a POST /login2 {"secret":"s"}', 'a GET /after ']);
+  await assert.rejects(
+    transport({ url: new URL('/away', origin), method: 'POST', headers: {}, body, maxBytes: 1000 }),
+    (e: unknown) => e instanceof RegistryError && e.code === 'BAD_RESPONSE' && /body to another address/.test(e.message),
+  );
+  assert.ok(!seen.some((line) => line.startsWith('b ')), seen.join('\n'));
+});

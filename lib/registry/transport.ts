@@ -1,5 +1,6 @@
 // The transport under the authoriser: one request, following redirects. Authorization goes only
-// to the origin it was meant for (a registry's 307 to a CDN must not carry the registry token).
+// to the origin it was meant for (a registry's 307 to a CDN must not carry the registry token),
+// and neither does a request body (the Hub API's sign-in carries the secret in its body).
 // Tests replace the whole transport with a stub (auth.test.ts).
 import type { RegistryContext } from './context';
 import { RegistryError, badResponse } from './errors';
@@ -7,8 +8,10 @@ import { send, type HttpResponse } from './http';
 
 export interface TransportRequest {
   url: URL;
-  method: 'GET' | 'HEAD' | 'DELETE';
+  method: 'GET' | 'HEAD' | 'POST' | 'DELETE';
   headers: Record<string, string>;
+  /** A POST's body (JSON): resent only by a 307 or 308 to the same origin. */
+  body?: Uint8Array;
   maxBytes: number;
 }
 
@@ -24,20 +27,22 @@ function timedOut(host: string, timeoutMs: number): RegistryError {
 
 /** `host` names the registry in error messages. */
 export function followingTransport(context: RegistryContext, host: string): Transport {
-  return async ({ url, method, headers, maxBytes }) => {
+  return async ({ url, method, headers, body, maxBytes }) => {
     let current = url;
+    let currentMethod = method;
     let currentHeaders = headers;
+    let currentBody = body;
     // One deadline for the request and all its redirects: a chain of slow hops cannot add up.
     const deadline = Date.now() + context.timeoutMs;
     for (let hops = 0; ; hops++) {
       context.stats.requests++;
       const left = deadline - Date.now();
       if (left <= 0) throw timedOut(host, context.timeoutMs);
-      const hop = { url: current, method, headers: currentHeaders, maxBytes, timeoutMs: left, reportedTimeoutMs: context.timeoutMs };
+      const hop = { url: current, method: currentMethod, headers: currentHeaders, body: currentBody, maxBytes, timeoutMs: left, reportedTimeoutMs: context.timeoutMs };
       const res = await context.limiter.run(current.origin, () => send(context.policy, hop));
       const location = res.headers.get('location');
       // A DELETE is answered where it was sent: Berth never repeats one at an address the registry names.
-      if (!isRedirect(res.status) || !location || method === 'DELETE') return res;
+      if (!isRedirect(res.status) || !location || currentMethod === 'DELETE') return res;
       if (hops >= MAX_REDIRECTS) throw badResponse(host, `${host} redirected more than ${MAX_REDIRECTS} times; Berth stopped following.`);
       let next: URL;
       try {
@@ -45,7 +50,15 @@ export function followingTransport(context: RegistryContext, host: string): Tran
       } catch {
         throw badResponse(host, `${host} redirected to an address that is not a valid URL; Berth cannot follow it.`);
       }
+      if (currentBody !== undefined && (res.status === 301 || res.status === 302 || res.status === 303)) {
+        // As browsers do: the next hop is a GET without the body.
+        const { 'content-type': _type, ...rest } = currentHeaders;
+        currentHeaders = rest;
+        currentMethod = 'GET';
+        currentBody = undefined;
+      }
       if (next.origin !== current.origin) {
+        if (currentBody !== undefined) throw badResponse(host, `${host} redirected a request with credentials in its body to another address (${next.host}); Berth does not send them there.`);
         const { authorization: _dropped, ...rest } = currentHeaders;
         currentHeaders = rest;
       }

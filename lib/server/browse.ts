@@ -5,15 +5,17 @@ import type {
   DeletionBody,
   DetailsBody,
   DocumentBody,
+  HubRepositoriesBody,
   ImageConfigBody,
   ManifestBody,
+  PullLimitBody,
   ReferenceDetail,
   ReferenceDetailError,
   ReferrersBody,
   RepositoriesBody,
   TagsBody,
 } from '@/lib/api/types';
-import { RegistryError, isDigest, parseImageConfig, type RegistryClient } from '@/lib/registry';
+import { DOCKER_HUB, RegistryError, isDigest, parseImageConfig, secondsUntilRetry, type HubOrdering, type ManifestSummary, type RegistryClient } from '@/lib/registry';
 
 // The JSON bodies of the browse routes, fetched through the protocol core and shaped once here,
 // so the route handlers (app/api/registries/…) and the pages' server prefetch cannot drift apart.
@@ -29,8 +31,59 @@ export async function fetchRepositoriesBody(client: RegistryClient, page: PageRe
 }
 
 export async function fetchTagsBody(client: RegistryClient, repository: string, page: PageRequest): Promise<TagsBody> {
+  if (client.hub) {
+    // Docker Hub: the Hub API lists tags with their details, 100 a page, newest first.
+    const result = await client.hub.listTags(repository, { cursor: page.cursor });
+    const details = result.items.flatMap((t): ReferenceDetail[] => (t.summary ? [{ reference: t.name, ...t.summary }] : []));
+    return {
+      name: repository,
+      tags: result.items.map((t) => t.name),
+      next: result.next,
+      details,
+      ...(result.count !== undefined ? { count: result.count } : {}),
+      ...(result.invalid ? { invalid: result.invalid } : {}),
+    };
+  }
   const result = await client.listTags(repository, page);
   return { name: repository, tags: result.items, next: result.next, ...(result.invalid ? { invalid: result.invalid } : {}) };
+}
+
+/** Docker Hub: a namespace's repositories from the Hub API; no namespace means the signed-in account's. */
+export async function fetchHubRepositoriesBody(client: RegistryClient, request: { namespace?: string; ordering: HubOrdering; cursor?: string }): Promise<HubRepositoriesBody> {
+  if (!client.hub) throw new RegistryError({ code: 'INVALID_REQUEST', host: client.host, message: `${client.host} is not Docker Hub: only Docker Hub lists namespaces.` });
+  const namespace = request.namespace || client.hub.username?.toLowerCase();
+  if (!namespace) {
+    throw new RegistryError({
+      code: 'NAMESPACE_REQUIRED',
+      host: DOCKER_HUB,
+      message: 'Docker Hub lists the repositories of one namespace at a time: name one (library holds the official images), or sign in to see your own.',
+    });
+  }
+  const result = await client.hub.listRepositories(namespace, { ordering: request.ordering, cursor: request.cursor });
+  return {
+    namespace,
+    repositories: result.items.map(({ namespace: _namespace, ...repository }) => repository),
+    next: result.next,
+    ...(result.count !== undefined ? { count: result.count } : {}),
+    ...(result.invalid ? { invalid: result.invalid } : {}),
+  };
+}
+
+/** The pull limit this connection last saw; with a tag or digest, read now with a HEAD (no pull). */
+export async function fetchPullLimitBody(client: RegistryClient, check?: { repository: string; reference: string }): Promise<PullLimitBody> {
+  const limit = check ? await client.checkPullLimit(check.repository, check.reference) : client.pullLimit();
+  const wait = secondsUntilRetry(limit);
+  return { pullLimit: limit ? { ...limit, ...(wait !== undefined ? { retryAfter: wait } : {}) } : null, anonymous: client.anonymous };
+}
+
+/**
+ * Docker Hub: the details of an index's entries, by digest, from the Hub API's description of the
+ * tag that names the index (one request, no pull). Empty elsewhere.
+ */
+export async function fetchHubIndexDetails(client: RegistryClient, repository: string, tag: string): Promise<ReferenceDetail[]> {
+  if (!client.hub) return [];
+  const described = await client.hub.getTag(repository, tag);
+  return (described.images ?? []).map((image) => ({ reference: image.digest, ...image }));
 }
 
 /** `reference` is a tag or a digest; by tag, the body remembers the tag it was opened by. */
@@ -94,7 +147,7 @@ export async function fetchDetailsBody(
         continue;
       }
       try {
-        const summary = isDigest(reference) ? await client.describeDigest(repository, reference) : await client.describeTag(repository, reference, options);
+        const summary = isDigest(reference) ? await client.describeDigest(repository, reference) : await describeTag(client, repository, reference, options);
         details[i] = { reference, ...summary };
       } catch (e) {
         if (!(e instanceof RegistryError) || e.code === 'UNAUTHORIZED' || e.code === 'INVALID_REFERENCE') throw e;
@@ -104,4 +157,13 @@ export async function fetchDetailsBody(
   };
   await Promise.all(Array.from({ length: Math.min(DETAILS_CONCURRENCY, unique.length) }, worker));
   return { repository, details };
+}
+
+/**
+ * A tag's summary. On Docker Hub from the Hub API (a manifest GET there counts against the pull
+ * limit); the registry only for a tag the Hub describes too little (no digest).
+ */
+async function describeTag(client: RegistryClient, repository: string, tag: string, options: { fresh?: boolean }): Promise<ManifestSummary> {
+  const fromHub = client.hub ? (await client.hub.getTag(repository, tag)).summary : undefined;
+  return fromHub ?? client.describeTag(repository, tag, options);
 }

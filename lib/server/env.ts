@@ -58,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
   const policy = new AddressPolicy({
     allowed: AddressPolicy.parseList(env.ALLOWED_REGISTRIES),
     dockerHubRegistryUrl: env.DOCKER_HUB_REGISTRY_URL || 'https://registry-1.docker.io',
+    dockerHubApiUrl: env.DOCKER_HUB_API_URL || 'https://hub.docker.com',
   });
   return {
     sessionSecret: secret,

@@ -2,21 +2,7 @@
 // multi-platform image, Docker and OCI images with realistic configs, a signature found through the
 // referrers tag, a private repository, a repository of 300 nightly tags and a few dozen
 // repositories across namespaces. Pushing is idempotent: what is already there is left alone.
-import {
-  MT,
-  OciLayout,
-  RegistryHttpClient,
-  addArtifact,
-  addImage,
-  addReferrersIndex,
-  buildMultiPlatform,
-  buildSingleImage,
-  hexOf,
-  pool,
-  pushLayoutOverHttp,
-  type Descriptor,
-  type IssuerUser,
-} from '../../e2e/fixtures';
+import { MT, OciLayout, RegistryHttpClient, addArtifact, addImage, addReferrersIndex, buildMultiPlatform, buildSingleImage, hexOf, pool, pushLayoutOverHttp, type Descriptor, type IssuerUser } from '../../e2e/fixtures';
 
 export const DEMO_USERS: Array<IssuerUser & { description: string }> = [
   { username: 'admin', password: 'berth-admin', description: 'everything', access: { repositories: { '*': ['*'] }, catalog: true } },

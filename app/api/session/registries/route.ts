@@ -60,8 +60,9 @@ export async function POST(request: Request): Promise<Response> {
     try {
       await registry.verify();
     } catch (e) {
-      if (e instanceof RegistryError && e.code === 'UNAUTHORIZED' && credentials) {
+      if (e instanceof RegistryError && (e.code === 'UNAUTHORIZED' || e.code === 'ACCESS_TOKEN_REQUIRED') && credentials) {
         attempts.account.count(account);
+        if (e.code === 'ACCESS_TOKEN_REQUIRED') throw e; // Docker Hub: right password, but it needs a token
         throw new RegistryError({ code: 'UNAUTHORIZED', host: resolved.host, message: `${resolved.host} rejected the username or password (or token). Check them and try again.` });
       }
       throw e;

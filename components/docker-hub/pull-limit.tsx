@@ -1,0 +1,110 @@
+'use client';
+
+import { useEffect, useRef } from 'react';
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import { useIsFetching, useMutation, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
+import type { TagsBody } from '@/lib/api/types';
+import { describeWait } from '@/lib/registry/pull-limit';
+import { DOCKER_HUB } from '@/lib/registry/reference';
+import { registryKeys } from '@/components/api/registry-keys';
+import { signInHref } from '@/components/session/sign-in-href';
+import { tagKeys } from '@/components/tags/queries';
+import { Button } from '@/components/ui/button';
+import { formatCount, formatDate, formatRelative } from '@/components/ui/format';
+import { checkPullLimit, hubKeys, pullLimitQueryOptions } from './queries';
+
+/** Queries whose answers come from registry-1's manifest answers, which carry the pull limit. */
+const READS_MANIFESTS = new Set(['manifest', 'details']);
+
+function readsManifests(queryKey: readonly unknown[]): boolean {
+  return queryKey[0] === registryKeys.all[0] && queryKey[1] === DOCKER_HUB && READS_MANIFESTS.has(String(queryKey[2]));
+}
+
+/** Refreshes what Berth knows of the limit whenever manifest reads of this view have settled. */
+function useRefreshAfterManifestReads(refetch: () => unknown): void {
+  const reading = useIsFetching({ predicate: (q) => readsManifests(q.queryKey) });
+  const previous = useRef(reading);
+  useEffect(() => {
+    if (previous.current > 0 && reading === 0) void refetch();
+    previous.current = reading;
+  }, [reading, refetch]);
+}
+
+/**
+ * Docker Hub's pull limit for this session: what remains of it, over which window, and when pulls
+ * work again after a 429. Berth reads it from the registry's manifest answers (a HEAD costs no
+ * pull); on a tag list, where nothing has been read yet, it can check with one HEAD.
+ */
+export function PullLimit({ repository }: { repository?: string }) {
+  const queryClient = useQueryClient();
+  const pathname = usePathname();
+  const query = useQuery(pullLimitQueryOptions());
+  useRefreshAfterManifestReads(query.refetch);
+  const check = useMutation({
+    mutationFn: () => {
+      // The newest tag of the list on screen: it exists, and the registry reports the limit only on answers that succeed.
+      const tags = queryClient.getQueryData<InfiniteData<TagsBody>>(tagKeys.list(DOCKER_HUB, repository ?? ''));
+      return checkPullLimit(repository ?? '', tags?.pages[0]?.tags[0] ?? 'latest');
+    },
+    onSuccess: (body) => queryClient.setQueryData(hubKeys.pullLimit(), body),
+  });
+
+  const body = query.data;
+  const limit = body?.pullLimit;
+  const waitSeconds = limit?.retryAfter ?? 0;
+
+  let content: React.ReactNode;
+  if (!body) {
+    content = <span className="text-faint">{query.isError ? 'Docker Hub pull limit: Berth could not say.' : 'Docker Hub pull limit…'}</span>;
+  } else if (!limit) {
+    content = (
+      <>
+        <span>Docker Hub pull limit: not read yet.{repository ? '' : ' Berth reads it from the next image you open.'}</span>
+        {repository ? (
+          <Button variant="link" className="ml-1 text-sm" onClick={() => check.mutate()} disabled={check.isPending}>
+            {check.isPending ? 'Checking…' : 'Check (costs no pull)'}
+          </Button>
+        ) : null}
+        {check.isError ? <span className="ml-1 text-danger">{check.error.message}</span> : null}
+      </>
+    );
+  } else {
+    const window = limit.windowSeconds ? ` per ${describeWait(limit.windowSeconds)}` : '';
+    content = (
+      <>
+        <span>
+          Docker Hub pull limit: <strong className="font-semibold tabular-nums text-fg">{formatCount(limit.remaining)}</strong> of {formatCount(limit.limit)} pulls left{window}
+        </span>
+        <span className="text-faint" title={formatDate(limit.observedAt)} suppressHydrationWarning>
+          {' '}
+          · read {formatRelative(limit.observedAt)}
+        </span>
+        {waitSeconds > 0 ? (
+          <span className="block font-medium text-warning-fg">
+            Used up: pulls work again in {describeWait(waitSeconds)} (at <span suppressHydrationWarning>{formatDate(limit.retryAt ?? '')}</span>).
+          </span>
+        ) : null}
+      </>
+    );
+  }
+
+  return (
+    <div
+      aria-live="polite"
+      data-pull-limit
+      className={`mb-4 rounded-md border px-3 py-2 text-sm text-muted ${waitSeconds > 0 ? 'border-warning-border bg-warning-soft' : 'border-border'}`}
+    >
+      {content}
+      {body?.anonymous ? (
+        <span className="block text-xs text-faint">
+          Shared by everyone using this Berth without signing in.{' '}
+          <Link href={signInHref(DOCKER_HUB, pathname)} className="underline underline-offset-2 hover:text-fg">
+            Sign in to Docker Hub
+          </Link>{' '}
+          to use your own.
+        </span>
+      ) : null}
+    </div>
+  );
+}
