@@ -1,5 +1,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { alertOf, test, expect, password } from './support';
+import { COMPARE_REPO, pushCompareContent } from './compare-content';
+import { nonce, pushImage } from './scratch';
 
 // Screenshots of every view at desktop and phone width, for people to look at. They go to
 // test-results/screenshots/ only, so a test run leaves the working tree as it found it. The
@@ -18,11 +20,11 @@ for (const size of widths) {
     mkdirSync(DIR, { recursive: true });
     await page.setViewportSize({ width: size.width, height: size.height });
     /** Shoots the page once it is what `ready` says it is (each shot shows a view, not a spinner). */
-    const shot = async (name: string, ready: () => Promise<void>) => {
+    const shot = async (name: string, ready: () => Promise<void>, fullPage = true) => {
       await ready();
       await page.waitForLoadState('networkidle');
       await ready();
-      await page.screenshot({ path: `${DIR}/${name}-${size.name}.png`, fullPage: true });
+      await page.screenshot({ path: `${DIR}/${name}-${size.name}.png`, fullPage });
     };
     const c = bed.content;
     await signIn.open(token.host);
@@ -47,6 +49,12 @@ for (const size of widths) {
     }
     await page.goto(`/${token.host}/${c.oci.repo}:${c.oci.tag}`);
     await shot('image', () => expect(page.getByRole('heading', { name: 'Layers' })).toBeVisible());
+    await page.getByText('Show the manifest JSON and response headers').click();
+    const raw = page.getByRole('region', { name: 'Show the manifest JSON and response headers' });
+    await shot('raw-document', async () => {
+      await expect(raw).toContainText(`Docker-Content-Digest${c.oci.digest}`);
+      await raw.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    }, false); // the document in view, not the whole page above it
     await page.goto(`/${token.host}/${c.signed.repo}@${c.signed.artifactDigest}`);
     await shot('artifact', async () => {
       await expect(page.getByText(c.signed.artifactType).first()).toBeVisible();
@@ -60,6 +68,20 @@ for (const size of widths) {
     await shot('rate-limited', () => expect(alertOf(page)).toContainText('TOOMANYREQUESTS'));
     await page.goto(`/${token.host}/team/App`);
     await shot('invalid-reference', () => expect(alertOf(page)).toContainText('repository'));
+    // Purpose-made images in the scratch registry: two compared, and the delete dialog (opened and
+    // cancelled) on an image under three tags.
+    const scratch = bed.scratch;
+    await pushCompareContent(scratch);
+    const repo = 'e2e-screenshots/app';
+    await pushImage(scratch, repo, ['v1', 'v1.0', 'stable'], { name: `screenshots-${nonce()}` });
+    await signIn.as(scratch.host, 'alice', password(scratch, 'alice'));
+    await page.goto(`/${scratch.host}/${COMPARE_REPO}/-/compare?a=v1&b=v2`);
+    await shot('compare', () => expect(page.getByRole('table', { name: 'Configuration differences' })).toBeVisible());
+    await page.goto(`/${scratch.host}/${repo}:v1`);
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    await shot('delete-dialog', () => expect(dialog.getByRole('list', { name: 'Tags that will disappear' }).getByRole('listitem')).toHaveCount(3), false); // a modal: what the person sees
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
     await page.goto('/');
     await shot('home', () => expect(page.getByRole('link', { name: token.host, exact: true })).toBeVisible());
   });

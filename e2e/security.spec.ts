@@ -3,6 +3,7 @@ import type { BedState } from './fixtures/bed-state';
 import { DiagnosePage } from './pages/diagnose-page';
 import { ListPage } from './pages/list-page';
 import { alertOf, handedOutTokens, test, expect, password } from './support';
+import { manifestExists, nonce, pushImage } from './scratch';
 
 /**
  * Everything a browser receives while it browses: every response (HTML documents, RSC payloads,
@@ -175,6 +176,7 @@ function views(page: Page, bed: BedState): [string, () => Promise<void>][] {
     [`/login?registry=${host}`, () => expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible()],
     // Berth's own views behind "-" (the connection explained step by step, the token decoded)
     [`/${host}/-/diagnose?repository=${c.oci.repo}`, () => new DiagnosePage(page).finished()],
+    [`/${host}/${c.multi.repo}/-/compare?a=${c.multi.tags[0]}&b=${arm}`, () => expect(page.getByRole('heading', { name: 'Layers', exact: true })).toBeVisible()],
   ];
 }
 
@@ -232,6 +234,8 @@ test.describe('no password, Basic credentials or bearer token reaches a browser'
       api('manifest', { repository: c.oci.repo, reference: c.oci.tag }),
       api('manifest', { repository: c.multi.repo, reference: c.multi.indexDigest }),
       api('config', { repository: c.oci.repo, digest: c.oci.configDigest }),
+      api('document', { repository: c.oci.repo, digest: c.oci.digest, kind: 'manifest' }),
+      api('document', { repository: c.oci.repo, digest: c.oci.configDigest, kind: 'blob' }),
       api('referrers', { repository: c.signed.repo, digest: c.signed.subjectDigest }),
       api('manifest', { repository: c.oci.repo, reference: 'no-such-tag' }),
       api('tags', { repository: 'no/such-repo' }),
@@ -290,13 +294,14 @@ test.describe('no password, Basic credentials or bearer token reaches a browser'
 });
 
 test.describe('state changes need a Berth page', () => {
+  const refused = async (res: APIResponse, what: string) => {
+    expect(res.status(), what).toBe(403);
+    expect(((await res.json()) as { error: { code: string } }).error.code, what).toBe('CROSS_ORIGIN');
+  };
+
   test('sign-in, sign-out of one registry and of all refuse other origins, Origin: null and no Origin', async ({ page, signIn, token, baseURL }) => {
     await signIn.as(token.host, 'alice', password(token, 'alice'));
     const registries = async () => ((await (await page.request.get('/api/session')).json()) as { registries: { host: string }[] }).registries.map((r) => r.host);
-    const refused = async (res: APIResponse, what: string) => {
-      expect(res.status(), what).toBe(403);
-      expect(((await res.json()) as { error: { code: string } }).error.code, what).toBe('CROSS_ORIGIN');
-    };
     const one = `/api/session/registries/${encodeURIComponent(token.host)}`;
     for (const origin of ['https://evil.example', 'null', `${baseURL ?? ''}.evil.example`, undefined]) {
       const headers: Record<string, string> = origin === undefined ? {} : { origin };
@@ -319,6 +324,29 @@ test.describe('state changes need a Berth page', () => {
     const own = await page.request.delete(one, { headers: { origin: baseURL ?? '' } });
     expect(own.status()).toBe(200);
     expect(await registries()).toEqual([]);
+  });
+
+  test('deleting refuses other origins, Origin: null and no Origin, and nothing is deleted', async ({ page, signIn, bed, baseURL }) => {
+    const scratch = bed.scratch;
+    const repo = 'e2e-delete/cross-origin';
+    const target = await pushImage(scratch, repo, ['v1'], { name: `cross-origin-${nonce()}` });
+    // Signed in with the delete right: only the origin check stands between the request and the registry.
+    await signIn.as(scratch.host, 'alice', password(scratch, 'alice'));
+    const api = `/api/registries/${encodeURIComponent(scratch.host)}`;
+    const query = `repository=${encodeURIComponent(repo)}`;
+    for (const origin of ['https://evil.example', 'null', `${baseURL ?? ''}.evil.example`, undefined]) {
+      const headers: Record<string, string> = origin === undefined ? {} : { origin };
+      const what = `Origin: ${origin ?? '(none)'}`;
+      await refused(await page.request.delete(`${api}/manifest?${query}&reference=${target.digest}`, { headers }), `delete by digest, ${what}`);
+      await refused(await page.request.delete(`${api}/manifest?${query}&reference=v1`, { headers }), `delete by tag, ${what}`);
+      await refused(await page.request.post(`${api}/deletion?${query}`, { headers }), `deletion check, ${what}`);
+    }
+    expect(await manifestExists(scratch, repo, target.digest)).toBe(true);
+    // From Berth's own origin the same requests go through: the refusals above were the origin's.
+    const own = { headers: { origin: baseURL ?? '' } };
+    expect((await page.request.post(`${api}/deletion?${query}`, own)).status()).toBe(200);
+    expect((await page.request.delete(`${api}/manifest?${query}&reference=${target.digest}`, own)).status()).toBe(200);
+    expect(await manifestExists(scratch, repo, target.digest)).toBe(false);
   });
 });
 

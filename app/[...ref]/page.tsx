@@ -1,8 +1,9 @@
 import { Suspense } from 'react';
 import type { Metadata } from 'next';
-import { notFound, redirect } from 'next/navigation';
+import { redirect } from 'next/navigation';
 import { HydrationBoundary, type DehydratedState } from '@tanstack/react-query';
 import { formatRef, resolveRoute } from '@/lib/route-target';
+import { CompareView } from '@/components/compare/compare-view';
 import { DiagnoseView } from '@/components/diagnose/diagnose-view';
 import { ManifestView } from '@/components/manifest/manifest-view';
 import { RegistryView } from '@/components/repositories/registry-view';
@@ -62,21 +63,21 @@ export default async function RefPage({ params, searchParams }: RefPageProps) {
       const repository = [(await searchParams).repository].flat()[0]?.trim();
       return <DiagnoseView host={target.host} repository={repository || undefined} />;
     }
-    case 'compare':
-      notFound();
     case 'registry':
     case 'repository':
     case 'tag':
-    case 'digest': {
+    case 'digest':
+    case 'compare': {
+      const query = await searchParams;
+      const param = (name: string) => [query[name]].flat()[0] || undefined;
+      const prefetchTarget: PrefetchTarget = target.kind === 'compare' ? { ...target, a: param('a'), b: param('b'), platform: param('platform') } : target;
       // The view's first queries are fetched while the page renders (./prefetch.ts).
-      const search = await searchParams;
-      const param = (name: string) => [search[name]].flat()[0];
       // Details (sizes, dates) are extras: not worth delaying the first paint for.
-      const state = prefetchView(target, { sort: param('sort'), namespace: param('namespace'), detailsWaitMs: FIRST_PAINT_WAIT_MS - 50 });
-      if (await settlesWithin(state, FIRST_PAINT_WAIT_MS)) return <Prefetched state={state} target={target} />;
+      const state = prefetchView(prefetchTarget, { sort: param('sort'), namespace: param('namespace'), detailsWaitMs: FIRST_PAINT_WAIT_MS - 50 });
+      if (await settlesWithin(state, FIRST_PAINT_WAIT_MS)) return <Prefetched state={state} target={prefetchTarget} />;
       return (
-        <Suspense fallback={<ViewSkeleton kind={target.kind} />}>
-          <Prefetched state={state} target={target} />
+        <Suspense fallback={<ViewSkeleton kind={target.kind === 'compare' ? 'digest' : target.kind} />}>
+          <Prefetched state={state} target={prefetchTarget} />
         </Suspense>
       );
     }
@@ -104,5 +105,7 @@ function view(target: PrefetchTarget): React.ReactNode {
       return remembered(manifestKeys.manifest(host, repository, target.tag), <ManifestView host={host} repository={repository} tag={target.tag} />);
     case 'digest':
       return remembered(manifestKeys.manifest(host, repository, target.digest), <ManifestView host={host} repository={repository} digest={target.digest} />);
+    case 'compare':
+      return <CompareView host={host} repository={repository} a={target.a} b={target.b} platform={target.platform} />;
   }
 }

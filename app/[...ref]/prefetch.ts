@@ -1,5 +1,6 @@
 import 'server-only';
 import { dehydrate, type DehydratedState, type QueryClient } from '@tanstack/react-query';
+import type { ManifestBody } from '@/lib/api/types';
 import type { RouteTarget } from '@/lib/route-target';
 import { getQueryClient } from '@/components/api/query-client';
 import { configQueryOptions, manifestQueryOptions } from '@/components/manifest/queries';
@@ -26,7 +27,10 @@ import { fetchConfigBody, fetchDetailsBody, fetchHubIndexDetails, fetchHubReposi
 
 const PREFETCH_BUDGET_MS = 3_000;
 
-export type PrefetchTarget = Extract<RouteTarget, { kind: 'registry' | 'repository' | 'tag' | 'digest' }>;
+export type PrefetchTarget =
+  | Extract<RouteTarget, { kind: 'registry' | 'repository' | 'tag' | 'digest' }>
+  /** The comparison of two tags or digests (`?a=`, `?b=`; `?platform=` for two indexes). */
+  | (Extract<RouteTarget, { kind: 'compare' }> & { a?: string; b?: string; platform?: string });
 
 function reportUnexpected(err: unknown): void {
   if (err instanceof RegistryError) return; // the client will fetch it again and show it
@@ -50,6 +54,28 @@ async function fillDetails(queryClient: QueryClient, client: RegistryClient, tar
   let timer: ReturnType<typeof setTimeout> | undefined;
   await Promise.race([fetched, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, until - Date.now()))))]);
   clearTimeout(timer);
+}
+
+/** A manifest, and an image's config: its facts come from there. */
+async function fillManifest(queryClient: QueryClient, client: RegistryClient, host: string, repository: string, reference: string): Promise<ManifestBody> {
+  const manifest = await queryClient.fetchQuery({
+    ...manifestQueryOptions(host, repository, reference),
+    queryFn: () => fetchManifestBody(client, host, repository, reference),
+    retry: false,
+  });
+  // Without the config the page would paint a skeleton and ask again right after hydration. Its
+  // failure costs the manifest nothing.
+  if (manifest.kind === 'image' && !manifest.isArtifact) {
+    const digest = manifest.config.digest;
+    await queryClient
+      .fetchQuery({
+        ...configQueryOptions(host, repository, digest),
+        queryFn: () => fetchConfigBody(client, host, repository, digest),
+        retry: false,
+      })
+      .catch(reportUnexpected);
+  }
+  return manifest;
 }
 
 /** The page's own query parameters, as in its link: `sort` (each view reads its own sorts), `namespace` (Docker Hub). */
@@ -113,25 +139,8 @@ async function fill(queryClient: QueryClient, target: PrefetchTarget, search: Pr
     }
     case 'tag':
     case 'digest': {
-      const { repository } = target;
       const reference = target.kind === 'tag' ? target.tag : target.digest;
-      const manifest = await queryClient.fetchQuery({
-        ...manifestQueryOptions(host, repository, reference),
-        queryFn: () => fetchManifestBody(client, host, repository, reference),
-        retry: false,
-      });
-      // An image's facts come from its config blob: without it the page would paint a skeleton
-      // and ask again right after hydration. Its failure costs the manifest nothing.
-      if (manifest.kind === 'image' && !manifest.isArtifact) {
-        const digest = manifest.config.digest;
-        await queryClient
-          .fetchQuery({
-            ...configQueryOptions(host, repository, digest),
-            queryFn: () => fetchConfigBody(client, host, repository, digest),
-            retry: false,
-          })
-          .catch(reportUnexpected);
-      }
+      const manifest = await fillManifest(queryClient, client, host, target.repository, reference);
       // An index's rows show each entry's size and date. On Docker Hub the Hub API describes them
       // (reading every child manifest would cost a pull each); elsewhere the child manifests do.
       if (manifest.kind === 'index') {
@@ -139,6 +148,12 @@ async function fill(queryClient: QueryClient, target: PrefetchTarget, search: Pr
         const digests = manifest.manifests.map((m) => m.digest).filter((d) => !described.has(d));
         await fillDetails(queryClient, client, target, digests.slice(0, 100), detailsUntil);
       }
+      return;
+    }
+    case 'compare': {
+      // Two images (or indexes) and their configs; an index's platform images the browser asks for.
+      const references = [target.a, target.b].filter((r): r is string => r !== undefined);
+      await Promise.all(references.map((reference) => fillManifest(queryClient, client, host, target.repository, reference)));
       return;
     }
   }

@@ -7,17 +7,10 @@ import { formatBytes, formatDate, formatRelative, plural } from '@/components/ui
 import { Skeleton } from '@/components/ui/skeleton';
 import { Fact, Facts, KeyValueTable, Muted, Section, Table, Td, Th } from '@/components/ui/table';
 import { DigestText } from './digest-link';
+import { cleanCreatedBy } from './history';
+import { LayerCells, LayerHeaderCells } from './layer-cells';
 import { configQueryOptions } from './queries';
-
-/** Dockerfile steps as recorded by the classic builder carry this noise. */
-function cleanCreatedBy(createdBy: string | undefined): string {
-  if (!createdBy) return '';
-  return createdBy
-    .replace(/^\/bin\/sh -c #\(nop\)\s+/, '')
-    .replace(/^\/bin\/sh -c /, 'RUN ')
-    .replace(/\s*# buildkit$/, '')
-    .trim();
-}
+import { RawDocument } from './raw-document';
 
 function command(value: string[] | undefined): React.ReactNode {
   if (!value || value.length === 0) return <Muted>none</Muted>;
@@ -96,9 +89,7 @@ function LayersTable({ manifest, history }: { manifest: ImageManifestBody; histo
           <thead>
             <tr>
               <Th className="w-10">#</Th>
-              <Th>Digest</Th>
-              <Th className="text-right">Size</Th>
-              <Th className="hidden sm:table-cell">Created by</Th>
+              <LayerHeaderCells stepLabel="Created by" />
             </tr>
           </thead>
           <tbody>
@@ -107,19 +98,7 @@ function LayersTable({ manifest, history }: { manifest: ImageManifestBody; histo
               return (
                 <tr key={`${layer.digest}-${index}`}>
                   <Td className="text-faint tabular-nums">{index + 1}</Td>
-                  <Td>
-                    <DigestText digest={layer.digest} />
-                    {/* Phones: the step goes under the digest instead of in its own column. */}
-                    {step ? (
-                      <div className="mt-1 font-mono text-xs whitespace-pre-wrap text-muted [overflow-wrap:anywhere] sm:hidden">
-                        {step}
-                      </div>
-                    ) : null}
-                  </Td>
-                  <Td className="text-right whitespace-nowrap tabular-nums">{formatBytes(layer.size)}</Td>
-                  <Td mono className="hidden min-w-64 whitespace-pre-wrap [overflow-wrap:anywhere] sm:table-cell">
-                    {step || <Muted>—</Muted>}
-                  </Td>
+                  <LayerCells digest={layer.digest} size={layer.size} step={step ?? ''} />
                 </tr>
               );
             })}
@@ -227,6 +206,8 @@ export function ImageDetails({ manifest }: { manifest: ImageManifestBody }) {
       <LayersTable manifest={manifest} history={data?.history} />
 
       {data && data.history.length ? <HistoryTable history={data.history} /> : null}
+
+      <RawDocument host={host} repository={repository} digest={manifest.config.digest} kind="blob" noun="Config" />
     </div>
   );
 }

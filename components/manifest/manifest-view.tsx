@@ -5,7 +5,8 @@ import Link from 'next/link';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ManifestBody } from '@/lib/api/types';
 import { DOCKER_HUB } from '@/lib/registry/reference';
-import { formatRef, hrefFor } from '@/lib/route-target';
+import { compareHref, formatRef, hrefFor } from '@/lib/route-target';
+import { DeleteButton } from '@/components/delete/delete-dialog';
 import { buttonClass } from '@/components/ui/button';
 import { PullLimit } from '@/components/docker-hub/pull-limit';
 import { CopyLinkButton } from '@/components/ui/copy-button';
@@ -23,6 +24,7 @@ import { IndexTable } from './index-table';
 import { LegacyNotice } from './legacy-notice';
 import { mediaTypeName } from './media-type';
 import { manifestKeys, manifestQueryOptions } from './queries';
+import { RawDocument } from './raw-document';
 import { ReferrersSection } from './referrers-section';
 
 type ManifestViewProps =
@@ -84,7 +86,21 @@ export function ManifestView({ host, repository, tag, digest }: ManifestViewProp
   return (
     <div>
       <h1 className="sr-only">{formatRef({ host, repository, tag, digest })}</h1>
-      <PageHeader host={host} repository={repository} tag={tag} digest={digest} actions={<CopyLinkButton />} />
+      <PageHeader
+        host={host}
+        repository={repository}
+        tag={tag}
+        digest={digest}
+        actions={
+          <>
+            <Link href={compareHref(host, repository, reference)} className={buttonClass('secondary')}>
+              Compare with…
+            </Link>
+            {manifest ? <DeleteButton host={host} repository={repository} tag={tag} manifest={manifest} /> : null}
+            <CopyLinkButton />
+          </>
+        }
+      />
       {host === DOCKER_HUB ? <PullLimit /> : null}
 
       <div className="mb-6 grid gap-2 lg:grid-cols-2">
@@ -153,6 +169,8 @@ export function ManifestView({ host, repository, tag, digest }: ManifestViewProp
           {query.data.kind !== 'legacy' ? (
             <ReferrersSection host={host} repository={repository} digest={query.data.digest} />
           ) : null}
+
+          <RawDocument host={host} repository={repository} digest={query.data.digest} kind="manifest" noun={query.data.kind === 'index' ? 'Index' : 'Manifest'} />
         </div>
       )}
     </div>

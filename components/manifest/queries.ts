@@ -1,5 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
-import type { ImageConfigBody, ManifestBody, ReferrersBody } from '@/lib/api/types';
+import type { DocumentBody, ImageConfigBody, ManifestBody, ReferrersBody } from '@/lib/api/types';
 import { isDigest } from '@/lib/registry/reference';
 import { apiFetch, registryApiPath } from '@/components/api/client';
 import { registryKeys } from '@/components/api/registry-keys';
@@ -11,7 +11,12 @@ export const manifestKeys = {
     [...registryKeys.host(host), 'config', repository, digest] as const,
   referrers: (host: string, repository: string, digest: string) =>
     [...registryKeys.host(host), 'referrers', repository, digest] as const,
+  document: (host: string, repository: string, digest: string, kind: DocumentKind) =>
+    [...registryKeys.host(host), 'document', repository, kind, digest] as const,
 };
+
+/** A manifest (or index), or a blob such as an image config. */
+export type DocumentKind = 'manifest' | 'blob';
 
 /** Content addressed by digest never changes: cache it for the life of the tab. */
 const immutable = { staleTime: Infinity, refetchOnWindowFocus: false } as const;
@@ -42,5 +47,15 @@ export function referrersQueryOptions(host: string, repository: string, digest: 
     queryFn: ({ signal }) =>
       apiFetch<ReferrersBody>(registryApiPath(host, 'referrers', { repository, digest }), { signal }),
     refetchOnWindowFocus: false,
+  });
+}
+
+/** A document by digest exactly as the registry sent it: never changes. */
+export function documentQueryOptions(host: string, repository: string, digest: string, kind: DocumentKind) {
+  return queryOptions({
+    queryKey: manifestKeys.document(host, repository, digest, kind),
+    queryFn: ({ signal }) =>
+      apiFetch<DocumentBody>(registryApiPath(host, 'document', { repository, digest, kind }), { signal }),
+    ...immutable,
   });
 }

@@ -5,6 +5,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Button } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
 import { formatCount } from '@/components/ui/format';
+import { ProgressBar } from '@/components/ui/progress-bar';
 import type { DetailsBody } from '@/lib/api/types';
 import { apiFetch, registryApiPath } from '@/components/api/client';
 import { DETAILS_BATCH, detailKeys } from './details';
@@ -92,17 +93,7 @@ export function LoadAllDetails({ sort, known, total, state, onStart }: LoadAllDe
     return (
       <Notice className="flex flex-wrap items-center gap-3">
         <span>Loading tag details for “{order}”…</span>
-        <div
-          role="progressbar"
-          aria-label="Tag details loaded"
-          aria-valuemin={0}
-          aria-valuemax={state.total}
-          aria-valuenow={state.done}
-          aria-valuetext={`${formatCount(state.done)} of ${formatCount(state.total)}`}
-          className="h-2 w-48 max-w-full overflow-hidden rounded-full bg-skeleton"
-        >
-          <div className="h-full rounded-full bg-accent transition-[width]" style={{ width: `${state.total ? (100 * state.done) / state.total : 0}%` }} />
-        </div>
+        <ProgressBar label="Tag details loaded" done={state.done} total={state.total} />
         <span className="text-muted tabular-nums">
           {formatCount(state.done)} / {formatCount(state.total)}
         </span>

@@ -1,5 +1,6 @@
 import { DOCKER_HUB } from '@/lib/registry/reference';
 import { PullLimit } from '@/components/docker-hub/pull-limit';
+import { DeletedNotice } from '@/components/delete/deleted-notice';
 import { CopyLinkButton } from '@/components/ui/copy-button';
 import { PageHeader } from '@/components/ui/page-header';
 import { TagList } from './tag-list';
@@ -11,6 +12,7 @@ export function RepositoryView({ host, repository }: { host: string; repository:
       <PageHeader host={host} repository={repository} actions={<CopyLinkButton />} />
       <h1 className="mb-4 text-xl font-semibold">Tags</h1>
       {host === DOCKER_HUB ? <PullLimit repository={repository} /> : null}
+      <DeletedNotice host={host} repository={repository} />
       <TagList host={host} repository={repository} />
     </div>
   );

@@ -7,7 +7,7 @@ interface BreadcrumbsProps {
   repository?: string;
   tag?: string;
   digest?: string;
-  /** One of Berth's own views of the registry (`/HOST/-/diagnose`): the last crumb, after the host. */
+  /** One of Berth's own views (`/HOST/-/diagnose`, `/HOST/REPO/-/compare`): the last crumb, after the host or repository. */
   view?: { label: string; href: string };
 }
 

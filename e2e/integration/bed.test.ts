@@ -94,14 +94,14 @@ async function collect(baseUrl: string, first: string, field: 'repositories' | '
 }
 
 describe('bed state', () => {
-  test('describes three registries, the issuer and the fake', () => {
-    for (const reg of [tokenReg, htReg, anonReg]) {
+  test('describes three registries, the scratch registry, the issuer and the fake', () => {
+    for (const reg of [tokenReg, htReg, anonReg, bed.scratch]) {
       assert.match(reg.url, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.equal(reg.url, `http://${reg.host}`);
     }
     assert.deepEqual(
       bed.allowedRegistries,
-      [tokenReg.url, bed.issuer.url, htReg.url, anonReg.url, bed.fake.url, bed.fake.redirectTarget.url, bed.hub.registryUrl, bed.hub.issuer.url],
+      [tokenReg.url, bed.issuer.url, htReg.url, anonReg.url, bed.scratch.url, bed.fake.url, bed.fake.redirectTarget.url, bed.hub.registryUrl, bed.hub.issuer.url],
     );
     for (const u of [bed.hub.apiUrl, bed.hub.registryUrl, bed.hub.upstreamUrl, bed.hub.issuer.url]) assert.match(u, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.ok(!bed.allowedRegistries.includes(bed.hub.apiUrl), 'the Hub API is configured on its own (DOCKER_HUB_API_URL)');
@@ -299,6 +299,34 @@ describe('anonymous mode and content (same in all three registries)', () => {
     for (const d of [manifest.config.digest, ...manifest.layers.map((l) => l.digest)]) {
       assert.equal((await fetch(`${anonReg.url}/v2/${c.manyRepos.last}/blobs/${d}`, { method: 'HEAD' })).status, 200);
     }
+  });
+});
+
+describe('deletion: off on the anonymous registry, on in the scratch registry', () => {
+  const scratch = bed.scratch;
+  const zero = `sha256:${'0'.repeat(64)}`;
+
+  test('the anonymous registry answers every DELETE with 405 UNSUPPORTED and keeps the manifest', async () => {
+    assert.equal(anonReg.deleteEnabled, false);
+    const res = await fetch(`${anonReg.url}/v2/${c.oci.repo}/manifests/${c.oci.digest}`, { method: 'DELETE' });
+    assert.equal(res.status, 405);
+    assert.equal(((await res.json()) as { errors: { code: string }[] }).errors[0]?.code, 'UNSUPPORTED');
+    assert.equal((await fetch(`${anonReg.url}/v2/${c.oci.repo}/manifests/${c.oci.digest}`, { method: 'HEAD', headers: { accept: ACCEPT } })).status, 200);
+  });
+
+  test('the scratch registry is empty, takes the token users, and deletes by digest only', async () => {
+    assert.equal(scratch.deleteEnabled, true);
+    const catalog = await getToken('alice', ['registry:catalog:*']);
+    const list = await fetch(`${scratch.url}/v2/_catalog`, { headers: { authorization: `Bearer ${catalog.token}` } });
+    assert.equal(list.status, 200);
+    const alice = await getToken('alice', ['repository:scratch/none:pull,delete']);
+    const unknownDigest = await fetch(`${scratch.url}/v2/scratch/none/manifests/${zero}`, { method: 'DELETE', headers: { authorization: `Bearer ${alice.token}` } });
+    assert.equal(unknownDigest.status, 404, 'deletion is on: an unknown digest is MANIFEST_UNKNOWN');
+    const tag = await fetch(`${scratch.url}/v2/scratch/none/manifests/no-such-tag`, { method: 'DELETE', headers: { authorization: `Bearer ${alice.token}` } });
+    assert.equal(tag.status, 400, 'distribution 2.8 cannot delete a tag alone (DIGEST_INVALID)');
+    const bob = await getToken('bob', ['repository:scratch/none:pull,delete']);
+    const denied = await fetch(`${scratch.url}/v2/scratch/none/manifests/${zero}`, { method: 'DELETE', headers: { authorization: `Bearer ${bob.token}` } });
+    assert.equal(denied.status, 401, 'bob may pull but not delete');
   });
 });
 

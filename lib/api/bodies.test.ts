@@ -1,9 +1,9 @@
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RegistryError } from '../registry/errors';
 import { MediaType, parseImageConfig, parseManifest, sha256Digest } from '../registry/manifest';
 import { d, enc, sampleIndex as index } from '../registry/test-fixtures';
-import { configBodyOf, manifestBodyOf, warningText } from './bodies';
+import { configBodyOf, documentBodyOf, manifestBodyOf, warningText } from './bodies';
 
 test('warningText reads RFC 7234 Warning values', () => {
   assert.equal(warningText('299 - "This image is deprecated; use acme/new"'), 'This image is deprecated; use acme/new');
@@ -13,7 +13,7 @@ test('warningText reads RFC 7234 Warning values', () => {
 
 test('index body groups attestations right after the image they describe', () => {
   const bytes = enc(index);
-  const view = manifestBodyOf('r.io', 'a', { tag: 't' }, { digest: sha256Digest(bytes), mediaType: MediaType.OciIndex, size: bytes.length, bytes, parsed: parseManifest(bytes, MediaType.OciIndex, 'r.io'), warnings: [] });
+  const view = manifestBodyOf('r.io', 'a', { tag: 't' }, { digest: sha256Digest(bytes), mediaType: MediaType.OciIndex, size: bytes.length, bytes, parsed: parseManifest(bytes, MediaType.OciIndex, 'r.io'), warnings: [], headers: {} });
   assert.equal(view.kind, 'index');
   if (view.kind !== 'index') return;
   assert.deepEqual(view.manifests.map((m) => [m.platformLabel, m.attestationFor]), [
@@ -29,7 +29,7 @@ test('image body sums sizes and recognises artifacts', () => {
   const artifact = { ...image, artifactType: 'application/vnd.example.signature.v1', config: { mediaType: MediaType.OciEmpty, digest: d('4'), size: 2 }, subject: { mediaType: MediaType.OciManifest, digest: d('a'), size: 10 } };
   for (const [body, isArtifact, total] of [[image, false, 1124], [artifact, true, 1026]] as const) {
     const bytes = enc(body);
-    const v = manifestBodyOf('r.io', 'a', {}, { digest: d('9'), mediaType: MediaType.OciManifest, size: bytes.length, bytes, parsed: parseManifest(bytes, MediaType.OciManifest, 'r.io'), warnings: [] });
+    const v = manifestBodyOf('r.io', 'a', {}, { digest: d('9'), mediaType: MediaType.OciManifest, size: bytes.length, bytes, parsed: parseManifest(bytes, MediaType.OciManifest, 'r.io'), warnings: [], headers: {} });
     assert.equal(v.kind, 'image');
     if (v.kind !== 'image') continue;
     assert.equal(v.isArtifact, isArtifact);
@@ -58,4 +58,21 @@ test('config body maps history onto layers and reads the run config', () => {
   assert.equal(v.cmd, undefined);
   assert.equal(v.variant, 'v7');
   assert.throws(() => parseImageConfig(Buffer.from('nope'), 'r.io'), RegistryError);
+});
+
+describe('a document for the raw view', () => {
+  const bytes = Buffer.from('{\n  "schemaVersion": 2,\r\n  "note": "é"}');
+  const cases: Array<[string, Buffer, string, { verified: boolean; exact: boolean }]> = [
+    ['the bytes whose digest is the one named: verified, shown byte for byte', bytes, sha256Digest(bytes), { verified: true, exact: true }],
+    ['bytes that do not match the digest are never called verified', bytes, d('1'), { verified: false, exact: true }],
+    ['bytes that are not UTF-8 are said not to be shown exactly', Buffer.from([0x7b, 0xff, 0x7d]), sha256Digest(Buffer.from([0x7b, 0xff, 0x7d])), { verified: true, exact: false }],
+  ];
+  for (const [name, input, digest, expected] of cases) {
+    test(name, () => {
+      const body = documentBodyOf(digest, input, { contentType: 'application/json' });
+      assert.deepEqual({ verified: body.verified, exact: body.exact }, expected);
+      assert.equal(body.size, input.length);
+      if (expected.exact) assert.ok(Buffer.from(body.text, 'utf8').equals(input));
+    });
+  }
 });

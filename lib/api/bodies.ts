@@ -1,9 +1,10 @@
 // Shapes what the protocol core fetched into the bodies of Berth's HTTP contract (./types.ts).
 // Pure: the route handlers and the pages' server prefetch both build their bodies here.
 import type { FetchedManifest } from '../registry/client';
-import { attestationTarget, platformLabel, type Descriptor, type ImageConfig } from '../registry/manifest';
+import type { DocumentHeaders } from '../registry/context';
+import { attestationTarget, digestWithAlgorithmOf, platformLabel, type Descriptor, type ImageConfig } from '../registry/manifest';
 import { artifactTypeOf, imageSize } from '../registry/summary';
-import type { HistoryEntry, ImageConfigBody, IndexEntry, ManifestBody } from './types';
+import type { DocumentBody, HistoryEntry, ImageConfigBody, IndexEntry, ManifestBody } from './types';
 
 /** Only the descriptor's own fields: a registry may add others, and they are not part of the contract. */
 function descriptor(d: Descriptor): Descriptor {
@@ -113,4 +114,17 @@ export function configBodyOf(digest: string, c: ImageConfig): ImageConfigBody {
   if (cfg.Cmd) body.cmd = cfg.Cmd;
   if (cfg.StopSignal) body.stopSignal = cfg.StopSignal;
   return body;
+}
+
+/** A document's bytes for the raw view: its digest checked again here, so what is shown is what was verified. */
+export function documentBodyOf(digest: string, bytes: Buffer, headers: DocumentHeaders): DocumentBody {
+  const text = bytes.toString('utf8');
+  return {
+    digest,
+    text,
+    size: bytes.length,
+    verified: digestWithAlgorithmOf(digest, bytes) === digest,
+    exact: Buffer.from(text, 'utf8').equals(bytes),
+    headers: { ...headers },
+  };
 }

@@ -233,6 +233,46 @@ export interface DetailsBody {
 }
 
 /**
+ * POST /api/registries/{host}/deletion?repository= (same-origin only): whether the person may
+ * delete in this repository and how the registry deletes, learnt without deleting anything. A
+ * refusal is an error envelope: DENIED (no delete right), UNSUPPORTED (deletion turned off).
+ */
+export interface DeletionBody {
+  repository: string;
+  /**
+   * 'tag': the registry deletes a tag alone (OCI distribution-spec 1.1, distribution 3);
+   * 'digest': deleting removes the manifest and every tag on it (distribution 2.x and most others).
+   */
+  deletes: 'tag' | 'digest';
+}
+
+/**
+ * DELETE /api/registries/{host}/manifest?repository=&reference= (same-origin only). By digest: the
+ * manifest and, on most registries, every tag on it; by tag: that tag alone, only where the
+ * registry deletes tags alone (UNSUPPORTED elsewhere, and nothing is deleted).
+ */
+export interface DeletedBody {
+  repository: string;
+  /** The digest or tag deleted. */
+  reference: string;
+}
+
+/** GET /api/registries/{host}/document?repository=&digest=&kind=manifest|blob: a document as the registry sent it. */
+export interface DocumentBody {
+  digest: string;
+  /** The bytes, as UTF-8 text: exactly what the registry sent (see `exact`). */
+  text: string;
+  /** Bytes. */
+  size: number;
+  /** The digest of these bytes was computed and equals `digest` (not possible for signed schema 1). */
+  verified: boolean;
+  /** False when the bytes are not valid UTF-8: `text` then differs from them. */
+  exact: boolean;
+  /** The headers that came with the bytes, as the registry sent them. */
+  headers: { contentType?: string; dockerContentDigest?: string; contentLength?: string };
+}
+
+/**
  * GET /api/registries/{host}/diagnose?repository= — the connection explained step by step, as the
  * session's user for that registry (or anonymously), from fresh requests. No secret is in it: a
  * password or token is shown as •••, and the curl commands keep them in $PASSWORD and $TOKEN.

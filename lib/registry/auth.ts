@@ -34,7 +34,7 @@ export interface AuthorizerOptions {
 }
 
 export interface AuthorizedRequest {
-  method?: 'GET' | 'HEAD';
+  method?: 'GET' | 'HEAD' | 'DELETE';
   url: URL;
   /** What the request needs, e.g. `repository:team/app:pull`; merged with what a challenge asks for. */
   scopes: string[];

@@ -1,5 +1,6 @@
 // The operations against a stub registry: what a registry sends is checked before it can reach a
 // link or a copyable command.
+import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RegistryClient } from './client';
@@ -104,4 +105,121 @@ test('a cursor cannot ask the registry for more than 1000 entries a page', async
   await client.listTags('a', { cursor: '/v2/a/tags/list?n=50&last=x' });
   await client.listTags('a', { n: 5000 });
   assert.deepEqual(asked, ['1000', '1000', '50', '1000']);
+});
+
+describe('deleting', () => {
+  const digest = d('c');
+  const deletes = (seen: Array<{ method: string; path: string }>) => seen.filter((r) => r.method === 'DELETE').map((r) => r.path.split('/').pop());
+  /** A registry answering DELETE with `onDelete`, and recording every request. */
+  function deleting(onDelete: (reference: string) => { status?: number; body?: unknown }) {
+    const seen: Array<{ method: string; path: string }> = [];
+    const client = registry((url, method) => {
+      seen.push({ method, path: url.pathname });
+      if (method === 'DELETE') return onDelete(url.pathname.split('/').pop() ?? '');
+      return { status: 404, body: { errors: [{ code: 'MANIFEST_UNKNOWN' }] } };
+    });
+    return { client, seen };
+  }
+  const error = (code: string) => ({ errors: [{ code, message: code.toLowerCase() }] });
+  const isCode = (code: string) => (e: unknown) => e instanceof RegistryError && e.code === code;
+
+  const kinds: Array<[string, (reference: string) => { status?: number; body?: unknown }, string]> = [
+    ['distribution 2.x: a tag DELETE is 400 DIGEST_INVALID', () => ({ status: 400, body: error('DIGEST_INVALID') }), 'digest'],
+    ['OCI 1.1 / distribution 3: an unknown tag is 404 MANIFEST_UNKNOWN', () => ({ status: 404, body: error('MANIFEST_UNKNOWN') }), 'tag'],
+    ['tag deletion off, digest deletion on', (ref) => (ref.startsWith('sha256:') ? { status: 404, body: error('MANIFEST_UNKNOWN') } : { status: 405, body: error('UNSUPPORTED') }), 'digest'],
+  ];
+  for (const [name, onDelete, kind] of kinds) {
+    test(`how a registry deletes, learnt from a tag nobody made: ${name}`, async () => {
+      const { client, seen } = deleting(onDelete);
+      assert.equal(await client.deletionKind('team/app'), kind);
+      // Only names that cannot be anybody's content were deleted: a random tag, the all-zero digest.
+      for (const ref of deletes(seen)) assert.match(ref ?? '', /^(berth-probe-[0-9a-f]{24}|sha256:0{64})$/);
+    });
+  }
+
+  const refusals: Array<[string, number, string, string]> = [
+    ['deletion turned off (405 UNSUPPORTED)', 405, 'UNSUPPORTED', 'deletion turned off'],
+    ['no delete right (403 DENIED)', 403, 'DENIED', 'may not delete'],
+    ['no delete right, anonymous (401)', 401, 'UNAUTHORIZED', 'sign in to delete'],
+  ];
+  for (const [name, status, code, words] of refusals) {
+    test(`a refusal is explained before anything is deleted: ${name}`, async () => {
+      const { client } = deleting(() => ({ status, body: error(status === 405 ? 'UNSUPPORTED' : status === 403 ? 'DENIED' : 'UNAUTHORIZED') }));
+      await assert.rejects(client.deletionKind('team/app'), (e: unknown) => isCode(code)(e) && (e as Error).message.includes(words));
+      await assert.rejects(client.deleteManifest('team/app', digest), isCode(code));
+    });
+  }
+
+  test('a tag alone is deleted only where the registry is known to delete tags alone', async () => {
+    const v2 = deleting(() => ({ status: 400, body: error('DIGEST_INVALID') }));
+    await assert.rejects(v2.client.deleteTag('team/app', 'v1'), (e: unknown) => isCode('UNSUPPORTED')(e) && (e as Error).message.includes('Nothing was deleted'));
+    assert.ok(!deletes(v2.seen).includes('v1'), 'no DELETE by tag where tags go with their manifest');
+
+    const oci = deleting((ref) => (ref === 'v1' ? { status: 202 } : { status: 404, body: error('MANIFEST_UNKNOWN') }));
+    await oci.client.deleteTag('team/app', 'v1');
+    assert.equal(deletes(oci.seen).at(-1), 'v1');
+  });
+
+  test('a deleted manifest is no longer served from the caches', async () => {
+    const body = enc({ schemaVersion: 2, mediaType: MediaType.OciManifest, config: { mediaType: MediaType.OciConfig, digest: d('e'), size: 2 }, layers: [] });
+    const real = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+    let gone = false;
+    const client = registry((_url, method) => {
+      if (method === 'DELETE') {
+        gone = true;
+        return { status: 202 };
+      }
+      if (gone) return { status: 404, body: error('MANIFEST_UNKNOWN') };
+      return { headers: { 'content-type': MediaType.OciManifest, 'docker-content-digest': real }, body };
+    });
+    assert.equal((await client.getManifest('team/app', real)).digest, real);
+    await client.deleteManifest('team/app', real);
+    await assert.rejects(client.getManifest('team/app', real), isCode('MANIFEST_UNKNOWN'));
+  });
+});
+
+test('the delete right is asked for only by a delete', async () => {
+  const asked: string[][] = [];
+  const transport: Transport = async (req) => {
+    if (req.url.pathname === '/v2/') return respond(req.url, { status: 401, headers: { 'www-authenticate': 'Bearer realm="https://r.example/token",service="r"' } });
+    if (req.url.pathname === '/token') {
+      asked.push(req.url.searchParams.getAll('scope'));
+      return respond(req.url, { body: { token: 'opaque', expires_in: 300 } });
+    }
+    if (req.method === 'DELETE') return respond(req.url, { status: 202 });
+    return respond(req.url, { body: { name: 'team/app', tags: ['v1'] } });
+  };
+  const context = new RegistryContext({ policy: new AddressPolicy({ allowed: null, dockerHubRegistryUrl: 'https://registry-1.docker.io' }) });
+  const client = new RegistryClient({ host: 'r.example', baseUrl: ORIGIN, context, transport, credentials: { username: 'alice', password: 'x' } });
+  await client.listTags('team/app');
+  assert.deepEqual(asked, [['repository:team/app:pull']]);
+  await client.deleteManifest('team/app', d('c'));
+  assert.deepEqual(asked.at(-1), ['repository:team/app:delete,pull']);
+});
+
+test('a tag row trusts what its tag pointed at for a while; a fresh ask sees the tag moved', async () => {
+  const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+  const config = enc({ created: '2025-01-01T00:00:00Z', architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, config: {} });
+  const manifest = (name: string) =>
+    enc({ schemaVersion: 2, mediaType: MediaType.OciManifest, config: { mediaType: MediaType.OciConfig, digest: sha(config), size: config.length }, layers: [], annotations: { name } });
+  const bodies = new Map([manifest('old'), manifest('new')].map((b) => [sha(b), b]));
+  const [before, after] = [...bodies.keys()];
+  let current = before ?? '';
+  let heads = 0;
+  const client = registry((url, method) => {
+    const ref = url.pathname.split('/').at(-1) ?? '';
+    if (url.pathname.includes('/blobs/')) return { body: config };
+    if (method === 'HEAD') {
+      heads++;
+      return { headers: { 'content-type': MediaType.OciManifest, 'docker-content-digest': current } };
+    }
+    return { headers: { 'content-type': MediaType.OciManifest, 'docker-content-digest': ref }, body: bodies.get(ref) };
+  });
+  assert.equal((await client.describeTag('team/app', 'v1')).digest, before);
+  current = after ?? '';
+  assert.equal((await client.describeTag('team/app', 'v1')).digest, before, 'the row within its 30 s');
+  assert.equal(heads, 1);
+  assert.equal((await client.describeTag('team/app', 'v1', { fresh: true })).digest, after, 'asked afresh: the tag has moved');
+  assert.equal(heads, 2);
+  assert.equal((await client.describeTag('team/app', 'v1')).digest, after, 'and the rows now know it');
 });

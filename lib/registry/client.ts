@@ -1,9 +1,10 @@
 // Registry operations — listing, manifests, blobs, referrers — on top of the authoriser
 // (auth.ts), which gets each request through the registry's authentication. One client per
 // (registry, credentials); cheap to make: everything worth keeping lives in the RegistryContext.
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { Authorizer, type Verification } from './auth';
-import type { Credentials, RegistryContext } from './context';
+import type { Credentials, DeletionKind, DocumentHeaders, RegistryContext } from './context';
 import { RegistryError, badResponse, parseErrorBody, parseRetryAfter } from './errors';
 import type { HttpResponse } from './http';
 import { HubClient } from './hub';
@@ -24,7 +25,7 @@ import {
 import { describeWait, readPullLimit, secondsUntilRetry, type PullLimit } from './pull-limit';
 import { DOCKER_HUB, isDigest, isValidDigest, isValidRepository, isValidTag, validateDigest, validateRepository, validateTag } from './reference';
 import { artifactTypeOf, summariseImage, summariseIndex, summariseLegacy, type ManifestSummary } from './summary';
-import { errorFromResponse, type Target } from './response-error';
+import { deletionErrorFromResponse, errorFromResponse, type Target } from './response-error';
 import { CATALOG_SCOPE, repositoryScope, type GrantedAccess } from './scope';
 import type { Transport } from './transport';
 
@@ -36,6 +37,10 @@ const MAX_PAGE_SIZE = 1000;
 const CONTENT_TTL_MS = 24 * 3600_000;
 /** How long a successful read of a repository stands for the connection's right to read it. */
 const CONFIRMED_ACCESS_TTL_MS = 60_000;
+/** How long Berth trusts what it learnt about how a registry deletes. */
+const DELETION_KIND_TTL_MS = 3600_000;
+/** A digest no content can have: deleting it tells whether deletion is on without deleting anything. */
+const NO_SUCH_DIGEST = `sha256:${'0'.repeat(64)}`;
 /** How long a tag list row trusts what its tag pointed at: a tag moved since shows its old details that long. */
 const TAG_DIGEST_TTL_MS = 30_000;
 /** How long a pull limit Berth read stays worth showing when the registry names no window. */
@@ -59,9 +64,17 @@ export interface ManifestHead {
 }
 
 export interface FetchedManifest extends ManifestHead {
+  /** The bytes as the registry sent them: those whose digest was verified. */
   bytes: Buffer;
   parsed: ParsedManifest;
   warnings: string[];
+  /** The headers that came with `bytes`. */
+  headers: DocumentHeaders;
+}
+
+export interface FetchedBlob {
+  bytes: Buffer;
+  headers: DocumentHeaders;
 }
 
 export interface Page<T> {
@@ -97,6 +110,20 @@ function capped(url: URL): URL {
   if (n !== null && !(Number(n) >= 1 && Number(n) <= MAX_PAGE_SIZE)) url.searchParams.set('n', String(MAX_PAGE_SIZE));
   return url;
 }
+
+/** The headers that say what a document is, as the registry sent them (capped in length). */
+function documentHeaders(res: HttpResponse): DocumentHeaders {
+  const headers: DocumentHeaders = {};
+  const contentType = res.headers.get('content-type');
+  const digest = res.headers.get('docker-content-digest');
+  const length = res.headers.get('content-length');
+  if (contentType !== undefined) headers.contentType = contentType.slice(0, 300);
+  if (digest !== undefined) headers.dockerContentDigest = digest.slice(0, 300);
+  if (length !== undefined) headers.contentLength = length.slice(0, 30);
+  return headers;
+}
+
+const succeeded = (res: HttpResponse) => res.status >= 200 && res.status < 300;
 
 /** The strings of a registry's list that are valid names; the rest are counted, not shown. */
 function validNames(list: readonly unknown[] | null | undefined, valid: (name: string) => boolean): { items: string[]; invalid: number } {
@@ -342,7 +369,7 @@ export class RegistryClient {
       const cached = this.context.content.get(this.contentKey(repository, reference));
       if (cached) {
         this.context.stats.contentHits++;
-        return this.describeManifest(cached.bytes, cached.mediaType, reference, []);
+        return this.describeManifest(cached, reference, []);
       }
     }
     const headFirst = isDigest(reference) ? this.context.content.get(this.contentKey(repository, reference)) !== undefined : this.host === DOCKER_HUB;
@@ -354,7 +381,7 @@ export class RegistryClient {
         const cached = digest ? this.context.content.get(this.contentKey(repository, digest)) : undefined;
         if (digest && cached) {
           this.context.stats.contentHits++;
-          return this.describeManifest(cached.bytes, cached.mediaType, digest, head.headers.getAll('warning'));
+          return this.describeManifest(cached, digest, head.headers.getAll('warning'));
         }
       } else if (head.status !== 405) {
         throw this.failure(head, { repository, reference });
@@ -401,19 +428,25 @@ export class RegistryClient {
       digest = actual ?? sha256Digest(res.body);
     }
     const warnings = res.headers.getAll('warning');
+    const headers = documentHeaders(res);
     if (parsed.kind !== 'legacy') {
-      this.context.content.set(this.contentKey(repository, digest), { bytes: res.body, mediaType: parsed.mediaType }, CONTENT_TTL_MS, res.body.length);
+      this.context.content.set(this.contentKey(repository, digest), { bytes: res.body, mediaType: parsed.mediaType, headers }, CONTENT_TTL_MS, res.body.length);
     }
-    return { digest, mediaType: parsed.mediaType, size: res.body.length, bytes: res.body, parsed, warnings };
+    return { digest, mediaType: parsed.mediaType, size: res.body.length, bytes: res.body, parsed, warnings, headers };
   }
 
-  private describeManifest(bytes: Buffer, mediaType: string, digest: string, warnings: string[]): FetchedManifest {
-    const parsed = parseManifest(bytes, mediaType, this.host);
-    return { digest, mediaType: parsed.mediaType, size: bytes.length, bytes, parsed, warnings };
+  private describeManifest(cached: { bytes: Buffer; mediaType: string; headers: DocumentHeaders }, digest: string, warnings: string[]): FetchedManifest {
+    const parsed = parseManifest(cached.bytes, cached.mediaType, this.host);
+    return { digest, mediaType: parsed.mediaType, size: cached.bytes.length, bytes: cached.bytes, parsed, warnings, headers: cached.headers };
   }
 
   /** Fetches a (small) blob by digest, verifying its content. Redirects go out without Authorization. */
   async getBlob(repository: string, digest: string, maxBytes = MAX_CONFIG_BYTES): Promise<Buffer> {
+    return (await this.getBlobDocument(repository, digest, maxBytes)).bytes;
+  }
+
+  /** A blob's verified bytes with the headers they came with (the raw view of a config). */
+  async getBlobDocument(repository: string, digest: string, maxBytes = MAX_CONFIG_BYTES): Promise<FetchedBlob> {
     validateRepository(repository);
     validateDigest(digest);
     const key = this.contentKey(repository, digest);
@@ -422,14 +455,14 @@ export class RegistryClient {
     const scopes = [repositoryScope(repository)];
     if (cached && this.confirmed(repository)) {
       this.context.stats.contentHits++;
-      return cached.bytes;
+      return cached;
     }
     if (cached) {
       const head = await this.auth.send({ method: 'HEAD', url, scopes, maxBytes: MAX_SMALL_BODY });
       this.confirm(repository, head);
       if (head.status === 200) {
         this.context.stats.contentHits++;
-        return cached.bytes;
+        return cached;
       }
       if (head.status !== 405) throw this.failure(head, { repository, reference: digest });
     }
@@ -440,8 +473,9 @@ export class RegistryClient {
     if (actual !== undefined && actual !== digest) {
       throw badResponse(this.host, `${this.host} returned a blob whose content does not match its digest ${digest}; Berth does not show it. ${ALTERED_CONTENT}`);
     }
-    this.context.content.set(key, { bytes: res.body, mediaType: 'application/octet-stream' }, CONTENT_TTL_MS, res.body.length);
-    return res.body;
+    const headers = documentHeaders(res);
+    this.context.content.set(key, { bytes: res.body, mediaType: 'application/octet-stream', headers }, CONTENT_TTL_MS, res.body.length);
+    return { bytes: res.body, headers };
   }
 
   // ---- summaries (tag rows, index rows) ----------------------------------------------------------
@@ -449,14 +483,16 @@ export class RegistryClient {
   /**
    * What a tag points at, summarised: one HEAD for the digest (shared by this connection's
    * concurrent asks, and trusted for TAG_DIGEST_TTL_MS), the rest by digest from the caches.
+   * `fresh` asks the registry whatever was known (finding the tags a delete takes with it: a tag
+   * moved onto the digest seconds ago must be named), and keeps the answer for the rows.
    */
-  async describeTag(repository: string, tag: string): Promise<ManifestSummary> {
+  async describeTag(repository: string, tag: string, options: { fresh?: boolean } = {}): Promise<ManifestSummary> {
     validateRepository(repository);
     validateTag(tag);
     const key = `${this.accessKey(repository)}|${tag}`;
-    const known = this.context.tagDigests.get(key);
+    const known = options.fresh ? undefined : this.context.tagDigests.get(key);
     if (known !== undefined) return this.describeDigest(repository, known);
-    const digest = await this.context.once(`tag|${key}`, async () => {
+    const digest = await this.context.once(`tag|${options.fresh ? 'fresh|' : ''}${key}`, async () => {
       const head = await this.headManifest(repository, tag);
       this.context.tagDigests.set(key, head.digest, TAG_DIGEST_TTL_MS);
       return head.digest;
@@ -513,6 +549,76 @@ export class RegistryClient {
       if (e instanceof RegistryError) return undefined;
       throw e;
     }
+  }
+
+  // ---- deletion ----------------------------------------------------------------------------------
+  // The delete right is asked for here only, once the person has chosen to delete (docs/protocol.md
+  // "Deleting").
+
+  private sendDelete(repository: string, reference: string): Promise<HttpResponse> {
+    const url = this.url(`/v2/${repository}/manifests/${reference}`);
+    return this.auth.send({ method: 'DELETE', url, scopes: [repositoryScope(repository, ['pull', 'delete'])], maxBytes: MAX_SMALL_BODY });
+  }
+
+  /**
+   * Whether this person may delete in `repository`, and whether the registry deletes a tag alone
+   * ('tag') or only a manifest with every tag on it ('digest'), learnt without deleting anything:
+   * a DELETE of a tag nobody made (a random name). A registry that deletes tags looks it up and
+   * answers 404; distribution 2.x answers 400 DIGEST_INVALID (it deletes by digest only); 405 means
+   * tag deletion or all deletion is off, and a DELETE of a digest no content can have tells which.
+   * A refusal (DENIED, UNSUPPORTED, sign in) is thrown.
+   */
+  async deletionKind(repository: string): Promise<DeletionKind> {
+    validateRepository(repository);
+    const what = { repository };
+    const res = await this.sendDelete(repository, `berth-probe-${randomBytes(12).toString('hex')}`);
+    const code = parseErrorBody(res.body)[0]?.code;
+    let kind: DeletionKind;
+    if (succeeded(res) || (res.status === 404 && code !== 'NAME_UNKNOWN')) kind = 'tag';
+    else if (res.status === 400) kind = 'digest';
+    else if (res.status === 405 || code === 'UNSUPPORTED') {
+      const byDigest = await this.sendDelete(repository, NO_SUCH_DIGEST);
+      if (!succeeded(byDigest) && byDigest.status !== 404) throw deletionErrorFromResponse(byDigest, this.auth.requester, what);
+      kind = 'digest';
+    } else throw deletionErrorFromResponse(res, this.auth.requester, what);
+    this.context.deletionKinds.set(this.baseUrl.origin, kind, DELETION_KIND_TTL_MS);
+    return kind;
+  }
+
+  /**
+   * Deletes a manifest by digest. On most registries every tag on it goes with it: the caller
+   * names them to the person first. What the caches held of it is dropped.
+   */
+  async deleteManifest(repository: string, digest: string): Promise<void> {
+    validateRepository(repository);
+    validateDigest(digest);
+    const res = await this.sendDelete(repository, digest);
+    if (!succeeded(res)) throw deletionErrorFromResponse(res, this.auth.requester, { repository, reference: digest });
+    const key = this.contentKey(repository, digest);
+    this.context.content.delete(key);
+    this.context.summaries.delete(key);
+  }
+
+  /**
+   * Deletes one tag and nothing else, only on a registry known to delete tags alone (learnt by
+   * `deletionKind`): elsewhere a DELETE by tag is refused, or worse, so it is never sent.
+   */
+  async deleteTag(repository: string, tag: string): Promise<void> {
+    validateRepository(repository);
+    validateTag(tag);
+    const kind = this.context.deletionKinds.get(this.baseUrl.origin) ?? (await this.deletionKind(repository));
+    const alone = new RegistryError({
+      code: 'UNSUPPORTED',
+      host: this.host,
+      message: `${this.host} cannot delete a tag alone: deleting removes the manifest and every tag on it. Nothing was deleted.`,
+    });
+    if (kind !== 'tag') throw alone;
+    const res = await this.sendDelete(repository, tag);
+    if (res.status === 400) {
+      this.context.deletionKinds.set(this.baseUrl.origin, 'digest', DELETION_KIND_TTL_MS);
+      throw alone;
+    }
+    if (!succeeded(res)) throw deletionErrorFromResponse(res, this.auth.requester, { repository, reference: tag });
   }
 
   /** OCI referrers API, falling back to the `sha256-<hex>` tag schema (distribution-spec "Referrers"). */

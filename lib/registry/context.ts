@@ -19,14 +19,25 @@ export type PingResult =
   | { scheme: 'basic' }
   | { scheme: 'bearer'; realm: string; service?: string };
 
+/** 'tag': the registry deletes a tag alone (OCI distribution-spec 1.1); 'digest': a DELETE removes the manifest and every tag on it. */
+export type DeletionKind = 'tag' | 'digest';
+
 export interface CachedToken {
   token: string;
   access?: GrantedAccess[];
 }
 
+/** The response headers that say what a document is, as the registry sent them with its bytes. */
+export interface DocumentHeaders {
+  contentType?: string;
+  dockerContentDigest?: string;
+  contentLength?: string;
+}
+
 export interface CachedContent {
   bytes: Buffer;
   mediaType: string;
+  headers: DocumentHeaders;
 }
 
 /** Make one per server. */
@@ -47,6 +58,12 @@ export class RegistryContext {
    * from `content` without asking the registry again. Kept no longer than a token is reused.
    */
   readonly confirmedAccess = new BoundedCache<true>({ maxEntries: 20_000 });
+  /**
+   * Keyed by origin: whether a registry deletes a tag alone or only a manifest with every tag on it
+   * (client.ts `deletionKind`). How a registry behaves is the same for everyone; who may delete is not
+   * kept.
+   */
+  readonly deletionKinds = new BoundedCache<DeletionKind>({ maxEntries: 500 });
   /**
    * The digest a tag pointed at a few seconds ago, per connection, repository and tag: the rows of
    * a tag list asked for again (the page's own prefetch, then the browser; a revisit) cost no HEAD.

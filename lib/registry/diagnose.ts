@@ -229,8 +229,11 @@ class Diagnoser {
     return c?.username ? `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}` : undefined;
   }
 
-  /** One request, timed; a transport failure (refused, unreachable, TLS, timeout) is an outcome too. */
-  private async send(req: TransportRequest): Promise<Exchange> {
+  /**
+   * One request, timed; a transport failure (refused, unreachable, TLS, timeout) is an outcome too.
+   * Only reads: a diagnosis never changes anything at the registry.
+   */
+  private async send(req: TransportRequest & { method: 'GET' | 'HEAD' }): Promise<Exchange> {
     const request: DiagnosisRequest = { method: req.method, url: req.url.href, ms: 0 };
     const authorization = redactedAuthorization(req.headers.authorization, this.username);
     if (authorization) request.authorization = authorization;

@@ -85,3 +85,36 @@ export function errorFromResponse(res: HttpResponse, who: Requester, what: Targe
     message: `${host} refused the request (HTTP ${status}${upstream ? `, ${upstream.code}` : ''})${upstream?.message ? `: ${upstream.message}` : ''}.`,
   });
 }
+
+/**
+ * A registry's refusal of a DELETE, in words about deleting (a 401 here is not "sign in to read").
+ * distribution answers 405 UNSUPPORTED to every DELETE when its operator left deletion off.
+ */
+export function deletionErrorFromResponse(res: HttpResponse, who: Requester, what: Target): RegistryError {
+  const upstream = parseErrorBody(res.body)[0];
+  const { host, username } = who;
+  const base = { upstreamStatus: res.status, host, registryMessage: upstream?.message, detail: upstream?.detail };
+  const repository = what.repository ?? 'this repository';
+  if (res.status === 401 && username === undefined) {
+    return new RegistryError({ ...base, code: 'UNAUTHORIZED', message: `${host} needs you to sign in to delete from ${repository}.` });
+  }
+  if (res.status === 401 || res.status === 403) {
+    const who = username === undefined ? 'You' : username;
+    return new RegistryError({
+      ...base,
+      code: 'DENIED',
+      message: `${who} may not delete from ${repository} on ${host}: the registry did not grant the delete right. Nothing was deleted. Ask the registry's owner for it, or sign in as a user who has it.`,
+    });
+  }
+  if (res.status === 405 || upstream?.code === 'UNSUPPORTED') {
+    return new RegistryError({
+      ...base,
+      code: 'UNSUPPORTED',
+      message: `${host} has deletion turned off: it answers every DELETE with ${res.status} UNSUPPORTED. Nothing was deleted. Its operator can turn deletion on (CNCF distribution: storage.delete.enabled).`,
+    });
+  }
+  if (res.status === 404) {
+    return new RegistryError({ ...base, code: upstream?.code === 'NAME_UNKNOWN' ? 'NAME_UNKNOWN' : 'MANIFEST_UNKNOWN', message: `${describeTarget(what)} is not on ${host} (any more): nothing was deleted.` });
+  }
+  return errorFromResponse(res, who, what);
+}

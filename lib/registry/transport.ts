@@ -8,7 +8,7 @@ import { send, type HttpResponse } from './http';
 
 export interface TransportRequest {
   url: URL;
-  method: 'GET' | 'HEAD' | 'POST';
+  method: 'GET' | 'HEAD' | 'POST' | 'DELETE';
   headers: Record<string, string>;
   /** A POST's body (JSON): resent only by a 307 or 308 to the same origin. */
   body?: Uint8Array;
@@ -41,7 +41,8 @@ export function followingTransport(context: RegistryContext, host: string): Tran
       const hop = { url: current, method: currentMethod, headers: currentHeaders, body: currentBody, maxBytes, timeoutMs: left, reportedTimeoutMs: context.timeoutMs };
       const res = await context.limiter.run(current.origin, () => send(context.policy, hop));
       const location = res.headers.get('location');
-      if (!isRedirect(res.status) || !location) return res;
+      // A DELETE is answered where it was sent: Berth never repeats one at an address the registry names.
+      if (!isRedirect(res.status) || !location || currentMethod === 'DELETE') return res;
       if (hops >= MAX_REDIRECTS) throw badResponse(host, `${host} redirected more than ${MAX_REDIRECTS} times; Berth stopped following.`);
       let next: URL;
       try {

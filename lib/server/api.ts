@@ -2,9 +2,10 @@ import 'server-only';
 import type { ApiErrorBody } from '@/lib/api/types';
 import { RegistryClient, RegistryError, parseHost } from '@/lib/registry';
 import { config, registryContext } from './config';
+import { assertSameOrigin } from './origin';
 import { storedRegistry } from './session';
 
-export { assertSameOrigin } from './origin';
+export { assertSameOrigin };
 
 // Route handlers are thin: validate → session → lib/registry → Response.json. This module is
 // the "→" between them: one error envelope, the Origin check (./origin.ts), and the client for a host.
@@ -127,6 +128,23 @@ export async function browseRoute(
   } catch (e) {
     return errorResponse(e, host);
   }
+}
+
+/**
+ * Runs a route that changes something at the registry (a DELETE): same-origin requests only
+ * (docs/architecture.md "Security policy"), then as a browse route.
+ */
+export async function changeRoute(
+  request: Request,
+  params: Promise<{ host: string }>,
+  fn: (client: RegistryClient, query: Query, host: string) => Promise<Response>,
+): Promise<Response> {
+  try {
+    assertSameOrigin(request);
+  } catch (e) {
+    return errorResponse(e);
+  }
+  return browseRoute(request, params, fn);
 }
 
 export function intParam(value: string | null, fallback: number, max: number): number {

@@ -1,6 +1,20 @@
 import 'server-only';
-import { configBodyOf, manifestBodyOf } from '@/lib/api/bodies';
-import type { DetailsBody, HubRepositoriesBody, ImageConfigBody, ManifestBody, PullLimitBody, ReferenceDetail, ReferenceDetailError, ReferrersBody, RepositoriesBody, TagsBody } from '@/lib/api/types';
+import { configBodyOf, documentBodyOf, manifestBodyOf } from '@/lib/api/bodies';
+import type {
+  DeletedBody,
+  DeletionBody,
+  DetailsBody,
+  DocumentBody,
+  HubRepositoriesBody,
+  ImageConfigBody,
+  ManifestBody,
+  PullLimitBody,
+  ReferenceDetail,
+  ReferenceDetailError,
+  ReferrersBody,
+  RepositoriesBody,
+  TagsBody,
+} from '@/lib/api/types';
 import { DOCKER_HUB, RegistryError, isDigest, parseImageConfig, secondsUntilRetry, type HubOrdering, type ManifestSummary, type RegistryClient } from '@/lib/registry';
 
 // The JSON bodies of the browse routes, fetched through the protocol core and shaped once here,
@@ -83,6 +97,23 @@ export async function fetchConfigBody(client: RegistryClient, host: string, repo
   return configBodyOf(digest, parseImageConfig(bytes, host));
 }
 
+/** A manifest (`kind` 'manifest') or a blob such as a config, by digest, as the registry sent it. */
+export async function fetchDocumentBody(client: RegistryClient, repository: string, digest: string, kind: 'manifest' | 'blob'): Promise<DocumentBody> {
+  const document = kind === 'manifest' ? await client.getManifest(repository, digest) : await client.getBlobDocument(repository, digest);
+  return documentBodyOf(digest, document.bytes, document.headers);
+}
+
+export async function fetchDeletionBody(client: RegistryClient, repository: string): Promise<DeletionBody> {
+  return { repository, deletes: await client.deletionKind(repository) };
+}
+
+/** By digest: the manifest (and on most registries its tags); by tag: that tag alone, where the registry can. */
+export async function deleteReference(client: RegistryClient, repository: string, reference: string): Promise<DeletedBody> {
+  if (isDigest(reference)) await client.deleteManifest(repository, reference);
+  else await client.deleteTag(repository, reference);
+  return { repository, reference };
+}
+
 export async function fetchReferrersBody(client: RegistryClient, repository: string, digest: string, artifactType?: string): Promise<ReferrersBody> {
   const result = await client.getReferrers(repository, digest, artifactType);
   return { referrers: result.referrers, source: result.source };
@@ -97,7 +128,13 @@ const DETAILS_CONCURRENCY = 8;
  * Summaries of several tags or digests in one answer. Each fails on its own (a tag deleted
  * meanwhile), except a refusal to an anonymous or expired sign-in, which concerns them all.
  */
-export async function fetchDetailsBody(client: RegistryClient, repository: string, references: string[], signal?: AbortSignal): Promise<DetailsBody> {
+export async function fetchDetailsBody(
+  client: RegistryClient,
+  repository: string,
+  references: string[],
+  signal?: AbortSignal,
+  options: { fresh?: boolean } = {},
+): Promise<DetailsBody> {
   const unique = [...new Set(references)];
   const details: Array<ReferenceDetail | ReferenceDetailError> = new Array(unique.length);
   let next = 0;
@@ -110,7 +147,7 @@ export async function fetchDetailsBody(client: RegistryClient, repository: strin
         continue;
       }
       try {
-        const summary = isDigest(reference) ? await client.describeDigest(repository, reference) : await describeTag(client, repository, reference);
+        const summary = isDigest(reference) ? await client.describeDigest(repository, reference) : await describeTag(client, repository, reference, options);
         details[i] = { reference, ...summary };
       } catch (e) {
         if (!(e instanceof RegistryError) || e.code === 'UNAUTHORIZED' || e.code === 'INVALID_REFERENCE') throw e;
@@ -126,7 +163,7 @@ export async function fetchDetailsBody(client: RegistryClient, repository: strin
  * A tag's summary. On Docker Hub from the Hub API (a manifest GET there counts against the pull
  * limit); the registry only for a tag the Hub describes too little (no digest).
  */
-async function describeTag(client: RegistryClient, repository: string, tag: string): Promise<ManifestSummary> {
+async function describeTag(client: RegistryClient, repository: string, tag: string, options: { fresh?: boolean }): Promise<ManifestSummary> {
   const fromHub = client.hub ? (await client.hub.getTag(repository, tag)).summary : undefined;
-  return fromHub ?? client.describeTag(repository, tag);
+  return fromHub ?? client.describeTag(repository, tag, options);
 }

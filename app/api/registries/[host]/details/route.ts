@@ -5,6 +5,8 @@ export function GET(request: Request, ctx: RouteContext<'/api/registries/[host]/
   return browseRoute(request, ctx.params, async (client, query) => {
     const [repository] = query.required(['repository'], 'a repository');
     const references = query.list('ref', MAX_DETAILS_PER_REQUEST, 'at least one tag or digest as ref');
-    return json(await fetchDetailsBody(client, repository, references, request.signal));
+    // fresh=1: every tag asked of the registry now (the delete dialog finding a digest's tags).
+    const fresh = query.optional('fresh') === '1';
+    return json(await fetchDetailsBody(client, repository, references, request.signal, { fresh }));
   });
 }

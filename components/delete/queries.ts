@@ -1,0 +1,131 @@
+import { queryOptions, type QueryClient } from '@tanstack/react-query';
+import type { DeletedBody, DeletionBody, DetailsBody, TagsBody } from '@/lib/api/types';
+import { apiFetch, registryApiPath } from '@/components/api/client';
+import { registryKeys } from '@/components/api/registry-keys';
+import { manifestKeys } from '@/components/manifest/queries';
+import { detailKeys, isDetailError } from '@/components/tags/details';
+import { TAG_PAGE_SIZE, tagKeys } from '@/components/tags/queries';
+
+export const deletionKeys = {
+  /** Whether and how the person can delete in a repository: asked each time the dialog opens. */
+  check: (host: string, repository: string) => [...registryKeys.host(host), 'deletion', repository] as const,
+  /** What was deleted last in a repository, for the tag list to say so. */
+  deleted: (host: string, repository: string) => [...registryKeys.host(host), 'deleted', repository] as const,
+  /** Registries that answered that deletion is turned off: the Delete button is not shown there. */
+  off: (host: string) => [...registryKeys.host(host), 'deletion-off'] as const,
+};
+
+/**
+ * The check sends the registry a DELETE (of a tag nobody made): it runs when the person has pressed
+ * Delete, never ahead, and is never reused from an earlier opening.
+ */
+export function deletionCheckOptions(host: string, repository: string) {
+  return queryOptions({
+    queryKey: deletionKeys.check(host, repository),
+    queryFn: ({ signal }) => apiFetch<DeletionBody>(registryApiPath(host, 'deletion', { repository }), { method: 'POST', signal }),
+    retry: false,
+    staleTime: 0,
+    gcTime: 0,
+    refetchOnWindowFocus: false,
+  });
+}
+
+export function deleteReference(host: string, repository: string, reference: string): Promise<DeletedBody> {
+  return apiFetch<DeletedBody>(registryApiPath(host, 'manifest', { repository, reference }), { method: 'DELETE' });
+}
+
+/** What a deletion removed, as the tag list tells it afterwards. */
+export interface Deleted {
+  /** The digest deleted, or undefined when a tag alone was. */
+  digest?: string;
+  /** Tags that went. */
+  tags: string[];
+}
+
+/** Drops what the tab knew of deleted tags and digests, and has the repository's tags asked again. */
+export async function forgetDeleted(queryClient: QueryClient, host: string, repository: string, deleted: Deleted): Promise<void> {
+  const references = [...deleted.tags, ...(deleted.digest ? [deleted.digest] : [])];
+  for (const reference of references) {
+    // Digest-addressed entries never go stale on their own: they must be removed.
+    queryClient.removeQueries({ queryKey: manifestKeys.manifest(host, repository, reference), exact: true });
+    queryClient.removeQueries({ queryKey: detailKeys.detail(host, repository, reference), exact: true });
+  }
+  if (deleted.digest) queryClient.removeQueries({ queryKey: manifestKeys.referrers(host, repository, deleted.digest), exact: true });
+  queryClient.setQueryData(deletionKeys.deleted(host, repository), deleted);
+  await Promise.all([
+    queryClient.invalidateQueries({ queryKey: tagKeys.list(host, repository) }),
+    queryClient.invalidateQueries({ queryKey: detailKeys.repository(host, repository) }),
+  ]);
+}
+
+/** Every tag of a repository, page after page. */
+export async function listAllTags(host: string, repository: string, signal: AbortSignal): Promise<string[]> {
+  const tags: string[] = [];
+  const seen = new Set<string>();
+  let cursor: string | null = null;
+  do {
+    const page: TagsBody = await apiFetch<TagsBody>(registryApiPath(host, 'tags', { repository, cursor, n: TAG_PAGE_SIZE }), { signal });
+    tags.push(...page.tags);
+    if (cursor !== null) seen.add(cursor);
+    cursor = page.next !== null && !seen.has(page.next) ? page.next : null;
+  } while (cursor !== null);
+  return tags;
+}
+
+/** Tags per request while looking for a digest's tags (the server takes up to 100). */
+const SCAN_BATCH = 100;
+/** Requests in flight at once. */
+const SCAN_CONCURRENCY = 2;
+
+export interface TagScanResult {
+  /** Tags pointing at the digest now. */
+  on: string[];
+  /** Tags pointing at an index that lists the digest as one of its platform images. */
+  inIndex: string[];
+  /** Tags that could not be checked. */
+  unknown: string[];
+}
+
+/**
+ * Which tags point at `digest`, asked afresh (`fresh=1`: a HEAD per tag on the server, whatever it
+ * or the tab knew, since a tag may have moved onto the digest seconds ago). Every answer also
+ * refreshes that tag's row in the tag list.
+ */
+export async function scanTags(
+  queryClient: QueryClient,
+  host: string,
+  repository: string,
+  tags: readonly string[],
+  digest: string,
+  onProgress: (done: number) => void,
+  signal: AbortSignal,
+): Promise<TagScanResult> {
+  const result: TagScanResult = { on: [], inIndex: [], unknown: [] };
+  const batches: string[][] = [];
+  for (let i = 0; i < tags.length; i += SCAN_BATCH) batches.push(tags.slice(i, i + SCAN_BATCH));
+  let done = 0;
+  let next = 0;
+  const worker = async () => {
+    for (let b = next++; b < batches.length; b = next++) {
+      const refs = batches[b] ?? [];
+      const body = await apiFetch<DetailsBody>(registryApiPath(host, 'details', { repository, ref: refs, fresh: 1 }), { signal });
+      const answered = new Set<string>();
+      for (const detail of body.details) {
+        answered.add(detail.reference);
+        queryClient.setQueryData(detailKeys.detail(host, repository, detail.reference), detail);
+        if (isDetailError(detail)) {
+          // A tag that is gone cannot go with the digest; one that could not be read might.
+          if (detail.error.code !== 'MANIFEST_UNKNOWN') result.unknown.push(detail.reference);
+        }
+        else if (detail.digest === digest) result.on.push(detail.reference);
+        else if (detail.kind === 'index' && detail.platforms.some((p) => p.digest === digest)) result.inIndex.push(detail.reference);
+      }
+      result.unknown.push(...refs.filter((ref) => !answered.has(ref)));
+      done += refs.length;
+      onProgress(done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SCAN_CONCURRENCY, batches.length) }, worker));
+  const byName = (a: string, b: string) => a.localeCompare(b);
+  return { on: result.on.sort(byName), inIndex: result.inIndex.sort(byName), unknown: result.unknown.sort(byName) };
+}
