@@ -31,7 +31,16 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         <header className="border-b border-border bg-surface/80 backdrop-blur">
           <div className="mx-auto flex h-14 max-w-6xl items-center gap-4 px-4 sm:px-6">
             <Link href="/" className="flex items-center gap-2 rounded-sm text-lg font-semibold tracking-tight">
-              <svg aria-hidden="true" viewBox="0 0 24 24" className="size-6 text-brand" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round">
+              <svg
+                aria-hidden="true"
+                viewBox="0 0 24 24"
+                className="size-6 text-brand"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="1.8"
+                strokeLinecap="round"
+                strokeLinejoin="round"
+              >
                 <path d="M3 15h18l-2.5 5h-13z" />
                 <path d="M6 15V9h4v6M10 15V6h4v9M14 15v-4h4v4" />
               </svg>

@@ -70,7 +70,11 @@ const Service = z.object({
 });
 const Autoscaler = z.object({
   kind: z.literal('HorizontalPodAutoscaler'),
-  spec: z.object({ scaleTargetRef: z.object({ apiVersion: z.string(), kind: z.string(), name: z.string() }), minReplicas: z.number(), maxReplicas: z.number() }),
+  spec: z.object({
+    scaleTargetRef: z.object({ apiVersion: z.string(), kind: z.string(), name: z.string() }),
+    minReplicas: z.number(),
+    maxReplicas: z.number(),
+  }),
 });
 const Resource = z.discriminatedUnion('kind', [Deployment, Service, Autoscaler]);
 
@@ -97,7 +101,9 @@ interface Instruction {
 const dockerfile: Instruction[] = [];
 {
   let stage = '';
-  for (const line of read('Dockerfile').replace(/\\\n\s*/g, ' ').split('\n')) {
+  for (const line of read('Dockerfile')
+    .replace(/\\\n\s*/g, ' ')
+    .split('\n')) {
     const m = /^\s*([A-Z]+)\s+(.*)$/.exec(line);
     if (!m?.[1] || line.trim().startsWith('#')) continue;
     const op = m[1];
@@ -165,7 +171,10 @@ test('kubernetes: the Service selects the pods and targets their port', () => {
   assert.deepEqual(service.spec.selector, deployment.spec.selector.matchLabels);
   for (const [k, v] of Object.entries(service.spec.selector)) assert.equal(deployment.spec.template.metadata.labels[k], v);
   const target = service.spec.ports[0]?.targetPort;
-  assert.ok(container.ports.some((p) => p.name === target || p.containerPort === target), `targetPort ${target}`);
+  assert.ok(
+    container.ports.some((p) => p.name === target || p.containerPort === target),
+    `targetPort ${target}`,
+  );
 });
 
 // ---- the image -------------------------------------------------------------------------------------
@@ -173,7 +182,10 @@ test('kubernetes: the Service selects the pods and targets their port', () => {
 test('image: the build stage runs what CI runs, and the image runs what the e2e tests run', () => {
   const buildStage = dockerfile.find((i) => i.op === 'RUN' && i.args === 'npm run build')?.stage;
   assert.ok(buildStage && buildStage !== finalStage, 'a separate build stage runs `npm run build`');
-  assert.ok(inStage(buildStage, 'RUN').some((a) => a.startsWith('npm ci')), 'the build stage installs with npm ci');
+  assert.ok(
+    inStage(buildStage, 'RUN').some((a) => a.startsWith('npm ci')),
+    'the build stage installs with npm ci',
+  );
   assert.match(read('.ci', 'run'), /^npm ci\b/m);
   const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
   assert.match(scripts.test ?? '', /npm run build\b/);
@@ -188,7 +200,12 @@ test('image: the build stage runs what CI runs, and the image runs what the e2e 
 
 test('image: Node 20 or newer, production, not root, a health check, no secret baked in', () => {
   for (const from of dockerfile.filter((i) => i.op === 'FROM')) {
-    const version = from.args.replace('${NODE_VERSION}', inStage('', 'ARG').find((a) => a.startsWith('NODE_VERSION='))?.split('=')[1] ?? '');
+    const version = from.args.replace(
+      '${NODE_VERSION}',
+      inStage('', 'ARG')
+        .find((a) => a.startsWith('NODE_VERSION='))
+        ?.split('=')[1] ?? '',
+    );
     assert.ok(Number(/^node:(\d+)/.exec(version)?.[1]) >= 20, `FROM ${version}`);
   }
   assert.equal(imageEnv.get('NODE_ENV'), 'production');

@@ -70,7 +70,10 @@ test.describe('browsing', () => {
     await expect(page.getByText(multi.indexDigest).first()).toBeVisible();
     // Each platform links to its manifest by digest.
     const arm = multi.platforms.find((p) => p.architecture === 'arm64');
-    await page.getByRole('link', { name: new RegExp(arm?.digest.slice(0, 19) ?? 'x') }).first().click();
+    await page
+      .getByRole('link', { name: new RegExp(arm?.digest.slice(0, 19) ?? 'x') })
+      .first()
+      .click();
     await expect(page).toHaveURL(`/${token.host}/${multi.repo}@${arm?.digest}`);
     await expect(page.getByText('linux/arm64/v8').first()).toBeVisible();
   });

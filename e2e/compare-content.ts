@@ -28,7 +28,13 @@ function config(version: string, extra: Partial<ContainerConfig> = {}): Containe
  * every run: pushing again changes nothing.
  */
 export async function pushCompareContent(scratch: BedRegistry) {
-  await pushImage(scratch, REPO, ['v1'], { name: 'compare-v1', layers: [BASE, [{ path: 'app/' }, { path: 'app/server', content: 'v1\n' }]], config: config('1.0'), created: '2025-01-01T10:00:00Z', annotations });
+  await pushImage(scratch, REPO, ['v1'], {
+    name: 'compare-v1',
+    layers: [BASE, [{ path: 'app/' }, { path: 'app/server', content: 'v1\n' }]],
+    config: config('1.0'),
+    created: '2025-01-01T10:00:00Z',
+    annotations,
+  });
   await pushImage(scratch, REPO, ['v2'], {
     name: 'compare-v2',
     layers: [BASE, [{ path: 'app/' }, { path: 'app/server', content: 'v2, rewritten\n' }], [{ path: 'app/assets.txt', content: 'x'.repeat(4000) }]],
@@ -36,7 +42,29 @@ export async function pushCompareContent(scratch: BedRegistry) {
     created: '2025-01-04T10:00:00Z',
     annotations,
   });
-  const platformImage = (version: string) => (platform: { architecture: string }) => ({ name: `compare-multi-${version}-${platform.architecture}`, config: config(version) });
-  await pushIndex(scratch, REPO, ['multi-1'], [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }], platformImage('1.0'));
-  await pushIndex(scratch, REPO, ['multi-2'], [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }, { os: 'linux', architecture: 'arm', variant: 'v7' }], platformImage('2.0'));
+  const platformImage = (version: string) => (platform: { architecture: string }) => ({
+    name: `compare-multi-${version}-${platform.architecture}`,
+    config: config(version),
+  });
+  await pushIndex(
+    scratch,
+    REPO,
+    ['multi-1'],
+    [
+      { os: 'linux', architecture: 'amd64' },
+      { os: 'linux', architecture: 'arm64', variant: 'v8' },
+    ],
+    platformImage('1.0'),
+  );
+  await pushIndex(
+    scratch,
+    REPO,
+    ['multi-2'],
+    [
+      { os: 'linux', architecture: 'amd64' },
+      { os: 'linux', architecture: 'arm64', variant: 'v8' },
+      { os: 'linux', architecture: 'arm', variant: 'v7' },
+    ],
+    platformImage('2.0'),
+  );
 }

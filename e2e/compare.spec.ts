@@ -33,7 +33,9 @@ test.describe('compare', () => {
     await expect(onlyB).toContainText('COPY app/ /app/ # layer 2');
     await expect(onlyB).toContainText(/\d+(\.\d)? (B|kB)/);
 
-    await expect(page.getByRole('note', { name: 'Summary' })).toContainText(/B is [\d.]+ k?B larger than A \(\+[\d.]+%\), compressed; B was built 3 days after A/);
+    await expect(page.getByRole('note', { name: 'Summary' })).toContainText(
+      /B is [\d.]+ k?B larger than A \(\+[\d.]+%\), compressed; B was built 3 days after A/,
+    );
     await expect(page.getByRole('region', { name: 'A' })).toContainText('2025-01-01 10:00:00 UTC');
     const base = page.getByRole('heading', { name: 'Base image' }).locator('xpath=../..');
     await expect(base).toContainText('Both are built on example.invalid/base:1');

@@ -41,5 +41,14 @@ test('npm run demo shows Berth on a real registry and stops cleanly', async ({ p
     rmSync(dir, { recursive: true, force: true });
   }
   // Everything it started is gone: its registry port is free again.
-  await expect.poll(async () => fetch(`http://127.0.0.1:${registryPort}/v2/`).then(() => 'up', () => 'down'), { timeout: 10_000 }).toBe('down');
+  await expect
+    .poll(
+      async () =>
+        fetch(`http://127.0.0.1:${registryPort}/v2/`).then(
+          () => 'up',
+          () => 'down',
+        ),
+      { timeout: 10_000 },
+    )
+    .toBe('down');
 });

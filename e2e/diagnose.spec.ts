@@ -10,7 +10,13 @@ import { SignInPage } from './pages/sign-in-page';
 const UNLISTED = '127.0.0.1:5999';
 
 test.describe('the token registry', () => {
-  test('alice: every step ok, the access asked beside the access granted, a repository checked, fresh on every run', async ({ page, signIn, token, diagnosis, bed }) => {
+  test('alice: every step ok, the access asked beside the access granted, a repository checked, fresh on every run', async ({
+    page,
+    signIn,
+    token,
+    diagnosis,
+    bed,
+  }) => {
     await signIn.as(token.host, 'alice', password(token, 'alice'));
     await diagnosis.open(token.host);
     await expect(diagnosis.summary()).toContainText('Every step worked: Berth reaches');
@@ -47,7 +53,9 @@ test.describe('the token registry', () => {
     await expect(diagnosis.step('auth')).toContainText(sentence);
     await expect(diagnosis.summary()).toContainText(sentence);
     await expect(diagnosis.accessRow('registry:catalog:*')).toContainText('nothing (missing)');
-    await expect(diagnosis.step('catalog')).toContainText(`${token.host} does not list its repositories for carol (HTTP 401). The token carries no registry:catalog:* (see Token).`);
+    await expect(diagnosis.step('catalog')).toContainText(
+      `${token.host} does not list its repositories for carol (HTTP 401). The token carries no registry:catalog:* (see Token).`,
+    );
     await expect(diagnosis.step('catalog')).toContainText('CATALOG_UNSUPPORTED');
   });
 
@@ -92,7 +100,9 @@ test('an address the policy refuses: nothing is sent, and the page names the set
   await diagnosis.finished();
   await diagnosis.expectStatuses({ address: 'failed', ping: 'skipped', auth: 'skipped', catalog: 'skipped', repository: 'skipped', 'rate-limits': 'skipped' });
   const address = diagnosis.step('address');
-  await expect(address).toContainText(`To allow it, an administrator adds https://${UNLISTED} (or http://${UNLISTED} if it serves plain http) to ALLOWED_REGISTRIES.`);
+  await expect(address).toContainText(
+    `To allow it, an administrator adds https://${UNLISTED} (or http://${UNLISTED} if it serves plain http) to ALLOWED_REGISTRIES.`,
+  );
   await expect(address.getByText('Origin to add')).toBeVisible();
   await expect(diagnosis.summary()).toContainText('ALLOWED_REGISTRIES');
 });
@@ -119,7 +129,11 @@ test.describe('the fake registry', () => {
     await expect(diagnosis.step('repository')).toContainText('TOOMANYREQUESTS');
     const limits = diagnosis.step('rate-limits');
     await expect(limits).toContainText('rate-limiting these requests (HTTP 429): try again in 7 s');
-    for (const [header, value] of [['ratelimit-limit', '100;w=21600'], ['ratelimit-remaining', '0;w=21600'], ['retry-after', '7']] as const) {
+    for (const [header, value] of [
+      ['ratelimit-limit', '100;w=21600'],
+      ['ratelimit-remaining', '0;w=21600'],
+      ['retry-after', '7'],
+    ] as const) {
       await expect(limits.getByRole('row').filter({ hasText: header })).toContainText(value);
     }
   });
@@ -155,7 +169,10 @@ test.describe('ways in', () => {
     await signIn.open(reg.host);
     await signIn.fill(null, 'admin', 'not-the-password');
     await expect(signIn.alert()).toContainText('UNAUTHORIZED');
-    await signIn.alert().getByRole('link', { name: `Diagnose ${reg.host}` }).click();
+    await signIn
+      .alert()
+      .getByRole('link', { name: `Diagnose ${reg.host}` })
+      .click();
     await expect(page).toHaveURL(new RegExp(`/${reg.host}/-/diagnose$`));
   });
 });

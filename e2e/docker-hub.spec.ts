@@ -23,11 +23,16 @@ interface ProxyStats {
 test.describe.configure({ timeout: 90_000 });
 
 const getJson = async <T>(url: string): Promise<T> => (await fetch(url)).json() as Promise<T>;
-const post = (url: string, body?: unknown) => fetch(url, { method: 'POST', ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
+const post = (url: string, body?: unknown) =>
+  fetch(url, { method: 'POST', ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
 
 /** What Berth asked of the stand-in (Hub API, registry-1 and its token service) since the last reset. */
 async function hubRequests(hub: BedHub) {
-  const [api, proxy, issuer] = await Promise.all([getJson<HubApiStats>(hub.statsUrl), getJson<ProxyStats>(hub.proxy.statsUrl), getJson<{ tokenRequests: number }>(hub.issuer.statsUrl)]);
+  const [api, proxy, issuer] = await Promise.all([
+    getJson<HubApiStats>(hub.statsUrl),
+    getJson<ProxyStats>(hub.proxy.statsUrl),
+    getJson<{ tokenRequests: number }>(hub.issuer.statsUrl),
+  ]);
   return { api, proxy, tokens: issuer.tokenRequests };
 }
 async function resetHubRequests(hub: BedHub): Promise<void> {
@@ -255,7 +260,7 @@ test('a 429 from the registry says when to try again, and nothing asks again bef
   });
 });
 
-test("a 429 from the Hub API says when to try again, and nothing asks again before then", async ({ page, signIn, bed }) => {
+test('a 429 from the Hub API says when to try again, and nothing asks again before then', async ({ page, signIn, bed }) => {
   const hub = bed.hub;
   await signIn.as('docker.io', hub.accounts.org.username, pat(bed, 'org'));
   await whileLimited(hub, hub.rateLimitUrl, { remaining: 0, retryAfter: 30 }, async () => {

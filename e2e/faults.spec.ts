@@ -18,7 +18,16 @@ import { alertOf, expect, test } from './support';
 test.describe.configure({ timeout: 90_000 });
 
 /** What no alert may show: stack frames, file positions, Node's error codes, markup, a storage path. */
-const INTERNALS = [/\bat \S+ \(/, /\.(ts|js|mjs|tsx):\d+/, /node:internal/, /\bE(CONN[A-Z]+|TIMEDOUT|PIPE|NOTFOUND|AI_AGAIN)\b/, /\w*Error:/, /undefined|\[object /, /<\/?[a-z]+[\s>]/i, /\/var\/lib/];
+const INTERNALS = [
+  /\bat \S+ \(/,
+  /\.(ts|js|mjs|tsx):\d+/,
+  /node:internal/,
+  /\bE(CONN[A-Z]+|TIMEDOUT|PIPE|NOTFOUND|AI_AGAIN)\b/,
+  /\w*Error:/,
+  /undefined|\[object /,
+  /<\/?[a-z]+[\s>]/i,
+  /\/var\/lib/,
+];
 
 interface Expected {
   /** the error code shown in the alert */
@@ -73,7 +82,11 @@ test.describe('a fault at the bed’s fake registry', () => {
     // Timed from the browser's request to Berth's last byte, so a slow page load does not count.
     expect(answer.status()).toBe(504);
     expect(answer.request().timing().responseEnd).toBeLessThan(15_000);
-    await expectAlert(page, { code: 'TIMEOUT', says: new RegExp(`${bed.fake.host} did not answer within 5 s`), next: /Try again, or check that the registry is up/ });
+    await expectAlert(page, {
+      code: 'TIMEOUT',
+      says: new RegExp(`${bed.fake.host} did not answer within 5 s`),
+      next: /Try again, or check that the registry is up/,
+    });
     expect(statuses).not.toContain(500);
     await expectHealthy(page, bed);
   });
@@ -81,7 +94,12 @@ test.describe('a fault at the bed’s fake registry', () => {
   test('a 500 with a JSON error body: the failure named, the registry’s insides not shown', async ({ page, bed }) => {
     const statuses = apiStatuses(page);
     await page.goto(`/${bed.fake.host}/json500/app`);
-    await expectAlert(page, { code: 'UNAVAILABLE', says: /answered with an error \(HTTP 500\)/, next: /Try again in a moment/, not: [JSON500_MESSAGE, 'input/output'] });
+    await expectAlert(page, {
+      code: 'UNAVAILABLE',
+      says: /answered with an error \(HTTP 500\)/,
+      next: /Try again in a moment/,
+      not: [JSON500_MESSAGE, 'input/output'],
+    });
     expect(statuses).not.toContain(500);
     await expectHealthy(page, bed);
   });
@@ -89,7 +107,12 @@ test.describe('a fault at the bed’s fake registry', () => {
   test('a 500 with an HTML page: no markup in the alert', async ({ page, bed }) => {
     const statuses = apiStatuses(page);
     await page.goto(`/${bed.fake.host}/html500/app:latest`);
-    await expectAlert(page, { code: 'UNAVAILABLE', says: /answered with an error \(HTTP 500\)/, next: /Try again in a moment/, not: ['nginx', 'Internal Server Error'] });
+    await expectAlert(page, {
+      code: 'UNAVAILABLE',
+      says: /answered with an error \(HTTP 500\)/,
+      next: /Try again in a moment/,
+      not: ['nginx', 'Internal Server Error'],
+    });
     expect(statuses).not.toContain(500);
     await expectHealthy(page, bed);
   });
@@ -108,7 +131,12 @@ test.describe('a fault at the bed’s fake registry', () => {
   test('a tag list that is not JSON (a proxy’s sign-in page)', async ({ page, bed }) => {
     const statuses = apiStatuses(page);
     await page.goto(`/${bed.fake.host}/nonjson/app`);
-    await expectAlert(page, { code: 'BAD_RESPONSE', says: /answered the list of tags of nonjson\/app with something that is not JSON \(a web page\)/, next: /Check that .* is the registry itself/, not: ['Sign in</title>'] });
+    await expectAlert(page, {
+      code: 'BAD_RESPONSE',
+      says: /answered the list of tags of nonjson\/app with something that is not JSON \(a web page\)/,
+      next: /Check that .* is the registry itself/,
+      not: ['Sign in</title>'],
+    });
     expect(statuses).not.toContain(500);
     await expectHealthy(page, bed);
   });
@@ -119,7 +147,11 @@ test.describe('a fault at the bed’s fake registry', () => {
     await config('html');
     try {
       await page.goto(`/${bed.fake.host}`);
-      await expectAlert(page, { code: 'BAD_RESPONSE', says: /answered the list of repositories with something that is not JSON/, next: /Check that .* is the registry itself/ });
+      await expectAlert(page, {
+        code: 'BAD_RESPONSE',
+        says: /answered the list of repositories with something that is not JSON/,
+        next: /Check that .* is the registry itself/,
+      });
     } finally {
       await config('json');
     }
@@ -131,7 +163,11 @@ test.describe('a fault at the bed’s fake registry', () => {
     expect(OVERSIZE_MANIFEST_BYTES).toBeGreaterThan(4 * 1024 * 1024);
     const statuses = apiStatuses(page);
     await page.goto(`/${bed.fake.host}/oversize/app:latest`);
-    await expectAlert(page, { code: 'BAD_RESPONSE', says: /sent an answer larger than 4 MiB/, next: /A registry client such as skopeo or crane can inspect it/ });
+    await expectAlert(page, {
+      code: 'BAD_RESPONSE',
+      says: /sent an answer larger than 4 MiB/,
+      next: /A registry client such as skopeo or crane can inspect it/,
+    });
     expect(statuses).not.toContain(500);
     await expectHealthy(page, bed);
   });
@@ -140,7 +176,11 @@ test.describe('a fault at the bed’s fake registry', () => {
     const statuses = apiStatuses(page);
     const asked = `sha256:${'a'.repeat(64)}`;
     await page.goto(`/${bed.fake.host}/baddigest/app@${asked}`);
-    await expectAlert(page, { code: 'BAD_RESPONSE', says: new RegExp(`returned a manifest whose content does not match the digest asked for \\(${asked}\\)`), next: /tell the registry's owner/ });
+    await expectAlert(page, {
+      code: 'BAD_RESPONSE',
+      says: new RegExp(`returned a manifest whose content does not match the digest asked for \\(${asked}\\)`),
+      next: /tell the registry's owner/,
+    });
     expect(statuses).not.toContain(500);
     await expectHealthy(page, bed);
   });
@@ -148,7 +188,11 @@ test.describe('a fault at the bed’s fake registry', () => {
   test('a manifest whose Docker-Content-Digest is not the digest of its bytes', async ({ page, bed }) => {
     const statuses = apiStatuses(page);
     await page.goto(`/${bed.fake.host}/baddigest/app:latest`);
-    await expectAlert(page, { code: 'BAD_RESPONSE', says: new RegExp(`with a Docker-Content-Digest \\(${MISMATCHED_DIGEST}\\) that is not the digest of its content`), next: /tell the registry's owner/ });
+    await expectAlert(page, {
+      code: 'BAD_RESPONSE',
+      says: new RegExp(`with a Docker-Content-Digest \\(${MISMATCHED_DIGEST}\\) that is not the digest of its content`),
+      next: /tell the registry's owner/,
+    });
     // The digest that does not match is not offered to pull by.
     await expect(page.getByText(`@${MISMATCHED_DIGEST}`)).toHaveCount(0);
     expect(statuses).not.toContain(500);
@@ -166,7 +210,9 @@ test.describe('a registry and token service that go away', () => {
 
   test.beforeAll(async () => {
     test.setTimeout(90_000);
-    issuers = await Promise.all([0, 1].map(() => startIssuer({ users: [alice, bob].map((u) => ({ ...u, access: { repositories: { '*': ['*'] }, catalog: true } })) })));
+    issuers = await Promise.all(
+      [0, 1].map(() => startIssuer({ users: [alice, bob].map((u) => ({ ...u, access: { repositories: { '*': ['*'] }, catalog: true } })) })),
+    );
     registries = await Promise.all(issuers.map((issuer) => startRegistry({ mode: 'token', issuer })));
     for (const registry of registries) {
       for (const tag of ['1.0', '2.0']) {
@@ -196,7 +242,11 @@ test.describe('a registry and token service that go away', () => {
 
     await registry.stop();
     await page.goto(`/${registry.host}/faults/app:2.0`);
-    await expectAlert(page, { code: 'UNREACHABLE', says: new RegExp(`Could not connect to ${registry.host}: the connection was (refused|reset)`), next: /Check the address and that the registry is running/ });
+    await expectAlert(page, {
+      code: 'UNREACHABLE',
+      says: new RegExp(`Could not connect to ${registry.host}: the connection was (refused|reset)`),
+      next: /Check the address and that the registry is running/,
+    });
     expect(statuses).not.toContain(500);
     await expectHealthy(page, bed, server.site);
     expect(server.output()).not.toMatch(/unexpected error|unhandled/i);
@@ -207,7 +257,11 @@ test.describe('a registry and token service that go away', () => {
     const registry = registries[1] as RunningRegistry;
     const issuer = issuers[1] as Issuer;
     const tokenService = new URL(issuer.url).host;
-    const down = { code: 'UNREACHABLE', says: new RegExp(`The token service for ${registry.host} \\(${tokenService}\\) could not be reached: the connection was refused`), next: /try again in a moment, and if it persists tell the registry's owner that its token service is down/ };
+    const down = {
+      code: 'UNREACHABLE',
+      says: new RegExp(`The token service for ${registry.host} \\(${tokenService}\\) could not be reached: the connection was refused`),
+      next: /try again in a moment, and if it persists tell the registry's owner that its token service is down/,
+    };
     // Signed in (which asks for no repository's token), then the token service stops: the first
     // view of a repository needs a token that was never fetched.
     const context = await browser.newContext({ baseURL: server.site });

@@ -22,11 +22,15 @@ test.describe('the sign-in body is bounded', () => {
   test('a chunked body with no length is cut off at the cap too', async ({ baseURL }) => {
     const url = new URL('/api/session/registries', baseURL);
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = httpRequest(url, { method: 'POST', headers: { origin: url.origin, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => (text += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      });
+      const req = httpRequest(
+        url,
+        { method: 'POST', headers: { origin: url.origin, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+        (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
       req.on('error', reject);
       req.write('{"registry":"x","password":"');
       // 64 KB in 1 KB chunks, never ending the JSON: a server that buffers would wait for more.
@@ -68,7 +72,12 @@ test.describe('security headers', () => {
     await page.setContent(`<iframe id="f" src="${baseURL}/login" width="600" height="400"></iframe>`);
     await page.waitForTimeout(1500);
     const frame = page.frames().find((f) => f !== page.mainFrame());
-    const signInInFrame = frame ? await frame.getByRole('button', { name: 'Sign in' }).count().catch(() => 0) : 0;
+    const signInInFrame = frame
+      ? await frame
+          .getByRole('button', { name: 'Sign in' })
+          .count()
+          .catch(() => 0)
+      : 0;
     expect(signInInFrame).toBe(0);
   });
 

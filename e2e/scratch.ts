@@ -33,7 +33,12 @@ async function pushTagged(reg: BedRegistry, repo: string, layout: OciLayout, tag
 }
 
 /** One linux/amd64 image under `tags`; `spec` changes what it holds (name, layers, config…). */
-export async function pushImage(reg: BedRegistry, repo: string, tags: string[], spec: Partial<ImageSpec> & { name: string }): Promise<Pushed & { image: BuiltImage }> {
+export async function pushImage(
+  reg: BedRegistry,
+  repo: string,
+  tags: string[],
+  spec: Partial<ImageSpec> & { name: string },
+): Promise<Pushed & { image: BuiltImage }> {
   const layout = new OciLayout();
   const image = addImage(layout, { platform: { os: 'linux', architecture: 'amd64' }, ...spec });
   layout.tag(image.manifest, tags[0] ?? 'latest');
@@ -41,10 +46,19 @@ export async function pushImage(reg: BedRegistry, repo: string, tags: string[], 
 }
 
 /** An OCI index of one image per platform, each made by `spec(platform)`. */
-export async function pushIndex(reg: BedRegistry, repo: string, tags: string[], platforms: Platform[], spec: (platform: Platform) => Partial<ImageSpec> & { name: string }): Promise<Pushed & { images: BuiltImage[] }> {
+export async function pushIndex(
+  reg: BedRegistry,
+  repo: string,
+  tags: string[],
+  platforms: Platform[],
+  spec: (platform: Platform) => Partial<ImageSpec> & { name: string },
+): Promise<Pushed & { images: BuiltImage[] }> {
   const layout = new OciLayout();
   const images = platforms.map((platform) => addImage(layout, { ...spec(platform), platform }));
-  const index = addIndex(layout, images.map((i) => i.manifest));
+  const index = addIndex(
+    layout,
+    images.map((i) => i.manifest),
+  );
   layout.tag(index, tags[0] ?? 'latest');
   return { ...(await pushTagged(reg, repo, layout, tags)), images };
 }

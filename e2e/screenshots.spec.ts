@@ -51,10 +51,14 @@ for (const size of widths) {
     await shot('image', () => expect(page.getByRole('heading', { name: 'Layers' })).toBeVisible());
     await page.getByText('Show the manifest JSON and response headers').click();
     const raw = page.getByRole('region', { name: 'Show the manifest JSON and response headers' });
-    await shot('raw-document', async () => {
-      await expect(raw).toContainText(`Docker-Content-Digest${c.oci.digest}`);
-      await raw.evaluate((el) => el.scrollIntoView({ block: 'start' }));
-    }, false); // the document in view, not the whole page above it
+    await shot(
+      'raw-document',
+      async () => {
+        await expect(raw).toContainText(`Docker-Content-Digest${c.oci.digest}`);
+        await raw.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      },
+      false,
+    ); // the document in view, not the whole page above it
     await page.goto(`/${token.host}/${c.signed.repo}@${c.signed.artifactDigest}`);
     await shot('artifact', async () => {
       await expect(page.getByText(c.signed.artifactType).first()).toBeVisible();

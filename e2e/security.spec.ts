@@ -56,9 +56,16 @@ class Received {
     }
     try {
       const sent = await req.allHeaders();
-      const again = await this.page.request.get(res.url(), { headers: Object.fromEntries(Object.entries(sent).filter(([k]) => !k.startsWith(':') && k !== 'host')), timeout: 15_000 });
+      const again = await this.page.request.get(res.url(), {
+        headers: Object.fromEntries(Object.entries(sent).filter(([k]) => !k.startsWith(':') && k !== 'host')),
+        timeout: 15_000,
+      });
       const text = (await again.body()).toString('utf8');
-      this.items.push({ what: `${what} (asked again: the browser no longer held the body)`, kind: kindOf(res.url(), again.headers()['content-type'] ?? type), text });
+      this.items.push({
+        what: `${what} (asked again: the browser no longer held the body)`,
+        kind: kindOf(res.url(), again.headers()['content-type'] ?? type),
+        text,
+      });
     } catch (e) {
       this.unreadable.push(`${what}: ${message(e)}`);
     }
@@ -81,7 +88,7 @@ class Received {
   /** Waits for the network to be quiet for half a second, then for every body read so far. */
   async settle(): Promise<void> {
     while (Date.now() - this.lastActivity < 500) await this.page.waitForTimeout(100);
-    for (let n = -1; n !== this.reads.length; ) {
+    for (let n = -1; n !== this.reads.length;) {
       n = this.reads.length;
       await Promise.all(this.reads);
     }
@@ -135,7 +142,9 @@ async function expectNoSecrets(received: Received, bed: BedState, kinds: string[
   expect(tokens.length, 'the issuer handed out tokens').toBeGreaterThan(0);
   const hubTokens = ((await (await fetch(`${bed.hub.issuer.url}/_tokens`)).json()) as { tokens: string[] }).tokens;
   // Docker Hub's accounts: passwords and access tokens (which are passwords too).
-  const hubSecrets = Object.values(bed.hub.accounts).flatMap((a) => [...(a.password ? [a.password] : []), ...a.tokens].map((secret) => ({ username: a.username, password: secret })));
+  const hubSecrets = Object.values(bed.hub.accounts).flatMap((a) =>
+    [...(a.password ? [a.password] : []), ...a.tokens].map((secret) => ({ username: a.username, password: secret })),
+  );
   const secrets: [string, string][] = [
     ...[...bed.registries.token.users, ...bed.registries.htpasswd.users, ...hubSecrets].flatMap((u): [string, string][] => [
       [`${u.username}'s password`, u.password],
@@ -176,7 +185,10 @@ function views(page: Page, bed: BedState): [string, () => Promise<void>][] {
     [`/login?registry=${host}`, () => expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible()],
     // Berth's own views behind "-" (the connection explained step by step, the token decoded)
     [`/${host}/-/diagnose?repository=${c.oci.repo}`, () => new DiagnosePage(page).finished()],
-    [`/${host}/${c.multi.repo}/-/compare?a=${c.multi.tags[0]}&b=${arm}`, () => expect(page.getByRole('heading', { name: 'Layers', exact: true })).toBeVisible()],
+    [
+      `/${host}/${c.multi.repo}/-/compare?a=${c.multi.tags[0]}&b=${arm}`,
+      () => expect(page.getByRole('heading', { name: 'Layers', exact: true })).toBeVisible(),
+    ],
   ];
 }
 
@@ -253,7 +265,10 @@ test.describe('no password, Basic credentials or bearer token reaches a browser'
     const denied = `/${token.host}/${c.secret.repo}:${c.secret.tag}`;
     await visit(page, received, denied, () => expect(alertOf(page)).toContainText('DENIED'));
     await fetchBoth(page, received, denied);
-    await received.direct(await page.request.get(`/api/registries/${encodeURIComponent(token.host)}/manifest?repository=${c.secret.repo}&reference=${c.secret.tag}`), 'API');
+    await received.direct(
+      await page.request.get(`/api/registries/${encodeURIComponent(token.host)}/manifest?repository=${c.secret.repo}&reference=${c.secret.tag}`),
+      'API',
+    );
     const ht = bed.registries.htpasswd;
     await signIn.as(ht.host, 'admin', password(ht, 'admin'));
     for (const [path, ready] of [
@@ -286,7 +301,12 @@ test.describe('no password, Basic credentials or bearer token reaches a browser'
       await fetchBoth(page, received, path);
     }
     const api = (route: string, q: Record<string, string>) => `/api/registries/docker.io/${route}?${new URLSearchParams(q)}`;
-    for (const path of [api('hub-repositories', {}), api('tags', { repository: priv.repo }), api('details', { repository: priv.repo, ref: priv.tag }), api('pull-limit', { repository: priv.repo, reference: priv.tag })]) {
+    for (const path of [
+      api('hub-repositories', {}),
+      api('tags', { repository: priv.repo }),
+      api('details', { repository: priv.repo, ref: priv.tag }),
+      api('pull-limit', { repository: priv.repo, reference: priv.tag }),
+    ]) {
       await received.direct(await page.request.get(path), 'API');
     }
     await expectNoSecrets(received, bed, ['html', 'rsc', 'api']);
@@ -301,7 +321,8 @@ test.describe('state changes need a Berth page', () => {
 
   test('sign-in, sign-out of one registry and of all refuse other origins, Origin: null and no Origin', async ({ page, signIn, token, baseURL }) => {
     await signIn.as(token.host, 'alice', password(token, 'alice'));
-    const registries = async () => ((await (await page.request.get('/api/session')).json()) as { registries: { host: string }[] }).registries.map((r) => r.host);
+    const registries = async () =>
+      ((await (await page.request.get('/api/session')).json()) as { registries: { host: string }[] }).registries.map((r) => r.host);
     const one = `/api/session/registries/${encodeURIComponent(token.host)}`;
     for (const origin of ['https://evil.example', 'null', `${baseURL ?? ''}.evil.example`, undefined]) {
       const headers: Record<string, string> = origin === undefined ? {} : { origin };

@@ -19,7 +19,16 @@ test('SIGTERM: the request in flight completes, new connections are refused, the
   expect(signalled - started, 'SIGTERM goes out while the registry is still answering').toBeLessThan(3_000);
   process.kill(server.pid, 'SIGTERM');
 
-  await expect.poll(() => fetch(`${server.url}/api/health`).then(() => 'accepted', () => 'refused'), { timeout: 5_000 }).toBe('refused');
+  await expect
+    .poll(
+      () =>
+        fetch(`${server.url}/api/health`).then(
+          () => 'accepted',
+          () => 'refused',
+        ),
+      { timeout: 5_000 },
+    )
+    .toBe('refused');
   const response = await inFlight;
   const answered = Date.now();
   expect(response.status).toBe(200);

@@ -53,7 +53,14 @@ for (const variant of ['root', 'base path'] as const) {
       await expect(page.getByRole('cell', { name: 'linux/arm/v7', exact: true })).toBeVisible();
     });
 
-    test('a shared link: a teammate signs in and lands on it; Copy link and the home page box give it back', async ({ page, context, signIn, token, bed, baseURL }) => {
+    test('a shared link: a teammate signs in and lands on it; Copy link and the home page box give it back', async ({
+      page,
+      context,
+      signIn,
+      token,
+      bed,
+      baseURL,
+    }) => {
       const { basePath, site } = siteOf(baseURL);
       const multi = bed.content.multi;
       const link = `${site}/${token.host}/${multi.repo}@${multi.indexDigest}`;
@@ -73,7 +80,13 @@ for (const variant of ['root', 'base path'] as const) {
       await expect(page).toHaveURL(link);
     });
 
-    test('diagnose a registry: the diagnosis runs, and the Repository field stays on the site, with JavaScript or without', async ({ page, browser, diagnosis, bed, baseURL }) => {
+    test('diagnose a registry: the diagnosis runs, and the Repository field stays on the site, with JavaScript or without', async ({
+      page,
+      browser,
+      diagnosis,
+      bed,
+      baseURL,
+    }) => {
       const { site } = siteOf(baseURL);
       const anon = bed.registries.anonymous;
       const checked = `${site}/${anon.host}/-/diagnose?repository=${encodeURIComponent(bed.content.oci.repo)}`;
@@ -103,7 +116,10 @@ for (const variant of ['root', 'base path'] as const) {
       const { origin, basePath, site } = siteOf(baseURL);
       // Short links answer 308 to the canonical link under the base path, relative to where the
       // browser is (never to this server's own http address).
-      const short = await request.get(`${site}/alpine:3.20`, { maxRedirects: 0, headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'berth.example.com' } });
+      const short = await request.get(`${site}/alpine:3.20`, {
+        maxRedirects: 0,
+        headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'berth.example.com' },
+      });
       expect(short.status()).toBe(308);
       const location = short.headers().location ?? '';
       expect(location).not.toMatch(/^http:/);

@@ -11,13 +11,28 @@ async function problems(file: string, code: string): Promise<string[]> {
 }
 
 const cases: Array<[string, string, string, RegExp | null]> = [
-  ['lib never imports components', 'lib/server/x.ts', "import { apiFetch } from '@/components/api/client';\nexport const f = apiFetch;\n", /lib\/ is below components/],
+  [
+    'lib never imports components',
+    'lib/server/x.ts',
+    "import { apiFetch } from '@/components/api/client';\nexport const f = apiFetch;\n",
+    /lib\/ is below components/,
+  ],
   ['lib never imports app', 'lib/x.ts', "import { GET } from '@/app/api/session/route';\nexport const f = GET;\n", /lib\/ is below/],
   ['the core never imports the session', 'lib/registry/x.ts', "import { config } from '../server/config';\nexport const f = config;\n", /stands alone/],
-  ['the core never imports the HTTP contract', 'lib/registry/x.ts', "import type { SessionBody } from '@/lib/api/types';\nexport type X = SessionBody;\n", /stands alone/],
+  [
+    'the core never imports the HTTP contract',
+    'lib/registry/x.ts',
+    "import type { SessionBody } from '@/lib/api/types';\nexport type X = SessionBody;\n",
+    /stands alone/,
+  ],
   ['the core never imports Next', 'lib/registry/x.ts', "import { NextResponse } from 'next/server';\nexport const f = NextResponse;\n", /imports no framework/],
   ['the core never imports React', 'lib/registry/x.ts', "import { useState } from 'react';\nexport const f = useState;\n", /imports no framework/],
-  ['components never import server-only code', 'components/x.ts', "import { getSession } from '@/lib/server/session';\nexport const f = getSession;\n", /components\/ never import/],
+  [
+    'components never import server-only code',
+    'components/x.ts',
+    "import { getSession } from '@/lib/server/session';\nexport const f = getSession;\n",
+    /components\/ never import/,
+  ],
   ['the contract may use the core', 'lib/api/x.ts', "import type { Descriptor } from '../registry/manifest';\nexport type X = Descriptor;\n", null],
   ['components may use lib', 'components/x.ts', "import { hrefFor } from '@/lib/route-target';\nexport const f = hrefFor;\n", null],
 ];
@@ -26,6 +41,10 @@ for (const [name, file, code, expected] of cases) {
   test(`import direction: ${name}`, async () => {
     const found = await problems(file, code);
     if (expected === null) assert.deepEqual(found, []);
-    else assert.ok(found.some((m) => expected.test(m)), `expected ${expected} for ${file}, got ${JSON.stringify(found)}`);
+    else
+      assert.ok(
+        found.some((m) => expected.test(m)),
+        `expected ${expected} for ${file}, got ${JSON.stringify(found)}`,
+      );
   });
 }

@@ -19,10 +19,22 @@ const RUNS = 2000;
 
 /** Strings built from the characters each grammar cares about, so the fuzzing reaches deep. */
 const pieces = (alphabet: string[]) => fc.array(fc.constantFrom(...alphabet), { maxLength: 80 }).map((a) => a.join(''));
-const referenceish = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 120 }), pieces(['a', 'Z', '0', '.', '-', '_', '__', '/', ':', '@', 'sha256:', 'f'.repeat(64), 'docker.io', 'localhost', '[::1]', '5000', ' ', '%2F', 'http://']));
-const challengeish = fc.oneof(fc.string({ maxLength: 200 }), pieces(['Bearer ', 'Basic ', 'realm=', 'service=', 'scope=', 'error=', '"', '\\', ',', ' ', '=', 'https://a/b', 'repository:x:pull', 'abc==']));
-const linkish = fc.oneof(fc.string({ maxLength: 200 }), pieces(['<', '>', '/v2/_catalog?last=a&n=1', ';', ' rel="next"', 'rel=next', ',', '"', 'http://other/', '%']));
-const scopeish = fc.oneof(fc.string({ maxLength: 120 }), pieces(['repository', 'registry', ':', 'a/b', 'host:5000/x', 'pull', ',', 'push', '*', ' ', '(plugin)']));
+const referenceish = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 120 }),
+  pieces(['a', 'Z', '0', '.', '-', '_', '__', '/', ':', '@', 'sha256:', 'f'.repeat(64), 'docker.io', 'localhost', '[::1]', '5000', ' ', '%2F', 'http://']),
+);
+const challengeish = fc.oneof(
+  fc.string({ maxLength: 200 }),
+  pieces(['Bearer ', 'Basic ', 'realm=', 'service=', 'scope=', 'error=', '"', '\\', ',', ' ', '=', 'https://a/b', 'repository:x:pull', 'abc==']),
+);
+const linkish = fc.oneof(
+  fc.string({ maxLength: 200 }),
+  pieces(['<', '>', '/v2/_catalog?last=a&n=1', ';', ' rel="next"', 'rel=next', ',', '"', 'http://other/', '%']),
+);
+const scopeish = fc.oneof(
+  fc.string({ maxLength: 120 }),
+  pieces(['repository', 'registry', ':', 'a/b', 'host:5000/x', 'pull', ',', 'push', '*', ' ', '(plugin)']),
+);
 
 /** Runs `fn` and accepts only an answer or a RegistryError whose message is a sentence. */
 function answersOrRegistryError(fn: () => unknown): void {
@@ -78,9 +90,13 @@ describe('never throw anything but RegistryError', () => {
   test('manifests', () => {
     const json = fc.oneof(fc.json({ maxDepth: 4 }), fc.string({ maxLength: 200 }));
     fc.assert(
-      fc.property(json, fc.constantFrom(undefined, 'application/vnd.oci.image.index.v1+json', 'application/vnd.oci.image.manifest.v1+json', 'application/json', 'text/html'), (body, type) => {
-        answersOrRegistryError(() => parseManifest(Buffer.from(body), type, 'r.example'));
-      }),
+      fc.property(
+        json,
+        fc.constantFrom(undefined, 'application/vnd.oci.image.index.v1+json', 'application/vnd.oci.image.manifest.v1+json', 'application/json', 'text/html'),
+        (body, type) => {
+          answersOrRegistryError(() => parseManifest(Buffer.from(body), type, 'r.example'));
+        },
+      ),
       { numRuns: RUNS },
     );
   });

@@ -19,7 +19,13 @@ const routes: Array<[string, ReturnType<typeof resolveRoute>]> = [
 for (const [path, want] of routes) {
   test(`resolveRoute(/${path})`, () => assert.deepEqual(resolveRoute(path.split('/')), want));
 }
-for (const [path, part] of [['r.io/Bad', 'repository'], ['r.io/a:b%20c', 'tag'], ['r.io/a@sha256:zz', 'digest'], ['r.io:0/a', 'host'], ['%E0%A4%A', 'repository']] as const) {
+for (const [path, part] of [
+  ['r.io/Bad', 'repository'],
+  ['r.io/a:b%20c', 'tag'],
+  ['r.io/a@sha256:zz', 'digest'],
+  ['r.io:0/a', 'host'],
+  ['%E0%A4%A', 'repository'],
+] as const) {
   test(`resolveRoute(/${path}) is invalid in its ${part}`, () => {
     const t = resolveRoute(path.split('/'));
     assert.equal(t.kind, 'invalid');

@@ -143,7 +143,12 @@ export function resolveRoute(rawSegments: readonly string[]): RouteTarget {
 /** /HOST/-/VIEW and /HOST/REPO/-/VIEW. */
 function berthView(host: string, first: string, segments: readonly string[], dash: number, raw: string): RouteTarget {
   const view = segments[dash + 1];
-  const unknown = (what: string): RouteTarget => ({ kind: 'invalid', part: 'reference', input: raw, message: `Berth has no ${what} view ${JSON.stringify(view ?? '')}. ` });
+  const unknown = (what: string): RouteTarget => ({
+    kind: 'invalid',
+    part: 'reference',
+    input: raw,
+    message: `Berth has no ${what} view ${JSON.stringify(view ?? '')}. `,
+  });
   if (view === undefined || segments.length > dash + 2) return unknown(dash === 1 ? 'registry' : 'repository');
   if (dash === 1) {
     if (!(REGISTRY_VIEWS as readonly string[]).includes(view)) return unknown('registry');

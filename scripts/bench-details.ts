@@ -40,11 +40,14 @@ async function countingProxy(target: string): Promise<Counter> {
     counter.inFlight++;
     counter.peak = Math.max(counter.peak, counter.inFlight);
     const done = () => void counter.inFlight--;
-    const out = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-      up.on('end', done);
-    });
+    const out = httpRequest(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+        up.on('end', done);
+      },
+    );
     out.on('error', () => {
       done();
       res.destroy();
@@ -114,7 +117,12 @@ export async function detailsBench({ browser, repeats, startBerth }: DetailsBenc
     const client = new RegistryHttpClient(registry.url, credentials);
     const tags: string[] = [];
     for (let i = 0; i < IMAGES; i++) {
-      const image = buildSingleImage(`bench/details ${i}`, `1.${i}.0`, { os: 'linux', architecture: 'amd64' }, { created: `202${i}-0${i + 1}-01T00:00:00Z`, layers: [[{ path: 'f', content: 'x'.repeat(1000 * (i + 1)) }]] });
+      const image = buildSingleImage(
+        `bench/details ${i}`,
+        `1.${i}.0`,
+        { os: 'linux', architecture: 'amd64' },
+        { created: `202${i}-0${i + 1}-01T00:00:00Z`, layers: [[{ path: 'f', content: 'x'.repeat(1000 * (i + 1)) }]] },
+      );
       await pushLayoutOverHttp(registry.url, REPO, `1.${i}.0`, image.layout, credentials, client);
       const manifest = image.layout.blob(image.image.manifest.digest);
       const mine = Array.from({ length: TAGS / IMAGES }, (_, k) => `1.${i}.${k}`);
@@ -206,11 +214,25 @@ export async function startBerthServer(root: string, env: Record<string, string>
     cwd: root,
     detached: true,
     stdio: 'ignore',
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOSTNAME: '127.0.0.1', SESSION_SECRET: randomBytes(32).toString('hex'), NEXT_TELEMETRY_DISABLED: '1', ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOSTNAME: '127.0.0.1',
+      SESSION_SECRET: randomBytes(32).toString('hex'),
+      NEXT_TELEMETRY_DISABLED: '1',
+      ...env,
+    },
   });
   const origin = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
-    if (await fetch(`${origin}/api/health`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${origin}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     await new Promise((r) => setTimeout(r, 300));
   }
   return {

@@ -47,7 +47,12 @@ async function seed(registryUrl: string): Promise<Seeded[]> {
     const repository = `load/app-${n}`;
     const entry: Seeded = { repository, tags: [], digests: [], configs: [] };
     for (const tag of ['1.0', '1.1', '2.0']) {
-      const { layout, image } = buildSingleImage(repository, tag, { os: 'linux', architecture: 'amd64' }, { layers: [[{ path: 'version', content: `${repository}:${tag}\n` }]] });
+      const { layout, image } = buildSingleImage(
+        repository,
+        tag,
+        { os: 'linux', architecture: 'amd64' },
+        { layers: [[{ path: 'version', content: `${repository}:${tag}\n` }]] },
+      );
       await pushLayoutOverHttp(registryUrl, repository, tag, layout, user);
       entry.tags.push(tag);
       entry.digests.push(image.manifest.digest);
@@ -63,15 +68,34 @@ async function seed(registryUrl: string): Promise<Seeded[]> {
 
 /** One connection's round through the API: every view of every repository once. */
 function browsing(host: string, seeded: Seeded[]): string[] {
-  const api = (resource: string, params: [string, string][]) => `/api/registries/${encodeURIComponent(host)}/${resource}?${new URLSearchParams(params).toString()}`;
+  const api = (resource: string, params: [string, string][]) =>
+    `/api/registries/${encodeURIComponent(host)}/${resource}?${new URLSearchParams(params).toString()}`;
   const paths: string[] = [];
   for (const { repository, tags, digests, configs } of seeded) {
     paths.push(api('repositories', [['n', '100']]));
     paths.push(api('tags', [['repository', repository]]));
     paths.push(api('details', [['repository', repository], ...tags.map((t): [string, string] => ['ref', t])]));
-    for (const tag of tags) paths.push(api('manifest', [['repository', repository], ['reference', tag]]));
-    for (const digest of digests) paths.push(api('manifest', [['repository', repository], ['reference', digest]]));
-    for (const digest of configs) paths.push(api('config', [['repository', repository], ['digest', digest]]));
+    for (const tag of tags)
+      paths.push(
+        api('manifest', [
+          ['repository', repository],
+          ['reference', tag],
+        ]),
+      );
+    for (const digest of digests)
+      paths.push(
+        api('manifest', [
+          ['repository', repository],
+          ['reference', digest],
+        ]),
+      );
+    for (const digest of configs)
+      paths.push(
+        api('config', [
+          ['repository', repository],
+          ['digest', digest],
+        ]),
+      );
   }
   return paths;
 }
@@ -154,7 +178,9 @@ export async function loadBench(): Promise<void> {
     console.log(
       `\nLoad: ${CONNECTIONS} connections browsing for ${SECONDS} s per run (autocannon), against Berth's standalone build and distribution ${registry.url} (token auth, loopback);`,
     );
-    console.log(`each connection goes round ${paths.length} API requests over ${seeded.length} repositories: repositories, tags, details, manifest by tag and by digest, config\n`);
+    console.log(
+      `each connection goes round ${paths.length} API requests over ${seeded.length} repositories: repositories, tags, details, manifest by tag and by digest, config\n`,
+    );
     const row = (label: string, f: (r: Run, i: number) => string) => console.log(`${label.padEnd(30)}${runs.map((r, i) => f(r, i).padStart(20)).join('')}`);
     row('', (_, i) => `run ${i + 1}`);
     row('requests/s (mean)', (r) => r.result.requests.average.toFixed(0));

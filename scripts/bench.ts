@@ -137,14 +137,20 @@ async function serverBench(): Promise<void> {
       for (const [i, s] of setups.entries()) {
         const rs = runs[i] ?? [];
         console.log(
-          `  ${s.name.padEnd(48)} ${spread(rs.map((x) => x.msPerOp)).padStart(26)} ${median(rs.map((x) => x.upstreamPerOp)).toFixed(2).padStart(18)} ${median(rs.map((x) => x.tokensPerOp)).toFixed(3).padStart(12)}`,
+          `  ${s.name.padEnd(48)} ${spread(rs.map((x) => x.msPerOp)).padStart(26)} ${median(rs.map((x) => x.upstreamPerOp))
+            .toFixed(2)
+            .padStart(18)} ${median(rs.map((x) => x.tokensPerOp))
+            .toFixed(3)
+            .padStart(12)}`,
         );
       }
       const [none = [], pingToken = [], all = []] = runs;
       const ms = (rs: Sample[]) => rs.map((x) => x.msPerOp);
       const up = (rs: Sample[]) => median(rs.map((x) => x.upstreamPerOp));
       const tk = (rs: Sample[]) => median(rs.map((x) => x.tokensPerOp));
-      console.log(`  → caching ping and token: ${speed(ms(none), ms(pingToken))}; ${asMany(up(none), up(pingToken), 'upstream requests')}; ${asMany(tk(none), tk(pingToken), 'token fetches')}`);
+      console.log(
+        `  → caching ping and token: ${speed(ms(none), ms(pingToken))}; ${asMany(up(none), up(pingToken), 'upstream requests')}; ${asMany(tk(none), tk(pingToken), 'token fetches')}`,
+      );
       console.log(`  → the content cache on top: ${speed(ms(pingToken), ms(all))}; ${asMany(up(pingToken), up(all), 'upstream requests')}`);
     }
   } finally {
@@ -164,7 +170,19 @@ function buildIsStale(): boolean {
   const id = join(root, '.next', 'BUILD_ID');
   if (!existsSync(id) || !existsSync(join(root, '.next', 'standalone', 'start.mjs'))) return true;
   const built = statSync(id).mtimeMs;
-  const inputs = ['app', 'components', 'lib', 'public', 'proxy.ts', 'instrumentation.ts', 'next.config.js', 'postcss.config.mjs', 'tsconfig.json', 'package.json', 'package-lock.json'];
+  const inputs = [
+    'app',
+    'components',
+    'lib',
+    'public',
+    'proxy.ts',
+    'instrumentation.ts',
+    'next.config.js',
+    'postcss.config.mjs',
+    'tsconfig.json',
+    'package.json',
+    'package-lock.json',
+  ];
   const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '--', ...inputs], { cwd: root, encoding: 'utf8' });
   return files.split('\n').some((f) => f !== '' && existsSync(join(root, f)) && statSync(join(root, f)).mtimeMs > built);
 }
@@ -191,7 +209,10 @@ async function listHarness(): Promise<{ html: string; js: string; css: string }>
   const { build } = await import('esbuild');
   const dir = mkdtempSync(join(tmpdir(), 'berth-bench-'));
   try {
-    writeFileSync(join(dir, 'link.tsx'), `export default function Link({ href, prefetch, ...rest }: { href: string; prefetch?: boolean } & Record<string, unknown>) { return <a href={href} {...rest} />; }\n`);
+    writeFileSync(
+      join(dir, 'link.tsx'),
+      `export default function Link({ href, prefetch, ...rest }: { href: string; prefetch?: boolean } & Record<string, unknown>) { return <a href={href} {...rest} />; }\n`,
+    );
     const entry = `
       import { createElement } from 'react';
       import { flushSync } from 'react-dom';
@@ -242,7 +263,9 @@ async function listHarness(): Promise<{ html: string; js: string; css: string }>
       nodePaths: [join(root, 'node_modules')], // for the stand-in, which lives outside the repository
       logLevel: 'error',
     });
-    const css = findFiles(join(root, '.next', 'static'), '.css').map((f) => readFileSync(f, 'utf8')).join('\n');
+    const css = findFiles(join(root, '.next', 'static'), '.css')
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
     const html = `<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="/list.css"></head><body><main style="max-width:64rem;margin:1rem auto"><div id="root"></div></main><script src="/list.js"></script></body></html>`;
     return { html, js: out.outputFiles[0]?.text ?? '', css };
   } finally {
@@ -251,7 +274,9 @@ async function listHarness(): Promise<{ html: string; js: string; css: string }>
 }
 
 function findFiles(dir: string, suffix: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? findFiles(join(dir, e.name), suffix) : e.name.endsWith(suffix) ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? findFiles(join(dir, e.name), suffix) : e.name.endsWith(suffix) ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Page source (not a transpiled function) so the browser runs exactly this. */
@@ -302,7 +327,8 @@ async function listRun(browser: Browser, harness: { html: string; js: string; cs
   try {
     await page.route('http://bench.invalid/**', (route) => {
       const path = new URL(route.request().url()).pathname;
-      const [body, type] = path === '/list.js' ? [harness.js, 'text/javascript'] : path === '/list.css' ? [harness.css, 'text/css'] : [harness.html, 'text/html'];
+      const [body, type] =
+        path === '/list.js' ? [harness.js, 'text/javascript'] : path === '/list.css' ? [harness.css, 'text/css'] : [harness.html, 'text/html'];
       return route.fulfill({ body, contentType: type });
     });
     await page.goto('http://bench.invalid/');
@@ -342,12 +368,22 @@ async function listBench(): Promise<void> {
       runs.off.push(await listRun(browser, harness, items, false));
     }
     const { on, off } = runs;
-    const col = (rs: ListRun[], k: keyof ListRun) => spread(rs.map((x) => x[k]), 1, ' ms');
+    const col = (rs: ListRun[], k: keyof ListRun) =>
+      spread(
+        rs.map((x) => x[k]),
+        1,
+        ' ms',
+      );
     console.log(`\nTag table: ${TAGS.toLocaleString('en-US')} tags with details in Berth's tag table, virtualised vs the same table rendering every row;`);
     console.log(`headless Chromium, no GPU; ${REPEATS} runs each, median (range)\n`);
     console.log(`${''.padEnd(34)} ${'virtualised'.padStart(28)} ${'every row rendered'.padStart(28)}   virtualised is`);
     const line = (label: string, k: keyof ListRun) =>
-      console.log(`${label.padEnd(34)} ${col(on, k).padStart(28)} ${col(off, k).padStart(28)}   ${speed(off.map((x) => x[k]), on.map((x) => x[k]))}`);
+      console.log(
+        `${label.padEnd(34)} ${col(on, k).padStart(28)} ${col(off, k).padStart(28)}   ${speed(
+          off.map((x) => x[k]),
+          on.map((x) => x[k]),
+        )}`,
+      );
     console.log(
       `${'rows in the DOM'.padEnd(34)} ${String(median(on.map((x) => x.domRows))).padStart(28)} ${String(median(off.map((x) => x.domRows))).padStart(28)}   ${asMany(median(off.map((x) => x.domRows)), median(on.map((x) => x.domRows)), 'rows')}`,
     );
@@ -372,7 +408,15 @@ async function listBench(): Promise<void> {
     const loads: { firstRow: number; complete: number }[] = [];
     for (let r = 0; r < REPEATS; r++) loads.push(await appLoad(page, url));
     console.log(
-      `\nBerth (production server, ${TAGS.toLocaleString('en-US')} tags pushed in ${pushed.toFixed(1)} s), after navigation: first tag row ${spread(loads.map((l) => l.firstRow), 2, ' s')}, list complete ${spread(loads.map((l) => l.complete), 2, ' s')}`,
+      `\nBerth (production server, ${TAGS.toLocaleString('en-US')} tags pushed in ${pushed.toFixed(1)} s), after navigation: first tag row ${spread(
+        loads.map((l) => l.firstRow),
+        2,
+        ' s',
+      )}, list complete ${spread(
+        loads.map((l) => l.complete),
+        2,
+        ' s',
+      )}`,
     );
   } finally {
     await browser.close();
@@ -408,7 +452,10 @@ async function all(): Promise<void> {
     await loadBench();
   }
   if (process.env.BENCH_NO_WRITE === '1') return;
-  const load = (await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(', ');
+  const load = (await import('node:os'))
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(', ');
   const report = [
     '# Benchmarks',
     '',

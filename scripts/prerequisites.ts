@@ -14,7 +14,11 @@ interface Program {
 
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const programs: Program[] = [
-  { what: 'the CNCF distribution registry (docker-registry)', present: () => onPath(process.env.BERTH_REGISTRY_BIN ?? 'docker-registry'), debianPackage: 'docker-registry' },
+  {
+    what: 'the CNCF distribution registry (docker-registry)',
+    present: () => onPath(process.env.BERTH_REGISTRY_BIN ?? 'docker-registry'),
+    debianPackage: 'docker-registry',
+  },
   { what: 'skopeo', present: () => onPath('skopeo'), debianPackage: 'skopeo' },
   { what: 'openssl', present: () => onPath('openssl'), debianPackage: 'openssl' },
   { what: `Chromium (${chromium})`, present: () => existsSync(chromium), debianPackage: 'chromium' },

@@ -145,7 +145,9 @@ class NodeTestRunner {
         ns.activeMutant = undefined;
         const hit = determineHitLimitReached(ns.hitCount, ns.hitLimit);
         limit(false);
-        return toMutantRunResult(hit ?? { status: DryRunStatus.Error, errorMessage: `Loading the test files failed: ${e instanceof Error ? e.message : String(e)}` });
+        return toMutantRunResult(
+          hit ?? { status: DryRunStatus.Error, errorMessage: `Loading the test files failed: ${e instanceof Error ? e.message : String(e)}` },
+        );
       }
     }
     ns.activeMutant = id;

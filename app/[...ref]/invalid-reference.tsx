@@ -13,10 +13,7 @@ const PART_NAMES: Record<string, string> = {
 export function InvalidReference({ part, input, message }: { part: string; input: string; message: string }) {
   return (
     <div className="mx-auto max-w-2xl space-y-4">
-      <div
-        role="alert"
-        className="rounded-lg border border-danger-border bg-danger-soft p-5 text-danger-fg"
-      >
+      <div role="alert" className="rounded-lg border border-danger-border bg-danger-soft p-5 text-danger-fg">
         <h1 className="text-lg font-semibold">Invalid image reference</h1>
         <p className="mt-2 text-sm">
           The <strong>{PART_NAMES[part] ?? part}</strong> is not valid. {message}
@@ -27,12 +24,15 @@ export function InvalidReference({ part, input, message }: { part: string; input
         </p>
       </div>
       <p className="text-sm text-muted">
-        A reference looks like <code className="font-mono">host/repository:tag</code> or{' '}
-        <code className="font-mono">host/repository@sha256:…</code>, for example{' '}
+        A reference looks like <code className="font-mono">host/repository:tag</code> or <code className="font-mono">host/repository@sha256:…</code>, for
+        example{' '}
         <Link href="/docker.io/library/alpine:3.20" className={buttonClass('link', { className: 'font-mono' })}>
           docker.io/library/alpine:3.20
         </Link>
-        . <Link href="/" className={buttonClass('link')}>Back to your registries</Link>
+        .{' '}
+        <Link href="/" className={buttonClass('link')}>
+          Back to your registries
+        </Link>
       </p>
     </div>
   );

@@ -14,7 +14,15 @@ import { DOCKER_HUB, RegistryError, type RegistryClient } from '@/lib/registry';
 import type { SessionBody } from '@/lib/api/types';
 import { clientFor } from '@/lib/server/api';
 import { getSession, publicView } from '@/lib/server/session';
-import { fetchConfigBody, fetchDetailsBody, fetchHubIndexDetails, fetchHubRepositoriesBody, fetchManifestBody, fetchRepositoriesBody, fetchTagsBody } from '@/lib/server/browse';
+import {
+  fetchConfigBody,
+  fetchDetailsBody,
+  fetchHubIndexDetails,
+  fetchHubRepositoriesBody,
+  fetchManifestBody,
+  fetchRepositoriesBody,
+  fetchTagsBody,
+} from '@/lib/server/browse';
 
 // Server prefetch for the image-reference pages: the first query of a view is answered while
 // the page renders, by calling the core directly (not over HTTP), and handed to the browser's
@@ -42,7 +50,13 @@ function reportUnexpected(err: unknown): void {
  * for only until `until` (the page's first paint), their failure costs the rest nothing, and what
  * is not there the rows fetch themselves.
  */
-async function fillDetails(queryClient: QueryClient, client: RegistryClient, target: { host: string; repository: string }, references: string[], until: number): Promise<void> {
+async function fillDetails(
+  queryClient: QueryClient,
+  client: RegistryClient,
+  target: { host: string; repository: string },
+  references: string[],
+  until: number,
+): Promise<void> {
   if (references.length === 0) return;
   const { host, repository } = target;
   const fetched = fetchDetailsBody(client, repository, references).then(
@@ -134,7 +148,16 @@ async function fill(queryClient: QueryClient, target: PrefetchTarget, search: Pr
       // came with the tags already).
       const described = new Set(tags.pages.flatMap((p) => p.details ?? []).map((d) => d.reference));
       const sort = parseSort(search.sort, listOrder(host));
-      await fillDetails(queryClient, client, target, firstScreen(tags.pages.flatMap((p) => p.tags), sort).filter((t) => !described.has(t)), detailsUntil);
+      await fillDetails(
+        queryClient,
+        client,
+        target,
+        firstScreen(
+          tags.pages.flatMap((p) => p.tags),
+          sort,
+        ).filter((t) => !described.has(t)),
+        detailsUntil,
+      );
       return;
     }
     case 'tag':

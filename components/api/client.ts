@@ -30,12 +30,7 @@ function isErrorBody(value: unknown): value is ApiErrorBody {
   if (typeof value !== 'object' || value === null || !('error' in value)) return false;
   const error: unknown = value.error;
   return (
-    typeof error === 'object' &&
-    error !== null &&
-    'code' in error &&
-    typeof error.code === 'string' &&
-    'message' in error &&
-    typeof error.message === 'string'
+    typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' && 'message' in error && typeof error.message === 'string'
   );
 }
 
@@ -85,11 +80,7 @@ export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise
 }
 
 /** `/api/registries/{host}/{resource}?…` with every part encoded; undefined params are left out, lists repeat. */
-export function registryApiPath(
-  host: string,
-  resource: string,
-  params: Record<string, string | number | readonly string[] | null | undefined> = {},
-): string {
+export function registryApiPath(host: string, resource: string, params: Record<string, string | number | readonly string[] | null | undefined> = {}): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
     if (Array.isArray(value)) for (const item of value) search.append(key, item);

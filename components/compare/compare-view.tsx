@@ -22,7 +22,17 @@ import { LayerCells, LayerHeaderCells } from '@/components/manifest/layer-cells'
 import { cleanCreatedBy } from '@/components/manifest/history';
 import { configQueryOptions, manifestQueryOptions } from '@/components/manifest/queries';
 import { tagsQueryOptions } from '@/components/tags/queries';
-import { CONFIG_FIELDS, compareImages, configPlatform, defaultPlatform, pairPlatforms, type ConfigChange, type ConfigField, type ImageComparison, type LayerEntry } from './image-diff';
+import {
+  CONFIG_FIELDS,
+  compareImages,
+  configPlatform,
+  defaultPlatform,
+  pairPlatforms,
+  type ConfigChange,
+  type ConfigField,
+  type ImageComparison,
+  type LayerEntry,
+} from './image-diff';
 
 interface CompareViewProps {
   host: string;
@@ -168,14 +178,30 @@ function IndexesCompared({ host, repository, a, b, ma, mb, platform }: Sides & {
 }
 
 /** An index and an image: the index's image for the other's platform. */
-function IndexAndImage({ host, repository, a, b, index, image, indexSide }: Sides & { index: IndexManifestBody; image: ImageManifestBody; indexSide: 'a' | 'b' }) {
+function IndexAndImage({
+  host,
+  repository,
+  a,
+  b,
+  index,
+  image,
+  indexSide,
+}: Sides & { index: IndexManifestBody; image: ImageManifestBody; indexSide: 'a' | 'b' }) {
   const config = useQuery(configQueryOptions(host, repository, image.config.digest));
-  if (config.isError) return <ErrorState error={config.error} onRetry={() => void config.refetch()} host={host} title="Could not load the image configuration" />;
+  if (config.isError)
+    return <ErrorState error={config.error} onRetry={() => void config.refetch()} host={host} title="Could not load the image configuration" />;
   if (config.isPending) return <ManifestSkeleton />;
   const platform = configPlatform(config.data);
-  const child = index.manifests.find((m) => m.attestationFor === undefined && platform !== undefined && (m.platformLabel === platform || m.platformLabel.startsWith(`${platform} `)));
+  const child = index.manifests.find(
+    (m) => m.attestationFor === undefined && platform !== undefined && (m.platformLabel === platform || m.platformLabel.startsWith(`${platform} `)),
+  );
   const [indexRef, imageRef] = indexSide === 'a' ? [a, b] : [b, a];
-  if (!child) return <Notice>{indexSide.toUpperCase()} ({indexRef}) is a multi-platform index with no {platform ?? 'matching'} image, the platform of {imageRef}.</Notice>;
+  if (!child)
+    return (
+      <Notice>
+        {indexSide.toUpperCase()} ({indexRef}) is a multi-platform index with no {platform ?? 'matching'} image, the platform of {imageRef}.
+      </Notice>
+    );
   const childLabel = `${indexRef} (${child.platformLabel})`;
   return indexSide === 'a' ? (
     <ChildrenCompared host={host} repository={repository} a={child.digest} b={image.digest} labelA={childLabel} labelB={b} />
@@ -185,7 +211,21 @@ function IndexAndImage({ host, repository, a, b, index, image, indexSide }: Side
 }
 
 /** Two image manifests by digest (an index's platform images). */
-function ChildrenCompared({ host, repository, a, b, labelA, labelB }: { host: string; repository: string; a: string; b: string; labelA: string; labelB: string }) {
+function ChildrenCompared({
+  host,
+  repository,
+  a,
+  b,
+  labelA,
+  labelB,
+}: {
+  host: string;
+  repository: string;
+  a: string;
+  b: string;
+  labelA: string;
+  labelB: string;
+}) {
   const qa = useQuery(manifestQueryOptions(host, repository, a));
   const qb = useQuery(manifestQueryOptions(host, repository, b));
   if (qa.isError) return <ErrorState error={qa.error} onRetry={() => void qa.refetch()} host={host} title={`Could not load A (${labelA})`} />;
@@ -218,7 +258,21 @@ function ImagesCompared({ host, repository, a, b, ma, mb }: Sides & { ma: ImageM
   );
 }
 
-function SideFacts({ letter, reference, host, repository, manifest, config }: { letter: string; reference: string; host: string; repository: string; manifest: ImageManifestBody; config: ImageConfigBody }) {
+function SideFacts({
+  letter,
+  reference,
+  host,
+  repository,
+  manifest,
+  config,
+}: {
+  letter: string;
+  reference: string;
+  host: string;
+  repository: string;
+  manifest: ImageManifestBody;
+  config: ImageConfigBody;
+}) {
   // "v1", a digest, or "v1 (linux/arm64)" for an index's platform image.
   const tag = reference.split(' ')[0] ?? reference;
   const href = isDigest(tag) ? hrefFor({ host, repository, digest: tag }) : hrefFor({ host, repository, tag });
@@ -266,7 +320,8 @@ function duration(ms: number): string {
 function Summary({ comparison }: { comparison: ImageComparison }) {
   const { size, created } = comparison;
   const percent = size.a > 0 ? ` (${size.delta > 0 ? '+' : '−'}${Math.abs((100 * size.delta) / size.a).toFixed(1)}%)` : '';
-  const sizeText = size.delta === 0 ? 'B is the same size as A' : `B is ${formatBytes(Math.abs(size.delta))} ${size.delta > 0 ? 'larger' : 'smaller'} than A${percent}`;
+  const sizeText =
+    size.delta === 0 ? 'B is the same size as A' : `B is ${formatBytes(Math.abs(size.delta))} ${size.delta > 0 ? 'larger' : 'smaller'} than A${percent}`;
   const when =
     created.deltaMs === undefined
       ? 'one of them does not say when it was built'
@@ -320,7 +375,10 @@ function LayerTable({ title, entries, positions }: { title: string; entries: Lay
   return (
     <div className="space-y-1">
       <h3 className="text-sm font-semibold">
-        {title} <span className="font-normal text-faint">· {plural(entries.length, 'layer', 'layers')} · {formatBytes(entries.reduce((s, l) => s + l.size, 0))}</span>
+        {title}{' '}
+        <span className="font-normal text-faint">
+          · {plural(entries.length, 'layer', 'layers')} · {formatBytes(entries.reduce((s, l) => s + l.size, 0))}
+        </span>
       </h3>
       {entries.length === 0 ? (
         <p className="text-sm text-muted">None.</p>

@@ -36,13 +36,85 @@ function image(layers: Array<[string, number]>, config: Partial<ImageConfigBody>
 }
 
 describe('layers', () => {
-  const cases: Array<{ name: string; a: Array<[string, number]>; b: Array<[string, number]>; shared: string[]; onlyA: string[]; onlyB: string[]; leading: number }> = [
-    { name: 'the same image', a: [['1', 10], ['2', 20]], b: [['1', 10], ['2', 20]], shared: ['1', '2'], onlyA: [], onlyB: [], leading: 2 },
-    { name: 'a shared base, a new top layer', a: [['1', 10], ['2', 20]], b: [['1', 10], ['3', 30]], shared: ['1'], onlyA: ['2'], onlyB: ['3'], leading: 1 },
-    { name: 'a layer added on top', a: [['1', 10]], b: [['1', 10], ['4', 5]], shared: ['1'], onlyA: [], onlyB: ['4'], leading: 1 },
+  const cases: Array<{
+    name: string;
+    a: Array<[string, number]>;
+    b: Array<[string, number]>;
+    shared: string[];
+    onlyA: string[];
+    onlyB: string[];
+    leading: number;
+  }> = [
+    {
+      name: 'the same image',
+      a: [
+        ['1', 10],
+        ['2', 20],
+      ],
+      b: [
+        ['1', 10],
+        ['2', 20],
+      ],
+      shared: ['1', '2'],
+      onlyA: [],
+      onlyB: [],
+      leading: 2,
+    },
+    {
+      name: 'a shared base, a new top layer',
+      a: [
+        ['1', 10],
+        ['2', 20],
+      ],
+      b: [
+        ['1', 10],
+        ['3', 30],
+      ],
+      shared: ['1'],
+      onlyA: ['2'],
+      onlyB: ['3'],
+      leading: 1,
+    },
+    {
+      name: 'a layer added on top',
+      a: [['1', 10]],
+      b: [
+        ['1', 10],
+        ['4', 5],
+      ],
+      shared: ['1'],
+      onlyA: [],
+      onlyB: ['4'],
+      leading: 1,
+    },
     { name: 'nothing in common', a: [['1', 10]], b: [['2', 10]], shared: [], onlyA: ['1'], onlyB: ['2'], leading: 0 },
-    { name: 'shared layers after a different base are shared, not a base', a: [['1', 10], ['9', 3]], b: [['2', 10], ['9', 3]], shared: ['9'], onlyA: ['1'], onlyB: ['2'], leading: 0 },
-    { name: 'a layer twice in A and once in B is shared once', a: [['1', 10], ['1', 10]], b: [['1', 10]], shared: ['1'], onlyA: ['1'], onlyB: [], leading: 1 },
+    {
+      name: 'shared layers after a different base are shared, not a base',
+      a: [
+        ['1', 10],
+        ['9', 3],
+      ],
+      b: [
+        ['2', 10],
+        ['9', 3],
+      ],
+      shared: ['9'],
+      onlyA: ['1'],
+      onlyB: ['2'],
+      leading: 0,
+    },
+    {
+      name: 'a layer twice in A and once in B is shared once',
+      a: [
+        ['1', 10],
+        ['1', 10],
+      ],
+      b: [['1', 10]],
+      shared: ['1'],
+      onlyA: ['1'],
+      onlyB: [],
+      leading: 1,
+    },
     { name: 'no layers at all', a: [], b: [['1', 10]], shared: [], onlyA: [], onlyB: ['1'], leading: 0 },
   ];
   for (const c of cases) {
@@ -60,7 +132,17 @@ describe('layers', () => {
   }
 
   test('each layer carries the step that made it and its place on each side', () => {
-    const result = compareImages(image([['1', 10], ['2', 20]]), image([['1', 10], ['3', 30], ['2', 20]]));
+    const result = compareImages(
+      image([
+        ['1', 10],
+        ['2', 20],
+      ]),
+      image([
+        ['1', 10],
+        ['3', 30],
+        ['2', 20],
+      ]),
+    );
     assert.deepEqual(result.layers.shared, [
       { digest: d('1'), size: 10, indexA: 0, indexB: 0, step: 'step 1' },
       { digest: d('2'), size: 20, indexA: 1, indexB: 2, step: 'step 2' },
@@ -71,7 +153,16 @@ describe('layers', () => {
 
 describe('sizes, dates and base', () => {
   test('size delta is B − A, compressed, config included; dates and their distance', () => {
-    const result = compareImages(image([['1', 1000]], { created: '2024-01-01T00:00:00Z' }), image([['1', 1000], ['2', 500]], { created: '2024-01-03T00:00:00Z' }));
+    const result = compareImages(
+      image([['1', 1000]], { created: '2024-01-01T00:00:00Z' }),
+      image(
+        [
+          ['1', 1000],
+          ['2', 500],
+        ],
+        { created: '2024-01-03T00:00:00Z' },
+      ),
+    );
     assert.deepEqual(result.size, { a: 1100, b: 1600, delta: 500 });
     assert.deepEqual(result.created, { a: '2024-01-01T00:00:00Z', b: '2024-01-03T00:00:00Z', deltaMs: 2 * 86_400_000 });
     assert.equal(compareImages(image([]), image([], { created: 'not a date' })).created.deltaMs, undefined);
@@ -79,8 +170,29 @@ describe('sizes, dates and base', () => {
 
   test('the base named by org.opencontainers.image.base.* annotations, and the leading layers', () => {
     const base = { 'org.opencontainers.image.base.name': 'docker.io/library/alpine:3.20', 'org.opencontainers.image.base.digest': d('a') };
-    const result = compareImages(image([['1', 7], ['2', 1]], {}, base), image([['1', 7], ['3', 1]], {}, { 'org.opencontainers.image.base.name': 'docker.io/library/alpine:3.21' }));
-    assert.deepEqual(result.base, { a: { name: 'docker.io/library/alpine:3.20', digest: d('a') }, b: { name: 'docker.io/library/alpine:3.21' }, leading: { layers: 1, size: 7 } });
+    const result = compareImages(
+      image(
+        [
+          ['1', 7],
+          ['2', 1],
+        ],
+        {},
+        base,
+      ),
+      image(
+        [
+          ['1', 7],
+          ['3', 1],
+        ],
+        {},
+        { 'org.opencontainers.image.base.name': 'docker.io/library/alpine:3.21' },
+      ),
+    );
+    assert.deepEqual(result.base, {
+      a: { name: 'docker.io/library/alpine:3.20', digest: d('a') },
+      b: { name: 'docker.io/library/alpine:3.21' },
+      leading: { layers: 1, size: 7 },
+    });
     assert.deepEqual(compareImages(image([['1', 7]]), image([['2', 7]])).base, { leading: { layers: 0, size: 0 } });
   });
 });
@@ -174,7 +286,8 @@ describe('indexes', () => {
   for (const [name, asked, expected] of defaults) {
     test(`the platform compared first: ${name}`, () => assert.equal(defaultPlatform(pairPlatforms(a, b), asked), expected));
   }
-  test('no platform to compare when the indexes share none', () => assert.equal(defaultPlatform(pairPlatforms([entry('linux/amd64', '1')], [entry('linux/s390x', '2')])), undefined));
+  test('no platform to compare when the indexes share none', () =>
+    assert.equal(defaultPlatform(pairPlatforms([entry('linux/amd64', '1')], [entry('linux/s390x', '2')])), undefined));
 
   test('an image’s platform from its config, as an index names it', () => {
     assert.equal(configPlatform(image([], { os: 'linux', architecture: 'arm64', variant: 'v8' }).config), 'linux/arm64/v8');

@@ -90,7 +90,13 @@ export function diffLayers(a: ImageSide, b: ImageSide): LayerDiff {
   a.manifest.layers.forEach((layer, indexA) => {
     const indexB = unmatchedB.get(layer.digest)?.shift();
     const step = stepsA.get(indexA) ?? (indexB !== undefined ? stepsB.get(indexB) : undefined);
-    const entry: LayerEntry = { digest: layer.digest, size: layer.size, indexA, ...(indexB !== undefined ? { indexB } : {}), ...(step !== undefined ? { step } : {}) };
+    const entry: LayerEntry = {
+      digest: layer.digest,
+      size: layer.size,
+      indexA,
+      ...(indexB !== undefined ? { indexB } : {}),
+      ...(step !== undefined ? { step } : {}),
+    };
     (indexB !== undefined ? shared : onlyA).push(entry);
   });
   const onlyB: LayerEntry[] = [];

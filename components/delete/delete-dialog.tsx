@@ -128,7 +128,8 @@ function DeleteDialog({ host, repository, tag, manifest, onClose }: DeleteProps 
     onClose();
   };
 
-  const ready = check.isSuccess && (alone || scan.phase === 'done') && (!needsTyping || typed.trim() === repository) && !mutation.isPending && !mutation.isSuccess;
+  const ready =
+    check.isSuccess && (alone || scan.phase === 'done') && (!needsTyping || typed.trim() === repository) && !mutation.isPending && !mutation.isSuccess;
   const what = tag !== undefined ? `${repository}:${tag}` : `${repository}@${shortDigest(digest)}`;
 
   return (
@@ -187,9 +188,7 @@ function DeleteDialog({ host, repository, tag, manifest, onClose }: DeleteProps 
 
         {mutation.isError ? <ErrorState error={mutation.error} host={host} title="Could not delete" /> : null}
 
-        {check.isSuccess ? (
-          <p className="text-xs text-faint">The registry frees the storage only when its garbage collection runs.</p>
-        ) : null}
+        {check.isSuccess ? <p className="text-xs text-faint">The registry frees the storage only when its garbage collection runs.</p> : null}
 
         <div className="flex flex-wrap justify-end gap-2">
           <Button variant="secondary" onClick={() => dialog.current?.close()} autoFocus>
@@ -225,7 +224,9 @@ function WhatGoes({ scan, host, digest, tag, manifest, onRetry }: WhatGoesProps)
         <p>
           {host} deletes by digest: every tag on {shortDigest(digest)} goes with it. Looking for them ({counting})…
         </p>
-        {scan.phase === 'checking' && scan.total > PROGRESS_FROM ? <ProgressBar label="Tags checked" done={scan.done} total={scan.total} className="w-full" /> : null}
+        {scan.phase === 'checking' && scan.total > PROGRESS_FROM ? (
+          <ProgressBar label="Tags checked" done={scan.done} total={scan.total} className="w-full" />
+        ) : null}
       </div>
     );
   }
@@ -234,12 +235,13 @@ function WhatGoes({ scan, host, digest, tag, manifest, onRetry }: WhatGoesProps)
   return (
     <div className="space-y-3 text-sm">
       <p>
-        {host} deletes by digest. This disappears: the manifest{' '}
-        <code className="font-mono text-xs break-all">{digest}</code>
+        {host} deletes by digest. This disappears: the manifest <code className="font-mono text-xs break-all">{digest}</code>
         {on.length === 0 ? ', which no tag points at.' : <> and {on.length === 1 ? 'its tag:' : `all ${on.length} of its tags:`}</>}
       </p>
       {on.length > 0 ? <TagNames tags={on} current={tag} /> : null}
-      {platforms > 0 ? <p className="text-muted">The {plural(platforms, 'platform image', 'platform images')} this index lists are not deleted with it.</p> : null}
+      {platforms > 0 ? (
+        <p className="text-muted">The {plural(platforms, 'platform image', 'platform images')} this index lists are not deleted with it.</p>
+      ) : null}
       {inIndex.length > 0 ? (
         <Notice tone="warning">
           {plural(inIndex.length, 'tag points', 'tags point')} at a multi-platform index that lists this image ({inIndex.slice(0, 5).join(', ')}

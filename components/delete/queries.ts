@@ -116,8 +116,7 @@ export async function scanTags(
         if (isDetailError(detail)) {
           // A tag that is gone cannot go with the digest; one that could not be read might.
           if (detail.error.code !== 'MANIFEST_UNKNOWN') result.unknown.push(detail.reference);
-        }
-        else if (detail.digest === digest) result.on.push(detail.reference);
+        } else if (detail.digest === digest) result.on.push(detail.reference);
         else if (detail.kind === 'index' && detail.platforms.some((p) => p.digest === digest)) result.inIndex.push(detail.reference);
       }
       result.unknown.push(...refs.filter((ref) => !answered.has(ref)));

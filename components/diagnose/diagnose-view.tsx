@@ -91,7 +91,12 @@ export function DiagnoseView({ host, repository }: { host: string; repository: s
                 Copy report
               </CopyButton>
               <button type="button" onClick={() => void query.refetch()} disabled={query.isFetching} className={toolButtonClass}>
-                <svg aria-hidden="true" viewBox="0 0 16 16" className={`size-3.5 fill-none stroke-current ${query.isFetching ? 'motion-safe:animate-spin' : ''}`} strokeWidth="1.5">
+                <svg
+                  aria-hidden="true"
+                  viewBox="0 0 16 16"
+                  className={`size-3.5 fill-none stroke-current ${query.isFetching ? 'motion-safe:animate-spin' : ''}`}
+                  strokeWidth="1.5"
+                >
                   <path d="M13.5 8a5.5 5.5 0 1 1-1.6-3.9M13.5 2.5v3h-3" />
                 </svg>
                 {query.isFetching ? 'Running…' : 'Run again'}

@@ -30,12 +30,28 @@ function stepMarkdown(step: DiagnosisStep, index: number): string[] {
   if (step.facts.length) out.push('');
   if (step.requests.length) out.push('Requests:', '', ...step.requests.map((r) => `- ${code(requestLine(r))}`), '');
   if (step.challenges?.length) {
-    out.push(...table(['scheme', 'realm', 'service', 'scope', 'error'], step.challenges.map((c) => [c.scheme, c.realmUrl ? `${c.realm} → ${c.realmUrl}` : (c.realm ?? ''), c.service ?? '', c.scope ?? '', c.error ?? ''])));
+    out.push(
+      ...table(
+        ['scheme', 'realm', 'service', 'scope', 'error'],
+        step.challenges.map((c) => [c.scheme, c.realmUrl ? `${c.realm} → ${c.realmUrl}` : (c.realm ?? ''), c.service ?? '', c.scope ?? '', c.error ?? '']),
+      ),
+    );
   }
   if (step.access?.length) {
-    out.push(...table(['access asked', 'granted', ''], step.access.map((a) => [a.scope, a.granted.join(',') || 'nothing', a.covered ? 'ok' : 'missing'])));
+    out.push(
+      ...table(
+        ['access asked', 'granted', ''],
+        step.access.map((a) => [a.scope, a.granted.join(',') || 'nothing', a.covered ? 'ok' : 'missing']),
+      ),
+    );
   }
-  if (step.rateLimits?.length) out.push(...table(['header', 'value', 'from'], step.rateLimits.map((r) => [r.header, r.value, r.from])));
+  if (step.rateLimits?.length)
+    out.push(
+      ...table(
+        ['header', 'value', 'from'],
+        step.rateLimits.map((r) => [r.header, r.value, r.from]),
+      ),
+    );
   if (step.curl) out.push('```sh', step.curl, '```', '');
   return out;
 }
@@ -53,5 +69,8 @@ export function diagnosisReport(d: DiagnosisBody): string {
     ...d.steps.flatMap(stepMarkdown),
     'Passwords and tokens are left out: the commands read them from $PASSWORD and $TOKEN.',
   ];
-  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trim()}\n`;
+  return `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()}\n`;
 }

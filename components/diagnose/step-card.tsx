@@ -55,7 +55,9 @@ function Challenges({ challenges }: { challenges: NonNullable<DiagnosisStep['cha
                 </Param>
               ) : null}
               {c.error !== undefined ? <Param name="error">{c.error}</Param> : null}
-              {c.realm === undefined && c.service === undefined && c.scope === undefined && c.error === undefined ? <span className="text-faint">none</span> : null}
+              {c.realm === undefined && c.service === undefined && c.scope === undefined && c.error === undefined ? (
+                <span className="text-faint">none</span>
+              ) : null}
             </Td>
           </tr>
         ))}
@@ -134,8 +136,7 @@ export function StepCard({ step, index }: { step: DiagnosisStep; index: number }
         </p>
         {step.error ? (
           <p className="text-xs text-muted">
-            Berth&rsquo;s other views show this as{' '}
-            <code className="rounded bg-chip px-1.5 py-0.5 font-mono">{step.error.code}</code>
+            Berth&rsquo;s other views show this as <code className="rounded bg-chip px-1.5 py-0.5 font-mono">{step.error.code}</code>
           </p>
         ) : null}
         {step.facts.length ? (
@@ -150,9 +151,7 @@ export function StepCard({ step, index }: { step: DiagnosisStep; index: number }
         {step.challenges?.length ? <Challenges challenges={step.challenges} /> : null}
         {step.access?.length ? <Access access={step.access} /> : null}
         {step.rateLimits?.length ? <RateLimits rows={step.rateLimits} /> : null}
-        {step.requests.length ? (
-          <CodeBlock label={`Requests of ${step.title}`}>{step.requests.map(requestLine).join('\n')}</CodeBlock>
-        ) : null}
+        {step.requests.length ? <CodeBlock label={`Requests of ${step.title}`}>{step.requests.map(requestLine).join('\n')}</CodeBlock> : null}
         {step.curl ? (
           <div className="space-y-1.5">
             <div className="flex flex-wrap items-center justify-between gap-2">

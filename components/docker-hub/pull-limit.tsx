@@ -74,7 +74,8 @@ export function PullLimit({ repository }: { repository?: string }) {
     content = (
       <>
         <span>
-          Docker Hub pull limit: <strong className="font-semibold tabular-nums text-fg">{formatCount(limit.remaining)}</strong> of {formatCount(limit.limit)} pulls left{window}
+          Docker Hub pull limit: <strong className="font-semibold tabular-nums text-fg">{formatCount(limit.remaining)}</strong> of {formatCount(limit.limit)}{' '}
+          pulls left{window}
         </span>
         <span className="text-faint" title={formatDate(limit.observedAt)} suppressHydrationWarning>
           {' '}

@@ -17,7 +17,16 @@ import { fieldClass } from '@/components/ui/field';
 import { FilterableList, usePaging, type ItemDetails } from '@/components/ui/filterable-list';
 import { formatDate, formatRelative } from '@/components/ui/format';
 import { ListSkeleton } from '@/components/ui/skeleton';
-import { DEFAULT_HUB_SORT, HUB_SORTS, HUB_SORT_LABELS, hubRepositoriesQueryOptions, hubUsername, normaliseNamespace, parseHubSort, type HubSort } from './queries';
+import {
+  DEFAULT_HUB_SORT,
+  HUB_SORTS,
+  HUB_SORT_LABELS,
+  hubRepositoriesQueryOptions,
+  hubUsername,
+  normaliseNamespace,
+  parseHubSort,
+  type HubSort,
+} from './queries';
 
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 const exact = new Intl.NumberFormat('en-US');
@@ -84,7 +93,16 @@ function NamespaceForm({ current, onOpen }: { current: string; onOpen: (namespac
       <label htmlFor={id} className="text-sm font-medium text-fg-soft">
         Namespace
       </label>
-      <input id={id} value={text} onChange={(event) => setText(event.target.value)} placeholder="library" autoComplete="off" autoCapitalize="none" spellCheck={false} className={`w-40 min-w-0 px-3 py-1.5 font-mono text-sm placeholder:text-placeholder ${fieldClass}`} />
+      <input
+        id={id}
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+        placeholder="library"
+        autoComplete="off"
+        autoCapitalize="none"
+        spellCheck={false}
+        className={`w-40 min-w-0 px-3 py-1.5 font-mono text-sm placeholder:text-placeholder ${fieldClass}`}
+      />
       <Button type="submit" variant="secondary">
         Show
       </Button>
@@ -98,7 +116,14 @@ function SortLinks({ sort, hrefFor: href }: { sort: HubSort; hrefFor: (sort: Hub
     <nav aria-label="Sort" className="flex items-center gap-1 text-sm">
       <span className="mr-1 font-medium text-fg-soft">Sort</span>
       {HUB_SORTS.map((s) => (
-        <Link key={s} href={href(s)} replace scroll={false} aria-current={s === sort ? 'true' : undefined} className={`rounded-md px-2 py-1 ${s === sort ? 'bg-chip font-medium text-fg' : 'text-muted hover:bg-subtle hover:text-fg'}`}>
+        <Link
+          key={s}
+          href={href(s)}
+          replace
+          scroll={false}
+          aria-current={s === sort ? 'true' : undefined}
+          className={`rounded-md px-2 py-1 ${s === sort ? 'bg-chip font-medium text-fg' : 'text-muted hover:bg-subtle hover:text-fg'}`}
+        >
           {HUB_SORT_LABELS[s]}
         </Link>
       ))}
@@ -171,7 +196,14 @@ export function HubRepositoryList() {
   } else if (query.isPending) {
     body = <ListSkeleton />;
   } else if (query.isError && !query.data) {
-    body = <ErrorState error={query.error} onRetry={() => void query.refetch()} host={DOCKER_HUB} title={`Could not list the repositories of ${namespace || 'your namespace'}`} />;
+    body = (
+      <ErrorState
+        error={query.error}
+        onRetry={() => void query.refetch()}
+        host={DOCKER_HUB}
+        title={`Could not list the repositories of ${namespace || 'your namespace'}`}
+      />
+    );
   } else {
     body = (
       <>

@@ -13,9 +13,7 @@ export function ArtifactDetails({ manifest }: { manifest: ImageManifestBody }) {
         <Facts>
           <Fact label="Artifact type" mono>
             {artifactType}
-            {mediaTypeName(artifactType) ? (
-              <span className="ml-2 inline-block font-sans break-normal text-faint">({mediaTypeName(artifactType)})</span>
-            ) : null}
+            {mediaTypeName(artifactType) ? <span className="ml-2 inline-block font-sans break-normal text-faint">({mediaTypeName(artifactType)})</span> : null}
           </Fact>
           <Fact label="Total size">{formatBytes(manifest.totalSize)}</Fact>
           <Fact label="Config media type" mono>

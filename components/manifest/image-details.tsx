@@ -127,9 +127,7 @@ function HistoryTable({ history }: { history: HistoryEntry[] }) {
               <Td mono className="whitespace-pre-wrap [overflow-wrap:anywhere] sm:min-w-64">
                 {cleanCreatedBy(step.created_by) || <Muted>—</Muted>}
                 {step.layerIndex !== undefined ? (
-                  <span className="ml-2 rounded bg-chip px-1.5 py-0.5 font-sans text-[11px]">
-                    layer {step.layerIndex + 1}
-                  </span>
+                  <span className="ml-2 rounded bg-chip px-1.5 py-0.5 font-sans text-[11px]">layer {step.layerIndex + 1}</span>
                 ) : null}
                 {step.comment ? <div className="mt-1 font-sans text-faint">{step.comment}</div> : null}
                 {step.created ? (
@@ -160,8 +158,7 @@ export function ImageDetails({ manifest }: { manifest: ImageManifestBody }) {
       <Section title="Image">
         <Facts>
           <Fact label="Total size">
-            {formatBytes(manifest.totalSize)}{' '}
-            <span className="text-faint">compressed</span>
+            {formatBytes(manifest.totalSize)} <span className="text-faint">compressed</span>
           </Fact>
           <Fact label="Config" mono>
             <DigestText digest={manifest.config.digest} />
@@ -178,12 +175,7 @@ export function ImageDetails({ manifest }: { manifest: ImageManifestBody }) {
           ) : null}
         </Facts>
         {config.isError ? (
-          <ErrorState
-            error={config.error}
-            onRetry={() => void config.refetch()}
-            host={host}
-            title="Could not load the image configuration"
-          />
+          <ErrorState error={config.error} onRetry={() => void config.refetch()} host={host} title="Could not load the image configuration" />
         ) : null}
       </Section>
 

@@ -25,9 +25,7 @@ function groupEntries(entries: IndexEntry[]): { groups: Group[]; orphans: IndexE
     entry,
     attestations: entries.filter((other) => other.attestationFor === entry.digest),
   }));
-  const orphans = entries.filter(
-    (entry) => entry.attestationFor !== undefined && !known.has(entry.attestationFor),
-  );
+  const orphans = entries.filter((entry) => entry.attestationFor !== undefined && !known.has(entry.attestationFor));
   return { groups, orphans };
 }
 
@@ -36,18 +34,9 @@ function attestationLabel(entry: IndexEntry): string {
   return entry.artifactType ?? entry.annotations?.['vnd.docker.reference.type'] ?? 'attestation';
 }
 
-export function IndexTable({
-  host,
-  repository,
-  entries,
-}: {
-  host: string;
-  repository: string;
-  entries: IndexEntry[];
-}) {
+export function IndexTable({ host, repository, entries }: { host: string; repository: string; entries: IndexEntry[] }) {
   const queryClient = useQueryClient();
-  const prefetch = (digest: string) =>
-    void queryClient.prefetchQuery(manifestQueryOptions(host, repository, digest));
+  const prefetch = (digest: string) => void queryClient.prefetchQuery(manifestQueryOptions(host, repository, digest));
   const { groups, orphans } = groupEntries(entries);
   const platforms = groups.length;
 
@@ -74,10 +63,7 @@ export function IndexTable({
             </tr>
           </thead>
           <tbody>
-            {groups.flatMap(({ entry, attestations }) => [
-              row(entry, false),
-              ...attestations.map((attestation) => row(attestation, true)),
-            ])}
+            {groups.flatMap(({ entry, attestations }) => [row(entry, false), ...attestations.map((attestation) => row(attestation, true))])}
             {orphans.map((entry) => row(entry, true))}
           </tbody>
         </Table>
@@ -114,7 +100,12 @@ function IndexRow({ host, repository, entry, nested, onIntent }: IndexRowProps) 
             <span className="rounded bg-chip px-1.5 py-0.5 text-xs">{attestationLabel(entry)}</span>
           </span>
         ) : (
-          <Link href={hrefFor({ host, repository, digest: entry.digest })} onMouseEnter={onIntent} onFocus={onIntent} className="font-mono text-sm font-medium whitespace-nowrap hover:underline">
+          <Link
+            href={hrefFor({ host, repository, digest: entry.digest })}
+            onMouseEnter={onIntent}
+            onFocus={onIntent}
+            className="font-mono text-sm font-medium whitespace-nowrap hover:underline"
+          >
             {entry.platformLabel}
           </Link>
         )}

@@ -11,8 +11,8 @@ export function LegacyNotice({ manifest }: { manifest: LegacyManifestBody }) {
       <Notice tone="warning" role="note">
         <p className="font-semibold">Legacy Docker schema 1 manifest</p>
         <p className="mt-1">
-          This image was pushed in a format Docker deprecated in 2017 and current clients refuse to pull. Berth shows
-          what it can; rebuild and push the image to get a modern manifest.
+          This image was pushed in a format Docker deprecated in 2017 and current clients refuse to pull. Berth shows what it can; rebuild and push the image to
+          get a modern manifest.
         </p>
         {manifest.architecture ? (
           <p className="mt-1">

@@ -28,8 +28,7 @@ import { RawDocument } from './raw-document';
 import { ReferrersSection } from './referrers-section';
 
 type ManifestViewProps =
-  | { host: string; repository: string; tag: string; digest?: undefined }
-  | { host: string; repository: string; digest: string; tag?: undefined };
+  { host: string; repository: string; tag: string; digest?: undefined } | { host: string; repository: string; digest: string; tag?: undefined };
 
 function kindLabel(manifest: ManifestBody): string {
   if (manifest.kind === 'index') return 'Multi-platform index';
@@ -47,9 +46,7 @@ function Summary({ manifest }: { manifest: ManifestBody }) {
       <Fact label="Media type" mono>
         {manifest.mediaType}
         {mediaTypeName(manifest.mediaType) ? (
-          <span className="ml-2 inline-block font-sans break-normal text-faint">
-            ({mediaTypeName(manifest.mediaType)})
-          </span>
+          <span className="ml-2 inline-block font-sans break-normal text-faint">({mediaTypeName(manifest.mediaType)})</span>
         ) : null}
       </Fact>
       <Fact label="Manifest size">{formatBytes(manifest.size)}</Fact>
@@ -105,9 +102,7 @@ export function ManifestView({ host, repository, tag, digest }: ManifestViewProp
 
       <div className="mb-6 grid gap-2 lg:grid-cols-2">
         {tag !== undefined ? <PullCommand by="tag" reference={formatRef({ host, repository, tag })} /> : null}
-        {resolvedDigest !== undefined ? (
-          <PullCommand by="digest" reference={formatRef({ host, repository, digest: resolvedDigest })} />
-        ) : null}
+        {resolvedDigest !== undefined ? <PullCommand by="digest" reference={formatRef({ host, repository, digest: resolvedDigest })} /> : null}
       </div>
 
       {query.isPending ? (
@@ -122,14 +117,9 @@ export function ManifestView({ host, repository, tag, digest }: ManifestViewProp
       ) : (
         <div className="space-y-8">
           <div className="flex flex-wrap items-center gap-2">
-            <span className="rounded-full bg-inverse px-2.5 py-0.5 text-xs font-medium text-inverse-fg">
-              {kindLabel(query.data)}
-            </span>
+            <span className="rounded-full bg-inverse px-2.5 py-0.5 text-xs font-medium text-inverse-fg">{kindLabel(query.data)}</span>
             {tag !== undefined ? (
-              <Link
-                href={hrefFor({ host, repository, digest: query.data.digest })}
-                className={buttonClass('link', { className: 'text-xs' })}
-              >
+              <Link href={hrefFor({ host, repository, digest: query.data.digest })} className={buttonClass('link', { className: 'text-xs' })}>
                 Permanent link to this digest
               </Link>
             ) : null}
@@ -166,11 +156,15 @@ export function ManifestView({ host, repository, tag, digest }: ManifestViewProp
             </Section>
           ) : null}
 
-          {query.data.kind !== 'legacy' ? (
-            <ReferrersSection host={host} repository={repository} digest={query.data.digest} />
-          ) : null}
+          {query.data.kind !== 'legacy' ? <ReferrersSection host={host} repository={repository} digest={query.data.digest} /> : null}
 
-          <RawDocument host={host} repository={repository} digest={query.data.digest} kind="manifest" noun={query.data.kind === 'index' ? 'Index' : 'Manifest'} />
+          <RawDocument
+            host={host}
+            repository={repository}
+            digest={query.data.digest}
+            kind="manifest"
+            noun={query.data.kind === 'index' ? 'Index' : 'Manifest'}
+          />
         </div>
       )}
     </div>

@@ -5,12 +5,9 @@ import { apiFetch, registryApiPath } from '@/components/api/client';
 import { registryKeys } from '@/components/api/registry-keys';
 
 export const manifestKeys = {
-  manifest: (host: string, repository: string, reference: string) =>
-    [...registryKeys.host(host), 'manifest', repository, reference] as const,
-  config: (host: string, repository: string, digest: string) =>
-    [...registryKeys.host(host), 'config', repository, digest] as const,
-  referrers: (host: string, repository: string, digest: string) =>
-    [...registryKeys.host(host), 'referrers', repository, digest] as const,
+  manifest: (host: string, repository: string, reference: string) => [...registryKeys.host(host), 'manifest', repository, reference] as const,
+  config: (host: string, repository: string, digest: string) => [...registryKeys.host(host), 'config', repository, digest] as const,
+  referrers: (host: string, repository: string, digest: string) => [...registryKeys.host(host), 'referrers', repository, digest] as const,
   document: (host: string, repository: string, digest: string, kind: DocumentKind) =>
     [...registryKeys.host(host), 'document', repository, kind, digest] as const,
 };
@@ -25,8 +22,7 @@ const immutable = { staleTime: Infinity, refetchOnWindowFocus: false } as const;
 export function manifestQueryOptions(host: string, repository: string, reference: string) {
   return queryOptions({
     queryKey: manifestKeys.manifest(host, repository, reference),
-    queryFn: ({ signal }) =>
-      apiFetch<ManifestBody>(registryApiPath(host, 'manifest', { repository, reference }), { signal }),
+    queryFn: ({ signal }) => apiFetch<ManifestBody>(registryApiPath(host, 'manifest', { repository, reference }), { signal }),
     ...(isDigest(reference) ? immutable : {}),
   });
 }
@@ -34,8 +30,7 @@ export function manifestQueryOptions(host: string, repository: string, reference
 export function configQueryOptions(host: string, repository: string, digest: string) {
   return queryOptions({
     queryKey: manifestKeys.config(host, repository, digest),
-    queryFn: ({ signal }) =>
-      apiFetch<ImageConfigBody>(registryApiPath(host, 'config', { repository, digest }), { signal }),
+    queryFn: ({ signal }) => apiFetch<ImageConfigBody>(registryApiPath(host, 'config', { repository, digest }), { signal }),
     ...immutable,
   });
 }
@@ -44,8 +39,7 @@ export function configQueryOptions(host: string, repository: string, digest: str
 export function referrersQueryOptions(host: string, repository: string, digest: string) {
   return queryOptions({
     queryKey: manifestKeys.referrers(host, repository, digest),
-    queryFn: ({ signal }) =>
-      apiFetch<ReferrersBody>(registryApiPath(host, 'referrers', { repository, digest }), { signal }),
+    queryFn: ({ signal }) => apiFetch<ReferrersBody>(registryApiPath(host, 'referrers', { repository, digest }), { signal }),
     refetchOnWindowFocus: false,
   });
 }
@@ -54,8 +48,7 @@ export function referrersQueryOptions(host: string, repository: string, digest: 
 export function documentQueryOptions(host: string, repository: string, digest: string, kind: DocumentKind) {
   return queryOptions({
     queryKey: manifestKeys.document(host, repository, digest, kind),
-    queryFn: ({ signal }) =>
-      apiFetch<DocumentBody>(registryApiPath(host, 'document', { repository, digest, kind }), { signal }),
+    queryFn: ({ signal }) => apiFetch<DocumentBody>(registryApiPath(host, 'document', { repository, digest, kind }), { signal }),
     ...immutable,
   });
 }

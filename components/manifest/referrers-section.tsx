@@ -29,9 +29,7 @@ export function ReferrersSection({ host, repository, digest }: { host: string; r
       </div>
     );
   } else if (query.isError) {
-    body = (
-      <ErrorState error={query.error} onRetry={() => void query.refetch()} host={host} title="Could not load referrers" />
-    );
+    body = <ErrorState error={query.error} onRetry={() => void query.refetch()} host={host} title="Could not load referrers" />;
   } else if (query.data.referrers.length === 0) {
     body = (
       <EmptyState as="p" size="sm" align="start">

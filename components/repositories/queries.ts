@@ -20,10 +20,7 @@ export function repositoriesQueryOptions(host: string) {
   return infiniteQueryOptions({
     queryKey: repositoryKeys.list(host),
     queryFn: ({ pageParam, signal }) =>
-      apiFetch<RepositoriesBody>(
-        registryApiPath(host, 'repositories', { cursor: pageParam, n: repositoryPageSize(pageParam) }),
-        { signal },
-      ),
+      apiFetch<RepositoriesBody>(registryApiPath(host, 'repositories', { cursor: pageParam, n: repositoryPageSize(pageParam) }), { signal }),
     initialPageParam: null as string | null,
     getNextPageParam: nextCursor,
   });

@@ -101,7 +101,11 @@ export function RecentRepositories({ host }: { host: string }) {
                 <Link href={hrefFor({ host, repository: entry.repository })} className="truncate font-mono text-fg hover:underline">
                   {entry.repository}
                 </Link>
-                <time dateTime={new Date(entry.openedAt).toISOString()} title={formatDate(new Date(entry.openedAt).toISOString())} className="shrink-0 text-xs text-faint">
+                <time
+                  dateTime={new Date(entry.openedAt).toISOString()}
+                  title={formatDate(new Date(entry.openedAt).toISOString())}
+                  className="shrink-0 text-xs text-faint"
+                >
                   {formatRelative(new Date(entry.openedAt).toISOString())}
                 </time>
               </li>

@@ -26,7 +26,13 @@ test('stored text is read strictly: anything malformed is left out, never shown 
   assert.deepEqual(parseRecent('not json'), {});
   assert.deepEqual(parseRecent('[]'), {});
   const stored = JSON.stringify({
-    'ghcr.io': [{ repository: 'ok/app', openedAt: 5 }, { repository: 'javascript:alert(1)', openedAt: 6 }, { repository: 'UPPER/x', openedAt: 7 }, { repository: 'ok/two' }, 'x'],
+    'ghcr.io': [
+      { repository: 'ok/app', openedAt: 5 },
+      { repository: 'javascript:alert(1)', openedAt: 6 },
+      { repository: 'UPPER/x', openedAt: 7 },
+      { repository: 'ok/two' },
+      'x',
+    ],
     'evil host/': [{ repository: 'a/b', openedAt: 1 }],
     'GHCR.IO': [{ repository: 'a/b', openedAt: 1 }],
   });

@@ -37,7 +37,10 @@ export function parseRecent(text: string | null): RecentByHost {
   for (const [host, list] of Object.entries(value)) {
     if (!validHost(host) || !Array.isArray(list)) continue;
     const entries = list
-      .filter((e): e is RecentRepository => typeof e === 'object' && e !== null && typeof e.repository === 'string' && isValidRepository(e.repository) && Number.isFinite(e.openedAt))
+      .filter(
+        (e): e is RecentRepository =>
+          typeof e === 'object' && e !== null && typeof e.repository === 'string' && isValidRepository(e.repository) && Number.isFinite(e.openedAt),
+      )
       .map((e) => ({ repository: e.repository, openedAt: e.openedAt }))
       .slice(0, MAX_RECENT);
     if (entries.length) out[host] = entries;

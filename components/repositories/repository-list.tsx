@@ -14,10 +14,7 @@ import { OpenRepositoryForm } from './open-repository-form';
 export function RepositoryList({ host }: { host: string }) {
   const query = useInfiniteQuery(repositoriesQueryOptions(host));
   const paging = usePaging(query);
-  const repositories = useMemo(
-    () => query.data?.pages.flatMap((page) => page.repositories) ?? [],
-    [query.data],
-  );
+  const repositories = useMemo(() => query.data?.pages.flatMap((page) => page.repositories) ?? [], [query.data]);
 
   if (query.isPending) return <ListSkeleton />;
 
@@ -39,9 +36,7 @@ export function RepositoryList({ host }: { host: string }) {
         emptyMessage="No repositories in this registry yet. Push an image to see it here."
       />
       <details className="text-sm">
-        <summary className="cursor-pointer text-muted hover:text-fg">
-          Open a repository by name
-        </summary>
+        <summary className="cursor-pointer text-muted hover:text-fg">Open a repository by name</summary>
         <div className="mt-3">
           <OpenRepositoryForm host={host} />
         </div>

@@ -57,9 +57,8 @@ export function OpenReferenceForm() {
         </Button>
       </div>
       <p id={hintId} className="text-xs text-muted">
-        Anything <code className="font-mono">docker pull</code> takes:{' '}
-        <code className="font-mono">alpine</code>, <code className="font-mono">ghcr.io/owner/app:v1</code>,{' '}
-        <code className="font-mono">127.0.0.1:5000/team/app@sha256:…</code>
+        Anything <code className="font-mono">docker pull</code> takes: <code className="font-mono">alpine</code>,{' '}
+        <code className="font-mono">ghcr.io/owner/app:v1</code>, <code className="font-mono">127.0.0.1:5000/team/app@sha256:…</code>
       </p>
     </form>
   );

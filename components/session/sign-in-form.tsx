@@ -16,7 +16,14 @@ const inputClass = `${fieldClass} w-full px-3 py-2 text-sm`;
 /** What Docker Hub takes, which is not what people guess first. */
 const DOCKER_HUB_HINT =
   'Docker Hub: your Docker ID and password, or a personal access token (dckr_pat_…), which accounts with two-factor authentication need; for an organisation, its name and an organisation access token.';
-const isDockerHub = (registry: string) => ['docker.io', 'hub.docker.com', 'index.docker.io', 'registry-1.docker.io'].includes(registry.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/+$/, ''));
+const isDockerHub = (registry: string) =>
+  ['docker.io', 'hub.docker.com', 'index.docker.io', 'registry-1.docker.io'].includes(
+    registry
+      .trim()
+      .toLowerCase()
+      .replace(/^https?:\/\//, '')
+      .replace(/\/+$/, ''),
+  );
 
 /** Sign in to one registry. The password goes in a POST body, never a URL. */
 export function SignInForm({ registry: initialRegistry, next }: { registry: string; next: string | undefined }) {
@@ -79,13 +86,8 @@ export function SignInForm({ registry: initialRegistry, next }: { registry: stri
       />
 
       {error ? (
-        <div
-          role="alert"
-          className="rounded-md border border-danger-border bg-danger-soft p-3 text-sm text-danger-fg"
-        >
-          {isApiError(error) ? (
-            <code className="mr-2 inline-block rounded bg-danger-chip px-1.5 py-0.5 font-mono text-xs">{error.code}</code>
-          ) : null}{' '}
+        <div role="alert" className="rounded-md border border-danger-border bg-danger-soft p-3 text-sm text-danger-fg">
+          {isApiError(error) ? <code className="mr-2 inline-block rounded bg-danger-chip px-1.5 py-0.5 font-mono text-xs">{error.code}</code> : null}{' '}
           {error.message}
           {isApiError(error) && error.registry && DIAGNOSABLE_CODES.has(error.code) ? (
             <DiagnoseLink host={error.registry} variant="inline" className="mt-2 block w-fit font-medium" />

@@ -114,4 +114,3 @@ export function sizeText(detail: ReferenceDetail): string | undefined {
   const max = Math.max(...sizes);
   return min === max ? formatBytes(min) : `${formatBytes(min)} – ${formatBytes(max)}`;
 }
-

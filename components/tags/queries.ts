@@ -8,18 +8,14 @@ import { detailKeys } from './details';
 export const TAG_PAGE_SIZE = 1000;
 
 export const tagKeys = {
-  list: (host: string, repository: string) =>
-    [...registryKeys.host(host), 'tags', repository] as const,
+  list: (host: string, repository: string) => [...registryKeys.host(host), 'tags', repository] as const,
 };
 
 export function tagsQueryOptions(host: string, repository: string) {
   return infiniteQueryOptions({
     queryKey: tagKeys.list(host, repository),
     queryFn: async ({ pageParam, signal, client }) => {
-      const body = await apiFetch<TagsBody>(
-        registryApiPath(host, 'tags', { repository, cursor: pageParam, n: TAG_PAGE_SIZE }),
-        { signal },
-      );
+      const body = await apiFetch<TagsBody>(registryApiPath(host, 'tags', { repository, cursor: pageParam, n: TAG_PAGE_SIZE }), { signal });
       seedTagDetails(client, host, repository, body);
       return body;
     },

@@ -17,7 +17,18 @@ import { manifestQueryOptions } from '@/components/manifest/queries';
 import { detailKeys, knownDetails } from './details';
 import { LoadAllDetails, useLoadAll } from './load-all-details';
 import { tagsQueryOptions } from './queries';
-import { AUTO_DETAILS, SORTS, SORT_LABELS, digestsWithSignatures, isSignatureTag, listOrder, parseSort, parseTagFilter, sortTags, type TagSort } from './tag-order';
+import {
+  AUTO_DETAILS,
+  SORTS,
+  SORT_LABELS,
+  digestsWithSignatures,
+  isSignatureTag,
+  listOrder,
+  parseSort,
+  parseTagFilter,
+  sortTags,
+  type TagSort,
+} from './tag-order';
 import { TagTable } from './tag-table';
 
 /** Start fetching the next page of tags when this many rows remain below the screen. */
@@ -187,10 +198,21 @@ export function TagList({ host, repository }: { host: string; repository: string
 
       {ordered.length === 0 ? (
         <EmptyState size="lg">
-          {hasNextPage ? `No tags match “${filterText.trim()}” yet; still loading…` : filter.ok && filter.active ? `No tags match “${filterText.trim()}”.` : 'Only signature and attestation tags here: tick the box above to see them.'}
+          {hasNextPage
+            ? `No tags match “${filterText.trim()}” yet; still loading…`
+            : filter.ok && filter.active
+              ? `No tags match “${filterText.trim()}”.`
+              : 'Only signature and attestation tags here: tick the box above to see them.'}
         </EmptyState>
       ) : (
-        <TagTable host={host} repository={repository} tags={ordered} signed={signed} onIntent={host === DOCKER_HUB ? undefined : prefetchManifest} onRangeChange={onRangeChange} />
+        <TagTable
+          host={host}
+          repository={repository}
+          tags={ordered}
+          signed={signed}
+          onIntent={host === DOCKER_HUB ? undefined : prefetchManifest}
+          onRangeChange={onRangeChange}
+        />
       )}
 
       {nextPageError ? (

@@ -6,7 +6,21 @@ import { compareTagNames, digestsWithSignatures, isSignatureTag, parseSort, pars
 const hex = 'a'.repeat(64);
 
 test('tag names: numbers as numbers, versions by semantic-version precedence', () => {
-  const shuffled = ['2.0.0', 'latest', '1.10', '1.9', 'v1.2.0', '2.0.0-rc.1', '2.0.0-alpha', '2.0.0-alpha.2', '2.0.0-alpha.10', '1.0.0', 'v1.10.0', 'nightly-2026-01-02', 'nightly-2026-01-10'];
+  const shuffled = [
+    '2.0.0',
+    'latest',
+    '1.10',
+    '1.9',
+    'v1.2.0',
+    '2.0.0-rc.1',
+    '2.0.0-alpha',
+    '2.0.0-alpha.2',
+    '2.0.0-alpha.10',
+    '1.0.0',
+    'v1.10.0',
+    'nightly-2026-01-02',
+    'nightly-2026-01-10',
+  ];
   assert.deepEqual([...shuffled].sort(compareTagNames), [
     '1.0.0',
     '1.9',

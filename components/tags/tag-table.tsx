@@ -120,20 +120,20 @@ const TagRow = memo(function TagRow({ host, repository, tag, index, start, signe
     >
       <span role="cell" className="min-w-0">
         <span className="flex min-w-0 items-center gap-2">
-        <Link
-          href={hrefFor({ host, repository, tag })}
-          prefetch={false}
-          data-row-index={index}
-          onMouseEnter={intent}
-          onFocus={intent}
-          className="truncate rounded-sm font-mono font-medium text-fg hover:underline"
-          title={tag}
-          // The first row's paint is what a person waits for: the benchmark times it (Element Timing).
-          {...(index === 0 ? { elementtiming: 'first-tag-row' } : {})}
-        >
-          {tag}
-        </Link>
-        <Marks detail={details.data} signed={signed} />
+          <Link
+            href={hrefFor({ host, repository, tag })}
+            prefetch={false}
+            data-row-index={index}
+            onMouseEnter={intent}
+            onFocus={intent}
+            className="truncate rounded-sm font-mono font-medium text-fg hover:underline"
+            title={tag}
+            // The first row's paint is what a person waits for: the benchmark times it (Element Timing).
+            {...(index === 0 ? { elementtiming: 'first-tag-row' } : {})}
+          >
+            {tag}
+          </Link>
+          <Marks detail={details.data} signed={signed} />
         </span>
         {/* Phones: the platforms go under the tag instead of in their own column. */}
         <span className="block truncate text-xs text-muted sm:hidden">{platformsText(details.data)}</span>
@@ -147,7 +147,8 @@ function Marks({ detail, signed }: { detail: DetailResult | undefined; signed: R
   if (!detail || isDetailError(detail)) return null;
   const marks: { label: string; title: string }[] = [];
   if (signed.has(detail.digest)) marks.push({ label: 'signed', title: 'Has signature, attestation or SBOM tags' });
-  if (detail.attestations > 0) marks.push({ label: 'attested', title: `${detail.attestations} build attestation${detail.attestations === 1 ? '' : 's'} in the index` });
+  if (detail.attestations > 0)
+    marks.push({ label: 'attested', title: `${detail.attestations} build attestation${detail.attestations === 1 ? '' : 's'} in the index` });
   if (detail.kind === 'artifact') marks.push({ label: 'artifact', title: detail.artifactType ?? 'Not a runnable image' });
   return (
     <>
@@ -185,7 +186,11 @@ function DetailCells({ detail, pending, failed }: { detail: DetailResult | undef
     return (
       <>
         <span role="cell" className="col-span-1 text-xs text-faint sm:col-span-4" title={text}>
-          {pending ? <span aria-hidden="true" className="inline-block h-3 w-40 max-w-full animate-pulse rounded bg-skeleton motion-reduce:animate-none" /> : <span className="line-clamp-1">{text}</span>}
+          {pending ? (
+            <span aria-hidden="true" className="inline-block h-3 w-40 max-w-full animate-pulse rounded bg-skeleton motion-reduce:animate-none" />
+          ) : (
+            <span className="line-clamp-1">{text}</span>
+          )}
         </span>
       </>
     );

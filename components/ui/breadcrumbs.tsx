@@ -11,8 +11,7 @@ interface BreadcrumbsProps {
   view?: { label: string; href: string };
 }
 
-const linkClass =
-  'rounded-sm hover:text-fg hover:underline';
+const linkClass = 'rounded-sm hover:text-fg hover:underline';
 
 /** host › repository › tag-or-digest; the last crumb is the current page. */
 export function Breadcrumbs({ host, repository, tag, digest, view }: BreadcrumbsProps) {
@@ -20,8 +19,7 @@ export function Breadcrumbs({ host, repository, tag, digest, view }: Breadcrumbs
   if (repository !== undefined) {
     crumbs.push({ label: repository, href: hrefFor({ host, repository }) });
     if (tag !== undefined) crumbs.push({ label: tag, href: hrefFor({ host, repository, tag }) });
-    else if (digest !== undefined)
-      crumbs.push({ label: shortDigest(digest), title: digest, href: hrefFor({ host, repository, digest }) });
+    else if (digest !== undefined) crumbs.push({ label: shortDigest(digest), title: digest, href: hrefFor({ host, repository, digest }) });
   }
   if (view) crumbs.push(view);
 
@@ -38,11 +36,7 @@ export function Breadcrumbs({ host, repository, tag, digest, view }: Breadcrumbs
                 </span>
               ) : null}
               {last ? (
-                <span
-                  aria-current="page"
-                  title={crumb.title}
-                  className="break-all font-semibold text-fg"
-                >
+                <span aria-current="page" title={crumb.title} className="break-all font-semibold text-fg">
                   {crumb.label}
                 </span>
               ) : (

@@ -36,13 +36,8 @@ function boxed(variant: ButtonVariant): boolean {
  * The classes of a button of this variant, for a <Link> or <a> that should look like one.
  * `size` applies to the boxed variants; `className` adds the caller's own (margins, width…).
  */
-export function buttonClass(
-  variant: ButtonVariant = 'primary',
-  { size = 'sm', className }: { size?: ButtonSize; className?: string } = {},
-): string {
-  const classes = boxed(variant)
-    ? ['rounded-md text-sm font-medium disabled:opacity-60', SIZES[size], VARIANTS[variant]]
-    : [VARIANTS[variant]];
+export function buttonClass(variant: ButtonVariant = 'primary', { size = 'sm', className }: { size?: ButtonSize; className?: string } = {}): string {
+  const classes = boxed(variant) ? ['rounded-md text-sm font-medium disabled:opacity-60', SIZES[size], VARIANTS[variant]] : [VARIANTS[variant]];
   if (className) classes.push(className);
   return classes.join(' ');
 }

@@ -58,13 +58,7 @@ export function CopyButton({ label, value, children }: CopyButtonProps) {
 
   const title = typeof value === 'string' ? value : undefined;
   return (
-    <button
-      type="button"
-      onClick={onClick}
-      aria-label={label}
-      title={title}
-      className={toolButtonClass}
-    >
+    <button type="button" onClick={onClick} aria-label={label} title={title} className={toolButtonClass}>
       <svg aria-hidden="true" viewBox="0 0 16 16" className="size-3.5 fill-none stroke-current" strokeWidth="1.5">
         {state === 'copied' ? (
           <path d="M3 8.5l3 3 7-7" />

@@ -12,9 +12,7 @@ interface EmptyStateProps {
 /** The dashed box that says a list has nothing in it (yet). */
 export function EmptyState({ children, size = 'md', align = 'center', as: Element = 'div' }: EmptyStateProps) {
   return (
-    <Element
-      className={`rounded-lg border border-dashed border-border-strong text-sm text-muted ${PADDING[size]}${align === 'center' ? ' text-center' : ''}`}
-    >
+    <Element className={`rounded-lg border border-dashed border-border-strong text-sm text-muted ${PADDING[size]}${align === 'center' ? ' text-center' : ''}`}>
       {children}
     </Element>
   );

@@ -66,16 +66,11 @@ export function ErrorState({ error, onRetry, host, title = 'Could not load this'
   const advice = apiError ? ADVICE[code] : 'Try again. If it keeps failing, reload the page.';
 
   return (
-    <div
-      role="alert"
-      className="rounded-lg border border-danger-border bg-danger-soft p-4 text-sm text-danger-fg"
-    >
+    <div role="alert" className="rounded-lg border border-danger-border bg-danger-soft p-4 text-sm text-danger-fg">
       <div className="flex flex-wrap items-center gap-2">
         <h2 className="font-semibold">{title}</h2>
         <code className="rounded bg-danger-chip px-1.5 py-0.5 font-mono text-xs">{code}</code>
-        {apiError && apiError.status > 0 ? (
-          <span className="text-xs text-danger">HTTP {apiError.status}</span>
-        ) : null}
+        {apiError && apiError.status > 0 ? <span className="text-xs text-danger">HTTP {apiError.status}</span> : null}
       </div>
       <p className="mt-2">{message}</p>
       {advice ? <p className="mt-1 text-danger-fg-soft">{advice}</p> : null}

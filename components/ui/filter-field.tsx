@@ -54,7 +54,10 @@ export function ListStatus({ children, loading }: { children: React.ReactNode; l
     <p aria-live="polite" className="text-sm text-muted tabular-nums">
       {children}
       {loading ? (
-        <span className="ml-2 inline-block size-3 animate-spin rounded-full border-2 border-border-strong border-t-muted align-[-1px] motion-reduce:animate-none" aria-hidden="true" />
+        <span
+          className="ml-2 inline-block size-3 animate-spin rounded-full border-2 border-border-strong border-t-muted align-[-1px] motion-reduce:animate-none"
+          aria-hidden="true"
+        />
       ) : null}
     </p>
   );

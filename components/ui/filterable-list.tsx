@@ -74,18 +74,7 @@ interface FilterableListProps {
  * A long list of names, each a link, with a filter that covers every page: while the filter has
  * text and the registry has more pages, keep fetching until the list is complete.
  */
-export function FilterableList({
-  items,
-  noun,
-  href,
-  paging,
-  host,
-  emptyMessage,
-  onItemIntent,
-  ordered = false,
-  total,
-  details,
-}: FilterableListProps) {
+export function FilterableList({ items, noun, href, paging, host, emptyMessage, onItemIntent, ordered = false, total, details }: FilterableListProps) {
   const { hasNextPage, isFetchingNextPage, fetchNextPage, nextPageError } = paging;
   const filterId = useId();
   const [filter, setFilter] = useState('');
@@ -156,9 +145,7 @@ export function FilterableList({
   }, [filtering, canFetchMore, lastVisible, filtered.length, fetchNextPage]);
 
   if (items.length === 0 && !hasNextPage) {
-    return (
-      <EmptyState size="xl">{emptyMessage}</EmptyState>
-    );
+    return <EmptyState size="xl">{emptyMessage}</EmptyState>;
   }
 
   const ofMany = total !== undefined && total > items.length ? formatCount(total) : 'many';
@@ -168,9 +155,7 @@ export function FilterableList({
       ? `${plural(filtered.length, 'match', 'matches')} so far · loaded ${formatCount(items.length)} of ${ofMany}…`
       : `${formatCount(filtered.length)} of ${plural(items.length, noun.one, noun.many)} match`;
   } else {
-    status = hasNextPage
-      ? `Loaded ${formatCount(items.length)} of ${ofMany} ${noun.many}…`
-      : plural(items.length, noun.one, noun.many);
+    status = hasNextPage ? `Loaded ${formatCount(items.length)} of ${ofMany} ${noun.many}…` : plural(items.length, noun.one, noun.many);
   }
 
   return (
@@ -200,12 +185,7 @@ export function FilterableList({
           ref={scrollRef}
           className="max-h-[min(70vh,calc(100dvh-15rem))] min-h-40 overflow-auto overscroll-contain rounded-lg border border-border bg-surface"
         >
-          <ul
-            role="list"
-            className="relative w-full"
-            style={{ height: virtualizer.getTotalSize() }}
-            onKeyDown={onRowKeyDown}
-          >
+          <ul role="list" className="relative w-full" style={{ height: virtualizer.getTotalSize() }} onKeyDown={onRowKeyDown}>
             {virtualItems.map((row) => {
               const item = filtered[row.index];
               if (item === undefined) return null;

@@ -11,7 +11,5 @@ interface NoticeProps extends React.ComponentProps<'div'> {
 
 /** A box of information beside the content. Errors are not notices: they go in an ErrorState. */
 export function Notice({ tone = 'info', className, ...props }: NoticeProps) {
-  return (
-    <div className={`rounded-lg border p-4 text-sm ${TONES[tone]}${className ? ` ${className}` : ''}`} {...props} />
-  );
+  return <div className={`rounded-lg border p-4 text-sm ${TONES[tone]}${className ? ` ${className}` : ''}`} {...props} />;
 }

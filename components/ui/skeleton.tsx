@@ -1,11 +1,7 @@
 /** Grey placeholder blocks shaped like the content that is coming. */
 export function Skeleton({ className = '', width }: { className?: string; width?: string }) {
   return (
-    <div
-      aria-hidden="true"
-      style={width ? { width } : undefined}
-      className={`animate-pulse rounded-md bg-skeleton motion-reduce:animate-none ${className}`}
-    />
+    <div aria-hidden="true" style={width ? { width } : undefined} className={`animate-pulse rounded-md bg-skeleton motion-reduce:animate-none ${className}`} />
   );
 }
 

@@ -13,10 +13,7 @@ export function Table({ children, caption }: { children: React.ReactNode; captio
 
 export function Th({ children, className = '' }: { children?: React.ReactNode; className?: string }) {
   return (
-    <th
-      scope="col"
-      className={`border-b border-border bg-subtle px-3 py-2 text-xs font-semibold tracking-wide text-muted uppercase ${className}`}
-    >
+    <th scope="col" className={`border-b border-border bg-subtle px-3 py-2 text-xs font-semibold tracking-wide text-muted uppercase ${className}`}>
       {children}
     </th>
   );
@@ -36,26 +33,14 @@ export function Td({
   colSpan?: number;
 }) {
   return (
-    <td
-      title={title}
-      colSpan={colSpan}
-      className={`border-b border-border-soft px-3 py-2 align-top ${mono ? 'font-mono text-xs' : ''} ${className}`}
-    >
+    <td title={title} colSpan={colSpan} className={`border-b border-border-soft px-3 py-2 align-top ${mono ? 'font-mono text-xs' : ''} ${className}`}>
       {children}
     </td>
   );
 }
 
 /** A titled block of the manifest page. */
-export function Section({
-  title,
-  children,
-  aside,
-}: {
-  title: string;
-  children: React.ReactNode;
-  aside?: React.ReactNode;
-}) {
+export function Section({ title, children, aside }: { title: string; children: React.ReactNode; aside?: React.ReactNode }) {
   return (
     <section className="space-y-2">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -107,10 +92,7 @@ export function KeyValueTable({
       </thead>
       <tbody>
         {entries.map(([key, value], index) => (
-          <tr
-            key={`${key}-${index}`}
-            className="block border-b border-border-soft py-1 last:border-b-0 sm:table-row sm:border-b-0 sm:py-0"
-          >
+          <tr key={`${key}-${index}`} className="block border-b border-border-soft py-1 last:border-b-0 sm:table-row sm:border-b-0 sm:py-0">
             <td className="block px-3 pt-1 font-mono text-xs font-semibold text-fg-soft sm:table-cell sm:border-b sm:border-border-soft sm:py-2 sm:align-top sm:font-normal sm:text-inherit">
               <BreakableName>{key}</BreakableName>
             </td>
@@ -126,24 +108,10 @@ export function KeyValueTable({
 
 /** Definition list of facts, two columns on wide screens. */
 export function Facts({ children }: { children: React.ReactNode }) {
-  return (
-    <dl className="grid gap-x-6 gap-y-3 rounded-lg border border-border p-4 sm:grid-cols-2">
-      {children}
-    </dl>
-  );
+  return <dl className="grid gap-x-6 gap-y-3 rounded-lg border border-border p-4 sm:grid-cols-2">{children}</dl>;
 }
 
-export function Fact({
-  label,
-  children,
-  mono = false,
-  wide = false,
-}: {
-  label: string;
-  children: React.ReactNode;
-  mono?: boolean;
-  wide?: boolean;
-}) {
+export function Fact({ label, children, mono = false, wide = false }: { label: string; children: React.ReactNode; mono?: boolean; wide?: boolean }) {
   return (
     <div className={`min-w-0 ${wide ? 'sm:col-span-2' : ''}`}>
       <dt className="text-xs font-medium text-faint">{label}</dt>

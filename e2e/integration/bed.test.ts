@@ -75,7 +75,12 @@ async function bearerGet(path: string, token: string, method = 'GET'): Promise<R
 }
 
 /** Follows `Link: <…>; rel="next"` (relative or absolute on the same host) and collects a list field. */
-async function collect(baseUrl: string, first: string, field: 'repositories' | 'tags', headers: Record<string, string>): Promise<{ items: string[]; pages: number }> {
+async function collect(
+  baseUrl: string,
+  first: string,
+  field: 'repositories' | 'tags',
+  headers: Record<string, string>,
+): Promise<{ items: string[]; pages: number }> {
   const items: string[] = [];
   let next: string | null = first;
   let pages = 0;
@@ -99,10 +104,17 @@ describe('bed state', () => {
       assert.match(reg.url, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.equal(reg.url, `http://${reg.host}`);
     }
-    assert.deepEqual(
-      bed.allowedRegistries,
-      [tokenReg.url, bed.issuer.url, htReg.url, anonReg.url, bed.scratch.url, bed.fake.url, bed.fake.redirectTarget.url, bed.hub.registryUrl, bed.hub.issuer.url],
-    );
+    assert.deepEqual(bed.allowedRegistries, [
+      tokenReg.url,
+      bed.issuer.url,
+      htReg.url,
+      anonReg.url,
+      bed.scratch.url,
+      bed.fake.url,
+      bed.fake.redirectTarget.url,
+      bed.hub.registryUrl,
+      bed.hub.issuer.url,
+    ]);
     for (const u of [bed.hub.apiUrl, bed.hub.registryUrl, bed.hub.upstreamUrl, bed.hub.issuer.url]) assert.match(u, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.ok(!bed.allowedRegistries.includes(bed.hub.apiUrl), 'the Hub API is configured on its own (DOCKER_HUB_API_URL)');
     assert.ok(c.manyTags.count >= 1500);
@@ -247,14 +259,19 @@ describe('anonymous mode and content (same in all three registries)', () => {
       assert.equal(res.status, 200);
       assert.equal(res.headers.get('docker-content-digest'), c.multi.indexDigest);
       assert.equal(res.headers.get('content-type'), c.multi.indexMediaType);
-      const index = (await res.json()) as { manifests: { digest: string; platform?: { os: string; architecture: string; variant?: string }; annotations?: Record<string, string> }[] };
+      const index = (await res.json()) as {
+        manifests: { digest: string; platform?: { os: string; architecture: string; variant?: string }; annotations?: Record<string, string> }[];
+      };
       const images = index.manifests.filter((m) => m.platform?.os !== 'unknown');
       const atts = index.manifests.filter((m) => m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest');
       assert.deepEqual(
         images.map((m) => [m.platform?.os, m.platform?.architecture, m.platform?.variant].filter(Boolean).join('/')),
         ['linux/amd64', 'linux/arm64/v8', 'linux/arm/v7'],
       );
-      assert.deepEqual(images.map((m) => m.digest), c.multi.platforms.map((p) => p.digest));
+      assert.deepEqual(
+        images.map((m) => m.digest),
+        c.multi.platforms.map((p) => p.digest),
+      );
       assert.equal(atts.length, 3);
       for (const a of atts) {
         assert.deepEqual(a.platform, { architecture: 'unknown', os: 'unknown' });
@@ -277,7 +294,10 @@ describe('anonymous mode and content (same in all three registries)', () => {
       const ref = await fetch(`${reg.url}/v2/${c.signed.repo}/manifests/${c.signed.referrersTag}`, { headers: hs });
       assert.equal(ref.status, 200);
       const refIndex = (await ref.json()) as { manifests: { digest: string; artifactType?: string }[] };
-      assert.deepEqual(refIndex.manifests.map((m) => [m.digest, m.artifactType]), [[c.signed.artifactDigest, c.signed.artifactType]]);
+      assert.deepEqual(
+        refIndex.manifests.map((m) => [m.digest, m.artifactType]),
+        [[c.signed.artifactDigest, c.signed.artifactType]],
+      );
       const art = await fetch(`${reg.url}/v2/${c.signed.repo}/manifests/${c.signed.artifactDigest}`, { headers: hs });
       const artifact = (await art.json()) as { artifactType: string; subject: { digest: string }; config: { mediaType: string } };
       assert.equal(artifact.subject.digest, c.signed.subjectDigest);
@@ -320,7 +340,10 @@ describe('deletion: off on the anonymous registry, on in the scratch registry', 
     const list = await fetch(`${scratch.url}/v2/_catalog`, { headers: { authorization: `Bearer ${catalog.token}` } });
     assert.equal(list.status, 200);
     const alice = await getToken('alice', ['repository:scratch/none:pull,delete']);
-    const unknownDigest = await fetch(`${scratch.url}/v2/scratch/none/manifests/${zero}`, { method: 'DELETE', headers: { authorization: `Bearer ${alice.token}` } });
+    const unknownDigest = await fetch(`${scratch.url}/v2/scratch/none/manifests/${zero}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${alice.token}` },
+    });
     assert.equal(unknownDigest.status, 404, 'deletion is on: an unknown digest is MANIFEST_UNKNOWN');
     const tag = await fetch(`${scratch.url}/v2/scratch/none/manifests/no-such-tag`, { method: 'DELETE', headers: { authorization: `Bearer ${alice.token}` } });
     assert.equal(tag.status, 400, 'distribution 2.8 cannot delete a tag alone (DIGEST_INVALID)');
@@ -407,7 +430,10 @@ describe('fake registry', () => {
   });
 
   test('the faults: a 500 with a JSON body, a cut-off body, HTML for JSON, an oversize manifest, wrong digests, a stall', async () => {
-    const sha256 = async (res: Response) => `sha256:${createHash('sha256').update(Buffer.from(await res.arrayBuffer())).digest('hex')}`;
+    const sha256 = async (res: Response) =>
+      `sha256:${createHash('sha256')
+        .update(Buffer.from(await res.arrayBuffer()))
+        .digest('hex')}`;
     const json500 = await fetch(`${f.url}/v2/json500/app/tags/list`);
     assert.equal(json500.status, 500);
     assert.equal(((await json500.json()) as { errors: { message: string }[] }).errors[0]?.message, JSON500_MESSAGE);
@@ -528,7 +554,12 @@ const hubRegistryGet = (path: string, token: string | null, method = 'GET'): Pro
 
 describe('Docker Hub stand-in: Hub API', () => {
   test('signs in with a password, a PAT, a two-factor account’s PAT or the organisation token: a 10-minute JWT', async () => {
-    for (const [account, kind] of [[hubUser, 'password'], [hubUser, 'token'], [hubMfa, 'token'], [hubOrg, 'token']] as const) {
+    for (const [account, kind] of [
+      [hubUser, 'password'],
+      [hubUser, 'token'],
+      [hubMfa, 'token'],
+      [hubOrg, 'token'],
+    ] as const) {
       const claims = claimsOf(await hubToken(account, kind));
       assert.equal(claims.username, account.username);
       assert.equal(Number(claims.exp) - Number(claims.iat), 600);
@@ -578,11 +609,25 @@ describe('Docker Hub stand-in: Hub API', () => {
     const owner = await hubCollect(first, await hubToken(hubUser));
     assert.equal(owner.count, ns.repositories);
     const names = owner.items.map((r) => `${String(r.namespace)}/${String(r.name)}`);
-    assert.deepEqual(names, hc.repositories.filter((r) => r.namespace === ns.name).map((r) => r.repo));
+    assert.deepEqual(
+      names,
+      hc.repositories.filter((r) => r.namespace === ns.name).map((r) => r.repo),
+    );
     assert.ok(names.includes(hc.private.repo));
     const other = await hubGet(first, await hubToken(hubMfa));
     assert.equal(other.body.count, ns.publicRepositories, 'another user does not see them');
-    for (const field of ['name', 'namespace', 'repository_type', 'status', 'description', 'is_private', 'star_count', 'pull_count', 'last_updated', 'date_registered']) {
+    for (const field of [
+      'name',
+      'namespace',
+      'repository_type',
+      'status',
+      'description',
+      'is_private',
+      'star_count',
+      'pull_count',
+      'last_updated',
+      'date_registered',
+    ]) {
       assert.ok(field in (owner.items[0] ?? {}), field);
     }
   });
@@ -597,9 +642,15 @@ describe('Docker Hub stand-in: Hub API', () => {
     const byName = (await sorted('-name', 'name')) as string[];
     assert.deepEqual(byName, [...byName].sort().reverse());
     const pulls = (await sorted('-pull_count', 'pull_count')) as number[];
-    assert.deepEqual(pulls, [...pulls].sort((a, b) => b - a));
+    assert.deepEqual(
+      pulls,
+      [...pulls].sort((a, b) => b - a),
+    );
     const dates = ((await sorted('last_updated', 'last_updated')) as string[]).map((d) => Date.parse(d));
-    assert.deepEqual(dates, [...dates].sort((a, b) => a - b));
+    assert.deepEqual(
+      dates,
+      [...dates].sort((a, b) => a - b),
+    );
     const bad = await hubGet(`${base}?ordering=stars`);
     assert.equal(bad.status, 400);
     assert.ok('ordering' in (bad.body.fields as Json));
@@ -636,7 +687,10 @@ describe('Docker Hub stand-in: Hub API', () => {
     assert.equal(hc.manyTags.count, 250);
     assert.ok(hc.manyTags.distinctDigests >= 3 && hc.manyTags.distinctDigests < 10);
     const dates = items.map((t) => Date.parse(String(t.last_updated)));
-    assert.deepEqual(dates, [...dates].sort((a, b) => b - a));
+    assert.deepEqual(
+      dates,
+      [...dates].sort((a, b) => b - a),
+    );
     const latest = hc.repositories.find((r) => r.repo === hc.manyTags.repo)?.tags.latest;
     assert.equal(items[0]?.digest, latest, 'the newest image (the one on latest) comes first');
     const legacy = await hubGet(`/v2/repositories/${hc.manyTags.repo}/tags/?page_size=10&ordering=name`);
@@ -694,12 +748,27 @@ describe('Docker Hub stand-in: registry-1 and its token service', () => {
       assert.equal(top.headers.get('docker-content-digest'), hubTag.digest, `${repo}:${tag} digest`);
       assert.equal(top.headers.get('content-type'), hubTag.media_type);
       const body = (await top.json()) as { manifests?: { digest: string }[] };
-      assert.deepEqual(hubTag.images.map((i) => i.digest), body.manifests ? body.manifests.map((m) => m.digest) : [hubTag.digest]);
+      assert.deepEqual(
+        hubTag.images.map((i) => i.digest),
+        body.manifests ? body.manifests.map((m) => m.digest) : [hubTag.digest],
+      );
       let newest = 0;
       for (const img of hubTag.images) {
-        const m = (await (await hubRegistryGet(`/v2/${repo}/manifests/${img.digest}`, token)).json()) as { config: { digest: string }; layers: { size: number }[] };
-        assert.equal(m.layers.reduce((sum, l) => sum + l.size, 0), img.size, `${repo}:${tag} ${img.os}/${img.architecture} size`);
-        const config = (await (await hubRegistryGet(`/v2/${repo}/blobs/${m.config.digest}`, token)).json()) as { os: string; architecture: string; variant?: string; created?: string };
+        const m = (await (await hubRegistryGet(`/v2/${repo}/manifests/${img.digest}`, token)).json()) as {
+          config: { digest: string };
+          layers: { size: number }[];
+        };
+        assert.equal(
+          m.layers.reduce((sum, l) => sum + l.size, 0),
+          img.size,
+          `${repo}:${tag} ${img.os}/${img.architecture} size`,
+        );
+        const config = (await (await hubRegistryGet(`/v2/${repo}/blobs/${m.config.digest}`, token)).json()) as {
+          os: string;
+          architecture: string;
+          variant?: string;
+          created?: string;
+        };
         assert.deepEqual([config.os, config.architecture, config.variant ?? null], [img.os, img.architecture, img.variant]);
         if (config.created) {
           assert.equal(Date.parse(img.last_pushed), Date.parse(config.created));
@@ -711,7 +780,10 @@ describe('Docker Hub stand-in: registry-1 and its token service', () => {
       const amd64 = hubTag.images.find((i) => i.os === 'linux' && i.architecture === 'amd64');
       assert.equal(hubTag.full_size, amd64?.size);
     }
-    assert.ok(hc.manifests[hc.multiPlatform.digest]?.images.some((i) => i.os === 'unknown'), 'attestations are listed as unknown/unknown');
+    assert.ok(
+      hc.manifests[hc.multiPlatform.digest]?.images.some((i) => i.os === 'unknown'),
+      'attestations are listed as unknown/unknown',
+    );
   });
 
   test('every repository and tag the Hub API lists is in registry-1', async () => {

@@ -11,7 +11,8 @@ const c = bed.content;
 const token = bed.registries.token;
 const open = bed.registries.anonymous;
 const policy = new AddressPolicy({ allowed: bed.allowedRegistries, dockerHubRegistryUrl: 'https://registry-1.docker.io' });
-const ACCEPT = 'application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json';
+const ACCEPT =
+  'application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json';
 
 function user(reg: BedRegistry, name: string): Credentials {
   const u = reg.users.find((x) => x.username === name);
@@ -46,7 +47,10 @@ describe('summaries', () => {
     assert.equal(s.kind, 'index');
     assert.equal(s.digest, c.multi.indexDigest);
     assert.equal(s.attestations, c.multi.attestations.length);
-    assert.deepEqual(s.platforms.map((p) => p.digest), c.multi.platforms.map((p) => p.digest));
+    assert.deepEqual(
+      s.platforms.map((p) => p.digest),
+      c.multi.platforms.map((p) => p.digest),
+    );
     for (const [i, p] of c.multi.platforms.entries()) {
       const want = await expected(c.multi.repo, p.digest);
       assert.equal(s.platforms[i]?.size, want.size, `size of ${p.architecture}`);
@@ -101,7 +105,10 @@ describe('summaries', () => {
     const context = newContext();
     const alice = new RegistryClient({ host: token.host, baseUrl: token.url, credentials: user(token, 'alice'), context });
     await alice.describeDigest(c.secret.repo, c.secret.digest);
-    for (const [who, credentials, code] of [['bob', user(token, 'bob'), 'DENIED'], ['anonymous', undefined, 'UNAUTHORIZED']] as const) {
+    for (const [who, credentials, code] of [
+      ['bob', user(token, 'bob'), 'DENIED'],
+      ['anonymous', undefined, 'UNAUTHORIZED'],
+    ] as const) {
       const other = new RegistryClient({ host: token.host, baseUrl: token.url, credentials, context });
       await assert.rejects(other.describeDigest(c.secret.repo, c.secret.digest), (e: unknown) => e instanceof RegistryError && e.code === code, who);
     }

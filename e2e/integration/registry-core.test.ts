@@ -149,7 +149,10 @@ describe('token mode', () => {
     assert.equal(view.kind, 'image');
     if (view.kind !== 'image') return;
     assert.equal(view.isArtifact, false);
-    assert.deepEqual(view.layers.map((l) => l.digest), c.oci.layerDigests);
+    assert.deepEqual(
+      view.layers.map((l) => l.digest),
+      c.oci.layerDigests,
+    );
     const config = configBodyOf(c.oci.configDigest, parseImageConfig(await alice.getBlob(c.oci.repo, c.oci.configDigest), token.host));
     assert.ok(config.env.length > 0 && config.created, 'config has env and created');
     assert.equal(config.history.filter((h) => h.layerIndex !== undefined).length, c.oci.layerDigests.length);
@@ -159,7 +162,10 @@ describe('token mode', () => {
     const alice = client(token, user(token, 'alice'));
     const r = await alice.getReferrers(c.signed.repo, c.signed.subjectDigest);
     assert.equal(r.source, 'tag');
-    assert.deepEqual(r.referrers.map((d) => d.digest), [c.signed.artifactDigest]);
+    assert.deepEqual(
+      r.referrers.map((d) => d.digest),
+      [c.signed.artifactDigest],
+    );
     const filtered = await alice.getReferrers(c.signed.repo, c.signed.subjectDigest, 'application/vnd.other');
     assert.deepEqual(filtered.referrers, []);
     const none = await alice.getReferrers(c.oci.repo, c.oci.digest);
@@ -352,7 +358,13 @@ describe('what the real registry cannot do (local fake)', () => {
 
 describe('token edge cases (local fake)', () => {
   const fakeStats = async () => (await (await fetch(`${bed.fake.url}/_fake/stats`)).json()) as { tokens: number; requests: Record<string, number> };
-  const fresh = () => new RegistryClient({ host: bed.fake.host, baseUrl: bed.fake.url, credentials: { username: 'u', password: 'p' }, context: new RegistryContext({ policy, timeoutMs: 10_000 }) });
+  const fresh = () =>
+    new RegistryClient({
+      host: bed.fake.host,
+      baseUrl: bed.fake.url,
+      credentials: { username: 'u', password: 'p' },
+      context: new RegistryContext({ policy, timeoutMs: 10_000 }),
+    });
 
   test('insufficient_scope: merge the scope, fetch one new token, retry once', async () => {
     const before = await fakeStats();
@@ -410,7 +422,11 @@ describe('TLS', () => {
   let stop = () => {};
   before(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'berth-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'],
+      { stdio: 'ignore' },
+    );
     const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
@@ -454,7 +470,11 @@ describe('Basic only where /v2/ is open', () => {
     const host = new URL(url).host;
     const tags = await new RegistryClient({ host, baseUrl: url, credentials: { username: 'u', password: 'p' }, context: ctx }).listTags('basic/app');
     assert.deepEqual(tags.items, ['v1']);
-    await rejects(new RegistryClient({ host, baseUrl: url, credentials: { username: 'u', password: 'wrong' }, context: ctx }).listTags('basic/app'), 'UNAUTHORIZED', 401);
+    await rejects(
+      new RegistryClient({ host, baseUrl: url, credentials: { username: 'u', password: 'wrong' }, context: ctx }).listTags('basic/app'),
+      'UNAUTHORIZED',
+      401,
+    );
     await rejects(new RegistryClient({ host, baseUrl: url, context: ctx }).listTags('basic/app'), 'UNAUTHORIZED', 401);
   });
 });

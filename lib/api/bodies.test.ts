@@ -13,23 +13,68 @@ test('warningText reads RFC 7234 Warning values', () => {
 
 test('index body groups attestations right after the image they describe', () => {
   const bytes = enc(index);
-  const view = manifestBodyOf('r.io', 'a', { tag: 't' }, { digest: sha256Digest(bytes), mediaType: MediaType.OciIndex, size: bytes.length, bytes, parsed: parseManifest(bytes, MediaType.OciIndex, 'r.io'), warnings: [], headers: {} });
+  const view = manifestBodyOf(
+    'r.io',
+    'a',
+    { tag: 't' },
+    {
+      digest: sha256Digest(bytes),
+      mediaType: MediaType.OciIndex,
+      size: bytes.length,
+      bytes,
+      parsed: parseManifest(bytes, MediaType.OciIndex, 'r.io'),
+      warnings: [],
+      headers: {},
+    },
+  );
   assert.equal(view.kind, 'index');
   if (view.kind !== 'index') return;
-  assert.deepEqual(view.manifests.map((m) => [m.platformLabel, m.attestationFor]), [
-    ['linux/amd64', undefined],
-    ['unknown/unknown', d('a')],
-    ['linux/arm64/v8', undefined],
-  ]);
+  assert.deepEqual(
+    view.manifests.map((m) => [m.platformLabel, m.attestationFor]),
+    [
+      ['linux/amd64', undefined],
+      ['unknown/unknown', d('a')],
+      ['linux/arm64/v8', undefined],
+    ],
+  );
   assert.equal(view.tag, 't');
 });
 
 test('image body sums sizes and recognises artifacts', () => {
-  const image = { schemaVersion: 2, mediaType: MediaType.OciManifest, config: { mediaType: MediaType.OciConfig, digest: d('c'), size: 100 }, layers: [{ mediaType: 'l', digest: d('1'), size: 1000 }, { mediaType: 'l', digest: d('2'), size: 24 }] };
-  const artifact = { ...image, artifactType: 'application/vnd.example.signature.v1', config: { mediaType: MediaType.OciEmpty, digest: d('4'), size: 2 }, subject: { mediaType: MediaType.OciManifest, digest: d('a'), size: 10 } };
-  for (const [body, isArtifact, total] of [[image, false, 1124], [artifact, true, 1026]] as const) {
+  const image = {
+    schemaVersion: 2,
+    mediaType: MediaType.OciManifest,
+    config: { mediaType: MediaType.OciConfig, digest: d('c'), size: 100 },
+    layers: [
+      { mediaType: 'l', digest: d('1'), size: 1000 },
+      { mediaType: 'l', digest: d('2'), size: 24 },
+    ],
+  };
+  const artifact = {
+    ...image,
+    artifactType: 'application/vnd.example.signature.v1',
+    config: { mediaType: MediaType.OciEmpty, digest: d('4'), size: 2 },
+    subject: { mediaType: MediaType.OciManifest, digest: d('a'), size: 10 },
+  };
+  for (const [body, isArtifact, total] of [
+    [image, false, 1124],
+    [artifact, true, 1026],
+  ] as const) {
     const bytes = enc(body);
-    const v = manifestBodyOf('r.io', 'a', {}, { digest: d('9'), mediaType: MediaType.OciManifest, size: bytes.length, bytes, parsed: parseManifest(bytes, MediaType.OciManifest, 'r.io'), warnings: [], headers: {} });
+    const v = manifestBodyOf(
+      'r.io',
+      'a',
+      {},
+      {
+        digest: d('9'),
+        mediaType: MediaType.OciManifest,
+        size: bytes.length,
+        bytes,
+        parsed: parseManifest(bytes, MediaType.OciManifest, 'r.io'),
+        warnings: [],
+        headers: {},
+      },
+    );
     assert.equal(v.kind, 'image');
     if (v.kind !== 'image') continue;
     assert.equal(v.isArtifact, isArtifact);
@@ -44,14 +89,25 @@ test('config body maps history onto layers and reads the run config', () => {
       architecture: 'arm',
       os: 'linux',
       variant: 'v7',
-      config: { User: 'app', Env: ['A=1'], Entrypoint: ['/bin/app'], Cmd: null, ExposedPorts: { '8080/tcp': {} }, Labels: { a: 'b' }, Volumes: { '/data': {} } },
+      config: {
+        User: 'app',
+        Env: ['A=1'],
+        Entrypoint: ['/bin/app'],
+        Cmd: null,
+        ExposedPorts: { '8080/tcp': {} },
+        Labels: { a: 'b' },
+        Volumes: { '/data': {} },
+      },
       rootfs: { type: 'layers', diff_ids: [d('1'), d('2')] },
       history: [{ created_by: 'ADD a' }, { created_by: 'ENV A=1', empty_layer: true }, { created_by: 'COPY b' }],
     }),
     'r.io',
   );
   const v = configBodyOf(d('c'), cfg);
-  assert.deepEqual(v.history.map((h) => h.layerIndex), [0, undefined, 1]);
+  assert.deepEqual(
+    v.history.map((h) => h.layerIndex),
+    [0, undefined, 1],
+  );
   assert.deepEqual(v.exposedPorts, ['8080/tcp']);
   assert.deepEqual(v.volumes, ['/data']);
   assert.equal(v.user, 'app');
@@ -65,7 +121,12 @@ describe('a document for the raw view', () => {
   const cases: Array<[string, Buffer, string, { verified: boolean; exact: boolean }]> = [
     ['the bytes whose digest is the one named: verified, shown byte for byte', bytes, sha256Digest(bytes), { verified: true, exact: true }],
     ['bytes that do not match the digest are never called verified', bytes, d('1'), { verified: false, exact: true }],
-    ['bytes that are not UTF-8 are said not to be shown exactly', Buffer.from([0x7b, 0xff, 0x7d]), sha256Digest(Buffer.from([0x7b, 0xff, 0x7d])), { verified: true, exact: false }],
+    [
+      'bytes that are not UTF-8 are said not to be shown exactly',
+      Buffer.from([0x7b, 0xff, 0x7d]),
+      sha256Digest(Buffer.from([0x7b, 0xff, 0x7d])),
+      { verified: true, exact: false },
+    ],
   ];
   for (const [name, input, digest, expected] of cases) {
     test(name, () => {

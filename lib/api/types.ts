@@ -279,4 +279,14 @@ export interface DocumentBody {
  */
 export type DiagnosisBody = Diagnosis;
 
-export type { DiagnosisAccess, DiagnosisChallenge, DiagnosisFact, DiagnosisRateLimit, DiagnosisRequest, DiagnosisStatus, DiagnosisStep, DiagnosisStepId, TlsFacts };
+export type {
+  DiagnosisAccess,
+  DiagnosisChallenge,
+  DiagnosisFact,
+  DiagnosisRateLimit,
+  DiagnosisRequest,
+  DiagnosisStatus,
+  DiagnosisStep,
+  DiagnosisStepId,
+  TlsFacts,
+};

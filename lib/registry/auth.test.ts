@@ -86,7 +86,11 @@ describe('ping', () => {
     assert.equal(s.to('/v2/').length, 1);
   });
 
-  for (const [status, code] of [[404, 'NOT_A_REGISTRY'], [500, 'UNAVAILABLE'], [429, 'TOOMANYREQUESTS']] as const) {
+  for (const [status, code] of [
+    [404, 'NOT_A_REGISTRY'],
+    [500, 'UNAVAILABLE'],
+    [429, 'TOOMANYREQUESTS'],
+  ] as const) {
     test(`a /v2/ answering ${status} is ${code}`, async () => {
       const s = stub((req) => reply(status, req.url));
       await assert.rejects(authorizer(s.transport).ping(), (e: unknown) => e instanceof RegistryError && e.code === code);
@@ -189,13 +193,16 @@ describe('bearer tokens', () => {
 
 describe('token service answers', () => {
   const withToken = (answer: (req: TransportRequest) => HttpResponse) => bearerRegistry(answer);
-  const send = (s: ReturnType<typeof stub>, credentials?: Credentials) => authorizer(s.transport, credentials).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
-  const rejectsWith = (code: string, check: (e: RegistryError) => void = () => {}) => (e: unknown) => {
-    assert.ok(e instanceof RegistryError, String(e));
-    assert.equal(e.code, code, e.message);
-    check(e);
-    return true;
-  };
+  const send = (s: ReturnType<typeof stub>, credentials?: Credentials) =>
+    authorizer(s.transport, credentials).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
+  const rejectsWith =
+    (code: string, check: (e: RegistryError) => void = () => {}) =>
+    (e: unknown) => {
+      assert.ok(e instanceof RegistryError, String(e));
+      assert.equal(e.code, code, e.message);
+      check(e);
+      return true;
+    };
 
   test('access_token is read like token', async () => {
     const s = withToken((req) => reply(200, req.url, {}, { access_token: 'opaque', expires_in: 300 }));
@@ -213,12 +220,18 @@ describe('token service answers', () => {
 
   test('wrong credentials are UNAUTHORIZED and the message holds no secret', async () => {
     const s = withToken((req) => reply(401, req.url, {}, { errors: [{ code: 'UNAUTHORIZED', message: 'bad' }] }));
-    await assert.rejects(send(s, alice), rejectsWith('UNAUTHORIZED', (e) => assert.ok(!e.message.includes('s3cret'))));
+    await assert.rejects(
+      send(s, alice),
+      rejectsWith('UNAUTHORIZED', (e) => assert.ok(!e.message.includes('s3cret'))),
+    );
   });
 
   test('a rate-limited token service says when to retry', async () => {
     const s = withToken((req) => reply(429, req.url, { 'retry-after': '9' }, 'slow down'));
-    await assert.rejects(send(s), rejectsWith('TOOMANYREQUESTS', (e) => assert.equal(e.retryAfter, 9)));
+    await assert.rejects(
+      send(s),
+      rejectsWith('TOOMANYREQUESTS', (e) => assert.equal(e.retryAfter, 9)),
+    );
   });
 
   for (const [name, answer, code] of [
@@ -235,13 +248,21 @@ describe('token service answers', () => {
   for (const code of ['UNREACHABLE', 'TIMEOUT'] as const) {
     test(`a token service that is down (${code}) is named as such, not taken for the registry`, async () => {
       const down = withToken((req) => {
-        throw new RegistryError({ code, host: req.url.host, message: `${req.url.host} is down`, cause: Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }) });
+        throw new RegistryError({
+          code,
+          host: req.url.host,
+          message: `${req.url.host} is down`,
+          cause: Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }),
+        });
       });
       await assert.rejects(
         send(down, alice),
         rejectsWith(code, (e) => {
           assert.equal(e.host, 'r.example');
-          assert.match(e.message, /^The token service for r\.example \(auth\.example\) (could not be reached: the connection was refused|did not answer within 15 s)\. /);
+          assert.match(
+            e.message,
+            /^The token service for r\.example \(auth\.example\) (could not be reached: the connection was refused|did not answer within 15 s)\. /,
+          );
           assert.match(e.message, /tell the registry's owner that its token service is down/);
         }),
       );
@@ -263,7 +284,10 @@ describe('registries that are open or use Basic', () => {
     });
     const res = await authorizer(s.transport, alice).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
     assert.equal(res.status, 200);
-    assert.deepEqual(s.to('/v2/team/app/tags/list').map((r) => presented(r).split(' ')[0]), ['', 'Basic']);
+    assert.deepEqual(
+      s.to('/v2/team/app/tags/list').map((r) => presented(r).split(' ')[0]),
+      ['', 'Basic'],
+    );
   });
 
   test('an open /v2/ with a resource wanting a token: the challenge is adopted with its scope', async () => {
@@ -299,7 +323,9 @@ describe('verify (sign-in check)', () => {
 
 test('grantedAccess decodes what the token service granted', async () => {
   const access = [{ type: 'repository', name: 'team/app', actions: ['pull'] }];
-  const s = stub((req) => (req.url.pathname === '/v2/' ? reply(401, req.url, { 'www-authenticate': bearer('') }) : reply(200, req.url, {}, { token: jwt(access) })));
+  const s = stub((req) =>
+    req.url.pathname === '/v2/' ? reply(401, req.url, { 'www-authenticate': bearer('') }) : reply(200, req.url, {}, { token: jwt(access) }),
+  );
   assert.deepEqual(await authorizer(s.transport, alice).grantedAccess([`repository:team/app:pull,push`]), access);
 });
 
@@ -308,7 +334,10 @@ describe('a hostile token service cannot fill the server', () => {
 
   test('token answers are read up to 64 KiB, and a token over 16 KiB is refused', async () => {
     const s = hostile((req) => reply(200, req.url, {}, { token: 'x'.repeat(MAX_TOKEN_BYTES + 1), expires_in: 300 }));
-    await assert.rejects(authorizer(s.transport).send({ url: resource(), scopes: [pull()], maxBytes: 1000 }), (e: unknown) => e instanceof RegistryError && e.code === 'BAD_RESPONSE');
+    await assert.rejects(
+      authorizer(s.transport).send({ url: resource(), scopes: [pull()], maxBytes: 1000 }),
+      (e: unknown) => e instanceof RegistryError && e.code === 'BAD_RESPONSE',
+    );
     assert.ok(s.tokenRequests().every((r) => r.maxBytes <= 64 * 1024));
   });
 
@@ -347,26 +376,42 @@ describe('challenges only from the registry itself', () => {
     });
     const res = await authorizer(s.transport, alice).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
     assert.equal(res.status, 401);
-    assert.deepEqual(s.seen.filter((r) => r.url.origin === EVIL), []);
+    assert.deepEqual(
+      s.seen.filter((r) => r.url.origin === EVIL),
+      [],
+    );
   });
 
   test('a Basic challenge from a redirect target is not answered with the credentials', async () => {
     const s = stub((req) => (req.url.pathname === '/v2/' ? reply(200, req.url) : reply(401, new URL('/x', EVIL), { 'www-authenticate': 'Basic realm="x"' })));
     await authorizer(s.transport, alice).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
-    assert.ok(s.seen.every((r) => r.headers.authorization === undefined), 'no request carried credentials');
+    assert.ok(
+      s.seen.every((r) => r.headers.authorization === undefined),
+      'no request carried credentials',
+    );
   });
 
   test('a /v2/ redirected to another address that asks for credentials is refused', async () => {
-    const s = stub((req) => (req.url.origin === EVIL ? reply(200, req.url, {}, { token: 't' }) : reply(401, new URL('/v2/', EVIL), { 'www-authenticate': `Bearer realm="${EVIL}/token"` })));
-    await assert.rejects(authorizer(s.transport, alice).send({ url: resource(), scopes: [pull()], maxBytes: 1000 }), (e: unknown) => e instanceof RegistryError && e.code === 'BAD_RESPONSE');
-    assert.deepEqual(s.seen.filter((r) => r.url.origin === EVIL), []);
+    const s = stub((req) =>
+      req.url.origin === EVIL
+        ? reply(200, req.url, {}, { token: 't' })
+        : reply(401, new URL('/v2/', EVIL), { 'www-authenticate': `Bearer realm="${EVIL}/token"` }),
+    );
+    await assert.rejects(
+      authorizer(s.transport, alice).send({ url: resource(), scopes: [pull()], maxBytes: 1000 }),
+      (e: unknown) => e instanceof RegistryError && e.code === 'BAD_RESPONSE',
+    );
+    assert.deepEqual(
+      s.seen.filter((r) => r.url.origin === EVIL),
+      [],
+    );
   });
 });
 
 describe('requests as sent', () => {
   const open = () => stub((req) => reply(200, req.url, {}, '{}'));
 
-  test('GET unless told, the accept header only when given, the caller\'s byte limit', async () => {
+  test("GET unless told, the accept header only when given, the caller's byte limit", async () => {
     const s = open();
     const auth = authorizer(s.transport);
     await auth.send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
@@ -393,7 +438,11 @@ describe('requests as sent', () => {
     const repos = ['team/a', 'team/b'];
     await Promise.all(repos.map((repo) => auth.send({ url: resource(`/v2/${repo}/tags/list`), scopes: [pull(repo)], maxBytes: 1000 })));
     assert.equal(s.tokenRequests().length, 2);
-    for (const repo of repos) assert.ok(s.to(`/v2/${repo}/tags/list`).every((r) => carries(r, pull(repo))), repo);
+    for (const repo of repos)
+      assert.ok(
+        s.to(`/v2/${repo}/tags/list`).every((r) => carries(r, pull(repo))),
+        repo,
+      );
   });
 
   test('anonymous tokens are kept per registry, even with the same token service', async () => {
@@ -468,12 +517,18 @@ describe('what each refusal says', () => {
   const tokenService = (answer: (req: TransportRequest) => HttpResponse) => bearerRegistry(answer);
   const refused = async (promise: Promise<unknown>, code: string, message: RegExp, registryMessage?: string) =>
     assert.rejects(promise, (e: unknown) => e instanceof RegistryError && e.code === code && message.test(e.message) && e.registryMessage === registryMessage);
-  const send = (s: ReturnType<typeof stub>, credentials?: Credentials) => authorizer(s.transport, credentials).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
+  const send = (s: ReturnType<typeof stub>, credentials?: Credentials) =>
+    authorizer(s.transport, credentials).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
   const service = 'The token service for r\\.example \\(auth\\.example\\)';
 
   test('the token service', async () => {
     const denied = (status: number, body: unknown = '') => tokenService((req) => reply(status, req.url, {}, body));
-    await refused(send(denied(401, { errors: [{ code: 'UNAUTHORIZED', message: 'bad' }] }), alice), 'UNAUTHORIZED', /^r\.example rejected the username or password \(or token\)\. Check them and sign in again\.$/, 'bad');
+    await refused(
+      send(denied(401, { errors: [{ code: 'UNAUTHORIZED', message: 'bad' }] }), alice),
+      'UNAUTHORIZED',
+      /^r\.example rejected the username or password \(or token\)\. Check them and sign in again\.$/,
+      'bad',
+    );
     await refused(send(denied(403), alice), 'UNAUTHORIZED', /^r\.example rejected the username or password/);
     await refused(send(denied(401)), 'UNAUTHORIZED', /^r\.example does not allow anonymous access\. Sign in to continue\.$/);
     await refused(send(denied(500)), 'UNAVAILABLE', new RegExp(`^${service} answered HTTP 500\\. Try again in a moment\\.$`));
@@ -490,15 +545,30 @@ describe('what each refusal says', () => {
 
   test('the ping', async () => {
     const pinged = (res: (req: TransportRequest) => HttpResponse) => authorizer(stub(res).transport).ping();
-    await refused(pinged((req) => reply(300, req.url)), 'NOT_A_REGISTRY', /^r\.example answered \/v2\/ with HTTP 300: it does not look like a container registry\. Check the address\.$/);
-    await refused(pinged((req) => reply(429, req.url)), 'TOOMANYREQUESTS', /^r\.example is rate-limiting requests\..* Signing in usually raises the limit\.$/);
-    await assert.rejects(authorizer(stub((req) => reply(429, req.url)).transport, alice).ping(), (e: unknown) => e instanceof RegistryError && !e.message.includes('Signing in'));
+    await refused(
+      pinged((req) => reply(300, req.url)),
+      'NOT_A_REGISTRY',
+      /^r\.example answered \/v2\/ with HTTP 300: it does not look like a container registry\. Check the address\.$/,
+    );
+    await refused(
+      pinged((req) => reply(429, req.url)),
+      'TOOMANYREQUESTS',
+      /^r\.example is rate-limiting requests\..* Signing in usually raises the limit\.$/,
+    );
+    await assert.rejects(
+      authorizer(stub((req) => reply(429, req.url)).transport, alice).ping(),
+      (e: unknown) => e instanceof RegistryError && !e.message.includes('Signing in'),
+    );
     await refused(
       pinged(() => reply(401, new URL('/v2/', 'https://evil.example'), { 'www-authenticate': 'Basic realm="x"' })),
       'BAD_RESPONSE',
       /^r\.example sent \/v2\/ to another address \(evil\.example\) that asks for credentials; Berth does not send them there\.$/,
     );
-    await refused(pinged((req) => reply(401, req.url, { 'www-authenticate': 'Bearer realm="http://["' })), 'BAD_RESPONSE', /named a token service address that is not a valid URL/);
+    await refused(
+      pinged((req) => reply(401, req.url, { 'www-authenticate': 'Bearer realm="http://["' })),
+      'BAD_RESPONSE',
+      /named a token service address that is not a valid URL/,
+    );
   });
 
   test('a realm without a service', async () => {
@@ -514,7 +584,8 @@ describe('when not to retry', () => {
       if (req.url.href.startsWith(REALM)) return tokenFor(req);
       return reply(401, req.url, { 'www-authenticate': challenge });
     });
-  const send = (s: ReturnType<typeof stub>, credentials?: Credentials) => authorizer(s.transport, credentials).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
+  const send = (s: ReturnType<typeof stub>, credentials?: Credentials) =>
+    authorizer(s.transport, credentials).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
 
   test('anonymous, asked for Basic: answered at once', async () => {
     const s = challenged('Basic realm="r"');
@@ -575,12 +646,21 @@ describe('verify and grantedAccess', () => {
     [300, 'UNKNOWN', /^r\.example refused the request \(HTTP 300\)\.$/],
   ] as const) {
     test(`Basic: /v2/ answering ${status} to the credentials is ${code}`, async () => {
-      await assert.rejects(authorizer(basic(() => status).transport, alice).verify(), (e: unknown) => e instanceof RegistryError && e.code === code && message.test(e.message));
+      await assert.rejects(
+        authorizer(basic(() => status).transport, alice).verify(),
+        (e: unknown) => e instanceof RegistryError && e.code === code && message.test(e.message),
+      );
     });
   }
 
   test('Basic without credentials says what to enter', async () => {
-    await assert.rejects(authorizer(basic(() => 200).transport).verify(), (e: unknown) => e instanceof RegistryError && e.code === 'UNAUTHORIZED' && /^r\.example does not allow anonymous access\. Enter a username and password\.$/.test(e.message));
+    await assert.rejects(
+      authorizer(basic(() => 200).transport).verify(),
+      (e: unknown) =>
+        e instanceof RegistryError &&
+        e.code === 'UNAUTHORIZED' &&
+        /^r\.example does not allow anonymous access\. Enter a username and password\.$/.test(e.message),
+    );
   });
 
   test('Bearer, anonymous: nothing to check', async () => {

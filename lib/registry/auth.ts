@@ -171,7 +171,8 @@ export class Authorizer {
     }
     const token = body.token || body.access_token;
     if (!token) throw badResponse(this.host, `${service} sent no token.`);
-    if (token.length > MAX_TOKEN_BYTES) throw badResponse(this.host, `${service} sent a token longer than ${MAX_TOKEN_BYTES / 1024} KiB; Berth does not use it.`);
+    if (token.length > MAX_TOKEN_BYTES)
+      throw badResponse(this.host, `${service} sent a token longer than ${MAX_TOKEN_BYTES / 1024} KiB; Berth does not use it.`);
     // expires_in defaults to 60 and is never taken as less (distribution token spec), nor as more than an hour.
     const expiresIn = Math.min(Math.max(Number.isFinite(body.expires_in) ? (body.expires_in ?? 60) : 60, 60), MAX_TOKEN_TTL_SECONDS);
     const issued = body.issued_at ? Date.parse(body.issued_at) : NaN;
@@ -191,7 +192,8 @@ export class Authorizer {
    */
   private tokenServiceDown(e: unknown, service: string): unknown {
     if (!(e instanceof RegistryError) || (e.code !== 'UNREACHABLE' && e.code !== 'TIMEOUT')) return e;
-    const what = e.code === 'TIMEOUT' ? `did not answer within ${Math.round(this.context.timeoutMs / 1000)} s` : `could not be reached: ${connectionFailure(e)}`;
+    const what =
+      e.code === 'TIMEOUT' ? `did not answer within ${Math.round(this.context.timeoutMs / 1000)} s` : `could not be reached: ${connectionFailure(e)}`;
     return new RegistryError({
       code: e.code,
       host: this.host,
@@ -267,7 +269,11 @@ export class Authorizer {
       return { scheme: ping.scheme, credentialsChecked: this.credentials !== undefined };
     }
     if (ping.scheme === 'basic' && !this.credentials) {
-      throw new RegistryError({ code: 'UNAUTHORIZED', host: this.host, message: `${this.host} does not allow anonymous access. Enter a username and password.` });
+      throw new RegistryError({
+        code: 'UNAUTHORIZED',
+        host: this.host,
+        message: `${this.host} does not allow anonymous access. Enter a username and password.`,
+      });
     }
     if (!this.credentials) return { scheme: ping.scheme, credentialsChecked: false };
     // Basic, or an open /v2/ that may still check credentials it is sent: send them once.

@@ -5,9 +5,7 @@ export class BoundedCache<V> {
   private readonly entries = new Map<string, { value: V; expiresAt: number; size: number }>();
   private totalSize = 0;
 
-  constructor(
-    private readonly options: { maxEntries: number; maxSize?: number; now?: () => number },
-  ) {}
+  constructor(private readonly options: { maxEntries: number; maxSize?: number; now?: () => number }) {}
 
   private now(): number {
     return this.options.now ? this.options.now() : Date.now();

@@ -72,7 +72,11 @@ const cases: Array<{ name: string; header: string | string[]; want: Array<{ sche
   { name: 'a backslash at the very end is kept', header: 'Basic realm="a\\', want: [{ scheme: 'basic', params: { realm: 'a\\' } }] },
   { name: 'tabs are white space like spaces', header: '\tBearer\trealm="r"\t,\tservice=s', want: [{ scheme: 'bearer', params: { realm: 'r', service: 's' } }] },
   { name: "a tab before '='", header: 'Bearer realm\t=\t"r"', want: [{ scheme: 'bearer', params: { realm: 'r' } }] },
-  { name: 'an unquoted value ends at a space', header: 'Bearer realm=https://r/token service=reg', want: [{ scheme: 'bearer', params: { realm: 'https://r/token', service: 'reg' } }] },
+  {
+    name: 'an unquoted value ends at a space',
+    header: 'Bearer realm=https://r/token service=reg',
+    want: [{ scheme: 'bearer', params: { realm: 'https://r/token', service: 'reg' } }],
+  },
   { name: 'a scheme followed by junk has no token68', header: 'Basic ;', want: [{ scheme: 'basic', params: {} }] },
   { name: 'an unquoted value ends at a tab', header: 'Basic realm=a\tservice=b', want: [{ scheme: 'basic', params: { realm: 'a', service: 'b' } }] },
   {
@@ -86,7 +90,11 @@ const cases: Array<{ name: string; header: string | string[]; want: Array<{ sche
   { name: 'an empty unquoted value', header: 'Bearer realm=,service=s', want: [{ scheme: 'bearer', params: { realm: '', service: 's' } }] },
   { name: 'a repeated parameter: the first one counts', header: 'Bearer realm="a", realm="b"', want: [{ scheme: 'bearer', params: { realm: 'a' } }] },
   { name: 'a trailing comma', header: 'Bearer error=invalid_token,', want: [{ scheme: 'bearer', params: { error: 'invalid_token' } }] },
-  { name: 'every token character in a parameter name', header: "Custom !#$%&'*+-.^_`|~09AZaz=v", want: [{ scheme: 'custom', params: { "!#$%&'*+-.^_`|~09azaz": 'v' } }] },
+  {
+    name: 'every token character in a parameter name',
+    header: "Custom !#$%&'*+-.^_`|~09AZaz=v",
+    want: [{ scheme: 'custom', params: { "!#$%&'*+-.^_`|~09azaz": 'v' } }],
+  },
   { name: "token68 ending in '=' is not a parameter", header: 'Basic abc=', want: [{ scheme: 'basic', params: {}, token68: 'abc=' }] },
   { name: "token68 with '==' inside is not a parameter", header: 'Bearer a==b', want: [{ scheme: 'bearer', params: {}, token68: 'a==b' }] },
 ];

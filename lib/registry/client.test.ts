@@ -57,7 +57,14 @@ describe('names a registry sends', () => {
   });
 
   test('an index naming a descriptor by something that is not a digest is refused', async () => {
-    const index = { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [{ mediaType: MediaType.OciManifest, digest: 'sha256:../../x', size: 1 }, { mediaType: MediaType.OciManifest, digest: d('a'), size: 1 }] };
+    const index = {
+      schemaVersion: 2,
+      mediaType: MediaType.OciIndex,
+      manifests: [
+        { mediaType: MediaType.OciManifest, digest: 'sha256:../../x', size: 1 },
+        { mediaType: MediaType.OciManifest, digest: d('a'), size: 1 },
+      ],
+    };
     const client = registry(() => ({ headers: { 'content-type': MediaType.OciIndex }, body: index }));
     await assert.rejects(client.getManifest('a', 'latest'), badResponse);
   });
@@ -70,7 +77,10 @@ describe('content that does not match its digest', () => {
   const answer = (digest: string) => registry(() => ({ headers: { 'docker-content-digest': digest, 'content-type': MediaType.OciManifest }, body: bytes }));
 
   test('a tag whose Docker-Content-Digest is not the digest of its bytes is refused, naming both', async () => {
-    await assert.rejects(answer(d('e')).getManifest('a', 'latest'), (e: unknown) => badResponse(e) && (e as Error).message.includes(`(${d('e')}) that is not the digest of its content (${actual})`));
+    await assert.rejects(
+      answer(d('e')).getManifest('a', 'latest'),
+      (e: unknown) => badResponse(e) && (e as Error).message.includes(`(${d('e')}) that is not the digest of its content (${actual})`),
+    );
   });
 
   test('a tag whose Docker-Content-Digest is its bytes’ digest shows it', async () => {
@@ -78,19 +88,30 @@ describe('content that does not match its digest', () => {
   });
 
   test('a manifest fetched by digest whose bytes hash to another is refused', async () => {
-    await assert.rejects(answer(d('a')).getManifest('a', d('a')), (e: unknown) => badResponse(e) && /does not match the digest asked for .*tell the registry's owner/.test((e as Error).message));
+    await assert.rejects(
+      answer(d('a')).getManifest('a', d('a')),
+      (e: unknown) => badResponse(e) && /does not match the digest asked for .*tell the registry's owner/.test((e as Error).message),
+    );
   });
 });
 
 describe('lists that are not lists', () => {
   test('a web page for a tag list says what came and what to check', async () => {
     const client = registry(() => ({ headers: { 'content-type': 'text/html' }, body: Buffer.from('<!DOCTYPE html><html><title>Sign in</title></html>') }));
-    await assert.rejects(client.listTags('team/app'), (e: unknown) => badResponse(e) && /list of tags of team\/app with something that is not JSON \(a web page\)\. Check that r\.example is the registry itself/.test((e as Error).message));
+    await assert.rejects(
+      client.listTags('team/app'),
+      (e: unknown) =>
+        badResponse(e) &&
+        /list of tags of team\/app with something that is not JSON \(a web page\)\. Check that r\.example is the registry itself/.test((e as Error).message),
+    );
   });
 
   test('JSON that is not a catalog says so', async () => {
     const client = registry(() => ({ body: { repositories: 'all of them' } }));
-    await assert.rejects(client.listRepositories(), (e: unknown) => badResponse(e) && /list of repositories with something that is not a list of repositories/.test((e as Error).message));
+    await assert.rejects(
+      client.listRepositories(),
+      (e: unknown) => badResponse(e) && /list of repositories with something that is not a list of repositories/.test((e as Error).message),
+    );
   });
 });
 
@@ -126,7 +147,11 @@ describe('deleting', () => {
   const kinds: Array<[string, (reference: string) => { status?: number; body?: unknown }, string]> = [
     ['distribution 2.x: a tag DELETE is 400 DIGEST_INVALID', () => ({ status: 400, body: error('DIGEST_INVALID') }), 'digest'],
     ['OCI 1.1 / distribution 3: an unknown tag is 404 MANIFEST_UNKNOWN', () => ({ status: 404, body: error('MANIFEST_UNKNOWN') }), 'tag'],
-    ['tag deletion off, digest deletion on', (ref) => (ref.startsWith('sha256:') ? { status: 404, body: error('MANIFEST_UNKNOWN') } : { status: 405, body: error('UNSUPPORTED') }), 'digest'],
+    [
+      'tag deletion off, digest deletion on',
+      (ref) => (ref.startsWith('sha256:') ? { status: 404, body: error('MANIFEST_UNKNOWN') } : { status: 405, body: error('UNSUPPORTED') }),
+      'digest',
+    ],
   ];
   for (const [name, onDelete, kind] of kinds) {
     test(`how a registry deletes, learnt from a tag nobody made: ${name}`, async () => {
@@ -152,7 +177,10 @@ describe('deleting', () => {
 
   test('a tag alone is deleted only where the registry is known to delete tags alone', async () => {
     const v2 = deleting(() => ({ status: 400, body: error('DIGEST_INVALID') }));
-    await assert.rejects(v2.client.deleteTag('team/app', 'v1'), (e: unknown) => isCode('UNSUPPORTED')(e) && (e as Error).message.includes('Nothing was deleted'));
+    await assert.rejects(
+      v2.client.deleteTag('team/app', 'v1'),
+      (e: unknown) => isCode('UNSUPPORTED')(e) && (e as Error).message.includes('Nothing was deleted'),
+    );
     assert.ok(!deletes(v2.seen).includes('v1'), 'no DELETE by tag where tags go with their manifest');
 
     const oci = deleting((ref) => (ref === 'v1' ? { status: 202 } : { status: 404, body: error('MANIFEST_UNKNOWN') }));
@@ -181,7 +209,8 @@ describe('deleting', () => {
 test('the delete right is asked for only by a delete', async () => {
   const asked: string[][] = [];
   const transport: Transport = async (req) => {
-    if (req.url.pathname === '/v2/') return respond(req.url, { status: 401, headers: { 'www-authenticate': 'Bearer realm="https://r.example/token",service="r"' } });
+    if (req.url.pathname === '/v2/')
+      return respond(req.url, { status: 401, headers: { 'www-authenticate': 'Bearer realm="https://r.example/token",service="r"' } });
     if (req.url.pathname === '/token') {
       asked.push(req.url.searchParams.getAll('scope'));
       return respond(req.url, { body: { token: 'opaque', expires_in: 300 } });
@@ -201,7 +230,13 @@ test('a tag row trusts what its tag pointed at for a while; a fresh ask sees the
   const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
   const config = enc({ created: '2025-01-01T00:00:00Z', architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, config: {} });
   const manifest = (name: string) =>
-    enc({ schemaVersion: 2, mediaType: MediaType.OciManifest, config: { mediaType: MediaType.OciConfig, digest: sha(config), size: config.length }, layers: [], annotations: { name } });
+    enc({
+      schemaVersion: 2,
+      mediaType: MediaType.OciManifest,
+      config: { mediaType: MediaType.OciConfig, digest: sha(config), size: config.length },
+      layers: [],
+      annotations: { name },
+    });
   const bodies = new Map([manifest('old'), manifest('new')].map((b) => [sha(b), b]));
   const [before, after] = [...bodies.keys()];
   let current = before ?? '';

@@ -156,7 +156,12 @@ export class RegistryClient {
       transport: options.transport,
     });
     if (options.host === DOCKER_HUB) {
-      this.hub = new HubClient({ apiUrl: options.context.policy.dockerHubApiUrl, credentials: options.credentials, context: options.context, transport: options.transport });
+      this.hub = new HubClient({
+        apiUrl: options.context.policy.dockerHubApiUrl,
+        credentials: options.credentials,
+        context: options.context,
+        transport: options.transport,
+      });
     }
   }
 
@@ -275,7 +280,11 @@ export class RegistryClient {
 
   async listRepositories(opts: { n?: number; cursor?: string } = {}): Promise<Page<string>> {
     if (this.host === DOCKER_HUB) {
-      throw new RegistryError({ code: 'CATALOG_UNSUPPORTED', host: this.host, message: 'Docker Hub does not list repositories; open one by name (for example library/alpine).' });
+      throw new RegistryError({
+        code: 'CATALOG_UNSUPPORTED',
+        host: this.host,
+        message: 'Docker Hub does not list repositories; open one by name (for example library/alpine).',
+      });
     }
     let result;
     try {
@@ -350,7 +359,8 @@ export class RegistryClient {
     }
     if (res.status !== 200) throw this.failure(res, { repository, reference });
     const headerDigest = res.headers.get('docker-content-digest');
-    if (headerDigest !== undefined && !isValidDigest(headerDigest)) throw badResponse(this.host, `${this.host} sent a Docker-Content-Digest that is not a digest; Berth does not use it.`);
+    if (headerDigest !== undefined && !isValidDigest(headerDigest))
+      throw badResponse(this.host, `${this.host} sent a Docker-Content-Digest that is not a digest; Berth does not use it.`);
     return {
       digest: headerDigest ?? reference,
       mediaType: (res.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '',
@@ -408,7 +418,10 @@ export class RegistryClient {
     if (byDigest) {
       const actual = digestWithAlgorithmOf(reference, res.body);
       if (actual !== undefined && actual !== reference && parsed.kind !== 'legacy') {
-        throw badResponse(this.host, `${this.host} returned a manifest whose content does not match the digest asked for (${reference}); Berth does not show it. ${ALTERED_CONTENT}`);
+        throw badResponse(
+          this.host,
+          `${this.host} returned a manifest whose content does not match the digest asked for (${reference}); Berth does not show it. ${ALTERED_CONTENT}`,
+        );
       }
       digest = reference;
     } else if (parsed.kind === 'legacy' && headerDigest) {
@@ -471,7 +484,10 @@ export class RegistryClient {
     this.confirm(repository, res);
     const actual = digestWithAlgorithmOf(digest, res.body);
     if (actual !== undefined && actual !== digest) {
-      throw badResponse(this.host, `${this.host} returned a blob whose content does not match its digest ${digest}; Berth does not show it. ${ALTERED_CONTENT}`);
+      throw badResponse(
+        this.host,
+        `${this.host} returned a blob whose content does not match its digest ${digest}; Berth does not show it. ${ALTERED_CONTENT}`,
+      );
     }
     const headers = documentHeaders(res);
     this.context.content.set(key, { bytes: res.body, mediaType: 'application/octet-stream', headers }, CONTENT_TTL_MS, res.body.length);

@@ -14,10 +14,7 @@ export interface Credentials {
 }
 
 /** How a registry wants to be spoken to, learnt from `GET /v2/`. */
-export type PingResult =
-  | { scheme: 'none' }
-  | { scheme: 'basic' }
-  | { scheme: 'bearer'; realm: string; service?: string };
+export type PingResult = { scheme: 'none' } | { scheme: 'basic' } | { scheme: 'bearer'; realm: string; service?: string };
 
 /** 'tag': the registry deletes a tag alone (OCI distribution-spec 1.1); 'digest': a DELETE removes the manifest and every tag on it. */
 export type DeletionKind = 'tag' | 'digest';

@@ -47,11 +47,18 @@ function tokenFor(req: TransportRequest, allowed: string[], extra: Record<string
   const access = asked.map((scope) => {
     const [type, rest] = [scope.slice(0, scope.indexOf(':')), scope.slice(scope.indexOf(':') + 1)];
     const name = rest.slice(0, rest.lastIndexOf(':'));
-    const actions = rest.slice(rest.lastIndexOf(':') + 1).split(',').filter((a) => allowed.includes(`${type}:${name}:${a}`));
+    const actions = rest
+      .slice(rest.lastIndexOf(':') + 1)
+      .split(',')
+      .filter((a) => allowed.includes(`${type}:${name}:${a}`));
     return { type, name, actions };
   });
   const token = jwt({ iss: 'test', iat: 1_767_225_600, exp: 1_767_225_900, access });
-  return { status: 200, headers: { 'content-type': 'application/json' }, body: { token, access_token: token, expires_in: 300, issued_at: '2026-01-01T00:00:00Z', ...extra } };
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: { token, access_token: token, expires_in: 300, issued_at: '2026-01-01T00:00:00Z', ...extra },
+  };
 }
 
 const bearerChallenge = (realm = REALM) => ({ 'www-authenticate': `Bearer realm="${realm}",service="r.example"` });
@@ -65,7 +72,8 @@ function tokenRegistry(allowed: string[], resource: Route = () => undefined) {
     if (answer) return answer;
     if (req.url.pathname === '/v2/_catalog') return { status: 200, body: { repositories: ['team/app', 'public/hello'] } };
     if (req.url.pathname.endsWith('/tags/list')) return { status: 200, body: { name: 'team/app', tags: ['v1', 'v2'] } };
-    if (req.url.pathname.includes('/manifests/')) return { status: 200, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': `sha256:${'a'.repeat(64)}` } };
+    if (req.url.pathname.includes('/manifests/'))
+      return { status: 200, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': `sha256:${'a'.repeat(64)}` } };
     return undefined;
   });
 }
@@ -168,18 +176,36 @@ describe('GET /v2/', () => {
   });
 
   test('several challenges on one header are all listed; Basic alone means a username and password', async () => {
-    const stub = registry((req) => (req.url.pathname === '/v2/' && !req.headers.authorization ? { status: 401, headers: { 'www-authenticate': 'Basic realm="Registry Realm", Newauth realm="x"' } } : { status: 200, body: {} }));
+    const stub = registry((req) =>
+      req.url.pathname === '/v2/' && !req.headers.authorization
+        ? { status: 401, headers: { 'www-authenticate': 'Basic realm="Registry Realm", Newauth realm="x"' } }
+        : { status: 200, body: {} },
+    );
     const d = await run(stub, { credentials: alice });
-    assert.deepEqual(step(d, 'ping').challenges?.map((c) => c.scheme), ['basic', 'newauth']);
+    assert.deepEqual(
+      step(d, 'ping').challenges?.map((c) => c.scheme),
+      ['basic', 'newauth'],
+    );
     assert.match(step(d, 'ping').sentence, /asks for a username and password \(Basic\)/);
   });
 
-  for (const [status, code] of [[404, 'NOT_A_REGISTRY'], [503, 'UNAVAILABLE'], [429, 'TOOMANYREQUESTS']] as const) {
+  for (const [status, code] of [
+    [404, 'NOT_A_REGISTRY'],
+    [503, 'UNAVAILABLE'],
+    [429, 'TOOMANYREQUESTS'],
+  ] as const) {
     test(`an answer of ${status} fails as ${code}, and nothing after it runs but the rate limits`, async () => {
       const stub = registry(() => ({ status, headers: { 'retry-after': '9' } }));
       const d = await run(stub);
       assert.equal(step(d, 'ping').error?.code, code);
-      assert.deepEqual(statuses(d), { address: 'ok', ping: 'failed', auth: 'skipped', catalog: 'skipped', repository: 'skipped', 'rate-limits': status === 429 ? 'failed' : 'ok' });
+      assert.deepEqual(statuses(d), {
+        address: 'ok',
+        ping: 'failed',
+        auth: 'skipped',
+        catalog: 'skipped',
+        repository: 'skipped',
+        'rate-limits': status === 429 ? 'failed' : 'ok',
+      });
     });
   }
 
@@ -197,7 +223,13 @@ describe('GET /v2/', () => {
 
   test('TLS: the certificate is shown; one that ends within two weeks is a warning', async () => {
     const soon = new Date(Date.now() + 5 * 86_400_000).toISOString();
-    const tls: TlsFacts = { subject: 'CN=r.example', issuer: "C=US, O=Let's Encrypt, CN=R11", validFrom: '2026-01-01T00:00:00.000Z', validTo: soon, protocol: 'TLSv1.3' };
+    const tls: TlsFacts = {
+      subject: 'CN=r.example',
+      issuer: "C=US, O=Let's Encrypt, CN=R11",
+      validFrom: '2026-01-01T00:00:00.000Z',
+      validTo: soon,
+      protocol: 'TLSv1.3',
+    };
     const stub = registry(() => ({ status: 200, tls, headers: { 'docker-distribution-api-version': 'registry/2.0' } }));
     const ping = step(await run(stub), 'ping');
     assert.deepEqual(ping.tls, tls);
@@ -208,10 +240,15 @@ describe('GET /v2/', () => {
   });
 
   test('a /v2/ redirected to another address that asks for credentials: refused, no token asked', async () => {
-    const stub = registry((req) => (req.url.pathname === '/v2/' ? { status: 401, url: 'https://evil.example/v2/', headers: bearerChallenge('https://evil.example/token') } : { status: 200 }));
+    const stub = registry((req) =>
+      req.url.pathname === '/v2/' ? { status: 401, url: 'https://evil.example/v2/', headers: bearerChallenge('https://evil.example/token') } : { status: 200 },
+    );
     const d = await run(stub, { credentials: alice });
     assert.equal(step(d, 'ping').error?.code, 'BAD_RESPONSE');
-    assert.deepEqual(stub.seen.map((r) => r.url.href), [`${ORIGIN}/v2/`]);
+    assert.deepEqual(
+      stub.seen.map((r) => r.url.href),
+      [`${ORIGIN}/v2/`],
+    );
   });
 });
 
@@ -244,7 +281,15 @@ describe('the token', () => {
   });
 
   test('a token that grants nothing for the catalog: the sentence says so, and the catalog refusal points at it', async () => {
-    const stub = tokenRegistry([], (req) => (req.url.pathname === '/v2/_catalog' ? { status: 401, headers: { 'www-authenticate': `Bearer realm="${REALM}",service="r.example",scope="registry:catalog:*",error="insufficient_scope"` }, body: { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] } } : undefined));
+    const stub = tokenRegistry([], (req) =>
+      req.url.pathname === '/v2/_catalog'
+        ? {
+            status: 401,
+            headers: { 'www-authenticate': `Bearer realm="${REALM}",service="r.example",scope="registry:catalog:*",error="insufficient_scope"` },
+            body: { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] },
+          }
+        : undefined,
+    );
     const d = await run(stub, { credentials: { username: 'carol', password: 'carol-pass' } });
     const auth = step(d, 'auth');
     assert.equal(auth.status, 'warning');
@@ -253,18 +298,26 @@ describe('the token', () => {
     const catalog = step(d, 'catalog');
     assert.equal(catalog.status, 'warning');
     assert.equal(catalog.error?.code, 'CATALOG_UNSUPPORTED');
-    assert.equal(catalog.sentence, 'r.example does not list its repositories for carol (HTTP 401). The token carries no `registry:catalog:*` (see Token). Open a repository by name instead.');
+    assert.equal(
+      catalog.sentence,
+      'r.example does not list its repositories for carol (HTTP 401). The token carries no `registry:catalog:*` (see Token). Open a repository by name instead.',
+    );
     assert.equal(fact(catalog, 'Registry error'), 'UNAUTHORIZED: authentication required');
     assert.equal(catalog.challenges?.[0]?.error, 'insufficient_scope');
   });
 
   test('anonymous: no credentials, no account; a catalog refused to it says to sign in', async () => {
-    const stub = tokenRegistry(['repository:public/hello:pull'], (req) => (req.url.pathname === '/v2/_catalog' ? { status: 401, headers: bearerChallenge() } : undefined));
+    const stub = tokenRegistry(['repository:public/hello:pull'], (req) =>
+      req.url.pathname === '/v2/_catalog' ? { status: 401, headers: bearerChallenge() } : undefined,
+    );
     const d = await run(stub, { repository: 'public/hello' });
     const [tokenRequest] = stub.seen.filter((r) => r.url.href.startsWith(REALM));
     assert.equal(tokenRequest?.headers.authorization, undefined);
     assert.equal(tokenRequest?.url.searchParams.get('account'), null);
-    assert.equal(step(d, 'auth').sentence, 'The token service answered, but granted nothing for `registry:catalog:*`: anonymous access cannot list repositories here.');
+    assert.equal(
+      step(d, 'auth').sentence,
+      'The token service answered, but granted nothing for `registry:catalog:*`: anonymous access cannot list repositories here.',
+    );
     assert.equal(step(d, 'catalog').error?.code, 'SIGN_IN_REQUIRED');
     assert.equal(step(d, 'repository').status, 'ok');
     assert.equal(d.username, null);
@@ -278,11 +331,18 @@ describe('the token', () => {
     );
     const stub = tokenRegistry(['registry:catalog:*']);
     const d = await run(stub, { credentials: alice, repository: 'secret/vault' });
-    assert.equal(step(d, 'auth').sentence, 'The token service answered, but granted nothing for `repository:secret/vault:pull`: this account cannot pull secret/vault here.');
+    assert.equal(
+      step(d, 'auth').sentence,
+      'The token service answered, but granted nothing for `repository:secret/vault:pull`: this account cannot pull secret/vault here.',
+    );
   });
 
   test('refused credentials: UNAUTHORIZED, the registry message shown, the rest not run', async () => {
-    const stub = registry((req) => (req.url.href.startsWith(REALM) ? { status: 401, body: { errors: [{ code: 'UNAUTHORIZED', message: 'wrong username or password' }] } } : { status: 401, headers: bearerChallenge() }));
+    const stub = registry((req) =>
+      req.url.href.startsWith(REALM)
+        ? { status: 401, body: { errors: [{ code: 'UNAUTHORIZED', message: 'wrong username or password' }] } }
+        : { status: 401, headers: bearerChallenge() },
+    );
     const d = await run(stub, { credentials: alice });
     const auth = step(d, 'auth');
     assert.equal(auth.error?.code, 'UNAUTHORIZED');
@@ -297,11 +357,20 @@ describe('the token', () => {
     assert.equal(auth.error?.code, 'NOT_ALLOWED');
     assert.equal(fact(auth, 'Origin to add'), 'http://127.0.0.1:9999');
     assert.match(auth.sentence, /adds http:\/\/127\.0\.0\.1:9999 to ALLOWED_REGISTRIES/);
-    assert.deepEqual(stub.seen.map((r) => r.url.port), ['5000']);
+    assert.deepEqual(
+      stub.seen.map((r) => r.url.port),
+      ['5000'],
+    );
   });
 
   test('an opaque token: its length, no access table, and the sentence says the grants cannot be read', async () => {
-    const stub = registry((req) => (req.url.href.startsWith(REALM) ? { status: 200, body: { token: 'opaque-token-value', expires_in: 10 } } : req.url.pathname === '/v2/' ? { status: 401, headers: bearerChallenge() } : { status: 200, body: { repositories: [] } }));
+    const stub = registry((req) =>
+      req.url.href.startsWith(REALM)
+        ? { status: 200, body: { token: 'opaque-token-value', expires_in: 10 } }
+        : req.url.pathname === '/v2/'
+          ? { status: 401, headers: bearerChallenge() }
+          : { status: 200, body: { repositories: [] } },
+    );
     const auth = step(await run(stub), 'auth');
     assert.equal(auth.access, undefined);
     assert.equal(fact(auth, 'Token'), '18 characters, opaque (not a JWT: what it grants cannot be read)');
@@ -372,13 +441,23 @@ describe('a repository', () => {
     const repo = step(await run(stub, { credentials: alice, repository: 'team/app' }), 'repository');
     assert.equal(repo.status, 'ok');
     assert.equal(fact(repo, 'Tags (first 10)'), '2: v1, v2');
-    assert.deepEqual(repo.requests.map((r) => `${r.method} ${new URL(r.url).pathname}`), ['GET /v2/team/app/tags/list', 'HEAD /v2/team/app/manifests/v1']);
+    assert.deepEqual(
+      repo.requests.map((r) => `${r.method} ${new URL(r.url).pathname}`),
+      ['GET /v2/team/app/tags/list', 'HEAD /v2/team/app/manifests/v1'],
+    );
     assert.equal(repo.curl?.split('\n').length, 2);
-    assert.match(repo.curl ?? '', /^curl -sS -i -H "Authorization: Bearer \$TOKEN" 'https:\/\/r\.example\/v2\/team\/app\/tags\/list\?n=10'\ncurl -sS -I -H "Authorization: Bearer \$TOKEN" -H 'Accept: /);
+    assert.match(
+      repo.curl ?? '',
+      /^curl -sS -i -H "Authorization: Bearer \$TOKEN" 'https:\/\/r\.example\/v2\/team\/app\/tags\/list\?n=10'\ncurl -sS -I -H "Authorization: Bearer \$TOKEN" -H 'Accept: /,
+    );
   });
 
   test('a 401 without a challenge says the registry does not say what it wants', async () => {
-    const stub = tokenRegistry(['repository:nochallenge/app:pull'], (req) => (req.url.pathname.startsWith('/v2/nochallenge/') ? { status: 401, body: { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] } } : undefined));
+    const stub = tokenRegistry(['repository:nochallenge/app:pull'], (req) =>
+      req.url.pathname.startsWith('/v2/nochallenge/')
+        ? { status: 401, body: { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] } }
+        : undefined,
+    );
     const repo = step(await run(stub, { credentials: alice, repository: 'nochallenge/app' }), 'repository');
     assert.equal(repo.status, 'failed');
     assert.equal(repo.error?.code, 'DENIED');
@@ -388,7 +467,13 @@ describe('a repository', () => {
 
   test('rate-limited: TOOMANYREQUESTS with the wait, and the rate-limit step lists the headers', async () => {
     const stub = tokenRegistry([], (req) =>
-      req.url.pathname.startsWith('/v2/ratelimited/') ? { status: 429, headers: { 'retry-after': '7', 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '0;w=21600', 'content-type': 'text/plain' }, body: 'slow down' } : undefined,
+      req.url.pathname.startsWith('/v2/ratelimited/')
+        ? {
+            status: 429,
+            headers: { 'retry-after': '7', 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '0;w=21600', 'content-type': 'text/plain' },
+            body: 'slow down',
+          }
+        : undefined,
     );
     const d = await run(stub, { repository: 'ratelimited/app' });
     assert.equal(step(d, 'repository').error?.code, 'TOOMANYREQUESTS');
@@ -405,7 +490,9 @@ describe('a repository', () => {
   });
 
   test('none of the limit left is a warning; no headers at all is fine', async () => {
-    const low = tokenRegistry(['repository:team/app:pull'], (req) => (req.url.pathname.includes('/manifests/') ? { status: 200, headers: { 'ratelimit-remaining': '0;w=21600' } } : undefined));
+    const low = tokenRegistry(['repository:team/app:pull'], (req) =>
+      req.url.pathname.includes('/manifests/') ? { status: 200, headers: { 'ratelimit-remaining': '0;w=21600' } } : undefined,
+    );
     assert.equal(step(await run(low, { repository: 'team/app' }), 'rate-limits').status, 'warning');
     const none = step(await run(tokenRegistry([])), 'rate-limits');
     assert.equal(none.status, 'ok');
@@ -413,7 +500,11 @@ describe('a repository', () => {
   });
 
   test('an HTML error page is named as such', async () => {
-    const stub = tokenRegistry(['repository:html500/app:pull'], (req) => (req.url.pathname.startsWith('/v2/html500/') ? { status: 500, headers: { 'content-type': 'text/html' }, body: '<!DOCTYPE html><title>500</title>' } : undefined));
+    const stub = tokenRegistry(['repository:html500/app:pull'], (req) =>
+      req.url.pathname.startsWith('/v2/html500/')
+        ? { status: 500, headers: { 'content-type': 'text/html' }, body: '<!DOCTYPE html><title>500</title>' }
+        : undefined,
+    );
     const repo = step(await run(stub, { repository: 'html500/app' }), 'repository');
     assert.equal(repo.error?.code, 'UNAVAILABLE');
     assert.equal(fact(repo, 'Body'), '33 bytes of text/html (an HTML page, not a registry error)');
@@ -424,7 +515,10 @@ describe('a repository', () => {
     const stub = tokenRegistry(['registry:catalog:*']);
     const d = await run(stub, { credentials: alice, repository: 'Team/App' });
     assert.equal(step(d, 'repository').error?.code, 'INVALID_REFERENCE');
-    assert.deepEqual(stub.seen.filter((r) => r.url.href.startsWith(REALM)).flatMap((r) => r.url.searchParams.getAll('scope')), ['registry:catalog:*']);
+    assert.deepEqual(
+      stub.seen.filter((r) => r.url.href.startsWith(REALM)).flatMap((r) => r.url.searchParams.getAll('scope')),
+      ['registry:catalog:*'],
+    );
   });
 });
 
@@ -433,7 +527,8 @@ describe('fresh and secret', () => {
     const stub = tokenRegistry(['registry:catalog:*']);
     const context = new RegistryContext({ policy: openPolicy() });
     context.pings.set(ORIGIN, { scheme: 'none' }, 60_000);
-    for (let i = 0; i < 2; i++) await diagnose({ host: 'r.example', context, transport: stub.transport, lookup: async () => [PUBLIC_ADDRESS], credentials: alice });
+    for (let i = 0; i < 2; i++)
+      await diagnose({ host: 'r.example', context, transport: stub.transport, lookup: async () => [PUBLIC_ADDRESS], credentials: alice });
     assert.equal(stub.to('/v2/').length, 2);
     assert.equal(stub.seen.filter((r) => r.url.href.startsWith(REALM)).length, 2);
     assert.equal(context.tokens.size, 0);
@@ -467,14 +562,18 @@ describe('fresh and secret', () => {
   test('the curl commands keep secrets in variables and quote what the registry chose', async () => {
     const stub = registry((req) => {
       // A quote in the path stays a quote (in the query it is percent-encoded).
-      if (req.url.pathname === '/v2/') return { status: 401, headers: { 'www-authenticate': `Bearer realm="https://auth.example/it's/token?x=it's",service="r.example"` } };
+      if (req.url.pathname === '/v2/')
+        return { status: 401, headers: { 'www-authenticate': `Bearer realm="https://auth.example/it's/token?x=it's",service="r.example"` } };
       if (req.url.hostname === 'auth.example') return tokenFor(req, ['registry:catalog:*']);
       return { status: 200, body: { repositories: [] } };
     });
     const d = await run(stub, { credentials: { username: 'al"ice$', password: 'p' } });
     const curl = step(d, 'auth').curl ?? '';
     assert.match(curl, /^# \$PASSWORD: the password or access token of al"ice\$ \(Berth never shows it\)\n/);
-    assert.match(curl, /TOKEN="\$\(curl -sS -u "al\\"ice\\\$:\$PASSWORD" 'https:\/\/auth\.example\/it'\\''s\/token\?x=it%27s&service=r\.example&scope=registry%3Acatalog%3A\*&account=al%22ice%24' \| jq -r '\.token \/\/ \.access_token'\)"/);
+    assert.match(
+      curl,
+      /TOKEN="\$\(curl -sS -u "al\\"ice\\\$:\$PASSWORD" 'https:\/\/auth\.example\/it'\\''s\/token\?x=it%27s&service=r\.example&scope=registry%3Acatalog%3A\*&account=al%22ice%24' \| jq -r '\.token \/\/ \.access_token'\)"/,
+    );
     assert.match(step(d, 'catalog').curl ?? '', /-H "Authorization: Bearer \$TOKEN"/);
     assert.equal(step(d, 'address').curl, `curl -sS -o /dev/null -w '%{remote_ip} %{http_code}\\n' '${ORIGIN}/v2/'`);
   });
@@ -491,6 +590,9 @@ describe('fresh and secret', () => {
     const d = await run(tokenRegistry(['registry:catalog:*']), { credentials: alice });
     assert.ok(d.steps.every((s) => Number.isInteger(s.ms) && s.ms >= 0));
     assert.ok(!Number.isNaN(Date.parse(d.startedAt)));
-    assert.deepEqual(d.steps.map((s) => s.id), ['address', 'ping', 'auth', 'catalog', 'repository', 'rate-limits']);
+    assert.deepEqual(
+      d.steps.map((s) => s.id),
+      ['address', 'ping', 'auth', 'catalog', 'repository', 'rate-limits'],
+    );
   });
 });

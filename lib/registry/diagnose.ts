@@ -258,7 +258,16 @@ class Diagnoser {
   private noteRateLimits(req: TransportRequest, res: HttpResponse): void {
     if (res.status === 429) this.sawTooManyRequests = true;
     const from = `${req.method} ${req.url.pathname}`;
-    for (const header of ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after', 'docker-ratelimit-source']) {
+    for (const header of [
+      'ratelimit-limit',
+      'ratelimit-remaining',
+      'ratelimit-reset',
+      'x-ratelimit-limit',
+      'x-ratelimit-remaining',
+      'x-ratelimit-reset',
+      'retry-after',
+      'docker-ratelimit-source',
+    ]) {
       const value = res.headers.get(header);
       if (value !== undefined && RATE_LIMIT_HEADER.test(header)) this.rateLimits.push({ header, value: value.slice(0, 200), from });
     }
@@ -297,7 +306,17 @@ class Diagnoser {
       facts.push({ label: 'Decision', value: 'refused' }, { label: 'Setting', value: 'ALLOWED_REGISTRIES' }, { label: 'Origin to add', value: origin });
       const sentence = `${decision.reason} To allow it, an administrator adds ${origin}${orHttp} to ALLOWED_REGISTRIES.${unset}`;
       return {
-        step: { id: 'address', title, status: 'failed', ms: ms(start), sentence, facts, requests: [], error: { code: 'NOT_ALLOWED', message: sentence }, curl: curlAddress(curlUrl) },
+        step: {
+          id: 'address',
+          title,
+          status: 'failed',
+          ms: ms(start),
+          sentence,
+          facts,
+          requests: [],
+          error: { code: 'NOT_ALLOWED', message: sentence },
+          curl: curlAddress(curlUrl),
+        },
       };
     };
     if (!explained.resolved) {
@@ -318,7 +337,17 @@ class Diagnoser {
         const message = `${hostname} does not resolve${code ? ` (${code})` : ''}: check the address, and the DNS of the machine Berth runs on.`;
         facts.push({ label: 'Addresses', value: 'none' });
         return {
-          step: { id: 'address', title, status: 'failed', ms: ms(start), sentence: message, facts, requests: [], error: { code: 'UNREACHABLE', message }, curl: curlAddress(baseUrl) },
+          step: {
+            id: 'address',
+            title,
+            status: 'failed',
+            ms: ms(start),
+            sentence: message,
+            facts,
+            requests: [],
+            error: { code: 'UNREACHABLE', message },
+            curl: curlAddress(baseUrl),
+          },
         };
       }
     }
@@ -334,7 +363,9 @@ class Diagnoser {
 
   // ---- 2. GET /v2/ ----------------------------------------------------------------------------------
 
-  private async ping(baseUrl: URL): Promise<{ step: DiagnosisStep; challenges: Challenge[]; scheme?: 'none' | 'basic' | 'bearer'; realm?: URL; service?: string }> {
+  private async ping(
+    baseUrl: URL,
+  ): Promise<{ step: DiagnosisStep; challenges: Challenge[]; scheme?: 'none' | 'basic' | 'bearer'; realm?: URL; service?: string }> {
     const start = performance.now();
     const title = 'GET /v2/';
     const url = new URL('/v2/', baseUrl);
@@ -348,30 +379,55 @@ class Diagnoser {
       { label: 'Docker-Distribution-API-Version', value: res.headers.get('docker-distribution-api-version') ?? 'not sent' },
     ];
     const views = challenges.map((c) => challengeView(c, res.url));
-    const step: DiagnosisStep = { id: 'ping', title, status: 'ok', ms: 0, sentence: '', facts, requests: [exchange.request], curl, ...(views.length ? { challenges: views } : {}) };
+    const step: DiagnosisStep = {
+      id: 'ping',
+      title,
+      status: 'ok',
+      ms: 0,
+      sentence: '',
+      facts,
+      requests: [exchange.request],
+      curl,
+      ...(views.length ? { challenges: views } : {}),
+    };
     if (res.tls) {
       step.tls = res.tls;
       const daysLeft = Math.floor((Date.parse(res.tls.validTo) - Date.now()) / 86_400_000);
-      facts.push({ label: 'Certificate', value: `${res.tls.subject}, issued by ${res.tls.issuer}` }, { label: 'Certificate expires', value: `${res.tls.validTo} (${daysLeft} days)` });
+      facts.push(
+        { label: 'Certificate', value: `${res.tls.subject}, issued by ${res.tls.issuer}` },
+        { label: 'Certificate expires', value: `${res.tls.validTo} (${daysLeft} days)` },
+      );
       if (daysLeft < CERTIFICATE_WARNING_DAYS) {
         step.status = 'warning';
         step.sentence = `The certificate of ${baseUrl.host} ends on ${res.tls.validTo.slice(0, 10)}: ask its owner to renew it. `;
       }
     }
-    const done = (status: DiagnosisStatus, sentence: string, extra: Partial<{ scheme: 'none' | 'basic' | 'bearer'; realm: URL; service: string; error: RegistryError }> = {}) => {
+    const done = (
+      status: DiagnosisStatus,
+      sentence: string,
+      extra: Partial<{ scheme: 'none' | 'basic' | 'bearer'; realm: URL; service: string; error: RegistryError }> = {},
+    ) => {
       step.status = SEVERITY[status] > SEVERITY[step.status] ? status : step.status;
       step.sentence = `${sentence}${step.sentence ? ` ${step.sentence.trim()}` : ''}`;
       step.ms = ms(start);
       if (extra.error) step.error = { code: extra.error.code, message: extra.error.message };
       return { step, challenges, scheme: extra.scheme, realm: extra.realm, service: extra.service };
     };
-    const api = res.headers.get('docker-distribution-api-version') ? '' : ' It sent no Docker-Distribution-API-Version header (most registries do; it is not required).';
+    const api = res.headers.get('docker-distribution-api-version')
+      ? ''
+      : ' It sent no Docker-Distribution-API-Version header (most registries do; it is not required).';
     if (res.status >= 200 && res.status < 300) {
-      return done('ok', `${this.host} answers /v2/ without credentials: anonymous requests reach it, and resources may still ask for credentials.${api}`, { scheme: 'none' });
+      return done('ok', `${this.host} answers /v2/ without credentials: anonymous requests reach it, and resources may still ask for credentials.${api}`, {
+        scheme: 'none',
+      });
     }
     if (res.status === 401) {
       if (res.url.origin !== baseUrl.origin) {
-        const error = new RegistryError({ code: 'BAD_RESPONSE', host: this.host, message: `${this.host} sent /v2/ to another address (${res.url.host}) that asks for credentials; Berth does not send them there.` });
+        const error = new RegistryError({
+          code: 'BAD_RESPONSE',
+          host: this.host,
+          message: `${this.host} sent /v2/ to another address (${res.url.host}) that asks for credentials; Berth does not send them there.`,
+        });
         return done('failed', error.message, { error });
       }
       const bearer = findChallenge(challenges, 'bearer');
@@ -380,20 +436,38 @@ class Diagnoser {
         try {
           realm = new URL(bearer.params.realm, res.url);
         } catch {
-          const error = new RegistryError({ code: 'BAD_RESPONSE', host: this.host, message: `${this.host} named a token service address that is not a valid URL (${bearer.params.realm}); it cannot be signed in to.` });
+          const error = new RegistryError({
+            code: 'BAD_RESPONSE',
+            host: this.host,
+            message: `${this.host} named a token service address that is not a valid URL (${bearer.params.realm}); it cannot be signed in to.`,
+          });
           return done('failed', error.message, { error });
         }
-        const relative = realm.href !== bearer.params.realm ? ` (the challenge gave the relative realm ${bearer.params.realm}, resolved against ${res.url.href})` : '';
+        const relative =
+          realm.href !== bearer.params.realm ? ` (the challenge gave the relative realm ${bearer.params.realm}, resolved against ${res.url.href})` : '';
         const service = bearer.params.service;
-        return done('ok', `${this.host} asks for a Bearer token from ${realm.href}${relative}${service ? `, service ${service}` : ''}.${api}`, { scheme: 'bearer', realm, ...(service ? { service } : {}) });
+        return done('ok', `${this.host} asks for a Bearer token from ${realm.href}${relative}${service ? `, service ${service}` : ''}.${api}`, {
+          scheme: 'bearer',
+          realm,
+          ...(service ? { service } : {}),
+        });
       }
       if (findChallenge(challenges, 'basic')) return done('ok', `${this.host} asks for a username and password (Basic).${api}`, { scheme: 'basic' });
-      return done('warning', `${this.host} answered 401 without a challenge Berth can use (no WWW-Authenticate with a Bearer realm or Basic): Berth sends the username and password as Basic and hopes.${api}`, { scheme: 'basic' });
+      return done(
+        'warning',
+        `${this.host} answered 401 without a challenge Berth can use (no WWW-Authenticate with a Bearer realm or Basic): Berth sends the username and password as Basic and hopes.${api}`,
+        { scheme: 'basic' },
+      );
     }
     const error =
       res.status === 429 || res.status >= 500
         ? errorFromResponse(res, this.requester)
-        : new RegistryError({ code: 'NOT_A_REGISTRY', upstreamStatus: res.status, host: this.host, message: `${this.host} answered /v2/ with HTTP ${res.status}: it does not look like a container registry. Check the address.` });
+        : new RegistryError({
+            code: 'NOT_A_REGISTRY',
+            upstreamStatus: res.status,
+            host: this.host,
+            message: `${this.host} answered /v2/ with HTTP ${res.status}: it does not look like a container registry. Check the address.`,
+          });
     return done('failed', error.message, { error });
   }
 
@@ -435,8 +509,18 @@ class Diagnoser {
       const message = `The token service is refused by the address policy: ${realmDecision.reason} To allow it, an administrator adds ${origin} to ALLOWED_REGISTRIES (a registry's entry does not cover a token service elsewhere).`;
       return {
         step: {
-          id: 'auth', title, status: 'failed', ms: ms(start), sentence: message, requests: [], curl,
-          facts: [{ label: 'Token service', value: url.origin }, { label: 'Setting', value: 'ALLOWED_REGISTRIES' }, { label: 'Origin to add', value: origin }],
+          id: 'auth',
+          title,
+          status: 'failed',
+          ms: ms(start),
+          sentence: message,
+          requests: [],
+          curl,
+          facts: [
+            { label: 'Token service', value: url.origin },
+            { label: 'Setting', value: 'ALLOWED_REGISTRIES' },
+            { label: 'Origin to add', value: origin },
+          ],
           error: { code: 'NOT_ALLOWED', message },
         },
       };
@@ -463,7 +547,11 @@ class Diagnoser {
     if (res.status !== 200) {
       const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
       const code: ErrorCode = res.status === 429 ? 'TOOMANYREQUESTS' : res.status >= 500 ? 'UNAVAILABLE' : 'BAD_RESPONSE';
-      return fail(code, `The token service answered HTTP ${res.status}.${retryAfter !== undefined ? ` Try again in ${retryAfter} s.` : ''}`, retryAfter !== undefined ? { retryAfter } : {});
+      return fail(
+        code,
+        `The token service answered HTTP ${res.status}.${retryAfter !== undefined ? ` Try again in ${retryAfter} s.` : ''}`,
+        retryAfter !== undefined ? { retryAfter } : {},
+      );
     }
     let body: z.infer<typeof tokenAnswerSchema>;
     try {
@@ -474,9 +562,13 @@ class Diagnoser {
     const token = body.token || body.access_token;
     for (const secret of [body.token, body.access_token, body.refresh_token]) if (secret) this.secrets.push(secret);
     if (!token) return fail('BAD_RESPONSE', 'The token service answered 200 without a token.');
-    if (token.length > MAX_TOKEN_BYTES) return fail('BAD_RESPONSE', `The token service sent a token longer than ${MAX_TOKEN_BYTES / 1024} KiB; Berth does not use it.`);
+    if (token.length > MAX_TOKEN_BYTES)
+      return fail('BAD_RESPONSE', `The token service sent a token longer than ${MAX_TOKEN_BYTES / 1024} KiB; Berth does not use it.`);
     const granted = decodeGrantedAccess(token);
-    facts.push({ label: 'Token', value: `${token.length} characters, ${granted ? 'a JWT (claims read without verifying the signature)' : 'opaque (not a JWT: what it grants cannot be read)'}` });
+    facts.push({
+      label: 'Token',
+      value: `${token.length} characters, ${granted ? 'a JWT (claims read without verifying the signature)' : 'opaque (not a JWT: what it grants cannot be read)'}`,
+    });
     const expiresIn = body.expires_in;
     facts.push({
       label: 'expires_in',
@@ -523,7 +615,9 @@ class Diagnoser {
     const url = new URL('/v2/', baseUrl);
     if (!basic) {
       const message = `${this.host} wants a username and password, and this session has none for it: sign in to continue.`;
-      return { step: { id: 'auth', title, status: 'failed', ms: ms(start), sentence: message, facts: [], requests: [], error: { code: 'UNAUTHORIZED', message } } };
+      return {
+        step: { id: 'auth', title, status: 'failed', ms: ms(start), sentence: message, facts: [], requests: [], error: { code: 'UNAUTHORIZED', message } },
+      };
     }
     const curl = curlRequest(url, this.curlAuthBasic);
     const exchange = await this.send({ url, method: 'GET', headers: { authorization: basic }, maxBytes: MAX_SMALL_BODY });
@@ -559,9 +653,14 @@ class Diagnoser {
     const upstream = parseErrorBody(res.body)[0];
     if (upstream) facts.push({ label: 'Registry error', value: `${upstream.code}${upstream.message ? `: ${upstream.message}` : ''}` });
     const type = (res.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
-    if (!upstream && res.body.length > 0) facts.push({ label: 'Body', value: `${res.body.length} bytes of ${type || 'unnamed content'}${type === 'text/html' ? ' (an HTML page, not a registry error)' : ''}` });
+    if (!upstream && res.body.length > 0)
+      facts.push({
+        label: 'Body',
+        value: `${res.body.length} bytes of ${type || 'unnamed content'}${type === 'text/html' ? ' (an HTML page, not a registry error)' : ''}`,
+      });
     const challenges = parseChallenges(res.headers.getAll('www-authenticate')).map((c) => challengeView(c, res.url));
-    if (res.status === 401) facts.push({ label: 'WWW-Authenticate', value: challenges.length ? `${challenges.length} challenge${challenges.length > 1 ? 's' : ''}` : 'none' });
+    if (res.status === 401)
+      facts.push({ label: 'WWW-Authenticate', value: challenges.length ? `${challenges.length} challenge${challenges.length > 1 ? 's' : ''}` : 'none' });
     return { facts, challenges };
   }
 
@@ -601,7 +700,10 @@ class Diagnoser {
         return { ...step, status: 'failed', ms: ms(start), sentence: message, error: { code: 'BAD_RESPONSE', message } };
       }
       const names = (parsed.data.repositories ?? []).filter((n): n is string => typeof n === 'string' && isValidRepository(n));
-      facts.push({ label: `Repositories (first ${SAMPLE})`, value: names.length ? `${names.length}: ${names.slice(0, SHOWN).join(', ')}${names.length > SHOWN ? ', …' : ''}` : 'none' });
+      facts.push({
+        label: `Repositories (first ${SAMPLE})`,
+        value: names.length ? `${names.length}: ${names.slice(0, SHOWN).join(', ')}${names.length > SHOWN ? ', …' : ''}` : 'none',
+      });
       facts.push({ label: 'More pages', value: res.headers.get('link') ? 'yes (Link header)' : 'no' });
       return { ...step, ms: ms(start), sentence: `${this.host} lists its repositories${this.username !== undefined ? ` for ${this.username}` : ''}.` };
     }
@@ -615,22 +717,44 @@ class Diagnoser {
       const sentence = anonymous
         ? `${this.host} does not list its repositories anonymously (HTTP ${res.status}).${why ? ` ${why}` : ''} Sign in to list them, or open a repository by name.${hub}`
         : `${this.host} does not list its repositories${this.username !== undefined ? ` for ${this.username}` : ''} (HTTP ${res.status}).${why ? ` ${why}` : ''} Open a repository by name instead.${hub}`;
-      return { ...step, status: 'warning', ms: ms(start), sentence, error: { code: anonymous ? 'SIGN_IN_REQUIRED' : 'CATALOG_UNSUPPORTED', message: sentence } };
+      return {
+        ...step,
+        status: 'warning',
+        ms: ms(start),
+        sentence,
+        error: { code: anonymous ? 'SIGN_IN_REQUIRED' : 'CATALOG_UNSUPPORTED', message: sentence },
+      };
     }
     const error = errorFromResponse(res, this.requester);
-    return { ...step, status: 'failed', ms: ms(start), sentence: `${error.message}${why ? ` ${why}` : ''}${hub}`, error: { code: error.code, message: error.message } };
+    return {
+      ...step,
+      status: 'failed',
+      ms: ms(start),
+      sentence: `${error.message}${why ? ` ${why}` : ''}${hub}`,
+      error: { code: error.code, message: error.message },
+    };
   }
 
   private async repositoryCheck(baseUrl: URL, access: Access): Promise<DiagnosisStep> {
     const title = 'Repository: GET /v2/NAME/tags/list';
     const repository = this.options.repository;
-    if (repository === undefined) return skipped('repository', title, 'Name a repository above to check its tag list and a manifest with the same credentials.');
+    if (repository === undefined)
+      return skipped('repository', title, 'Name a repository above to check its tag list and a manifest with the same credentials.');
     const start = performance.now();
     try {
       validateRepository(repository);
     } catch (e) {
       const message = e instanceof Error ? e.message : 'That is not a repository name.';
-      return { id: 'repository', title: `Repository ${repository}`, status: 'failed', ms: ms(start), sentence: message, facts: [], requests: [], error: { code: 'INVALID_REFERENCE', message } };
+      return {
+        id: 'repository',
+        title: `Repository ${repository}`,
+        status: 'failed',
+        ms: ms(start),
+        sentence: message,
+        facts: [],
+        requests: [],
+        error: { code: 'INVALID_REFERENCE', message },
+      };
     }
     const named = `Repository ${repository}`;
     const scope = repositoryScope(repository);
@@ -650,7 +774,13 @@ class Diagnoser {
       const html = (res.headers.get('content-type') ?? '').startsWith('text/html')
         ? ' The body is an HTML page, not a registry error: a proxy or web server in front of the registry answered.'
         : '';
-      return { ...step, status: 'failed', ms: ms(start), sentence: `${error.message}${why ? ` ${why}` : ''}${html}`, error: { code: error.code, message: error.message } };
+      return {
+        ...step,
+        status: 'failed',
+        ms: ms(start),
+        sentence: `${error.message}${why ? ` ${why}` : ''}${html}`,
+        error: { code: error.code, message: error.message },
+      };
     }
     const parsed = tagsSchema.safeParse(safeJson(res.body));
     if (!parsed.success) {
@@ -658,23 +788,43 @@ class Diagnoser {
       return { ...step, status: 'failed', ms: ms(start), sentence: message, error: { code: 'BAD_RESPONSE', message } };
     }
     const tags = (parsed.data.tags ?? []).filter((t): t is string => typeof t === 'string' && isValidTag(t));
-    facts.push({ label: `Tags (first ${SAMPLE})`, value: tags.length ? `${tags.length}: ${tags.slice(0, SHOWN).join(', ')}${tags.length > SHOWN ? ', …' : ''}` : 'none' });
+    facts.push({
+      label: `Tags (first ${SAMPLE})`,
+      value: tags.length ? `${tags.length}: ${tags.slice(0, SHOWN).join(', ')}${tags.length > SHOWN ? ', …' : ''}` : 'none',
+    });
     const first = tags[0];
     if (first === undefined) return { ...step, ms: ms(start), sentence: `${this.host} lists the tags of ${repository}: it has none yet.` };
     // A HEAD of one manifest: free of Docker Hub's pull limit, and where it reports that limit.
     const manifestUrl = new URL(`/v2/${repository}/manifests/${first}`, baseUrl);
     curlLines.push(curlRequest(manifestUrl, this.curlAuth(access), { method: 'HEAD', accept: MANIFEST_ACCEPT }));
-    const head = await this.send({ url: manifestUrl, method: 'HEAD', headers: { accept: MANIFEST_ACCEPT, ...this.headersFor(access) }, maxBytes: MAX_SMALL_BODY });
+    const head = await this.send({
+      url: manifestUrl,
+      method: 'HEAD',
+      headers: { accept: MANIFEST_ACCEPT, ...this.headersFor(access) },
+      maxBytes: MAX_SMALL_BODY,
+    });
     step.requests.push(head.request);
     step.curl = curlLines.join('\n');
     if (head.res?.status === 200) {
       const digest = head.res.headers.get('docker-content-digest');
-      facts.push({ label: `Manifest ${first}`, value: `${(head.res.headers.get('content-type') ?? 'no type').split(';')[0]}${digest ? `, ${digest.slice(0, 80)}` : ''}` });
-      return { ...step, ms: ms(start), sentence: `${this.host} lets ${this.username ?? 'anonymous requests'} read ${repository}: its tags, and the manifest of ${first}.` };
+      facts.push({
+        label: `Manifest ${first}`,
+        value: `${(head.res.headers.get('content-type') ?? 'no type').split(';')[0]}${digest ? `, ${digest.slice(0, 80)}` : ''}`,
+      });
+      return {
+        ...step,
+        ms: ms(start),
+        sentence: `${this.host} lets ${this.username ?? 'anonymous requests'} read ${repository}: its tags, and the manifest of ${first}.`,
+      };
     }
     const problem = head.res ? `HTTP ${head.res.status}` : (head.error?.message ?? 'no answer');
     facts.push({ label: `Manifest ${first}`, value: problem });
-    return { ...step, status: 'warning', ms: ms(start), sentence: `${this.host} lists the tags of ${repository}, but a HEAD of its manifest ${first} answered ${problem}.` };
+    return {
+      ...step,
+      status: 'warning',
+      ms: ms(start),
+      sentence: `${this.host} lists the tags of ${repository}, but a HEAD of its manifest ${first} answered ${problem}.`,
+    };
   }
 
   // ---- 6. rate limits ------------------------------------------------------------------------------

@@ -148,10 +148,20 @@ function transportError(url: URL, err: unknown, timeoutMs: number): RegistryErro
   const code = (err as { code?: string }).code ?? '';
   const host = url.host;
   if (code === 'ETIMEDOUT' || code === 'ABORT_ERR' || (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError') {
-    return new RegistryError({ code: 'TIMEOUT', host, message: `${host} did not answer within ${Math.round(timeoutMs / 1000)} s. Try again, or check that the registry is up.`, cause: err });
+    return new RegistryError({
+      code: 'TIMEOUT',
+      host,
+      message: `${host} did not answer within ${Math.round(timeoutMs / 1000)} s. Try again, or check that the registry is up.`,
+      cause: err,
+    });
   }
   if (TLS_CODES.test(code) || /certificate|SSL|TLS/i.test((err as Error).message ?? '')) {
-    return new RegistryError({ code: 'TLS', host, message: `The secure connection to ${host} failed (${code || 'TLS error'}): its certificate is not trusted or does not match. Check the address, or ask its owner about the certificate.`, cause: err });
+    return new RegistryError({
+      code: 'TLS',
+      host,
+      message: `The secure connection to ${host} failed (${code || 'TLS error'}): its certificate is not trusted or does not match. Check the address, or ask its owner about the certificate.`,
+      cause: err,
+    });
   }
   return new RegistryError({
     code: 'UNREACHABLE',

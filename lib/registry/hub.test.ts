@@ -28,7 +28,12 @@ function stub(answer: (req: TransportRequest, body: Record<string, string> | und
   const seen: { method: string; path: string; auth?: string; body?: Record<string, string> }[] = [];
   const transport: Transport = async (req) => {
     const body = req.body ? (JSON.parse(Buffer.from(req.body).toString()) as Record<string, string>) : undefined;
-    seen.push({ method: req.method, path: `${req.url.pathname}${req.url.search}`, ...(req.headers.authorization ? { auth: req.headers.authorization } : {}), ...(body ? { body } : {}) });
+    seen.push({
+      method: req.method,
+      path: `${req.url.pathname}${req.url.search}`,
+      ...(req.headers.authorization ? { auth: req.headers.authorization } : {}),
+      ...(body ? { body } : {}),
+    });
     const res = answer(req, body);
     if (!res) throw new Error(`stub: nothing scripted for ${req.method} ${req.url.href}`);
     if (req.method === 'POST' && res.status === 200) issued.push(res.body.toString());
@@ -39,8 +44,10 @@ function stub(answer: (req: TransportRequest, body: Record<string, string> | und
   return { transport, seen, logins, issued };
 }
 
-const newContext = () => new RegistryContext({ policy: new AddressPolicy({ allowed: null, dockerHubRegistryUrl: 'https://registry-1.docker.io', dockerHubApiUrl: API }) });
-const hub = (transport: Transport, credentials?: Credentials, context = newContext(), apiUrl = API) => new HubClient({ apiUrl: new URL(apiUrl), credentials, context, transport });
+const newContext = () =>
+  new RegistryContext({ policy: new AddressPolicy({ allowed: null, dockerHubRegistryUrl: 'https://registry-1.docker.io', dockerHubApiUrl: API }) });
+const hub = (transport: Transport, credentials?: Credentials, context = newContext(), apiUrl = API) =>
+  new HubClient({ apiUrl: new URL(apiUrl), credentials, context, transport });
 const user: Credentials = { username: 'someone', password: 'pass-word' };
 const pat: Credentials = { username: 'someone', password: 'dckr_pat_abc' };
 const emptyPage = { count: 0, next: null, previous: null, results: [] };
@@ -49,7 +56,8 @@ const isCode = (code: string) => (e: unknown) => e instanceof RegistryError && e
 describe('sign-in', () => {
   test('POST /v2/auth/token with identifier and secret; the token is reused, not asked for again', async () => {
     const s = stub((req, body) => {
-      if (req.url.pathname === '/v2/auth/token') return body?.identifier === 'someone' && body.secret === 'dckr_pat_abc' ? reply(req, 200, { access_token: jwt('a') }) : reply(req, 401);
+      if (req.url.pathname === '/v2/auth/token')
+        return body?.identifier === 'someone' && body.secret === 'dckr_pat_abc' ? reply(req, 200, { access_token: jwt('a') }) : reply(req, 401);
       return reply(req, 200, emptyPage);
     });
     const context = newContext();
@@ -58,29 +66,44 @@ describe('sign-in', () => {
     assert.equal(s.logins().length, 1);
     assert.deepEqual(s.seen[0]?.body, { identifier: 'someone', secret: 'dckr_pat_abc' });
     const issued = JSON.parse(s.issued[0] ?? '{}') as { access_token?: string };
-    assert.deepEqual(s.seen.filter((r) => r.method === 'GET').map((r) => r.auth), [`Bearer ${issued.access_token}`, `Bearer ${issued.access_token}`]);
+    assert.deepEqual(
+      s.seen.filter((r) => r.method === 'GET').map((r) => r.auth),
+      [`Bearer ${issued.access_token}`, `Bearer ${issued.access_token}`],
+    );
     // Another person (other credentials) never gets that token.
-    await hub(s.transport, user, context).listRepositories('someone').catch(() => undefined);
+    await hub(s.transport, user, context)
+      .listRepositories('someone')
+      .catch(() => undefined);
     assert.equal(s.logins().length, 3); // auth/token refused, then the legacy route for a password
   });
 
   test('a password refused because of two-factor authentication says to use an access token', async () => {
     const s = stub((req) => {
       if (req.url.pathname === '/v2/auth/token') return reply(req, 401, { message: 'nope', errinfo: {} });
-      if (req.url.pathname === '/v2/users/login') return reply(req, 401, { detail: 'Require secondary authentication on MFA enabled account', login_2fa_token: 'x.y.z' });
+      if (req.url.pathname === '/v2/users/login')
+        return reply(req, 401, { detail: 'Require secondary authentication on MFA enabled account', login_2fa_token: 'x.y.z' });
       return undefined;
     });
-    await assert.rejects(hub(s.transport, user).verify(), (e: unknown) => isCode('ACCESS_TOKEN_REQUIRED')(e) && /personal access token/.test((e as Error).message) && !(e as Error).message.includes('pass-word'));
+    await assert.rejects(
+      hub(s.transport, user).verify(),
+      (e: unknown) => isCode('ACCESS_TOKEN_REQUIRED')(e) && /personal access token/.test((e as Error).message) && !(e as Error).message.includes('pass-word'),
+    );
     assert.deepEqual(s.seen[1]?.body, { username: 'someone', password: 'pass-word' });
   });
 
   test('a wrong password is UNAUTHORIZED; a wrong access token is not tried on the legacy route', async () => {
     const s = stub((req) => (req.method === 'POST' ? reply(req, 401, { detail: 'Incorrect authentication credentials' }) : undefined));
     await assert.rejects(hub(s.transport, user).verify(), isCode('UNAUTHORIZED'));
-    assert.deepEqual(s.seen.map((r) => r.path), ['/v2/auth/token', '/v2/users/login']);
+    assert.deepEqual(
+      s.seen.map((r) => r.path),
+      ['/v2/auth/token', '/v2/users/login'],
+    );
     s.seen.length = 0;
     await assert.rejects(hub(s.transport, pat).verify(), isCode('UNAUTHORIZED'));
-    assert.deepEqual(s.seen.map((r) => r.path), ['/v2/auth/token']);
+    assert.deepEqual(
+      s.seen.map((r) => r.path),
+      ['/v2/auth/token'],
+    );
   });
 
   test('an API without /v2/auth/token is signed in to on the legacy route', async () => {
@@ -91,7 +114,10 @@ describe('sign-in', () => {
     });
     await hub(s.transport, user).listRepositories('someone');
     assert.equal(s.seen.at(-1)?.auth, `Bearer ${(JSON.parse(s.issued[0] ?? '{}') as { token?: string }).token}`);
-    assert.deepEqual(s.seen.map((r) => `${r.method} ${r.path.split('?')[0]}`), ['POST /v2/auth/token', 'POST /v2/users/login', 'GET /v2/namespaces/someone/repositories']);
+    assert.deepEqual(
+      s.seen.map((r) => `${r.method} ${r.path.split('?')[0]}`),
+      ['POST /v2/auth/token', 'POST /v2/users/login', 'GET /v2/namespaces/someone/repositories'],
+    );
   });
 
   test('a token the API stops taking is renewed once, silently; a second refusal is final', async () => {
@@ -107,11 +133,17 @@ describe('sign-in', () => {
     });
     const context = newContext();
     await hub(s.transport, pat, context).listRepositories('someone');
-    assert.deepEqual(s.seen.map((r) => r.method), ['POST', 'GET', 'POST', 'GET']);
+    assert.deepEqual(
+      s.seen.map((r) => r.method),
+      ['POST', 'GET', 'POST', 'GET'],
+    );
     refuse = 5;
     s.seen.length = 0;
     await assert.rejects(hub(s.transport, pat, context).listRepositories('someone'), isCode('UNAUTHORIZED'));
-    assert.deepEqual(s.seen.map((r) => r.method), ['GET', 'POST', 'GET']);
+    assert.deepEqual(
+      s.seen.map((r) => r.method),
+      ['GET', 'POST', 'GET'],
+    );
   });
 
   test('a token that has run out is not kept; its lifetime comes from its exp', async () => {
@@ -130,29 +162,60 @@ describe('sign-in', () => {
 });
 
 describe('lists', () => {
-  const repo = (name: string, extra: Record<string, unknown> = {}) => ({ name, namespace: 'someone', description: `about ${name}`, is_private: false, star_count: 3, pull_count: 1200, last_updated: '2025-01-02T03:04:05.123456Z', ...extra });
+  const repo = (name: string, extra: Record<string, unknown> = {}) => ({
+    name,
+    namespace: 'someone',
+    description: `about ${name}`,
+    is_private: false,
+    star_count: 3,
+    pull_count: 1200,
+    last_updated: '2025-01-02T03:04:05.123456Z',
+    ...extra,
+  });
 
   test('repositories: 100 a page in the order asked for; the absolute next link becomes the cursor', async () => {
     const s = stub((req) => {
       const page = req.url.searchParams.get('page');
-      if (!page) return reply(req, 200, { count: 3, next: `${API}/v2/namespaces/someone/repositories?page=2&page_size=100&ordering=name`, results: [repo('a'), repo('b', { is_private: true, description: null })] });
+      if (!page)
+        return reply(req, 200, {
+          count: 3,
+          next: `${API}/v2/namespaces/someone/repositories?page=2&page_size=100&ordering=name`,
+          results: [repo('a'), repo('b', { is_private: true, description: null })],
+        });
       return reply(req, 200, { count: 3, next: null, results: [repo('c')] });
     });
     const client = hub(s.transport);
     const first = await client.listRepositories('someone', { ordering: 'name' });
     assert.equal(first.next, '/v2/namespaces/someone/repositories?page=2&page_size=100&ordering=name');
     assert.equal(first.count, 3);
-    assert.deepEqual(first.items[1], { namespace: 'someone', name: 'b', description: '', isPrivate: true, pullCount: 1200, starCount: 3, lastUpdated: '2025-01-02T03:04:05.123456Z' });
+    assert.deepEqual(first.items[1], {
+      namespace: 'someone',
+      name: 'b',
+      description: '',
+      isPrivate: true,
+      pullCount: 1200,
+      starCount: 3,
+      lastUpdated: '2025-01-02T03:04:05.123456Z',
+    });
     const second = await client.listRepositories('someone', { ordering: 'name', cursor: first.next ?? '' });
-    assert.deepEqual(second.items.map((r) => r.name), ['c']);
+    assert.deepEqual(
+      second.items.map((r) => r.name),
+      ['c'],
+    );
     assert.equal(second.next, null);
-    assert.deepEqual(s.seen.map((r) => r.path), ['/v2/namespaces/someone/repositories?page_size=100&ordering=name', '/v2/namespaces/someone/repositories?page=2&page_size=100&ordering=name']);
+    assert.deepEqual(
+      s.seen.map((r) => r.path),
+      ['/v2/namespaces/someone/repositories?page_size=100&ordering=name', '/v2/namespaces/someone/repositories?page=2&page_size=100&ordering=name'],
+    );
   });
 
   test('orderings: newest, most pulled first, names A to Z', async () => {
     const s = stub((req) => reply(req, 200, emptyPage));
     for (const ordering of ['last_updated', 'pull_count', 'name'] as const) await hub(s.transport).listRepositories('x1', { ordering });
-    assert.deepEqual(s.seen.map((r) => new URLSearchParams(r.path.split('?')[1]).get('ordering')), ['-last_updated', '-pull_count', 'name']);
+    assert.deepEqual(
+      s.seen.map((r) => new URLSearchParams(r.path.split('?')[1]).get('ordering')),
+      ['-last_updated', '-pull_count', 'name'],
+    );
   });
 
   for (const [what, next] of [
@@ -169,9 +232,15 @@ describe('lists', () => {
   test('a cursor must be a page of the same list, and cannot ask for more than 100', async () => {
     const s = stub((req) => reply(req, 200, emptyPage));
     await assert.rejects(hub(s.transport).listRepositories('someone', { cursor: '/v2/namespaces/other/repositories?page=2' }), isCode('INVALID_REQUEST'));
-    await assert.rejects(hub(s.transport).listRepositories('someone', { cursor: 'https://evil.example/v2/namespaces/someone/repositories?page=2' }), isCode('INVALID_REQUEST'));
+    await assert.rejects(
+      hub(s.transport).listRepositories('someone', { cursor: 'https://evil.example/v2/namespaces/someone/repositories?page=2' }),
+      isCode('INVALID_REQUEST'),
+    );
     await hub(s.transport).listRepositories('someone', { cursor: '/v2/namespaces/someone/repositories?page=2&page_size=100000' });
-    assert.deepEqual(s.seen.map((r) => r.path), ['/v2/namespaces/someone/repositories?page=2&page_size=100']);
+    assert.deepEqual(
+      s.seen.map((r) => r.path),
+      ['/v2/namespaces/someone/repositories?page=2&page_size=100'],
+    );
   });
 
   test('a next link equal to the page just read ends the list instead of looping', async () => {
@@ -180,9 +249,14 @@ describe('lists', () => {
   });
 
   test('names that are not valid, or of another namespace, are left out and counted', async () => {
-    const s = stub((req) => reply(req, 200, { count: 4, next: null, results: [repo('ok'), repo('../../x'), repo('Upper'), repo('theirs', { namespace: 'other' }), { nope: 1 }] }));
+    const s = stub((req) =>
+      reply(req, 200, { count: 4, next: null, results: [repo('ok'), repo('../../x'), repo('Upper'), repo('theirs', { namespace: 'other' }), { nope: 1 }] }),
+    );
     const page = await hub(s.transport).listRepositories('someone');
-    assert.deepEqual(page.items.map((r) => r.name), ['ok']);
+    assert.deepEqual(
+      page.items.map((r) => r.name),
+      ['ok'],
+    );
     assert.equal(page.invalid, 4);
   });
 
@@ -203,7 +277,15 @@ describe('lists', () => {
 });
 
 describe('tags with their details', () => {
-  const image = (architecture: string, digest: string, size: number, extra: Record<string, unknown> = {}) => ({ architecture, os: 'linux', variant: null, digest, size, last_pushed: '2025-01-08T20:15:00.000000Z', ...extra });
+  const image = (architecture: string, digest: string, size: number, extra: Record<string, unknown> = {}) => ({
+    architecture,
+    os: 'linux',
+    variant: null,
+    digest,
+    size,
+    last_pushed: '2025-01-08T20:15:00.000000Z',
+    ...extra,
+  });
 
   test('an index, an image, and a tag without a digest, from one request', async () => {
     const s = stub((req) =>
@@ -218,16 +300,37 @@ describe('tags with their details', () => {
             full_size: 3_000_000,
             last_updated: '2025-01-08T20:15:01.000000Z',
             tag_last_pushed: '2025-01-08T20:15:00.000000Z',
-            images: [image('amd64', d('a'), 3_000_000), image('arm64', d('b'), 2_900_000, { variant: 'v8' }), { architecture: 'unknown', os: 'unknown', digest: d('f'), size: 900 }],
+            images: [
+              image('amd64', d('a'), 3_000_000),
+              image('arm64', d('b'), 2_900_000, { variant: 'v8' }),
+              { architecture: 'unknown', os: 'unknown', digest: d('f'), size: 900 },
+            ],
           },
-          { name: 'old', digest: d('2'), media_type: MediaType.DockerManifest, full_size: 700, tag_last_pushed: '2023-05-04T17:37:03Z', images: [image('amd64', d('2'), 700)] },
-          { name: 'ancient', full_size: 5, images: [{ architecture: 'amd64', os: 'linux', size: 5 }, { architecture: 'arm', os: 'linux', size: 5 }] },
+          {
+            name: 'old',
+            digest: d('2'),
+            media_type: MediaType.DockerManifest,
+            full_size: 700,
+            tag_last_pushed: '2023-05-04T17:37:03Z',
+            images: [image('amd64', d('2'), 700)],
+          },
+          {
+            name: 'ancient',
+            full_size: 5,
+            images: [
+              { architecture: 'amd64', os: 'linux', size: 5 },
+              { architecture: 'arm', os: 'linux', size: 5 },
+            ],
+          },
           { name: '-bad tag-' },
         ],
       }),
     );
     const page = await hub(s.transport).listTags('library/alpine');
-    assert.deepEqual(s.seen.map((r) => r.path), ['/v2/namespaces/library/repositories/alpine/tags?page_size=100']);
+    assert.deepEqual(
+      s.seen.map((r) => r.path),
+      ['/v2/namespaces/library/repositories/alpine/tags?page_size=100'],
+    );
     assert.equal(page.invalid, 1);
     assert.deepEqual(page.items[0], {
       name: '3.21',
@@ -261,18 +364,34 @@ describe('tags with their details', () => {
         name: '3.21',
         digest: d('1'),
         media_type: MediaType.OciIndex,
-        images: [image('amd64', d('a'), 3_000_000), { architecture: 'unknown', os: 'unknown', digest: d('f'), size: 900, last_pushed: null }, image('arm', 'not-a-digest', 1)],
+        images: [
+          image('amd64', d('a'), 3_000_000),
+          { architecture: 'unknown', os: 'unknown', digest: d('f'), size: 900, last_pushed: null },
+          image('arm', 'not-a-digest', 1),
+        ],
       }),
     );
     const tag = await hub(s.transport).getTag('library/alpine', '3.21');
     assert.deepEqual(tag.images, [
-      { digest: d('a'), mediaType: '', kind: 'image', size: 3_000_000, created: '2025-01-08T20:15:00.000000Z', attestations: 0, platforms: [{ platform: 'linux/amd64', digest: d('a'), size: 3_000_000, created: '2025-01-08T20:15:00.000000Z' }] },
+      {
+        digest: d('a'),
+        mediaType: '',
+        kind: 'image',
+        size: 3_000_000,
+        created: '2025-01-08T20:15:00.000000Z',
+        attestations: 0,
+        platforms: [{ platform: 'linux/amd64', digest: d('a'), size: 3_000_000, created: '2025-01-08T20:15:00.000000Z' }],
+      },
       { digest: d('f'), mediaType: '', kind: 'artifact', size: 900, attestations: 0, platforms: [] },
     ]);
   });
 
   test('one tag on its own; an unknown one is MANIFEST_UNKNOWN', async () => {
-    const s = stub((req) => (req.url.pathname.endsWith('/latest') ? reply(req, 200, { name: 'latest', digest: d('3'), images: [image('amd64', d('3'), 10)] }) : reply(req, 404, { message: 'httperror 404: object not found' })));
+    const s = stub((req) =>
+      req.url.pathname.endsWith('/latest')
+        ? reply(req, 200, { name: 'latest', digest: d('3'), images: [image('amd64', d('3'), 10)] })
+        : reply(req, 404, { message: 'httperror 404: object not found' }),
+    );
     assert.equal((await hub(s.transport).getTag('library/hello', 'latest')).summary?.size, 10);
     await assert.rejects(hub(s.transport).getTag('library/hello', 'nope'), isCode('MANIFEST_UNKNOWN'));
     await assert.rejects(hub(s.transport).listTags('library/nope'), isCode('NAME_UNKNOWN'));
@@ -280,24 +399,46 @@ describe('tags with their details', () => {
 });
 
 test("the API's rate limit is TOOMANYREQUESTS with the wait it names, never retried", async () => {
-  const s = stub((req) => reply(req, 429, { detail: 'Rate limit exceeded' }, req.url.pathname.includes('library') ? { 'retry-after': '42' } : { 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 30) }));
-  await assert.rejects(hub(s.transport).listRepositories('library'), (e: unknown) => isCode('TOOMANYREQUESTS')(e) && (e as RegistryError).retryAfter === 42 && /shares one limit/.test((e as Error).message));
-  await assert.rejects(hub(s.transport).listRepositories('someone'), (e: unknown) => isCode('TOOMANYREQUESTS')(e) && ((e as RegistryError).retryAfter ?? 0) >= 29);
+  const s = stub((req) =>
+    reply(
+      req,
+      429,
+      { detail: 'Rate limit exceeded' },
+      req.url.pathname.includes('library') ? { 'retry-after': '42' } : { 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 30) },
+    ),
+  );
+  await assert.rejects(
+    hub(s.transport).listRepositories('library'),
+    (e: unknown) => isCode('TOOMANYREQUESTS')(e) && (e as RegistryError).retryAfter === 42 && /shares one limit/.test((e as Error).message),
+  );
+  await assert.rejects(
+    hub(s.transport).listRepositories('someone'),
+    (e: unknown) => isCode('TOOMANYREQUESTS')(e) && ((e as RegistryError).retryAfter ?? 0) >= 29,
+  );
   assert.equal(s.seen.length, 2);
 });
 
 test('after a 429 that names a time, the same connection asks nothing before it; another connection still asks', async () => {
-  const s = stub((req) => (req.method === 'POST' ? reply(req, 200, { access_token: jwt('t') }) : reply(req, 429, { detail: 'Rate limit exceeded' }, { 'retry-after': '60' })));
+  const s = stub((req) =>
+    req.method === 'POST' ? reply(req, 200, { access_token: jwt('t') }) : reply(req, 429, { detail: 'Rate limit exceeded' }, { 'retry-after': '60' }),
+  );
   const context = newContext();
   await assert.rejects(hub(s.transport, undefined, context).listRepositories('library'), isCode('TOOMANYREQUESTS'));
-  await assert.rejects(hub(s.transport, undefined, context).listTags('library/alpine'), (e: unknown) => isCode('TOOMANYREQUESTS')(e) && ((e as RegistryError).retryAfter ?? 0) >= 59);
+  await assert.rejects(
+    hub(s.transport, undefined, context).listTags('library/alpine'),
+    (e: unknown) => isCode('TOOMANYREQUESTS')(e) && ((e as RegistryError).retryAfter ?? 0) >= 59,
+  );
   assert.equal(s.seen.length, 1);
   await assert.rejects(hub(s.transport, pat, context).listRepositories('library'), isCode('TOOMANYREQUESTS'));
-  assert.deepEqual(s.seen.map((r) => r.method), ['GET', 'POST', 'GET']);
+  assert.deepEqual(
+    s.seen.map((r) => r.method),
+    ['GET', 'POST', 'GET'],
+  );
 });
 
 test('refusals and failures say what happened and what to do next', async () => {
-  const answering = (status: number) => stub((req) => (req.method === 'POST' ? reply(req, 200, { access_token: jwt('t') }) : reply(req, status, { detail: 'no' })));
+  const answering = (status: number) =>
+    stub((req) => (req.method === 'POST' ? reply(req, 200, { access_token: jwt('t') }) : reply(req, status, { detail: 'no' })));
   const message = async (status: number, credentials?: Credentials) =>
     hub(answering(status).transport, credentials)
       .listTags('someone/app')
@@ -307,23 +448,35 @@ test('refusals and failures say what happened and what to do next', async () => 
       );
   assert.equal(await message(403), 'DENIED: Docker Hub denied access to someone/app. Sign in to Docker Hub as an account that may see it.');
   assert.equal(await message(403, pat), 'DENIED: Docker Hub denied access to someone/app. Ask its owner for access, or sign in as an account that has it.');
-  assert.equal(await message(404), 'NAME_UNKNOWN: The repository someone/app does not exist on Docker Hub, or you cannot see it without signing in. Check the name.');
+  assert.equal(
+    await message(404),
+    'NAME_UNKNOWN: The repository someone/app does not exist on Docker Hub, or you cannot see it without signing in. Check the name.',
+  );
   assert.equal(await message(503), "UNAVAILABLE: Docker Hub's API answered with an error (HTTP 503). Try again in a moment.");
   assert.match(await message(418), /^BAD_RESPONSE: .*\(HTTP 418\)\. Try again; if it keeps refusing, open the repository by name instead\.$/);
 });
 
 describe('Docker Hub through the registry client', () => {
-  const hubContext = () => new RegistryContext({ policy: new AddressPolicy({ allowed: null, dockerHubRegistryUrl: 'https://registry-1.docker.io', dockerHubApiUrl: API }) });
+  const hubContext = () =>
+    new RegistryContext({ policy: new AddressPolicy({ allowed: null, dockerHubRegistryUrl: 'https://registry-1.docker.io', dockerHubApiUrl: API }) });
 
   test('signing in checks the Hub API first: refused credentials stop it, an API that cannot be reached does not', async () => {
     const registry: string[] = [];
-    const script = (hubAnswer: (req: TransportRequest) => HttpResponse | Promise<HttpResponse>): Transport => async (req) => {
-      if (req.url.origin === API) return hubAnswer(req);
-      registry.push(req.url.pathname);
-      return reply(req, 200);
-    };
-    const client = (t: Transport) => new RegistryClient({ host: 'docker.io', baseUrl: 'https://registry-1.docker.io', credentials: user, context: hubContext(), transport: t });
-    await assert.rejects(client(script((req) => reply(req, req.url.pathname === '/v2/users/login' ? 401 : 401, req.url.pathname === '/v2/users/login' ? { login_2fa_token: 't' } : {}))).verify(), isCode('ACCESS_TOKEN_REQUIRED'));
+    const script =
+      (hubAnswer: (req: TransportRequest) => HttpResponse | Promise<HttpResponse>): Transport =>
+      async (req) => {
+        if (req.url.origin === API) return hubAnswer(req);
+        registry.push(req.url.pathname);
+        return reply(req, 200);
+      };
+    const client = (t: Transport) =>
+      new RegistryClient({ host: 'docker.io', baseUrl: 'https://registry-1.docker.io', credentials: user, context: hubContext(), transport: t });
+    await assert.rejects(
+      client(
+        script((req) => reply(req, req.url.pathname === '/v2/users/login' ? 401 : 401, req.url.pathname === '/v2/users/login' ? { login_2fa_token: 't' } : {})),
+      ).verify(),
+      isCode('ACCESS_TOKEN_REQUIRED'),
+    );
     assert.deepEqual(registry, []);
     const unreachable = script(() => Promise.reject(new RegistryError({ code: 'UNREACHABLE', host: 'hub.example', message: 'down' })));
     await client(unreachable).verify();
@@ -336,15 +489,29 @@ describe('Docker Hub through the registry client', () => {
     const transport: Transport = async (req) => {
       if (req.url.pathname === '/v2/') return reply(req, 200);
       asked.push(`${req.method} ${req.url.pathname}`);
-      if (req.method === 'HEAD') return { ...reply(req, 200, undefined, { ...limits, 'docker-content-digest': d('c'), 'content-type': MediaType.OciManifest }), body: Buffer.alloc(0) };
-      return reply(req, 429, { errors: [{ code: 'TOOMANYREQUESTS', message: 'You have reached your pull rate limit.' }] }, { ...limits, 'retry-after': '3600' });
+      if (req.method === 'HEAD')
+        return { ...reply(req, 200, undefined, { ...limits, 'docker-content-digest': d('c'), 'content-type': MediaType.OciManifest }), body: Buffer.alloc(0) };
+      return reply(
+        req,
+        429,
+        { errors: [{ code: 'TOOMANYREQUESTS', message: 'You have reached your pull rate limit.' }] },
+        { ...limits, 'retry-after': '3600' },
+      );
     };
     const client = new RegistryClient({ host: 'docker.io', baseUrl: 'https://registry-1.docker.io', context: hubContext(), transport });
-    const refused = (e: unknown) => isCode('TOOMANYREQUESTS')(e) && ((e as RegistryError).retryAfter ?? 0) > 3500 && /pull limit is used up \(100 per 6 h\)/.test((e as Error).message) && /shares one limit/.test((e as Error).message);
+    const refused = (e: unknown) =>
+      isCode('TOOMANYREQUESTS')(e) &&
+      ((e as RegistryError).retryAfter ?? 0) > 3500 &&
+      /pull limit is used up \(100 per 6 h\)/.test((e as Error).message) &&
+      /shares one limit/.test((e as Error).message);
     await assert.rejects(client.getManifest('library/alpine', 'latest'), refused);
     await assert.rejects(client.getManifest('library/alpine', 'latest'), refused);
     await assert.rejects(client.getManifest('library/alpine', d('c')), refused);
-    assert.deepEqual(asked, ['HEAD /v2/library/alpine/manifests/latest', 'GET /v2/library/alpine/manifests/latest', 'HEAD /v2/library/alpine/manifests/latest']);
+    assert.deepEqual(asked, [
+      'HEAD /v2/library/alpine/manifests/latest',
+      'GET /v2/library/alpine/manifests/latest',
+      'HEAD /v2/library/alpine/manifests/latest',
+    ]);
     assert.equal(client.pullLimit()?.remaining, 0);
     assert.equal((await client.checkPullLimit('library/alpine', 'latest'))?.limit, 100);
   });

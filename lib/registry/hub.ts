@@ -110,7 +110,8 @@ const isAccessToken = (secret: string) => /^dckr_(pat|oat)_/.test(secret);
 
 /** A Docker Hub namespace: a user or organisation name, or `library`. */
 export function validateNamespace(namespace: string): string {
-  if (namespace.includes('/')) throw new InvalidReferenceError('repository', namespace, `The namespace "${namespace}" is invalid: a namespace is one name, without '/'.`);
+  if (namespace.includes('/'))
+    throw new InvalidReferenceError('repository', namespace, `The namespace "${namespace}" is invalid: a namespace is one name, without '/'.`);
   validateRepository(namespace);
   return namespace;
 }
@@ -120,7 +121,11 @@ function splitRepository(repository: string): { namespace: string; name: string 
   validateRepository(repository);
   const [namespace = '', name, ...rest] = repository.split('/');
   if (name === undefined || rest.length > 0) {
-    throw new RegistryError({ code: 'NAME_UNKNOWN', host: DOCKER_HUB, message: `The repository ${repository} does not exist on Docker Hub: its repositories are named NAMESPACE/NAME.` });
+    throw new RegistryError({
+      code: 'NAME_UNKNOWN',
+      host: DOCKER_HUB,
+      message: `The repository ${repository} does not exist on Docker Hub: its repositories are named NAMESPACE/NAME.`,
+    });
   }
   return { namespace, name };
 }
@@ -141,7 +146,10 @@ export function summariseHubTag(tag: RawTag): ManifestSummary | undefined {
   const created = date(tag.tag_last_pushed) ?? date(tag.last_updated);
   const platforms = runnable.map((i): PlatformSummary => {
     const platform: PlatformSummary = {
-      platform: i.os && i.architecture ? platformLabel({ os: i.os, architecture: i.architecture, variant: i.variant ?? undefined, 'os.version': i.os_version ?? undefined }) : 'unknown',
+      platform:
+        i.os && i.architecture
+          ? platformLabel({ os: i.os, architecture: i.architecture, variant: i.variant ?? undefined, 'os.version': i.os_version ?? undefined })
+          : 'unknown',
       digest: index ? (digestOf(i.digest) ?? digest) : digest,
     };
     const size = count(i.size);
@@ -172,7 +180,11 @@ export function summariseHubImages(tag: RawTag): ManifestSummary[] {
     const attestation = image.os === 'unknown' && image.architecture === 'unknown';
     const size = count(image.size);
     const pushed = date(image.last_pushed);
-    const platform: PlatformSummary = { platform: image.os && image.architecture ? platformLabel({ os: image.os, architecture: image.architecture, variant: image.variant ?? undefined }) : 'unknown', digest };
+    const platform: PlatformSummary = {
+      platform:
+        image.os && image.architecture ? platformLabel({ os: image.os, architecture: image.architecture, variant: image.variant ?? undefined }) : 'unknown',
+      digest,
+    };
     if (size !== undefined) platform.size = size;
     if (pushed) platform.created = pushed;
     out.push({
@@ -212,7 +224,9 @@ export class HubClient {
     this.credentials = options.credentials?.username ? options.credentials : undefined;
     this.context = options.context;
     this.transport = options.transport ?? followingTransport(options.context, DOCKER_HUB);
-    const who = this.credentials ? createHash('sha256').update(`${this.apiUrl.href}\0${this.credentials.username}\0${this.credentials.password}`).digest('hex') : 'anonymous';
+    const who = this.credentials
+      ? createHash('sha256').update(`${this.apiUrl.href}\0${this.credentials.username}\0${this.credentials.password}`).digest('hex')
+      : 'anonymous';
     this.tokenKey = `hub|${this.apiUrl.href}|${who}`;
   }
 
@@ -287,7 +301,12 @@ export class HubClient {
   }
 
   private wrongCredentials(status: number): RegistryError {
-    return new RegistryError({ code: 'UNAUTHORIZED', upstreamStatus: status, host: DOCKER_HUB, message: 'Docker Hub rejected the username or password (or token). Check them and sign in again.' });
+    return new RegistryError({
+      code: 'UNAUTHORIZED',
+      upstreamStatus: status,
+      host: DOCKER_HUB,
+      message: 'Docker Hub rejected the username or password (or token). Check them and sign in again.',
+    });
   }
 
   private loginBody(res: HttpResponse): z.infer<typeof loginSchema> {
@@ -303,7 +322,8 @@ export class HubClient {
     const body = this.loginBody(res);
     const token = body.access_token || body.token;
     if (!token) throw badResponse(DOCKER_HUB, 'Docker Hub signed you in but sent no token Berth can use.');
-    if (token.length > MAX_TOKEN_BYTES) throw badResponse(DOCKER_HUB, `Docker Hub sent a token longer than ${MAX_TOKEN_BYTES / 1024} KiB; Berth does not use it.`);
+    if (token.length > MAX_TOKEN_BYTES)
+      throw badResponse(DOCKER_HUB, `Docker Hub sent a token longer than ${MAX_TOKEN_BYTES / 1024} KiB; Berth does not use it.`);
     const now = Date.now();
     const lifetime = Math.min(Math.max(secondsLeft(token, now) ?? DEFAULT_TOKEN_TTL_SECONDS, 0), MAX_TOKEN_TTL_SECONDS) * 1000;
     // Reuse until shortly before expiry (10%, at least 5 s, at most 60 s), as with registry tokens.
@@ -338,7 +358,9 @@ export class HubClient {
   /** Seconds a 429 asks to wait: Retry-After, else the X-RateLimit-Reset time. */
   private retryAfterOf(res: HttpResponse): number | undefined {
     const reset = Number(res.headers.get('x-ratelimit-reset'));
-    return parseRetryAfter(res.headers.get('retry-after')) ?? (Number.isFinite(reset) && reset > 0 ? Math.max(1, Math.ceil(reset - Date.now() / 1000)) : undefined);
+    return (
+      parseRetryAfter(res.headers.get('retry-after')) ?? (Number.isFinite(reset) && reset > 0 ? Math.max(1, Math.ceil(reset - Date.now() / 1000)) : undefined)
+    );
   }
 
   private rateLimited(retryAfter: number | undefined, upstreamStatus?: number): RegistryError {
@@ -358,7 +380,9 @@ export class HubClient {
       return new RegistryError({
         ...base,
         code: 'UNAUTHORIZED',
-        message: this.credentials ? 'Docker Hub no longer accepts the credentials saved for it. Sign in again.' : 'Docker Hub needs you to sign in to see this.',
+        message: this.credentials
+          ? 'Docker Hub no longer accepts the credentials saved for it. Sign in again.'
+          : 'Docker Hub needs you to sign in to see this.',
       });
     }
     if (status === 403) {
@@ -369,7 +393,8 @@ export class HubClient {
       });
     }
     if (status === 404) {
-      if (what.tag) return new RegistryError({ ...base, code: 'MANIFEST_UNKNOWN', message: `${what.repository}:${what.tag} was not found on Docker Hub. Check the tag.` });
+      if (what.tag)
+        return new RegistryError({ ...base, code: 'MANIFEST_UNKNOWN', message: `${what.repository}:${what.tag} was not found on Docker Hub. Check the tag.` });
       return new RegistryError({
         ...base,
         code: 'NAME_UNKNOWN',
@@ -382,7 +407,11 @@ export class HubClient {
     if (status >= 500) {
       return new RegistryError({ ...base, code: 'UNAVAILABLE', message: `Docker Hub's API answered with an error (HTTP ${status}). Try again in a moment.` });
     }
-    return new RegistryError({ ...base, code: 'BAD_RESPONSE', message: `Docker Hub's API refused Berth's request (HTTP ${status}). Try again; if it keeps refusing, open the repository by name instead.` });
+    return new RegistryError({
+      ...base,
+      code: 'BAD_RESPONSE',
+      message: `Docker Hub's API refused Berth's request (HTTP ${status}). Try again; if it keeps refusing, open the repository by name instead.`,
+    });
   }
 
   /**
@@ -394,7 +423,8 @@ export class HubClient {
     let url: URL;
     if (cursor) {
       const listPath = this.url(path).pathname;
-      if (!cursor.startsWith(`${listPath}?`)) throw new RegistryError({ code: 'INVALID_REQUEST', message: 'That page cursor is not one of this Docker Hub list; reload the list.' });
+      if (!cursor.startsWith(`${listPath}?`))
+        throw new RegistryError({ code: 'INVALID_REQUEST', message: 'That page cursor is not one of this Docker Hub list; reload the list.' });
       url = new URL(cursor, this.apiUrl);
       const size = Number(url.searchParams.get('page_size'));
       if (!(size >= 1 && size <= HUB_PAGE_SIZE)) url.searchParams.set('page_size', String(HUB_PAGE_SIZE));

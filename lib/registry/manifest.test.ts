@@ -8,8 +8,18 @@ const kinds: Array<[string, unknown, string | undefined, string]> = [
   ['OCI index by header', index, MediaType.OciIndex, 'index'],
   ['Docker list by body field', { ...index, mediaType: MediaType.DockerList }, 'application/json', 'index'],
   ['untyped index by shape', { schemaVersion: 2, manifests: [] }, undefined, 'index'],
-  ['Docker schema2', { schemaVersion: 2, mediaType: MediaType.DockerManifest, config: { mediaType: MediaType.DockerConfig, digest: d('c'), size: 3 }, layers: [] }, MediaType.DockerManifest, 'image'],
-  ['schema1 legacy', { schemaVersion: 1, name: 'x', tag: 'y', architecture: 'amd64', fsLayers: [{ blobSum: d('e') }] }, MediaType.DockerSchema1Signed, 'legacy'],
+  [
+    'Docker schema2',
+    { schemaVersion: 2, mediaType: MediaType.DockerManifest, config: { mediaType: MediaType.DockerConfig, digest: d('c'), size: 3 }, layers: [] },
+    MediaType.DockerManifest,
+    'image',
+  ],
+  [
+    'schema1 legacy',
+    { schemaVersion: 1, name: 'x', tag: 'y', architecture: 'amd64', fsLayers: [{ blobSum: d('e') }] },
+    MediaType.DockerSchema1Signed,
+    'legacy',
+  ],
 ];
 for (const [name, body, ct, kind] of kinds) {
   test(`parseManifest: ${name}`, () => assert.equal(parseManifest(enc(body), ct, 'r.io').kind, kind));
@@ -24,7 +34,10 @@ const broken: Array<[string, Buffer, string | undefined]> = [
 ];
 for (const [name, bytes, ct] of broken) {
   test(`parseManifest rejects ${name} with a readable error`, () => {
-    assert.throws(() => parseManifest(bytes, ct, 'r.io'), (e: unknown) => e instanceof RegistryError && e.code === 'BAD_RESPONSE' && e.message.includes('r.io'));
+    assert.throws(
+      () => parseManifest(bytes, ct, 'r.io'),
+      (e: unknown) => e instanceof RegistryError && e.code === 'BAD_RESPONSE' && e.message.includes('r.io'),
+    );
   });
 }
 

@@ -65,12 +65,18 @@ const schema2Base = z.object({
 });
 
 const indexSchema = schema2Base.extend({
-  manifests: z.array(descriptorSchema).nullable().transform((m) => m ?? []),
+  manifests: z
+    .array(descriptorSchema)
+    .nullable()
+    .transform((m) => m ?? []),
 });
 
 const imageSchema = schema2Base.extend({
   config: descriptorSchema,
-  layers: z.array(descriptorSchema).nullable().transform((l) => l ?? []),
+  layers: z
+    .array(descriptorSchema)
+    .nullable()
+    .transform((l) => l ?? []),
 });
 
 const schema1Schema = z.object({
@@ -127,7 +133,11 @@ export function parseManifest(bytes: Uint8Array, contentType: string | undefined
     else if (Array.isArray((json as { manifests?: unknown }).manifests)) mediaType = MediaType.OciIndex;
     else mediaType = MediaType.OciManifest;
   }
-  const explain = (e: z.ZodError) => e.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'manifest'}: ${i.message}`).join('; ');
+  const explain = (e: z.ZodError) =>
+    e.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.') || 'manifest'}: ${i.message}`)
+      .join('; ');
   if (INDEX_TYPES.has(mediaType)) {
     const r = indexSchema.safeParse(json);
     if (!r.success) throw badManifest(host, explain(r.error));
@@ -217,7 +227,11 @@ export function parseImageConfig(bytes: Uint8Array, host: string): ImageConfig {
   }
   const r = imageConfigSchema.safeParse(json);
   if (!r.success) {
-    throw new RegistryError({ code: 'BAD_RESPONSE', host, message: `${host} returned an image config Berth cannot read: ${r.error.issues[0]?.message ?? 'invalid'}.` });
+    throw new RegistryError({
+      code: 'BAD_RESPONSE',
+      host,
+      message: `${host} returned an image config Berth cannot read: ${r.error.issues[0]?.message ?? 'invalid'}.`,
+    });
   }
   return r.data;
 }

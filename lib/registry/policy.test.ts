@@ -134,7 +134,9 @@ function toInt(address: string): bigint {
 }
 
 function toAddress(n: bigint, v6: boolean): string {
-  const parts = v6 ? [7, 6, 5, 4, 3, 2, 1, 0].map((i) => ((n >> BigInt(16 * i)) & 0xffffn).toString(16)) : [3, 2, 1, 0].map((i) => ((n >> BigInt(8 * i)) & 0xffn).toString());
+  const parts = v6
+    ? [7, 6, 5, 4, 3, 2, 1, 0].map((i) => ((n >> BigInt(16 * i)) & 0xffffn).toString(16))
+    : [3, 2, 1, 0].map((i) => ((n >> BigInt(8 * i)) & 0xffn).toString());
   return parts.join(v6 ? ':' : '.');
 }
 
@@ -151,9 +153,22 @@ for (const r of refusedRanges) {
     for (const n of neighbours) assert.equal(isNonPublicAddress(n.ip), n.refused, n.ip);
     // the same, as a URL literal and as a resolved address
     const p = new AddressPolicy({ allowed: null, dockerHubRegistryUrl: 'https://registry-1.docker.io' });
-    assert.equal(code(() => p.check(new URL(`https://${r.v6 ? `[${first}]` : first}/v2/`))), 'NOT_ALLOWED', first);
-    assert.equal(code(() => p.checkResolved(new URL('https://registry.example'), last, false)), 'NOT_ALLOWED', last);
-    for (const ip of outside) assert.equal(code(() => p.checkResolved(new URL('https://registry.example'), ip, false)), undefined, ip);
+    assert.equal(
+      code(() => p.check(new URL(`https://${r.v6 ? `[${first}]` : first}/v2/`))),
+      'NOT_ALLOWED',
+      first,
+    );
+    assert.equal(
+      code(() => p.checkResolved(new URL('https://registry.example'), last, false)),
+      'NOT_ALLOWED',
+      last,
+    );
+    for (const ip of outside)
+      assert.equal(
+        code(() => p.checkResolved(new URL('https://registry.example'), ip, false)),
+        undefined,
+        ip,
+      );
   });
 }
 
@@ -165,7 +180,12 @@ test('the boundaries worked out for the range tests are the ones expected', () =
   };
   assert.deepEqual(bounds('100.64.0.0/10'), ['100.63.255.255', '100.64.0.0', '100.127.255.255', '100.128.0.0']);
   assert.deepEqual(bounds('168.63.129.16/32'), ['168.63.129.15', '168.63.129.16', '168.63.129.16', '168.63.129.17']);
-  assert.deepEqual(bounds('2001::/32'), ['2000:ffff:ffff:ffff:ffff:ffff:ffff:ffff', '2001:0:0:0:0:0:0:0', '2001:0:ffff:ffff:ffff:ffff:ffff:ffff', '2001:1:0:0:0:0:0:0']);
+  assert.deepEqual(bounds('2001::/32'), [
+    '2000:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
+    '2001:0:0:0:0:0:0:0',
+    '2001:0:ffff:ffff:ffff:ffff:ffff:ffff',
+    '2001:1:0:0:0:0:0:0',
+  ]);
   assert.deepEqual(bounds('::ffff:0:0:0/96'), ['0:0:0:0:fffe:ffff:ffff:ffff', '0:0:0:0:ffff:0:0:0', '0:0:0:0:ffff:0:ffff:ffff', '0:0:0:0:ffff:1:0:0']);
   assert.equal(refusedRanges.length, 24);
 });
@@ -198,15 +218,39 @@ test('open mode: any public https registry, no http, no private literals', () =>
   const p = new AddressPolicy({ allowed: null, dockerHubRegistryUrl: hub });
   assert.deepEqual(p.resolveRegistry({ host: 'ghcr.io' }), { host: 'ghcr.io', baseUrl: 'https://ghcr.io' });
   assert.deepEqual(p.resolveRegistry({ host: 'docker.io' }), { host: 'docker.io', baseUrl: hub });
-  assert.equal(code(() => p.resolveRegistry({ host: '127.0.0.1:5000', scheme: 'http' })), 'NOT_ALLOWED');
-  assert.equal(code(() => p.check(new URL('https://127.0.0.1:5000/v2/'))), 'NOT_ALLOWED');
-  assert.equal(code(() => p.check(new URL('https://[::1]/v2/'))), 'NOT_ALLOWED');
-  assert.equal(code(() => p.check(new URL('https://169.254.169.254/latest'))), 'NOT_ALLOWED');
-  assert.equal(code(() => p.check(new URL('http://ghcr.io/v2/'))), 'NOT_ALLOWED');
-  assert.equal(code(() => p.check(new URL('file:///etc/passwd'))), 'NOT_ALLOWED');
-  assert.equal(code(() => p.check(new URL('https://u:p@ghcr.io/'))), 'NOT_ALLOWED');
+  assert.equal(
+    code(() => p.resolveRegistry({ host: '127.0.0.1:5000', scheme: 'http' })),
+    'NOT_ALLOWED',
+  );
+  assert.equal(
+    code(() => p.check(new URL('https://127.0.0.1:5000/v2/'))),
+    'NOT_ALLOWED',
+  );
+  assert.equal(
+    code(() => p.check(new URL('https://[::1]/v2/'))),
+    'NOT_ALLOWED',
+  );
+  assert.equal(
+    code(() => p.check(new URL('https://169.254.169.254/latest'))),
+    'NOT_ALLOWED',
+  );
+  assert.equal(
+    code(() => p.check(new URL('http://ghcr.io/v2/'))),
+    'NOT_ALLOWED',
+  );
+  assert.equal(
+    code(() => p.check(new URL('file:///etc/passwd'))),
+    'NOT_ALLOWED',
+  );
+  assert.equal(
+    code(() => p.check(new URL('https://u:p@ghcr.io/'))),
+    'NOT_ALLOWED',
+  );
   assert.deepEqual(p.check(new URL('https://ghcr.io/token')), { privateOk: false });
-  assert.equal(code(() => p.checkResolved(new URL('https://evil.example'), '10.0.0.5', false)), 'NOT_ALLOWED');
+  assert.equal(
+    code(() => p.checkResolved(new URL('https://evil.example'), '10.0.0.5', false)),
+    'NOT_ALLOWED',
+  );
 });
 
 test('listed registries: only those, with http and private addresses allowed for their hosts', () => {
@@ -214,16 +258,34 @@ test('listed registries: only those, with http and private addresses allowed for
   assert.deepEqual(p.resolveRegistry({ host: '127.0.0.1:5000' }), { host: '127.0.0.1:5000', baseUrl: 'http://127.0.0.1:5000' });
   assert.deepEqual(p.resolveRegistry({ host: 'r.example.com' }), { host: 'r.example.com', baseUrl: 'https://r.example.com' });
   assert.deepEqual(p.resolveRegistry({ host: 'docker.io' }), { host: 'docker.io', baseUrl: hub });
-  assert.equal(code(() => p.resolveRegistry({ host: 'ghcr.io' })), 'NOT_ALLOWED');
-  assert.equal(code(() => p.resolveRegistry({ host: '127.0.0.1:5000', scheme: 'https' })), 'NOT_ALLOWED');
+  assert.equal(
+    code(() => p.resolveRegistry({ host: 'ghcr.io' })),
+    'NOT_ALLOWED',
+  );
+  assert.equal(
+    code(() => p.resolveRegistry({ host: '127.0.0.1:5000', scheme: 'https' })),
+    'NOT_ALLOWED',
+  );
   // Exceptions hold for the listed origin only: not another port or scheme on the same host.
   assert.deepEqual(p.check(new URL('http://127.0.0.1:5000/v2/')), { privateOk: true });
-  assert.equal(code(() => p.check(new URL('http://127.0.0.1:5001/token'))), 'NOT_ALLOWED');
-  assert.equal(code(() => p.check(new URL('https://127.0.0.1:8443/'))), 'NOT_ALLOWED');
+  assert.equal(
+    code(() => p.check(new URL('http://127.0.0.1:5001/token'))),
+    'NOT_ALLOWED',
+  );
+  assert.equal(
+    code(() => p.check(new URL('https://127.0.0.1:8443/'))),
+    'NOT_ALLOWED',
+  );
   // Public https delegates (auth.docker.io, CDNs) are fine; private ones are not.
   assert.deepEqual(p.check(new URL('https://auth.docker.io/token')), { privateOk: false });
-  assert.equal(code(() => p.check(new URL('http://127.0.0.2:5000/'))), 'NOT_ALLOWED');
-  assert.equal(code(() => p.check(new URL('https://10.0.0.1/'))), 'NOT_ALLOWED');
+  assert.equal(
+    code(() => p.check(new URL('http://127.0.0.2:5000/'))),
+    'NOT_ALLOWED',
+  );
+  assert.equal(
+    code(() => p.check(new URL('https://10.0.0.1/'))),
+    'NOT_ALLOWED',
+  );
   assert.equal(AddressPolicy.parseList(''), null);
 });
 
@@ -232,13 +294,25 @@ test("listing docker.io allows Docker Hub's API too, and only when docker.io is 
   const listed = new AddressPolicy({ allowed: ['docker.io'], ...options });
   assert.deepEqual(listed.check(new URL('http://127.0.0.1:5100/v2/')), { privateOk: true });
   assert.deepEqual(listed.check(new URL('http://127.0.0.1:5200/v2/auth/token')), { privateOk: true });
-  assert.equal(code(() => listed.check(new URL('http://127.0.0.1:5201/v2/'))), 'NOT_ALLOWED');
+  assert.equal(
+    code(() => listed.check(new URL('http://127.0.0.1:5201/v2/'))),
+    'NOT_ALLOWED',
+  );
   const without = new AddressPolicy({ allowed: ['http://127.0.0.1:5100'], ...options });
-  assert.equal(code(() => without.check(new URL('http://127.0.0.1:5200/v2/auth/token'))), 'NOT_ALLOWED');
-  assert.equal(code(() => without.resolveRegistry({ host: 'docker.io' })), 'NOT_ALLOWED');
+  assert.equal(
+    code(() => without.check(new URL('http://127.0.0.1:5200/v2/auth/token'))),
+    'NOT_ALLOWED',
+  );
+  assert.equal(
+    code(() => without.resolveRegistry({ host: 'docker.io' })),
+    'NOT_ALLOWED',
+  );
   // Unrestricted: the API is held to the rules of any address (public https).
   const open = new AddressPolicy({ allowed: null, ...options });
-  assert.equal(code(() => open.check(new URL('http://127.0.0.1:5200/v2/'))), 'NOT_ALLOWED');
+  assert.equal(
+    code(() => open.check(new URL('http://127.0.0.1:5200/v2/'))),
+    'NOT_ALLOWED',
+  );
   assert.equal(new AddressPolicy({ allowed: null, dockerHubRegistryUrl: hub }).dockerHubApiUrl.href, 'https://hub.docker.com/');
 });
 
@@ -246,23 +320,44 @@ test('refusals say which address and why', () => {
   const open = new AddressPolicy({ allowed: null, dockerHubRegistryUrl: hub });
   const listed = new AddressPolicy({ allowed: ['ghcr.io'], dockerHubRegistryUrl: hub });
   const cases: Array<[() => unknown, RegExp]> = [
-    [() => listed.resolveRegistry({ host: 'docker.io' }), /^Berth is not allowed to connect to docker\.io: this deployment only talks to the registries it lists\./],
-    [() => listed.resolveRegistry({ host: 'quay.io' }), /^Berth is not allowed to connect to quay\.io: this deployment only talks to the registries it lists\./],
-    [() => open.resolveRegistry({ host: 'r.example', scheme: 'http' }), /^Berth is not allowed to connect to r\.example: plain http is only used for registries this deployment lists\./],
-    [() => open.check(new URL('http://r.example/v2/')), /^Berth is not allowed to connect to r\.example: plain http is only used for addresses this deployment lists\./],
+    [
+      () => listed.resolveRegistry({ host: 'docker.io' }),
+      /^Berth is not allowed to connect to docker\.io: this deployment only talks to the registries it lists\./,
+    ],
+    [
+      () => listed.resolveRegistry({ host: 'quay.io' }),
+      /^Berth is not allowed to connect to quay\.io: this deployment only talks to the registries it lists\./,
+    ],
+    [
+      () => open.resolveRegistry({ host: 'r.example', scheme: 'http' }),
+      /^Berth is not allowed to connect to r\.example: plain http is only used for registries this deployment lists\./,
+    ],
+    [
+      () => open.check(new URL('http://r.example/v2/')),
+      /^Berth is not allowed to connect to r\.example: plain http is only used for addresses this deployment lists\./,
+    ],
     [() => open.check(new URL('ftp://r.example/')), /^Berth is not allowed to connect to r\.example: ftp: URLs are not used\./],
     [() => open.check(new URL('https://u@r.example/')), /: URLs with embedded credentials are not used\./],
     [() => open.check(new URL('https://:p@r.example/')), /: URLs with embedded credentials are not used\./],
     [() => open.check(new URL('https://10.0.0.1/')), /^Berth is not allowed to connect to 10\.0\.0\.1: it is a loopback, private or link-local address\./],
-    [() => open.checkResolved(new URL('https://r.example/'), '10.0.0.1', false), /^Berth is not allowed to connect to r\.example: its name resolves to 10\.0\.0\.1, a loopback/],
+    [
+      () => open.checkResolved(new URL('https://r.example/'), '10.0.0.1', false),
+      /^Berth is not allowed to connect to r\.example: its name resolves to 10\.0\.0\.1, a loopback/,
+    ],
   ];
   for (const [fn, message] of cases) assert.match(refusal(fn), message);
 });
 
 test('a listed origin may resolve to a private address; a public address is always fine', () => {
   const p = new AddressPolicy({ allowed: null, dockerHubRegistryUrl: hub });
-  assert.equal(code(() => p.checkResolved(new URL('https://r.example/'), '10.0.0.1', true)), undefined);
-  assert.equal(code(() => p.checkResolved(new URL('https://r.example/'), '140.82.112.3', false)), undefined);
+  assert.equal(
+    code(() => p.checkResolved(new URL('https://r.example/'), '10.0.0.1', true)),
+    undefined,
+  );
+  assert.equal(
+    code(() => p.checkResolved(new URL('https://r.example/'), '140.82.112.3', false)),
+    undefined,
+  );
 });
 
 test('ALLOWED_REGISTRIES: entries trimmed, empty ones dropped, nothing at all means open', () => {
@@ -279,7 +374,10 @@ test('listed entries: a host without a scheme is https; with both schemes listed
   assert.deepEqual(p.resolveRegistry({ host: 'r.example:5000' }), { host: 'r.example:5000', baseUrl: 'https://r.example:5000' });
   assert.deepEqual(p.resolveRegistry({ host: 'r.example:5000', scheme: 'http' }), { host: 'r.example:5000', baseUrl: 'http://r.example:5000' });
   assert.deepEqual(p.resolveRegistry({ host: 'r.example:5000', scheme: 'https' }), { host: 'r.example:5000', baseUrl: 'https://r.example:5000' });
-  assert.equal(code(() => p.resolveRegistry({ host: 'ghcr.io', scheme: 'http' })), 'NOT_ALLOWED');
+  assert.equal(
+    code(() => p.resolveRegistry({ host: 'ghcr.io', scheme: 'http' })),
+    'NOT_ALLOWED',
+  );
 });
 
 test('Docker Hub listed in any spelling means the configured Docker Hub address', () => {

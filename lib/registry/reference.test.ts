@@ -36,7 +36,10 @@ const valid: Array<[string, ImageReference]> = [
   ['r.io/' + 'a'.repeat(255), { host: 'r.io', repository: 'a'.repeat(255) }],
   ['r.io/a@sha512:' + 'c'.repeat(128), { host: 'r.io', repository: 'a', digest: 'sha512:' + 'c'.repeat(128) }],
   // other algorithms: components joined by separators, then any base64url-ish encoding
-  ['r.io/a@sha256+b64u:LCa0a2j_xo_5m0U8HTBBNBNCLXBkg7-g-YpeiGJm564', { host: 'r.io', repository: 'a', digest: 'sha256+b64u:LCa0a2j_xo_5m0U8HTBBNBNCLXBkg7-g-YpeiGJm564' }],
+  [
+    'r.io/a@sha256+b64u:LCa0a2j_xo_5m0U8HTBBNBNCLXBkg7-g-YpeiGJm564',
+    { host: 'r.io', repository: 'a', digest: 'sha256+b64u:LCa0a2j_xo_5m0U8HTBBNBNCLXBkg7-g-YpeiGJm564' },
+  ],
 ];
 for (const [input, want] of valid) {
   test(`parseImageReference(${JSON.stringify(input)})`, () => assert.deepEqual(parseImageReference(input), want));
@@ -77,7 +80,11 @@ for (const [input, part, message] of invalid) {
     assert.throws(
       () => parseImageReference(input),
       (e: unknown) =>
-        e instanceof InvalidReferenceError && e.name === 'InvalidReferenceError' && e.part === part && e.status === 400 && (message ? message.test(e.message) : e.message.length > 10),
+        e instanceof InvalidReferenceError &&
+        e.name === 'InvalidReferenceError' &&
+        e.part === part &&
+        e.status === 400 &&
+        (message ? message.test(e.message) : e.message.length > 10),
     );
   });
 }
@@ -115,7 +122,10 @@ const notAddresses: Array<[string, RegExp]> = [
 ];
 for (const [bad, message] of notAddresses) {
   test(`parseRegistryAddress rejects ${JSON.stringify(bad)}`, () => {
-    assert.throws(() => parseRegistryAddress(bad), (e: unknown) => e instanceof InvalidReferenceError && e.part === 'host' && message.test(e.message));
+    assert.throws(
+      () => parseRegistryAddress(bad),
+      (e: unknown) => e instanceof InvalidReferenceError && e.part === 'host' && message.test(e.message),
+    );
   });
 }
 
@@ -148,7 +158,10 @@ const badHosts: Array<[string, RegExp]> = [
 ];
 for (const [input, message] of badHosts) {
   test(`parseHost rejects ${JSON.stringify(input.slice(0, 40))}`, () => {
-    assert.throws(() => parseHost(input), (e: unknown) => e instanceof InvalidReferenceError && e.part === 'host' && message.test(e.message));
+    assert.throws(
+      () => parseHost(input),
+      (e: unknown) => e instanceof InvalidReferenceError && e.part === 'host' && message.test(e.message),
+    );
   });
 }
 

@@ -55,7 +55,11 @@ export function parseHost(input: string): string {
       port = host.slice(colon + 1);
     }
     if (!HOSTNAME_RE.test(name) || name.length > 253) {
-      throw new InvalidReferenceError('host', input, `The registry host ${show(host)} is not a valid host name (letters, digits, '-' and '.', optionally ':port').`);
+      throw new InvalidReferenceError(
+        'host',
+        input,
+        `The registry host ${show(host)} is not a valid host name (letters, digits, '-' and '.', optionally ':port').`,
+      );
     }
   }
   if (port !== undefined) {
@@ -84,7 +88,11 @@ export function validateRepository(repository: string, input = repository): stri
 
 export function validateTag(tag: string, input = tag): string {
   if (!TAG_RE.test(tag)) {
-    throw new InvalidReferenceError('tag', input, `The tag ${show(tag)} is invalid: up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'.`);
+    throw new InvalidReferenceError(
+      'tag',
+      input,
+      `The tag ${show(tag)} is invalid: up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'.`,
+    );
   }
   return tag;
 }

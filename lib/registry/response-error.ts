@@ -34,7 +34,11 @@ export function errorFromResponse(res: HttpResponse, who: Requester, what: Targe
     const challenge = findChallenge(challenges, 'bearer');
     if (username !== undefined && !challenge && findChallenge(challenges, 'basic')) {
       // Basic credentials were sent and refused: they are wrong, not merely short of rights.
-      return new RegistryError({ ...base, code: 'UNAUTHORIZED', message: `${host} rejected the username or password (or token) for ${target}. Sign in again.` });
+      return new RegistryError({
+        ...base,
+        code: 'UNAUTHORIZED',
+        message: `${host} rejected the username or password (or token) for ${target}. Sign in again.`,
+      });
     }
     if (username !== undefined) {
       const notGranted = challenge?.params.error === 'insufficient_scope' ? ' (the token service did not grant that access)' : '';
@@ -47,7 +51,11 @@ export function errorFromResponse(res: HttpResponse, who: Requester, what: Targe
     return new RegistryError({ ...base, code: 'UNAUTHORIZED', message: `${host} needs you to sign in to read ${target}.` });
   }
   if (status === 403) {
-    return new RegistryError({ ...base, code: 'DENIED', message: `${host} denied access to ${target}. Ask the registry's owner for access, or sign in as another user.` });
+    return new RegistryError({
+      ...base,
+      code: 'DENIED',
+      message: `${host} denied access to ${target}. Ask the registry's owner for access, or sign in as another user.`,
+    });
   }
   if (status === 404) {
     const code = upstream && upstream.code !== 'UNKNOWN' ? upstream.code : what.reference ? 'MANIFEST_UNKNOWN' : 'NAME_UNKNOWN';
@@ -114,7 +122,11 @@ export function deletionErrorFromResponse(res: HttpResponse, who: Requester, wha
     });
   }
   if (res.status === 404) {
-    return new RegistryError({ ...base, code: upstream?.code === 'NAME_UNKNOWN' ? 'NAME_UNKNOWN' : 'MANIFEST_UNKNOWN', message: `${describeTarget(what)} is not on ${host} (any more): nothing was deleted.` });
+    return new RegistryError({
+      ...base,
+      code: upstream?.code === 'NAME_UNKNOWN' ? 'NAME_UNKNOWN' : 'MANIFEST_UNKNOWN',
+      message: `${describeTarget(what)} is not on ${host} (any more): nothing was deleted.`,
+    });
   }
   return errorFromResponse(res, who, what);
 }

@@ -46,13 +46,29 @@ export function summariseImage(digest: string, parsed: Extract<ParsedManifest, {
   if (artifactType !== undefined) {
     return { digest, mediaType: parsed.mediaType, kind: 'artifact', size, platforms: [], attestations: 0, artifactType };
   }
-  const platform: PlatformSummary = { platform: config?.os && config.architecture ? platformLabel({ os: config.os, architecture: config.architecture, variant: config.variant }) : 'unknown', digest, size };
+  const platform: PlatformSummary = {
+    platform: config?.os && config.architecture ? platformLabel({ os: config.os, architecture: config.architecture, variant: config.variant }) : 'unknown',
+    digest,
+    size,
+  };
   if (config?.created) platform.created = config.created;
-  return { digest, mediaType: parsed.mediaType, kind: 'image', size, ...(config?.created ? { created: config.created } : {}), platforms: [platform], attestations: 0 };
+  return {
+    digest,
+    mediaType: parsed.mediaType,
+    kind: 'image',
+    size,
+    ...(config?.created ? { created: config.created } : {}),
+    platforms: [platform],
+    attestations: 0,
+  };
 }
 
 /** `children` maps a platform image's digest to its summary, where it could be read. */
-export function summariseIndex(digest: string, parsed: Extract<ParsedManifest, { kind: 'index' }>, children: ReadonlyMap<string, ManifestSummary>): ManifestSummary {
+export function summariseIndex(
+  digest: string,
+  parsed: Extract<ParsedManifest, { kind: 'index' }>,
+  children: ReadonlyMap<string, ManifestSummary>,
+): ManifestSummary {
   const images = parsed.manifest.manifests.filter((d) => attestationTarget(d) === undefined);
   const platforms = images.map((d): PlatformSummary => {
     const child = children.get(d.digest);
@@ -61,13 +77,28 @@ export function summariseIndex(digest: string, parsed: Extract<ParsedManifest, {
     if (child?.created) entry.created = child.created;
     return entry;
   });
-  const created = platforms.map((p) => p.created).filter((c): c is string => c !== undefined && !Number.isNaN(Date.parse(c))).sort((a, b) => Date.parse(b) - Date.parse(a))[0];
-  const summary: ManifestSummary = { digest, mediaType: parsed.mediaType, kind: 'index', platforms, attestations: parsed.manifest.manifests.length - images.length };
+  const created = platforms
+    .map((p) => p.created)
+    .filter((c): c is string => c !== undefined && !Number.isNaN(Date.parse(c)))
+    .sort((a, b) => Date.parse(b) - Date.parse(a))[0];
+  const summary: ManifestSummary = {
+    digest,
+    mediaType: parsed.mediaType,
+    kind: 'index',
+    platforms,
+    attestations: parsed.manifest.manifests.length - images.length,
+  };
   if (created) summary.created = created;
   return summary;
 }
 
 export function summariseLegacy(digest: string, parsed: Extract<ParsedManifest, { kind: 'legacy' }>): ManifestSummary {
   const architecture = parsed.manifest.architecture;
-  return { digest, mediaType: parsed.mediaType, kind: 'legacy', platforms: architecture ? [{ platform: `linux/${architecture}`, digest }] : [], attestations: 0 };
+  return {
+    digest,
+    mediaType: parsed.mediaType,
+    kind: 'legacy',
+    platforms: architecture ? [{ platform: `linux/${architecture}`, digest }] : [],
+    attestations: 0,
+  };
 }

@@ -35,7 +35,10 @@ test('one deadline covers a request and all its redirects', async (t) => {
   t.after(s.close);
   const transport = followingTransport(contextFor([s.origin], 2000), 'r');
   const started = Date.now();
-  await assert.rejects(transport({ url: new URL('/hop/0', s.origin), method: 'GET', headers: {}, maxBytes: 1000 }), (e: unknown) => e instanceof RegistryError && e.code === 'TIMEOUT' && /within 2 s/.test(e.message));
+  await assert.rejects(
+    transport({ url: new URL('/hop/0', s.origin), method: 'GET', headers: {}, maxBytes: 1000 }),
+    (e: unknown) => e instanceof RegistryError && e.code === 'TIMEOUT' && /within 2 s/.test(e.message),
+  );
   const elapsed = Date.now() - started;
   assert.ok(elapsed >= 1900 && elapsed < 2900, `gave up after ${elapsed} ms`);
 });

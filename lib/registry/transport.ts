@@ -22,7 +22,11 @@ const MAX_REDIRECTS = 5;
 const isRedirect = (status: number) => status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 
 function timedOut(host: string, timeoutMs: number): RegistryError {
-  return new RegistryError({ code: 'TIMEOUT', host, message: `${host} did not answer within ${Math.round(timeoutMs / 1000)} s. Try again, or check that the registry is up.` });
+  return new RegistryError({
+    code: 'TIMEOUT',
+    host,
+    message: `${host} did not answer within ${Math.round(timeoutMs / 1000)} s. Try again, or check that the registry is up.`,
+  });
 }
 
 /** `host` names the registry in error messages. */
@@ -38,7 +42,15 @@ export function followingTransport(context: RegistryContext, host: string): Tran
       context.stats.requests++;
       const left = deadline - Date.now();
       if (left <= 0) throw timedOut(host, context.timeoutMs);
-      const hop = { url: current, method: currentMethod, headers: currentHeaders, body: currentBody, maxBytes, timeoutMs: left, reportedTimeoutMs: context.timeoutMs };
+      const hop = {
+        url: current,
+        method: currentMethod,
+        headers: currentHeaders,
+        body: currentBody,
+        maxBytes,
+        timeoutMs: left,
+        reportedTimeoutMs: context.timeoutMs,
+      };
       const res = await context.limiter.run(current.origin, () => send(context.policy, hop));
       const location = res.headers.get('location');
       // A DELETE is answered where it was sent: Berth never repeats one at an address the registry names.
@@ -58,7 +70,11 @@ export function followingTransport(context: RegistryContext, host: string): Tran
         currentBody = undefined;
       }
       if (next.origin !== current.origin) {
-        if (currentBody !== undefined) throw badResponse(host, `${host} redirected a request with credentials in its body to another address (${next.host}); Berth does not send them there.`);
+        if (currentBody !== undefined)
+          throw badResponse(
+            host,
+            `${host} redirected a request with credentials in its body to another address (${next.host}); Berth does not send them there.`,
+          );
         const { authorization: _dropped, ...rest } = currentHeaders;
         currentHeaders = rest;
       }

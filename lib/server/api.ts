@@ -118,9 +118,7 @@ export async function browseRoute(
         throw new RegistryError({
           code: 'SIGN_IN_REQUIRED',
           host,
-          message: client.anonymous
-            ? `${host} needs you to sign in to see this.`
-            : `${host} no longer accepts the credentials saved for it. Sign in again.`,
+          message: client.anonymous ? `${host} needs you to sign in to see this.` : `${host} no longer accepts the credentials saved for it. Sign in again.`,
         });
       }
       throw e;

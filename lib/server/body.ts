@@ -4,7 +4,10 @@ import { RegistryError } from '@/lib/registry';
 /** A request body as JSON, read no further than `maxBytes`: a huge body is refused, not buffered. */
 export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
   const tooLarge = () =>
-    new RegistryError({ code: 'PAYLOAD_TOO_LARGE', message: `The request is larger than ${Math.round(maxBytes / 1024)} KB; Berth does not read it. Send only the form's fields.` });
+    new RegistryError({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: `The request is larger than ${Math.round(maxBytes / 1024)} KB; Berth does not read it. Send only the form's fields.`,
+    });
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) throw tooLarge();
   const reader = request.body?.getReader();

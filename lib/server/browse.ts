@@ -15,7 +15,16 @@ import type {
   RepositoriesBody,
   TagsBody,
 } from '@/lib/api/types';
-import { DOCKER_HUB, RegistryError, isDigest, parseImageConfig, secondsUntilRetry, type HubOrdering, type ManifestSummary, type RegistryClient } from '@/lib/registry';
+import {
+  DOCKER_HUB,
+  RegistryError,
+  isDigest,
+  parseImageConfig,
+  secondsUntilRetry,
+  type HubOrdering,
+  type ManifestSummary,
+  type RegistryClient,
+} from '@/lib/registry';
 
 // The JSON bodies of the browse routes, fetched through the protocol core and shaped once here,
 // so the route handlers (app/api/registries/…) and the pages' server prefetch cannot drift apart.
@@ -49,8 +58,12 @@ export async function fetchTagsBody(client: RegistryClient, repository: string, 
 }
 
 /** Docker Hub: a namespace's repositories from the Hub API; no namespace means the signed-in account's. */
-export async function fetchHubRepositoriesBody(client: RegistryClient, request: { namespace?: string; ordering: HubOrdering; cursor?: string }): Promise<HubRepositoriesBody> {
-  if (!client.hub) throw new RegistryError({ code: 'INVALID_REQUEST', host: client.host, message: `${client.host} is not Docker Hub: only Docker Hub lists namespaces.` });
+export async function fetchHubRepositoriesBody(
+  client: RegistryClient,
+  request: { namespace?: string; ordering: HubOrdering; cursor?: string },
+): Promise<HubRepositoriesBody> {
+  if (!client.hub)
+    throw new RegistryError({ code: 'INVALID_REQUEST', host: client.host, message: `${client.host} is not Docker Hub: only Docker Hub lists namespaces.` });
   const namespace = request.namespace || client.hub.username?.toLowerCase();
   if (!namespace) {
     throw new RegistryError({

@@ -28,10 +28,22 @@ const cases: Array<[string, Record<string, string>, 'ok' | 'CROSS_ORIGIN']> = [
   ['no Host and no X-Forwarded-Host', { origin: 'https://berth.example' }, 'CROSS_ORIGIN'],
   // Behind a proxy: X-Forwarded-Host names the host the browser used, and wins over Host.
   ['X-Forwarded-Host matches', { origin: 'https://berth.example', host: 'berth.internal:3000', 'x-forwarded-host': 'berth.example' }, 'ok'],
-  ['X-Forwarded-Host present: the internal Host no longer counts', { origin: 'http://berth.internal:3000', host: 'berth.internal:3000', 'x-forwarded-host': 'berth.example' }, 'CROSS_ORIGIN'],
-  ['comma-separated X-Forwarded-Host: the first one counts', { origin: 'https://berth.example', host: 'berth.internal:3000', 'x-forwarded-host': 'berth.example, proxy.internal' }, 'ok'],
+  [
+    'X-Forwarded-Host present: the internal Host no longer counts',
+    { origin: 'http://berth.internal:3000', host: 'berth.internal:3000', 'x-forwarded-host': 'berth.example' },
+    'CROSS_ORIGIN',
+  ],
+  [
+    'comma-separated X-Forwarded-Host: the first one counts',
+    { origin: 'https://berth.example', host: 'berth.internal:3000', 'x-forwarded-host': 'berth.example, proxy.internal' },
+    'ok',
+  ],
   ['comma-separated X-Forwarded-Host without spaces', { origin: 'https://berth.example', 'x-forwarded-host': 'berth.example,proxy.internal' }, 'ok'],
-  ['comma-separated X-Forwarded-Host: a later one does not count', { origin: 'https://evil.example', host: 'berth.internal:3000', 'x-forwarded-host': 'berth.example, evil.example' }, 'CROSS_ORIGIN'],
+  [
+    'comma-separated X-Forwarded-Host: a later one does not count',
+    { origin: 'https://evil.example', host: 'berth.internal:3000', 'x-forwarded-host': 'berth.example, evil.example' },
+    'CROSS_ORIGIN',
+  ],
   ['comma-separated X-Forwarded-Host: Origin null still refused', { origin: 'null', 'x-forwarded-host': 'berth.example, null' }, 'CROSS_ORIGIN'],
 ];
 

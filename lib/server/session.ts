@@ -34,7 +34,8 @@ type CookieStore = Awaited<ReturnType<typeof cookies>>;
 
 /** The store as if it held no session cookie (reads only; writes go through). */
 function withoutSessionCookie(store: CookieStore): Pick<CookieStore, 'get' | 'set'> {
-  const get = ((...args: Parameters<CookieStore['get']>) => (args[0] === SESSION_COOKIE || args[0] === HOST_SESSION_COOKIE ? undefined : store.get(...args))) as CookieStore['get'];
+  const get = ((...args: Parameters<CookieStore['get']>) =>
+    args[0] === SESSION_COOKIE || args[0] === HOST_SESSION_COOKIE ? undefined : store.get(...args)) as CookieStore['get'];
   return { get, set: store.set.bind(store) };
 }
 

@@ -2,7 +2,21 @@
 // multi-platform image, Docker and OCI images with realistic configs, a signature found through the
 // referrers tag, a private repository, a repository of 300 nightly tags and a few dozen
 // repositories across namespaces. Pushing is idempotent: what is already there is left alone.
-import { MT, OciLayout, RegistryHttpClient, addArtifact, addImage, addReferrersIndex, buildMultiPlatform, buildSingleImage, hexOf, pool, pushLayoutOverHttp, type Descriptor, type IssuerUser } from '../../e2e/fixtures';
+import {
+  MT,
+  OciLayout,
+  RegistryHttpClient,
+  addArtifact,
+  addImage,
+  addReferrersIndex,
+  buildMultiPlatform,
+  buildSingleImage,
+  hexOf,
+  pool,
+  pushLayoutOverHttp,
+  type Descriptor,
+  type IssuerUser,
+} from '../../e2e/fixtures';
 
 export const DEMO_USERS: Array<IssuerUser & { description: string }> = [
   { username: 'admin', password: 'berth-admin', description: 'everything', access: { repositories: { '*': ['*'] }, catalog: true } },
@@ -29,7 +43,15 @@ async function exists(client: RegistryHttpClient, repo: string, tag: string, dig
   }
 }
 
-async function push(client: RegistryHttpClient, url: string, repo: string, tag: string, layout: OciLayout, desc: Descriptor, creds: { username: string; password: string }): Promise<boolean> {
+async function push(
+  client: RegistryHttpClient,
+  url: string,
+  repo: string,
+  tag: string,
+  layout: OciLayout,
+  desc: Descriptor,
+  creds: { username: string; password: string },
+): Promise<boolean> {
   if (await exists(client, repo, tag, desc.digest)) return false;
   await pushLayoutOverHttp(url, repo, tag, layout, creds, client);
   return true;
@@ -67,11 +89,23 @@ export async function seedDemo(url: string): Promise<Pushed> {
     StopSignal: 'SIGTERM',
   };
   const v1 = new OciLayout();
-  const v1Image = addImage(v1, { name: 'acme/api', platform: { os: 'linux', architecture: 'amd64' }, format: 'docker', created: '2025-09-14T08:21:07Z', config: { ...apiConfig, Labels: { ...apiConfig.Labels, 'org.opencontainers.image.version': '1.9.0' } } });
+  const v1Image = addImage(v1, {
+    name: 'acme/api',
+    platform: { os: 'linux', architecture: 'amd64' },
+    format: 'docker',
+    created: '2025-09-14T08:21:07Z',
+    config: { ...apiConfig, Labels: { ...apiConfig.Labels, 'org.opencontainers.image.version': '1.9.0' } },
+  });
   v1.tag(v1Image.manifest, '1.9.0');
   if (await push(client, url, 'acme/api', '1.9.0', v1, v1Image.manifest, creds)) pushed++;
   const v2 = new OciLayout();
-  const v2Image = addImage(v2, { name: 'acme/api', platform: { os: 'linux', architecture: 'arm64', variant: 'v8' }, created: '2026-10-02T16:45:00Z', config: apiConfig, annotations: { 'org.opencontainers.image.created': '2026-10-02T16:45:00Z' } });
+  const v2Image = addImage(v2, {
+    name: 'acme/api',
+    platform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
+    created: '2026-10-02T16:45:00Z',
+    config: apiConfig,
+    annotations: { 'org.opencontainers.image.created': '2026-10-02T16:45:00Z' },
+  });
   v2.tag(v2Image.manifest, '2.0.1');
   if (await push(client, url, 'acme/api', '2.0.1', v2, v2Image.manifest, creds)) pushed++;
 
@@ -91,7 +125,12 @@ export async function seedDemo(url: string): Promise<Pushed> {
   if (await push(client, url, 'private/vault', '3.1.0', vault.layout, vault.image.manifest, creds)) pushed++;
 
   // A repository with a few hundred tags (one manifest under many names).
-  const nightly = buildSingleImage('acme/nightly', 'latest', { os: 'linux', architecture: 'amd64' }, { layers: [[{ path: 'build.txt', content: 'nightly build\n' }]] });
+  const nightly = buildSingleImage(
+    'acme/nightly',
+    'latest',
+    { os: 'linux', architecture: 'amd64' },
+    { layers: [[{ path: 'build.txt', content: 'nightly build\n' }]] },
+  );
   await push(client, url, 'acme/nightly', 'latest', nightly.layout, nightly.image.manifest, creds);
   const manifest = nightly.layout.blob(nightly.image.manifest.digest);
   const nightlyTags: string[] = [];
@@ -100,10 +139,14 @@ export async function seedDemo(url: string): Promise<Pushed> {
     nightlyTags.push(`nightly-${d.toISOString().slice(0, 10)}`);
   }
   const have = new Set(await listTags(client, 'acme/nightly'));
-  await pool(nightlyTags.filter((t) => !have.has(t)), 8, async (tag) => {
-    await client.putManifest('acme/nightly', tag, MT.ociManifest, manifest);
-    pushed++;
-  });
+  await pool(
+    nightlyTags.filter((t) => !have.has(t)),
+    8,
+    async (tag) => {
+      await client.putManifest('acme/nightly', tag, MT.ociManifest, manifest);
+      pushed++;
+    },
+  );
 
   // A few dozen repositories across namespaces, blobs cross-mounted.
   const namespaces = ['billing', 'search', 'platform', 'data'];

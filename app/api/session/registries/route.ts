@@ -45,7 +45,11 @@ export async function POST(request: Request): Promise<Response> {
     const account = `${resolved.host}\0${credentials?.username ?? ''}`;
     // The client's address is known only behind a proxy that sets X-Forwarded-For.
     const client = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-    const wait = Math.max(attempts.total.blockedFor('all'), client ? attempts.client.blockedFor(client) : 0, credentials ? attempts.account.blockedFor(account) : 0);
+    const wait = Math.max(
+      attempts.total.blockedFor('all'),
+      client ? attempts.client.blockedFor(client) : 0,
+      credentials ? attempts.account.blockedFor(account) : 0,
+    );
     if (wait > 0) {
       throw new RegistryError({
         code: 'TOO_MANY_ATTEMPTS',
@@ -63,7 +67,11 @@ export async function POST(request: Request): Promise<Response> {
       if (e instanceof RegistryError && (e.code === 'UNAUTHORIZED' || e.code === 'ACCESS_TOKEN_REQUIRED') && credentials) {
         attempts.account.count(account);
         if (e.code === 'ACCESS_TOKEN_REQUIRED') throw e; // Docker Hub: right password, but it needs a token
-        throw new RegistryError({ code: 'UNAUTHORIZED', host: resolved.host, message: `${resolved.host} rejected the username or password (or token). Check them and try again.` });
+        throw new RegistryError({
+          code: 'UNAUTHORIZED',
+          host: resolved.host,
+          message: `${resolved.host} rejected the username or password (or token). Check them and try again.`,
+        });
       }
       throw e;
     }

@@ -6,6 +6,8 @@ export function GET(request: Request, ctx: RouteContext<'/api/registries/[host]/
   return browseRoute(request, ctx.params, async (client, query) => {
     const ordering = query.optional('ordering') ?? 'last_updated';
     if (!HUB_ORDERINGS.includes(ordering as HubOrdering)) throw badRequest(`ordering is one of ${HUB_ORDERINGS.join(', ')}.`);
-    return json(await fetchHubRepositoriesBody(client, { namespace: query.optional('namespace'), ordering: ordering as HubOrdering, cursor: query.optional('cursor') }));
+    return json(
+      await fetchHubRepositoriesBody(client, { namespace: query.optional('namespace'), ordering: ordering as HubOrdering, cursor: query.optional('cursor') }),
+    );
   });
 }
