@@ -42,29 +42,12 @@ export async function pushCompareContent(scratch: BedRegistry) {
     created: '2025-01-04T10:00:00Z',
     annotations,
   });
+  const amd64 = { os: 'linux', architecture: 'amd64' };
+  const arm64 = { os: 'linux', architecture: 'arm64', variant: 'v8' };
   const platformImage = (version: string) => (platform: { architecture: string }) => ({
     name: `compare-multi-${version}-${platform.architecture}`,
     config: config(version),
   });
-  await pushIndex(
-    scratch,
-    REPO,
-    ['multi-1'],
-    [
-      { os: 'linux', architecture: 'amd64' },
-      { os: 'linux', architecture: 'arm64', variant: 'v8' },
-    ],
-    platformImage('1.0'),
-  );
-  await pushIndex(
-    scratch,
-    REPO,
-    ['multi-2'],
-    [
-      { os: 'linux', architecture: 'amd64' },
-      { os: 'linux', architecture: 'arm64', variant: 'v8' },
-      { os: 'linux', architecture: 'arm', variant: 'v7' },
-    ],
-    platformImage('2.0'),
-  );
+  await pushIndex(scratch, REPO, ['multi-1'], [amd64, arm64], platformImage('1.0'));
+  await pushIndex(scratch, REPO, ['multi-2'], [amd64, arm64, { os: 'linux', architecture: 'arm', variant: 'v7' }], platformImage('2.0'));
 }

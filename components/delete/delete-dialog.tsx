@@ -9,7 +9,7 @@ import { hrefFor } from '@/lib/route-target';
 import { ApiError } from '@/components/api/client';
 import { Button } from '@/components/ui/button';
 import { ErrorState } from '@/components/ui/error-state';
-import { fieldClass } from '@/components/ui/field';
+import { fieldClass, nameInputProps } from '@/components/ui/field';
 import { formatCount, plural, shortDigest } from '@/components/ui/format';
 import { Notice } from '@/components/ui/notice';
 import { ProgressBar } from '@/components/ui/progress-bar';
@@ -178,9 +178,7 @@ function DeleteDialog({ host, repository, tag, manifest, onClose }: DeleteProps 
               id={confirmId}
               value={typed}
               onChange={(event) => setTyped(event.target.value)}
-              autoComplete="off"
-              autoCapitalize="none"
-              spellCheck={false}
+              {...nameInputProps}
               className={`w-full px-3 py-1.5 font-mono text-sm ${fieldClass}`}
             />
           </div>

@@ -10,7 +10,7 @@ import { signInHref } from '@/components/session/sign-in-href';
 import { Button, buttonClass } from '@/components/ui/button';
 import { CopyButton, toolButtonClass } from '@/components/ui/copy-button';
 import { ErrorState } from '@/components/ui/error-state';
-import { fieldClass } from '@/components/ui/field';
+import { fieldClass, nameInputProps } from '@/components/ui/field';
 import { PageHeader } from '@/components/ui/page-header';
 import { Skeleton } from '@/components/ui/skeleton';
 import { diagnosisQueryOptions } from './queries';
@@ -44,8 +44,7 @@ function RepositoryForm({ host, repository }: { host: string; repository: string
           value={value}
           onChange={(event) => setValue(event.target.value)}
           placeholder="team/app (optional)"
-          autoCapitalize="none"
-          spellCheck={false}
+          {...nameInputProps}
           className={`${fieldClass} w-full px-3 py-2 font-mono text-sm`}
         />
       </div>

@@ -13,7 +13,7 @@ import { sessionQueryOptions } from '@/components/session/queries';
 import { signInHref } from '@/components/session/sign-in-href';
 import { Button, buttonClass } from '@/components/ui/button';
 import { ErrorState } from '@/components/ui/error-state';
-import { fieldClass } from '@/components/ui/field';
+import { fieldClass, nameInputProps } from '@/components/ui/field';
 import { FilterableList, usePaging, type ItemDetails } from '@/components/ui/filterable-list';
 import { formatDate, formatRelative } from '@/components/ui/format';
 import { ListSkeleton } from '@/components/ui/skeleton';
@@ -98,9 +98,7 @@ function NamespaceForm({ current, onOpen }: { current: string; onOpen: (namespac
         value={text}
         onChange={(event) => setText(event.target.value)}
         placeholder="library"
-        autoComplete="off"
-        autoCapitalize="none"
-        spellCheck={false}
+        {...nameInputProps}
         className={`w-40 min-w-0 px-3 py-1.5 font-mono text-sm placeholder:text-placeholder ${fieldClass}`}
       />
       <Button type="submit" variant="secondary">

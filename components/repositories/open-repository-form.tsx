@@ -3,7 +3,7 @@
 import { useId, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { Button } from '@/components/ui/button';
-import { fieldGroupClass } from '@/components/ui/field';
+import { fieldGroupClass, nameInputProps } from '@/components/ui/field';
 
 /** For registries without a catalog: type a repository name, go to its tags. */
 export function OpenRepositoryForm({ host }: { host: string }) {
@@ -33,9 +33,7 @@ export function OpenRepositoryForm({ host }: { host: string }) {
             onChange={(event) => setName(event.target.value)}
             placeholder={host === 'docker.io' ? 'library/alpine' : 'owner/name'}
             required
-            autoComplete="off"
-            spellCheck={false}
-            autoCapitalize="none"
+            {...nameInputProps}
             className="min-w-0 flex-1 bg-transparent px-1 py-1.5 font-mono text-sm outline-none"
           />
         </div>

@@ -3,7 +3,7 @@
 import { useId, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { Button } from '@/components/ui/button';
-import { fieldClass } from '@/components/ui/field';
+import { fieldClass, nameInputProps } from '@/components/ui/field';
 import { basePath } from '@/lib/base-path';
 
 /**
@@ -47,9 +47,7 @@ export function OpenReferenceForm() {
           aria-describedby={hintId}
           placeholder="alpine:3.20"
           required
-          autoComplete="off"
-          autoCapitalize="none"
-          spellCheck={false}
+          {...nameInputProps}
           className={`${fieldClass} min-w-0 flex-1 px-3 py-2 font-mono text-sm`}
         />
         <Button type="submit" size="md">

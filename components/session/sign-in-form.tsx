@@ -7,7 +7,7 @@ import { registryKeys } from '@/components/api/registry-keys';
 import { isApiError } from '@/components/api/client';
 import { DIAGNOSABLE_CODES, DiagnoseLink } from '@/components/diagnose/diagnose-link';
 import { Button } from '@/components/ui/button';
-import { fieldClass } from '@/components/ui/field';
+import { fieldClass, nameInputProps } from '@/components/ui/field';
 import { safeNextPath } from './sign-in-href';
 import { sessionKeys, signIn } from './queries';
 
@@ -60,9 +60,8 @@ export function SignInForm({ registry: initialRegistry, next }: { registry: stri
         onChange={(event) => setRegistry(event.target.value)}
         placeholder="registry.example.com, ghcr.io, docker.io"
         required
+        {...nameInputProps}
         autoComplete="url"
-        autoCapitalize="none"
-        spellCheck={false}
         mono
       />
       <TextField
@@ -71,9 +70,8 @@ export function SignInForm({ registry: initialRegistry, next }: { registry: stri
         value={username}
         onChange={(event) => setUsername(event.target.value)}
         hint="Leave username empty for anonymous access."
+        {...nameInputProps}
         autoComplete="username"
-        autoCapitalize="none"
-        spellCheck={false}
       />
       <TextField
         label="Password or token"

@@ -8,3 +8,6 @@ export const fieldClass = `${box} focus-visible:border-ring focus-visible:outlin
 
 /** A box holding an input and its adornment (a fixed prefix): the box shows the focus. */
 export const fieldGroupClass = `${box} focus-within:border-ring focus-within:outline-2 focus-within:outline-ring/40`;
+
+/** A field where people type names (hosts, repositories, references): no autofill, capitals or spelling fixes. */
+export const nameInputProps = { autoComplete: 'off', autoCapitalize: 'none', spellCheck: false } as const;

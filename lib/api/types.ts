@@ -1,19 +1,8 @@
 // The JSON contract between Berth's route handlers (app/api/…) and its React pages: every type
 // here is the body of one HTTP response (suffix `Body`) or a part of one. Types only: importable
 // from client and server code alike. No secrets ever appear here.
-import type {
-  Diagnosis,
-  DiagnosisAccess,
-  DiagnosisChallenge,
-  DiagnosisFact,
-  DiagnosisRateLimit,
-  DiagnosisRequest,
-  DiagnosisStatus,
-  DiagnosisStep,
-  DiagnosisStepId,
-} from '../registry/diagnose';
+import type { Diagnosis } from '../registry/diagnose';
 import type { ErrorCode } from '../registry/errors';
-import type { TlsFacts } from '../registry/http';
 import type { HubRepository } from '../registry/hub';
 import type { Descriptor, Platform } from '../registry/manifest';
 import type { ManifestSummary, PlatformSummary } from '../registry/summary';
@@ -288,5 +277,5 @@ export type {
   DiagnosisStatus,
   DiagnosisStep,
   DiagnosisStepId,
-  TlsFacts,
-};
+} from '../registry/diagnose';
+export type { TlsFacts } from '../registry/http';
