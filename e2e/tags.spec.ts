@@ -73,6 +73,10 @@ test.describe('tag rows', () => {
     expect(Number(await progress.getAttribute('aria-valuemax'))).toBeGreaterThan(1000);
     await expect(progress).toBeHidden({ timeout: 60_000 });
     await expect(notice).toBeHidden();
+    // The rows themselves, each with its details: the counts above hold with no row rendered at all.
+    await expect(list.rows().first()).toBeVisible();
+    const first = (await list.rows().first().textContent())?.trim() ?? '';
+    await expect(list.tagRow(first)).toContainText(SIZE);
     // Batches of at most 50, not one request per tag.
     const perRequest = asked.map((u) => new URL(u).searchParams.getAll('ref').length);
     expect(Math.max(...perRequest)).toBeLessThanOrEqual(50);
