@@ -198,6 +198,30 @@ test.describe('Docker Hub without signing in', () => {
     const { proxy } = await hubRequests(hub);
     expect(proxy.pulls).toBe(1);
   });
+
+  test('an index by digest: its platforms cost no pull until the person asks for their sizes', async ({ page, bed }) => {
+    const hub = bed.hub;
+    const alpine = hub.content.repositories.find((r) => r.repo === 'library/alpine');
+    const digest = alpine?.tags['3.21'] ?? '';
+    // Three platform images and their three attestations.
+    const entries = hub.content.manifests[digest]?.images.length ?? 0;
+    expect(entries).toBe(6);
+    await resetHubRequests(hub);
+    await page.goto(`/docker.io/library/alpine@${digest}`);
+    const platform = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'linux/arm/v7', exact: true }) });
+    await expect(platform).toBeVisible();
+    await expect(page.getByText('Sizes and dates of 6 entries are not loaded: Docker Hub counts reading each one as a pull.')).toBeVisible();
+    // Nothing more is asked once the page has settled: the rows have no size, and the registry
+    // served at most the index itself (none when Berth still holds it from the tag view).
+    await page.waitForLoadState('networkidle');
+    await expect(platform).not.toContainText(/\d(\.\d)? (B|kB|MB)/);
+    const before = (await hubRequests(hub)).proxy.pulls;
+    expect(before).toBeLessThanOrEqual(1);
+    await page.getByRole('button', { name: 'Load them (6 pulls)' }).click();
+    await expect(platform).toContainText(/\d(\.\d)? (B|kB|MB)/);
+    await expect(page.getByRole('button', { name: /^Load them/ })).toHaveCount(0);
+    await expect.poll(async () => (await hubRequests(hub)).proxy.pulls).toBe(before + entries);
+  });
 });
 
 test('the 250-tag Hub repository: every row with its details from 3 Hub API requests, none to the registry', async ({ page, list, bed }) => {

@@ -98,14 +98,13 @@ export interface PrefetchSearch {
   namespace?: string;
 }
 
-/** Docker Hub: an index's entries described by the Hub API, under the keys of the index rows; the digests it described. */
-async function fillHubIndexDetails(queryClient: QueryClient, client: RegistryClient, repository: string, tag: string): Promise<Set<string>> {
+/** Docker Hub: an index's entries described by the Hub API, under the keys of the index rows. */
+async function fillHubIndexDetails(queryClient: QueryClient, client: RegistryClient, repository: string, tag: string): Promise<void> {
   const details = await fetchHubIndexDetails(client, repository, tag).catch((e: unknown) => {
     reportUnexpected(e);
     return [];
   });
   for (const detail of details) queryClient.setQueryData(detailKeys.detail(client.host, repository, detail.reference), detail);
-  return new Set(details.map((d) => d.reference));
 }
 
 async function fill(queryClient: QueryClient, target: PrefetchTarget, search: PrefetchSearch, detailsUntil: number): Promise<void> {
@@ -164,12 +163,15 @@ async function fill(queryClient: QueryClient, target: PrefetchTarget, search: Pr
     case 'digest': {
       const reference = target.kind === 'tag' ? target.tag : target.digest;
       const manifest = await fillManifest(queryClient, client, host, target.repository, reference);
-      // An index's rows show each entry's size and date. On Docker Hub the Hub API describes them
-      // (reading every child manifest would cost a pull each); elsewhere the child manifests do.
+      // An index's rows show each entry's size and date. On Docker Hub the Hub API describes what
+      // it can, and nothing more is read: every child manifest read would cost the person a pull
+      // (the page offers to read the rest). Elsewhere the child manifests do.
       if (manifest.kind === 'index') {
-        const described = target.kind === 'tag' ? await fillHubIndexDetails(queryClient, client, target.repository, target.tag) : new Set<string>();
-        const digests = manifest.manifests.map((m) => m.digest).filter((d) => !described.has(d));
-        await fillDetails(queryClient, client, target, digests.slice(0, 100), detailsUntil);
+        if (host === DOCKER_HUB) {
+          if (target.kind === 'tag') await fillHubIndexDetails(queryClient, client, target.repository, target.tag);
+          return;
+        }
+        await fillDetails(queryClient, client, target, manifest.manifests.map((m) => m.digest).slice(0, 100), detailsUntil);
       }
       return;
     }

@@ -1,13 +1,16 @@
 'use client';
 
+import { useState } from 'react';
 import Link from 'next/link';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { IndexEntry } from '@/lib/api/types';
+import { DOCKER_HUB } from '@/lib/registry/reference';
+import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { formatDate, formatRelative } from '@/components/ui/format';
 import { Skeleton } from '@/components/ui/skeleton';
 import { BreakableName, Section, Table, Td, Th } from '@/components/ui/table';
-import { detailQueryOptions, isDetailError, sizeText } from '@/components/tags/details';
+import { detailKeys, detailQueryOptions, isDetailError, sizeText } from '@/components/tags/details';
 import { hrefFor } from '@/lib/route-target';
 import { DigestLink } from './digest-link';
 import { manifestQueryOptions } from './queries';
@@ -39,9 +42,14 @@ export function IndexTable({ host, repository, entries }: { host: string; reposi
   const prefetch = (digest: string) => void queryClient.prefetchQuery(manifestQueryOptions(host, repository, digest));
   const { groups, orphans } = groupEntries(entries);
   const platforms = groups.length;
+  // Docker Hub counts every manifest read as a pull from the person's limit: the entries its API
+  // did not describe are read only when the person asks.
+  const [readMetered, setReadMetered] = useState(false);
+  const metered = host === DOCKER_HUB && !readMetered;
+  const unread = metered ? entries.filter((entry) => queryClient.getQueryData(detailKeys.detail(host, repository, entry.digest)) === undefined).length : 0;
 
   const row = (entry: IndexEntry, nested: boolean) => (
-    <IndexRow key={entry.digest} host={host} repository={repository} entry={entry} nested={nested} onIntent={() => prefetch(entry.digest)} />
+    <IndexRow key={entry.digest} host={host} repository={repository} entry={entry} nested={nested} read={!metered} onIntent={() => prefetch(entry.digest)} />
   );
 
   return (
@@ -68,6 +76,14 @@ export function IndexTable({ host, repository, entries }: { host: string; reposi
           </tbody>
         </Table>
       )}
+      {unread > 0 ? (
+        <p className="mt-2 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-muted">
+          <span>Sizes and dates of {unread === 1 ? '1 entry are' : `${unread} entries are`} not loaded: Docker Hub counts reading each one as a pull.</span>
+          <Button variant="secondary" onClick={() => setReadMetered(true)}>
+            Load them ({unread === 1 ? '1 pull' : `${unread} pulls`})
+          </Button>
+        </p>
+      ) : null}
     </Section>
   );
 }
@@ -77,6 +93,8 @@ interface IndexRowProps {
   repository: string;
   entry: IndexEntry;
   nested: boolean;
+  /** Whether to read the entry's details when they are not known yet. */
+  read: boolean;
   onIntent: () => void;
 }
 
@@ -85,11 +103,11 @@ interface IndexRowProps {
  * the image it stands for, read from the child manifest and config (not the size of the manifest
  * document itself).
  */
-function IndexRow({ host, repository, entry, nested, onIntent }: IndexRowProps) {
-  const details = useQuery(detailQueryOptions(host, repository, entry.digest));
+function IndexRow({ host, repository, entry, nested, read, onIntent }: IndexRowProps) {
+  const details = useQuery({ ...detailQueryOptions(host, repository, entry.digest), enabled: read });
   const detail = details.data && !isDetailError(details.data) ? details.data : undefined;
   const size = detail ? sizeText(detail) : undefined;
-  const pending = details.isPending;
+  const pending = details.isPending && details.fetchStatus !== 'idle';
   const sizeCell = size ?? (pending ? <Skeleton className="ml-auto h-3 w-14" /> : <span className="text-placeholder">—</span>);
   return (
     <tr className={nested ? 'text-muted' : ''}>
