@@ -296,6 +296,19 @@ class Diagnoser {
     const policy = this.options.context.policy;
     const explained = policy.explainRegistry(this.options.scheme ? { host: this.host, scheme: this.options.scheme } : { host: this.host });
     const facts: DiagnosisFact[] = [{ label: 'Registry', value: this.host }];
+    const failed = (code: 'NOT_ALLOWED' | 'UNREACHABLE', sentence: string, curlUrl: URL): { step: DiagnosisStep } => ({
+      step: {
+        id: 'address',
+        title,
+        status: 'failed',
+        ms: ms(start),
+        sentence,
+        facts,
+        requests: [],
+        error: { code, message: sentence },
+        curl: curlAddress(curlUrl),
+      },
+    });
     const refused = (decision: PolicyDecision, curlUrl: URL): { step: DiagnosisStep } => {
       const origin = decision.origin ?? this.host;
       // Without a scheme Berth assumes https; a registry at a private address often serves plain http.
@@ -304,20 +317,7 @@ class Diagnoser {
         ? ''
         : ' ALLOWED_REGISTRIES is unset now: once set, Berth talks only to what it lists, so list every registry this deployment needs.';
       facts.push({ label: 'Decision', value: 'refused' }, { label: 'Setting', value: 'ALLOWED_REGISTRIES' }, { label: 'Origin to add', value: origin });
-      const sentence = `${decision.reason} To allow it, an administrator adds ${origin}${orHttp} to ALLOWED_REGISTRIES.${unset}`;
-      return {
-        step: {
-          id: 'address',
-          title,
-          status: 'failed',
-          ms: ms(start),
-          sentence,
-          facts,
-          requests: [],
-          error: { code: 'NOT_ALLOWED', message: sentence },
-          curl: curlAddress(curlUrl),
-        },
-      };
+      return failed('NOT_ALLOWED', `${decision.reason} To allow it, an administrator adds ${origin}${orHttp} to ALLOWED_REGISTRIES.${unset}`, curlUrl);
     };
     if (!explained.resolved) {
       const origin = explained.decision.origin ?? '';
@@ -336,19 +336,7 @@ class Diagnoser {
         const code = (e as { code?: string }).code ?? '';
         const message = `${hostname} does not resolve${code ? ` (${code})` : ''}: check the address, and the DNS of the machine Berth runs on.`;
         facts.push({ label: 'Addresses', value: 'none' });
-        return {
-          step: {
-            id: 'address',
-            title,
-            status: 'failed',
-            ms: ms(start),
-            sentence: message,
-            facts,
-            requests: [],
-            error: { code: 'UNREACHABLE', message },
-            curl: curlAddress(baseUrl),
-          },
-        };
+        return failed('UNREACHABLE', message, baseUrl);
       }
     }
     facts.push({ label: 'Addresses', value: addresses.join(', ') || 'none' });
