@@ -210,6 +210,8 @@ test.describe('Docker Hub without signing in', () => {
     await page.goto(`/docker.io/library/alpine@${digest}`);
     const platform = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'linux/arm/v7', exact: true }) });
     await expect(platform).toBeVisible();
+    // Hovering links to platform images reads nothing either (each read would be a pull).
+    for (const name of ['linux/amd64', 'linux/arm/v7']) await page.getByRole('link', { name, exact: true }).hover();
     await expect(page.getByText('Sizes and dates of 6 entries are not loaded: Docker Hub counts reading each one as a pull.')).toBeVisible();
     // Nothing more is asked once the page has settled: the rows have no size, and the registry
     // served at most the index itself (none when Berth still holds it from the tag view).

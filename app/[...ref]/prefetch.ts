@@ -10,7 +10,7 @@ import { sessionKeys } from '@/components/session/queries';
 import { detailKeys } from '@/components/tags/details';
 import { TAG_PAGE_SIZE, seedTagDetails, tagsQueryOptions } from '@/components/tags/queries';
 import { firstScreen, listOrder, parseSort } from '@/components/tags/tag-order';
-import { DOCKER_HUB, RegistryError, type RegistryClient } from '@/lib/registry';
+import { DOCKER_HUB, RegistryError, readsArePulls, type RegistryClient } from '@/lib/registry';
 import type { SessionBody } from '@/lib/api/types';
 import { clientFor } from '@/lib/server/api';
 import { getSession, publicView } from '@/lib/server/session';
@@ -167,7 +167,7 @@ async function fill(queryClient: QueryClient, target: PrefetchTarget, search: Pr
       // it can, and nothing more is read: every child manifest read would cost the person a pull
       // (the page offers to read the rest). Elsewhere the child manifests do.
       if (manifest.kind === 'index') {
-        if (host === DOCKER_HUB) {
+        if (readsArePulls(host)) {
           if (target.kind === 'tag') await fillHubIndexDetails(queryClient, client, target.repository, target.tag);
           return;
         }

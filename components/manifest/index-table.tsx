@@ -4,7 +4,7 @@ import { useState } from 'react';
 import Link from 'next/link';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { IndexEntry } from '@/lib/api/types';
-import { DOCKER_HUB } from '@/lib/registry/reference';
+import { readsArePulls } from '@/lib/registry/pull-limit';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { formatDate, formatRelative } from '@/components/ui/format';
@@ -13,7 +13,7 @@ import { BreakableName, Section, Table, Td, Th } from '@/components/ui/table';
 import { detailKeys, detailQueryOptions, isDetailError, sizeText } from '@/components/tags/details';
 import { hrefFor } from '@/lib/route-target';
 import { DigestLink } from './digest-link';
-import { manifestQueryOptions } from './queries';
+import { prefetchManifest } from './queries';
 
 interface Group {
   entry: IndexEntry;
@@ -39,17 +39,24 @@ function attestationLabel(entry: IndexEntry): string {
 
 export function IndexTable({ host, repository, entries }: { host: string; repository: string; entries: IndexEntry[] }) {
   const queryClient = useQueryClient();
-  const prefetch = (digest: string) => void queryClient.prefetchQuery(manifestQueryOptions(host, repository, digest));
   const { groups, orphans } = groupEntries(entries);
   const platforms = groups.length;
   // Docker Hub counts every manifest read as a pull from the person's limit: the entries its API
   // did not describe are read only when the person asks.
   const [readMetered, setReadMetered] = useState(false);
-  const metered = host === DOCKER_HUB && !readMetered;
+  const metered = readsArePulls(host) && !readMetered;
   const unread = metered ? entries.filter((entry) => queryClient.getQueryData(detailKeys.detail(host, repository, entry.digest)) === undefined).length : 0;
 
   const row = (entry: IndexEntry, nested: boolean) => (
-    <IndexRow key={entry.digest} host={host} repository={repository} entry={entry} nested={nested} read={!metered} onIntent={() => prefetch(entry.digest)} />
+    <IndexRow
+      key={entry.digest}
+      host={host}
+      repository={repository}
+      entry={entry}
+      nested={nested}
+      read={!metered}
+      onIntent={() => prefetchManifest(queryClient, host, repository, entry.digest)}
+    />
   );
 
   return (

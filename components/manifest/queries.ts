@@ -1,5 +1,6 @@
-import { queryOptions } from '@tanstack/react-query';
+import { queryOptions, type QueryClient } from '@tanstack/react-query';
 import type { DocumentBody, ImageConfigBody, ManifestBody, ReferrersBody } from '@/lib/api/types';
+import { readsArePulls } from '@/lib/registry/pull-limit';
 import { isDigest } from '@/lib/registry/reference';
 import { apiFetch, registryApiPath } from '@/components/api/client';
 import { registryKeys } from '@/components/api/registry-keys';
@@ -25,6 +26,14 @@ export function manifestQueryOptions(host: string, repository: string, reference
     queryFn: ({ signal }) => apiFetch<ManifestBody>(registryApiPath(host, 'manifest', { repository, reference }), { signal }),
     ...(isDigest(reference) ? immutable : {}),
   });
+}
+
+/**
+ * Hovering a link to a manifest usually means opening it next: have it ready. Not where a read is
+ * a pull (Docker Hub), whose limit a hover must not spend.
+ */
+export function prefetchManifest(queryClient: QueryClient, host: string, repository: string, reference: string): void {
+  if (!readsArePulls(host)) void queryClient.prefetchQuery(manifestQueryOptions(host, repository, reference));
 }
 
 export function configQueryOptions(host: string, repository: string, digest: string) {

@@ -4,7 +4,6 @@ import { useCallback, useDeferredValue, useEffect, useId, useMemo, useState } fr
 import { usePathname, useSearchParams } from 'next/navigation';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { withBasePath } from '@/lib/base-path';
-import { DOCKER_HUB } from '@/lib/registry/reference';
 import { Button } from '@/components/ui/button';
 import { FilterField, ListStatus } from '@/components/ui/filter-field';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -13,7 +12,7 @@ import { fieldClass } from '@/components/ui/field';
 import { formatCount, plural } from '@/components/ui/format';
 import { usePaging } from '@/components/ui/filterable-list';
 import { ListSkeleton } from '@/components/ui/skeleton';
-import { manifestQueryOptions } from '@/components/manifest/queries';
+import { prefetchManifest } from '@/components/manifest/queries';
 import { detailKeys, knownDetails } from './details';
 import { LoadAllDetails, useLoadAll } from './load-all-details';
 import { tagsQueryOptions } from './queries';
@@ -115,12 +114,7 @@ export function TagList({ host, repository }: { host: string; repository: string
     [canFetchMore, ordered.length, fetchNextPage],
   );
 
-  // Hovering a tag usually means opening it next: have its manifest ready. Not on Docker Hub,
-  // where a manifest GET counts against a pull limit shared by everyone on this server.
-  const prefetchManifest = useCallback(
-    (tag: string) => void queryClient.prefetchQuery(manifestQueryOptions(host, repository, tag)),
-    [queryClient, host, repository],
-  );
+  const onIntent = useCallback((tag: string) => prefetchManifest(queryClient, host, repository, tag), [queryClient, host, repository]);
 
   const setSort = (next: TagSort) => {
     const params = new URLSearchParams(searchParams.toString());
@@ -205,14 +199,7 @@ export function TagList({ host, repository }: { host: string; repository: string
               : 'Only signature and attestation tags here: tick the box above to see them.'}
         </EmptyState>
       ) : (
-        <TagTable
-          host={host}
-          repository={repository}
-          tags={ordered}
-          signed={signed}
-          onIntent={host === DOCKER_HUB ? undefined : prefetchManifest}
-          onRangeChange={onRangeChange}
-        />
+        <TagTable host={host} repository={repository} tags={ordered} signed={signed} onIntent={onIntent} onRangeChange={onRangeChange} />
       )}
 
       {nextPageError ? (

@@ -9,7 +9,7 @@ export { diagnose } from './diagnose';
 export type { DiagnoseOptions } from './diagnose';
 export { HUB_ORDERINGS, HUB_PAGE_SIZE, HubClient } from './hub';
 export type { HubOrdering, HubPage, HubRepository, HubTag } from './hub';
-export { secondsUntilRetry } from './pull-limit';
+export { readsArePulls, secondsUntilRetry } from './pull-limit';
 export type { PullLimit } from './pull-limit';
 export type { ManifestSummary, PlatformSummary } from './summary';
 export type { Credentials, PingResult } from './context';
