@@ -66,6 +66,21 @@ test.describe('compare', () => {
     await expect(page.getByRole('region', { name: 'B' })).toContainText('linux/arm64/v8');
   });
 
+  test('a tag and its own digest: the same image, said once instead of a comparison of nothing', async ({ page, bed }) => {
+    const host = bed.scratch.host;
+    await page.goto(`/${host}/${REPO}:v1`);
+    const digest =
+      (await page
+        .getByText(/^sha256:[0-9a-f]{64}$/)
+        .first()
+        .textContent()) ?? '';
+    await page.goto(`/${host}/${REPO}/-/compare?a=v1&b=${digest}`);
+    const summary = page.getByRole('note', { name: 'Summary' });
+    await expect(summary).toContainText(`A (v1) and B (${digest}) are the same image`);
+    await expect(summary).toContainText('nothing differs');
+    await expect(page.getByRole('heading', { name: 'Layers' })).toHaveCount(0);
+  });
+
   test('an index and an image: the index’s image for the same platform', async ({ page, bed }) => {
     await page.goto(`/${bed.scratch.host}/${REPO}/-/compare?a=multi-1&b=v1`);
     await expect(page.getByRole('region', { name: 'A' })).toContainText('multi-1 (linux/amd64)');

@@ -7,11 +7,11 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { ImageConfigBody, ImageManifestBody, IndexManifestBody, ManifestBody } from '@/lib/api/types';
 import { isDigest } from '@/lib/registry/reference';
 import { compareHref, hrefFor } from '@/lib/route-target';
-import { buttonClass } from '@/components/ui/button';
+import { Button, buttonClass } from '@/components/ui/button';
 import { CopyLinkButton } from '@/components/ui/copy-button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
-import { fieldClass } from '@/components/ui/field';
+import { fieldClass, nameInputProps } from '@/components/ui/field';
 import { formatBytes, formatDate, plural, shortDigest } from '@/components/ui/format';
 import { Notice } from '@/components/ui/notice';
 import { PageHeader } from '@/components/ui/page-header';
@@ -72,8 +72,7 @@ function Picker({ host, repository, a, b }: { host: string; repository: string; 
         defaultValue={value}
         list={listId}
         required
-        autoComplete="off"
-        spellCheck={false}
+        {...nameInputProps}
         className={`px-3 py-1.5 font-mono text-sm font-normal ${fieldClass}`}
       />
     </label>
@@ -87,9 +86,7 @@ function Picker({ host, repository, a, b }: { host: string; repository: string; 
           <option key={t} value={t} />
         ))}
       </datalist>
-      <button type="submit" className={buttonClass('primary')}>
-        Compare
-      </button>
+      <Button type="submit">Compare</Button>
       {a && b ? (
         <Link href={compareHref(host, repository, b, a)} className={buttonClass('secondary')}>
           Swap A and B
@@ -116,6 +113,7 @@ function Comparison({ host, repository, a, b, platform }: Required<Omit<CompareV
   const odd = notComparable(ma) ? `A is ${notComparable(ma)}` : notComparable(mb) ? `B is ${notComparable(mb)}` : undefined;
   if (odd) return <Notice>Berth compares images and multi-platform indexes; {odd}.</Notice>;
   const sides = { host, repository, a, b };
+  if (ma.digest === mb.digest) return <SameManifest {...sides} manifest={ma} />;
   if (ma.kind === 'index' && mb.kind === 'index') return <IndexesCompared {...sides} ma={ma} mb={mb} platform={platform} />;
   if (ma.kind === 'index' && mb.kind === 'image') return <IndexAndImage {...sides} index={ma} image={mb} indexSide="a" />;
   if (ma.kind === 'image' && mb.kind === 'index') return <IndexAndImage {...sides} index={mb} image={ma} indexSide="b" />;
@@ -241,6 +239,8 @@ function ImagesCompared({ host, repository, a, b, ma, mb }: Sides & { ma: ImageM
   if (ca.isError) return <ErrorState error={ca.error} onRetry={() => void ca.refetch()} host={host} title={`Could not load A’s configuration`} />;
   if (cb.isError) return <ErrorState error={cb.error} onRetry={() => void cb.refetch()} host={host} title={`Could not load B’s configuration`} />;
   if (ca.isPending || cb.isPending) return <ManifestSkeleton />;
+  // An index's image for the platform can be the very image on the other side.
+  if (ma.digest === mb.digest) return <SameManifest host={host} repository={repository} a={a} b={b} manifest={ma} />;
   const comparison = compareImages({ manifest: ma, config: ca.data }, { manifest: mb, config: cb.data });
   return (
     <div className="space-y-8">
@@ -255,6 +255,16 @@ function ImagesCompared({ host, repository, a, b, ma, mb }: Sides & { ma: ImageM
       <LayersSection comparison={comparison} />
       <ConfigSection changes={comparison.config} />
     </div>
+  );
+}
+
+/** A and B are one and the same manifest (two tags on one digest, a tag and its digest…): nothing to compare. */
+function SameManifest({ host, repository, a, b, manifest }: Sides & { manifest: ManifestBody }) {
+  return (
+    <Notice role="note" aria-label="Summary">
+      A ({a}) and B ({b}) are the same {manifest.kind === 'index' ? 'index' : 'image'}: both are{' '}
+      <DigestLink host={host} repository={repository} digest={manifest.digest} />, so nothing differs. Name another tag or digest to compare.
+    </Notice>
   );
 }
 
