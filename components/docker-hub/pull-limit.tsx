@@ -11,6 +11,7 @@ import { registryKeys } from '@/components/api/registry-keys';
 import { signInHref } from '@/components/session/sign-in-href';
 import { tagKeys } from '@/components/tags/queries';
 import { Button } from '@/components/ui/button';
+import { ErrorState } from '@/components/ui/error-state';
 import { formatCount, formatDate, formatRelative } from '@/components/ui/format';
 import { checkPullLimit, hubKeys, pullLimitQueryOptions } from './queries';
 
@@ -54,9 +55,16 @@ export function PullLimit({ repository }: { repository?: string }) {
   const limit = body?.pullLimit;
   const waitSeconds = limit?.retryAfter ?? 0;
 
+  if (!body && query.isError) {
+    return (
+      <div className="mb-4">
+        <ErrorState error={query.error} onRetry={() => void query.refetch()} host={DOCKER_HUB} title="Could not read the Docker Hub pull limit" />
+      </div>
+    );
+  }
   let content: React.ReactNode;
   if (!body) {
-    content = <span className="text-faint">{query.isError ? 'Docker Hub pull limit: Berth could not say.' : 'Docker Hub pull limit…'}</span>;
+    content = <span className="text-faint">Docker Hub pull limit…</span>;
   } else if (!limit) {
     content = (
       <>
@@ -66,7 +74,6 @@ export function PullLimit({ repository }: { repository?: string }) {
             {check.isPending ? 'Checking…' : 'Check (costs no pull)'}
           </Button>
         ) : null}
-        {check.isError ? <span className="ml-1 text-danger">{check.error.message}</span> : null}
       </>
     );
   } else {
@@ -91,21 +98,28 @@ export function PullLimit({ repository }: { repository?: string }) {
   }
 
   return (
-    <div
-      aria-live="polite"
-      data-pull-limit
-      className={`mb-4 rounded-md border px-3 py-2 text-sm text-muted ${waitSeconds > 0 ? 'border-warning-border bg-warning-soft' : 'border-border'}`}
-    >
-      {content}
-      {body?.anonymous ? (
-        <span className="block text-xs text-faint">
-          Shared by everyone using this Berth without signing in.{' '}
-          <Link href={signInHref(DOCKER_HUB, pathname)} className="underline underline-offset-2 hover:text-fg">
-            Sign in to Docker Hub
-          </Link>{' '}
-          to use your own.
-        </span>
+    <>
+      <div
+        aria-live="polite"
+        data-pull-limit
+        className={`mb-4 rounded-md border px-3 py-2 text-sm text-muted ${waitSeconds > 0 ? 'border-warning-border bg-warning-soft' : 'border-border'}`}
+      >
+        {content}
+        {body?.anonymous ? (
+          <span className="block text-xs text-faint">
+            Shared by everyone using this Berth without signing in.{' '}
+            <Link href={signInHref(DOCKER_HUB, pathname)} className="underline underline-offset-2 hover:text-fg">
+              Sign in to Docker Hub
+            </Link>{' '}
+            to use your own.
+          </span>
+        ) : null}
+      </div>
+      {check.isError ? (
+        <div className="mb-4">
+          <ErrorState error={check.error} onRetry={() => check.mutate()} host={DOCKER_HUB} title="Could not check the Docker Hub pull limit" />
+        </div>
       ) : null}
-    </div>
+    </>
   );
 }
