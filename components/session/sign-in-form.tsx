@@ -6,6 +6,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { registryKeys } from '@/components/api/registry-keys';
 import { isApiError } from '@/components/api/client';
 import { DIAGNOSABLE_CODES, DiagnoseLink } from '@/components/diagnose/diagnose-link';
+import { DOCKER_HUB, parseRegistryAddress } from '@/lib/registry/reference';
 import { Button } from '@/components/ui/button';
 import { fieldClass, nameInputProps } from '@/components/ui/field';
 import { safeNextPath } from './sign-in-href';
@@ -16,14 +17,13 @@ const inputClass = `${fieldClass} w-full px-3 py-2 text-sm`;
 /** What Docker Hub takes, which is not what people guess first. */
 const DOCKER_HUB_HINT =
   'Docker Hub: your Docker ID and password, or a personal access token (dckr_pat_…), which accounts with two-factor authentication need; for an organisation, its name and an organisation access token.';
-const isDockerHub = (registry: string) =>
-  ['docker.io', 'hub.docker.com', 'index.docker.io', 'registry-1.docker.io'].includes(
-    registry
-      .trim()
-      .toLowerCase()
-      .replace(/^https?:\/\//, '')
-      .replace(/\/+$/, ''),
-  );
+function isDockerHub(registry: string): boolean {
+  try {
+    return parseRegistryAddress(registry).host === DOCKER_HUB;
+  } catch {
+    return false;
+  }
+}
 
 /** Sign in to one registry. The password goes in a POST body, never a URL. */
 export function SignInForm({ registry: initialRegistry, next }: { registry: string; next: string | undefined }) {
