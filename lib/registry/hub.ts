@@ -261,7 +261,7 @@ export class HubClient {
 
   private async post(path: string, body: unknown): Promise<HttpResponse> {
     const bytes = Buffer.from(JSON.stringify(body));
-    const headers = { accept: 'application/json', 'content-type': 'application/json', 'content-length': String(bytes.length) };
+    const headers = { accept: 'application/json', 'content-type': 'application/json' };
     return this.transport({ url: this.url(path), method: 'POST', headers, body: bytes, maxBytes: MAX_LOGIN_BODY });
   }
 
