@@ -137,8 +137,18 @@ const SAMPLE = 10;
 const SHOWN = 5;
 /** A certificate this close to its end is worth a warning. */
 const CERTIFICATE_WARNING_DAYS = 14;
-const RATE_LIMIT_HEADER = /^(x-)?ratelimit-|^retry-after$|^docker-ratelimit-source$/;
-export const REDACTED = '•••';
+/** The headers registries and APIs report rate limits in (Docker Hub's, and the IETF draft's). */
+const RATE_LIMIT_HEADERS = [
+  'ratelimit-limit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset',
+  'retry-after',
+  'docker-ratelimit-source',
+];
+const REDACTED = '•••';
 
 const catalogSchema = z.object({ repositories: z.array(z.unknown()).nullable().optional() });
 const tagsSchema = z.object({ tags: z.array(z.unknown()).nullable().optional() });
@@ -258,18 +268,9 @@ class Diagnoser {
   private noteRateLimits(req: TransportRequest, res: HttpResponse): void {
     if (res.status === 429) this.sawTooManyRequests = true;
     const from = `${req.method} ${req.url.pathname}`;
-    for (const header of [
-      'ratelimit-limit',
-      'ratelimit-remaining',
-      'ratelimit-reset',
-      'x-ratelimit-limit',
-      'x-ratelimit-remaining',
-      'x-ratelimit-reset',
-      'retry-after',
-      'docker-ratelimit-source',
-    ]) {
+    for (const header of RATE_LIMIT_HEADERS) {
       const value = res.headers.get(header);
-      if (value !== undefined && RATE_LIMIT_HEADER.test(header)) this.rateLimits.push({ header, value: value.slice(0, 200), from });
+      if (value !== undefined) this.rateLimits.push({ header, value: value.slice(0, 200), from });
     }
   }
 
