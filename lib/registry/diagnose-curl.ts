@@ -3,7 +3,7 @@
 // URLs and names come from the registry or the person, so every one is quoted for the shell.
 
 /** 'text' for a POSIX shell: nothing inside single quotes is expanded. */
-export function shellQuote(text: string): string {
+function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -15,8 +15,8 @@ function inDoubleQuotes(text: string): string {
 /** How a request authenticates, named so the command says which secret it needs. */
 export type CurlAuth = { kind: 'none' } | { kind: 'basic'; username: string } | { kind: 'bearer' };
 
-export const PASSWORD_VARIABLE = '$PASSWORD';
-export const TOKEN_VARIABLE = '$TOKEN';
+const PASSWORD_VARIABLE = '$PASSWORD';
+const TOKEN_VARIABLE = '$TOKEN';
 
 function authArgs(auth: CurlAuth): string[] {
   if (auth.kind === 'basic') return [`-u "${inDoubleQuotes(auth.username)}:${PASSWORD_VARIABLE}"`];

@@ -109,7 +109,7 @@ const digestOf = (s: string | null | undefined) => (s && isValidDigest(s) ? s : 
 const isAccessToken = (secret: string) => /^dckr_(pat|oat)_/.test(secret);
 
 /** A Docker Hub namespace: a user or organisation name, or `library`. */
-export function validateNamespace(namespace: string): string {
+function validateNamespace(namespace: string): string {
   if (namespace.includes('/'))
     throw new InvalidReferenceError('repository', namespace, `The namespace "${namespace}" is invalid: a namespace is one name, without '/'.`);
   validateRepository(namespace);
@@ -135,7 +135,7 @@ function splitRepository(repository: string): { namespace: string; name: string 
  * (an image: its own; an index: each platform's), date and platforms. The date is when the tag was
  * pushed (Hub keeps no image config dates). BuildKit attestations are the `unknown/unknown` images.
  */
-export function summariseHubTag(tag: RawTag): ManifestSummary | undefined {
+function summariseHubTag(tag: RawTag): ManifestSummary | undefined {
   const images = tag.images ?? [];
   const isAttestation = (i: (typeof images)[number]) => i.os === 'unknown' && i.architecture === 'unknown';
   const runnable = images.filter((i) => !isAttestation(i));
@@ -172,7 +172,7 @@ export function summariseHubTag(tag: RawTag): ManifestSummary | undefined {
  * push date and platform) or a BuildKit attestation (an artifact). The index view's rows read
  * these instead of fetching every child manifest, which on Docker Hub would count as pulls.
  */
-export function summariseHubImages(tag: RawTag): ManifestSummary[] {
+function summariseHubImages(tag: RawTag): ManifestSummary[] {
   const out: ManifestSummary[] = [];
   for (const image of tag.images ?? []) {
     const digest = digestOf(image.digest);

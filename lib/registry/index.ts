@@ -5,19 +5,14 @@ export { RegistryClient, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES } from './client';
 export type { ClientOptions, FetchedManifest, ManifestHead, Page, Referrers } from './client';
 export { RegistryContext } from './context';
 export { diagnose } from './diagnose';
-// The diagnosis's result types reach pages through the HTTP contract (lib/api/types.ts).
-export type { DiagnoseOptions } from './diagnose';
-export { HUB_ORDERINGS, HUB_PAGE_SIZE, HubClient } from './hub';
-export type { HubOrdering, HubPage, HubRepository, HubTag } from './hub';
+export { HUB_ORDERINGS } from './hub';
+export type { HubOrdering } from './hub';
 export { readsArePulls, secondsUntilRetry } from './pull-limit';
-export type { PullLimit } from './pull-limit';
-export type { ManifestSummary, PlatformSummary } from './summary';
+export type { ManifestSummary } from './summary';
 export type { Credentials, PingResult } from './context';
 export { RegistryError, STATUS_OF, badResponse, parseErrorBody, parseRetryAfter } from './errors';
 export type { ErrorCode, RegistryErrorCode } from './errors';
-export type { TlsFacts } from './http';
 export { AddressPolicy, isNonPublicAddress } from './policy';
-export type { PolicyDecision, ResolvedRegistry } from './policy';
 export {
   DOCKER_HUB,
   InvalidReferenceError,
