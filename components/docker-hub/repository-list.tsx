@@ -77,12 +77,6 @@ function repositoryDetails(r: HubRepositoryEntry | undefined): ItemDetails {
 function NamespaceForm({ current, onOpen }: { current: string; onOpen: (namespace: string) => void }) {
   const id = useId();
   const [text, setText] = useState(current);
-  const [shown, setShown] = useState(current);
-  // A new namespace in the link (Back, a link) shows in the box.
-  if (shown !== current) {
-    setShown(current);
-    setText(current);
-  }
   const submit = (event: React.FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const namespace = normaliseNamespace(text);
@@ -166,7 +160,8 @@ export function HubRepositoryList() {
   const mine = username !== null && namespace === username.toLowerCase();
   const controls = (
     <div className="mb-4 flex flex-wrap items-center gap-x-6 gap-y-3">
-      <NamespaceForm current={namespace} onOpen={(ns) => router.push(linkWith({ namespace: ns }))} />
+      {/* Keyed by the namespace: one new in the link (Back, a link) starts the box afresh with it. */}
+      <NamespaceForm key={namespace} current={namespace} onOpen={(ns) => router.push(linkWith({ namespace: ns }))} />
       <SortLinks sort={sort} hrefFor={(s) => linkWith({ sort: s })} />
       {username && !mine ? (
         <Link href="/docker.io" className={buttonClass('link', { className: 'text-sm' })}>
