@@ -97,17 +97,27 @@ export function validateTag(tag: string, input = tag): string {
   return tag;
 }
 
+/**
+ * Only sha256 and sha512 are digests here: every digest Berth uses can then be verified against
+ * the bytes it names, and none is longer than 135 characters (a registry sending endless ones
+ * cannot grow a cache with them).
+ */
 export function validateDigest(digest: string, input = digest): string {
-  if (!DIGEST_RE.test(digest)) {
-    throw new InvalidReferenceError('digest', input, `The digest ${show(digest)} is invalid: expected algorithm:hex, e.g. sha256: followed by 64 hex digits.`);
-  }
-  if (digest.startsWith('sha256:') && !SHA256_RE.test(digest)) {
+  if (SHA256_RE.test(digest) || SHA512_RE.test(digest)) return digest;
+  if (digest.startsWith('sha256:')) {
     throw new InvalidReferenceError('digest', input, `The digest ${show(digest)} is invalid: sha256 digests are 64 lower-case hex digits.`);
   }
-  if (digest.startsWith('sha512:') && !SHA512_RE.test(digest)) {
+  if (digest.startsWith('sha512:')) {
     throw new InvalidReferenceError('digest', input, `The digest ${show(digest)} is invalid: sha512 digests are 128 lower-case hex digits.`);
   }
-  return digest;
+  if (DIGEST_RE.test(digest) && digest.length <= 200) {
+    throw new InvalidReferenceError(
+      'digest',
+      input,
+      `The digest ${show(digest)} uses an algorithm Berth does not verify: only sha256 and sha512 digests are supported.`,
+    );
+  }
+  throw new InvalidReferenceError('digest', input, `The digest ${show(digest)} is invalid: expected algorithm:hex, e.g. sha256: followed by 64 hex digits.`);
 }
 
 /** Names a registry sends (catalog entries, tags, digests) are checked like names people type. */
