@@ -21,3 +21,6 @@ export function contentSecurityPolicy(nonce: string, options: { dev: boolean; ht
     ...(options.https ? ['upgrade-insecure-requests'] : []),
   ].join('; ');
 }
+
+/** Over https: browsers keep to https for this host for a year (not its subdomains, which Berth does not own). */
+export const STRICT_TRANSPORT_SECURITY = 'max-age=31536000';

@@ -116,7 +116,7 @@ async function serverBench(): Promise<void> {
     const shared = new RegistryContext({ policy });
     const noContent = new RegistryContext({ policy });
     // The content cache off: a cache that keeps nothing, so every view fetches the bytes again.
-    Object.defineProperty(noContent, 'content', { value: new BoundedCache({ maxEntries: 0, maxSize: 0 }) });
+    Object.defineProperty(noContent, 'content', { value: new BoundedCache({ maxEntries: 0, maxBytes: 0 }) });
     const setups = [
       { name: 'nothing cached: ping + token + request per view', context: () => new RegistryContext({ policy }) },
       { name: 'ping and token cached, content cache off', context: () => noContent },

@@ -6,6 +6,9 @@
 // idle keep-alive ones included, then exits 143. Here instead: stop accepting connections, let
 // the requests in flight finish, answer them with `Connection: close` so keep-alive clients let
 // go at once, then exit 0. A second signal exits at once (1).
+//
+// It also writes the address each request came from into a header Berth reads for its per-client
+// limits, since Next.js gives route handlers no access to the connection.
 import { subscribe } from 'node:diagnostics_channel';
 
 // Next leaves signals to us (its documented switch for manual handling).
@@ -22,8 +25,15 @@ function closeWhenDone(response) {
   if (!response.headersSent) response.setHeader('connection', 'close');
 }
 
+/** Where Berth reads the address of each request's connection (lib/server/client-address.ts). */
+const PEER_HEADER = 'x-berth-peer';
+
 subscribe('http.server.request.start', (message) => {
-  const { response, server } = /** @type {{ response: import('node:http').ServerResponse, server: import('node:http').Server }} */ (message);
+  const { request, response, server } =
+    /** @type {{ request: import('node:http').IncomingMessage, response: import('node:http').ServerResponse, server: import('node:http').Server }} */ (message);
+  // The connection's own address, for Berth's per-client limits; whatever the request itself
+  // carried under this name is replaced.
+  request.headers[PEER_HEADER] = request.socket.remoteAddress ?? '';
   servers.add(server);
   inFlight.add(response);
   if (stopping) closeWhenDone(response);

@@ -12,7 +12,7 @@ import { TAG_PAGE_SIZE, seedTagDetails, tagsQueryOptions } from '@/components/ta
 import { firstScreen, listOrder, parseSort } from '@/components/tags/tag-order';
 import { DOCKER_HUB, RegistryError, readsArePulls, type RegistryClient } from '@/lib/registry';
 import type { SessionBody } from '@/lib/api/types';
-import { clientFor } from '@/lib/server/api';
+import { clientFor, renderScope } from '@/lib/server/api';
 import { getSession, publicView } from '@/lib/server/session';
 import {
   fetchConfigBody,
@@ -109,7 +109,7 @@ async function fillHubIndexDetails(queryClient: QueryClient, client: RegistryCli
 
 async function fill(queryClient: QueryClient, target: PrefetchTarget, search: PrefetchSearch, detailsUntil: number): Promise<void> {
   const { host } = target;
-  const client = await clientFor(host);
+  const client = await clientFor(host, await renderScope());
   switch (target.kind) {
     case 'registry':
       if (host === DOCKER_HUB) {

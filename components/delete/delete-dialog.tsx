@@ -115,8 +115,11 @@ function DeleteDialog({ host, repository, tag, manifest, onClose }: DeleteProps 
 
   const mutation = useMutation({
     mutationFn: () => deleteReference(host, repository, alone ? tag : digest),
-    onSuccess: async () => {
-      const deleted: Deleted = alone ? { tags: [tag] } : { digest, tags: going };
+    onSuccess: async (body) => {
+      // A registry may remove the whole manifest with the tag after all: then say so.
+      const deleted: Deleted = alone
+        ? { tags: [tag], ...(body.manifest && !body.manifest.kept ? { manifestGone: body.manifest.digest } : {}) }
+        : { digest, tags: going };
       router.push(hrefFor({ host, repository }));
       await forgetDeleted(queryClient, host, repository, deleted);
     },

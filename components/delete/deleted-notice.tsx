@@ -27,6 +27,12 @@ export function DeletedNotice({ host, repository }: { host: string; repository: 
             `the ${tags ?? 'tag'}.`
           )}
         </p>
+        {deleted.manifestGone ? (
+          <p>
+            The registry removed the whole manifest <code className="font-mono text-xs break-all">{deleted.manifestGone}</code> with the tag, and with it every
+            other tag on it: check the tag list below.
+          </p>
+        ) : null}
         <p className="text-muted">The registry frees the storage only when its garbage collection runs.</p>
       </div>
       <Button variant="secondary" onClick={() => queryClient.setQueryData(key, null)}>

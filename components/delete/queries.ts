@@ -40,17 +40,20 @@ export interface Deleted {
   digest?: string;
   /** Tags that went. */
   tags: string[];
+  /** A tag deleted alone, but the registry removed its whole manifest (this digest) with it. */
+  manifestGone?: string;
 }
 
 /** Drops what the tab knew of deleted tags and digests, and has the repository's tags asked again. */
 export async function forgetDeleted(queryClient: QueryClient, host: string, repository: string, deleted: Deleted): Promise<void> {
-  const references = [...deleted.tags, ...(deleted.digest ? [deleted.digest] : [])];
+  const gone = deleted.digest ?? deleted.manifestGone;
+  const references = [...deleted.tags, ...(gone ? [gone] : [])];
   for (const reference of references) {
     // Digest-addressed entries never go stale on their own: they must be removed.
     queryClient.removeQueries({ queryKey: manifestKeys.manifest(host, repository, reference), exact: true });
     queryClient.removeQueries({ queryKey: detailKeys.detail(host, repository, reference), exact: true });
   }
-  if (deleted.digest) queryClient.removeQueries({ queryKey: manifestKeys.referrers(host, repository, deleted.digest), exact: true });
+  if (gone) queryClient.removeQueries({ queryKey: manifestKeys.referrers(host, repository, gone), exact: true });
   queryClient.setQueryData(deletionKeys.deleted(host, repository), deleted);
   await Promise.all([
     queryClient.invalidateQueries({ queryKey: tagKeys.list(host, repository) }),

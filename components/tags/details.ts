@@ -1,5 +1,6 @@
 import { queryOptions, type QueryClient } from '@tanstack/react-query';
 import type { DetailsBody, ReferenceDetail, ReferenceDetailError } from '@/lib/api/types';
+import { readsArePulls } from '@/lib/registry/pull-limit';
 import { DOCKER_HUB, isDigest } from '@/lib/registry/reference';
 import { apiFetch, registryApiPath } from '@/components/api/client';
 import { formatBytes } from '@/components/ui/format';
@@ -51,7 +52,10 @@ class DetailsLoader {
 
   private async send(batch: Array<[string, Waiter[]]>): Promise<void> {
     try {
-      const body = await apiFetch<DetailsBody>(registryApiPath(this.host, 'details', { repository: this.repository, ref: batch.map(([ref]) => ref) }));
+      // Where every manifest read is a pull, rows ask for details only once the person has agreed
+      // (an index's "Load them"); the server reads such manifests only when told so (pulls=1).
+      const pulls = readsArePulls(this.host) ? '1' : undefined;
+      const body = await apiFetch<DetailsBody>(registryApiPath(this.host, 'details', { repository: this.repository, ref: batch.map(([ref]) => ref), pulls }));
       const byReference = new Map(body.details.map((d) => [d.reference, d]));
       for (const [reference, waiters] of batch) {
         const detail = byReference.get(reference);

@@ -244,6 +244,8 @@ export interface DeletedBody {
   repository: string;
   /** The digest or tag deleted. */
   reference: string;
+  /** A tag deleted alone: the manifest it pointed at, and whether the registry kept it (false: it went too, with every tag on it). */
+  manifest?: { digest: string; kept: boolean };
 }
 
 /** GET /api/registries/{host}/document?repository=&digest=&kind=manifest|blob: a document as the registry sent it. */

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { findChallenge, parseChallenges, type Challenge } from './challenge';
-import type { CachedToken, Credentials, PingResult, RegistryContext } from './context';
+import type { CachedToken, Credentials, PingResult, RegistryContext, RequestScope } from './context';
 import { RegistryError, badResponse, parseErrorBody, parseRetryAfter } from './errors';
 import { connectionFailure, type HttpResponse } from './http';
 import { errorFromResponse, type Requester } from './response-error';
@@ -31,6 +31,8 @@ export interface AuthorizerOptions {
   context: RegistryContext;
   /** Defaults to the network, following redirects; tests pass a stub. */
   transport?: Transport;
+  /** Whose requests these are (see RequestScope). */
+  scope?: RequestScope;
 }
 
 export interface AuthorizedRequest {
@@ -64,13 +66,16 @@ export class Authorizer {
   private readonly transport: Transport;
   /** Identifies the connection (origin and credentials) in cache keys without holding the secret. */
   readonly connectionKey: string;
+  /** Ends this person's work when they have gone. */
+  readonly signal?: AbortSignal;
 
   constructor(options: AuthorizerOptions) {
     this.host = options.host;
     this.baseUrl = options.baseUrl;
     this.credentials = options.credentials?.username ? options.credentials : undefined;
     this.context = options.context;
-    this.transport = options.transport ?? followingTransport(options.context, options.host);
+    this.transport = options.transport ?? followingTransport(options.context, options.host, options.scope);
+    this.signal = options.scope?.signal;
     this.connectionKey = this.credentials
       ? createHash('sha256').update(`${this.baseUrl.origin}\0${this.credentials.username}\0${this.credentials.password}`).digest('hex')
       : `anonymous@${this.baseUrl.origin}`;
@@ -110,7 +115,7 @@ export class Authorizer {
         message: `${this.host} answered /v2/ with HTTP ${res.status}: it does not look like a container registry. Check the address.`,
       });
     }
-    this.context.pings.set(key, result, PING_TTL_MS);
+    this.context.pings.set(key, result, PING_TTL_MS, JSON.stringify(result).length);
     return result;
   }
 
@@ -122,7 +127,7 @@ export class Authorizer {
     const key = this.tokenKey(ping, scopes);
     const cached = this.context.tokens.get(key);
     if (cached) return cached;
-    return this.context.once(`token|${key}`, () => this.fetchToken(ping, scopes, key));
+    return this.context.once(`token|${key}`, () => this.fetchToken(ping, scopes, key), { signal: this.signal, shareFailures: true });
   }
 
   private async fetchToken(ping: { realm: string; service?: string }, scopes: readonly string[], key: string): Promise<CachedToken> {
@@ -182,7 +187,7 @@ export class Authorizer {
     // Reuse until shortly before expiry: keep a margin of 10% (at least 5 s, at most 60 s).
     const margin = Math.min(Math.max(lifetime * 0.1, 5_000), 60_000);
     const entry: CachedToken = { token, access: decodeGrantedAccess(token) };
-    if (lifetime - margin > 0) this.context.tokens.set(key, entry, lifetime - margin, key.length + token.length + JSON.stringify(entry.access ?? []).length);
+    if (lifetime - margin > 0) this.context.tokens.set(key, entry, lifetime - margin, token.length + JSON.stringify(entry.access ?? []).length);
     return entry;
   }
 

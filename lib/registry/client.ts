@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { Authorizer, type Verification } from './auth';
-import type { Credentials, DeletionKind, DocumentHeaders, RegistryContext } from './context';
+import type { Credentials, DeletionKind, DocumentHeaders, RegistryContext, RequestScope } from './context';
 import { RegistryError, badResponse, parseErrorBody, parseRetryAfter } from './errors';
 import type { HttpResponse } from './http';
 import { HubClient } from './hub';
@@ -22,7 +22,7 @@ import {
   type ImageConfig,
   type ParsedManifest,
 } from './manifest';
-import { describeWait, readPullLimit, secondsUntilRetry, type PullLimit } from './pull-limit';
+import { describeWait, readPullLimit, readsArePulls, secondsUntilRetry, type PullLimit } from './pull-limit';
 import { DOCKER_HUB, isDigest, isValidDigest, isValidRepository, isValidTag, validateDigest, validateRepository, validateTag } from './reference';
 import { artifactTypeOf, summariseImage, summariseIndex, summariseLegacy, type ManifestSummary } from './summary';
 import { deletionErrorFromResponse, errorFromResponse, type Target } from './response-error';
@@ -32,13 +32,17 @@ import type { Transport } from './transport';
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 const MAX_SMALL_BODY = 1024 * 1024;
+/** The most of a blob the raw-document view reads: configs are far smaller, layers are not documents. */
+export const MAX_DOCUMENT_BYTES = 1024 * 1024;
+/** An index's platform images read for its summary: the rest are counted as not read. */
+export const MAX_SUMMARISED_CHILDREN = 64;
 const MAX_LIST_BYTES = 16 * 1024 * 1024;
 const MAX_PAGE_SIZE = 1000;
 const CONTENT_TTL_MS = 24 * 3600_000;
 /** How long a successful read of a repository stands for the connection's right to read it. */
 const CONFIRMED_ACCESS_TTL_MS = 60_000;
-/** How long Berth trusts what it learnt about how a registry deletes. */
-const DELETION_KIND_TTL_MS = 3600_000;
+/** How long Berth trusts what it learnt about how a registry deletes (forgotten at once when a delete fails). */
+const DELETION_KIND_TTL_MS = 10 * 60_000;
 /** A digest no content can have: deleting it tells whether deletion is on without deleting anything. */
 const NO_SUCH_DIGEST = `sha256:${'0'.repeat(64)}`;
 /** How long a tag list row trusts what its tag pointed at: a tag moved since shows its old details that long. */
@@ -55,6 +59,8 @@ export interface ClientOptions {
   context: RegistryContext;
   /** Defaults to the network; tests pass a stub. */
   transport?: Transport;
+  /** Whose requests these are: their budget of requests in flight, and the signal that they have gone. */
+  scope?: RequestScope;
 }
 
 export interface ManifestHead {
@@ -83,6 +89,14 @@ export interface Page<T> {
   next: string | null;
   /** Entries of this page left out because they are not valid names (they would make broken links). */
   invalid: number;
+}
+
+/** What deleting a tag alone did. */
+export interface DeletedTag {
+  /** The manifest the tag pointed at. */
+  digest: string;
+  /** False when the registry removed the manifest (and so every tag on it) with the tag. */
+  manifestKept: boolean;
 }
 
 export interface Referrers {
@@ -143,17 +157,20 @@ export class RegistryClient {
   readonly hub?: HubClient;
   private readonly auth: Authorizer;
   private readonly context: RegistryContext;
+  private readonly signal?: AbortSignal;
 
   constructor(options: ClientOptions) {
     this.host = options.host;
     this.baseUrl = new URL(options.baseUrl);
     this.context = options.context;
+    this.signal = options.scope?.signal;
     this.auth = new Authorizer({
       host: options.host,
       baseUrl: this.baseUrl,
       credentials: options.credentials,
       context: options.context,
       transport: options.transport,
+      scope: options.scope,
     });
     if (options.host === DOCKER_HUB) {
       this.hub = new HubClient({
@@ -161,8 +178,14 @@ export class RegistryClient {
         credentials: options.credentials,
         context: options.context,
         transport: options.transport,
+        scope: options.scope,
       });
     }
+  }
+
+  /** Whether reading a manifest here counts against a pull limit (Docker Hub): then only read when the person asks. */
+  get readsArePulls(): boolean {
+    return readsArePulls(this.host);
   }
 
   get anonymous(): boolean {
@@ -443,7 +466,12 @@ export class RegistryClient {
     const warnings = res.headers.getAll('warning');
     const headers = documentHeaders(res);
     if (parsed.kind !== 'legacy') {
-      this.context.content.set(this.contentKey(repository, digest), { bytes: res.body, mediaType: parsed.mediaType, headers }, CONTENT_TTL_MS, res.body.length);
+      this.context.content.set(
+        this.contentKey(repository, digest),
+        { bytes: res.body, mediaType: parsed.mediaType, headers },
+        CONTENT_TTL_MS,
+        res.body.length + JSON.stringify(headers).length,
+      );
     }
     return { digest, mediaType: parsed.mediaType, size: res.body.length, bytes: res.body, parsed, warnings, headers };
   }
@@ -458,7 +486,39 @@ export class RegistryClient {
     return (await this.getBlobDocument(repository, digest, maxBytes)).bytes;
   }
 
-  /** A blob's verified bytes with the headers they came with (the raw view of a config). */
+  /**
+   * A blob shown as a document (the raw view of a config): read only up to MAX_DOCUMENT_BYTES,
+   * and only if it is UTF-8 JSON. A layer, or anything larger, is refused with NOT_A_DOCUMENT
+   * before it is turned into text, so asking for a large layer costs Berth a megabyte at most.
+   */
+  async getJsonDocument(repository: string, digest: string): Promise<FetchedBlob> {
+    const notADocument = (why: string) =>
+      new RegistryError({
+        code: 'NOT_A_DOCUMENT',
+        host: this.host,
+        message: `The blob ${digest} of ${repository} ${why}, so Berth does not show it as a document: only image configs and other JSON documents up to ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB are shown. Layers are archives; pull the image to look inside one.`,
+      });
+    let blob: FetchedBlob;
+    try {
+      blob = await this.getBlobDocument(repository, digest, MAX_DOCUMENT_BYTES);
+    } catch (e) {
+      if (e instanceof RegistryError && e.code === 'BAD_RESPONSE' && (e.detail as { tooLarge?: boolean } | undefined)?.tooLarge) {
+        throw notADocument(`is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB`);
+      }
+      throw e;
+    }
+    if (blob.bytes.length > MAX_DOCUMENT_BYTES) throw notADocument(`is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB`);
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(blob.bytes);
+      JSON.parse(text);
+    } catch {
+      throw notADocument('is not JSON text');
+    }
+    return blob;
+  }
+
+  /** A blob's verified bytes with the headers they came with. */
   async getBlobDocument(repository: string, digest: string, maxBytes = MAX_CONFIG_BYTES): Promise<FetchedBlob> {
     validateRepository(repository);
     validateDigest(digest);
@@ -466,6 +526,14 @@ export class RegistryClient {
     const cached = this.context.content.get(key);
     const url = this.url(`/v2/${repository}/blobs/${digest}`);
     const scopes = [repositoryScope(repository)];
+    if (cached && cached.bytes.length > maxBytes) {
+      throw new RegistryError({
+        code: 'BAD_RESPONSE',
+        host: this.host,
+        detail: { tooLarge: true },
+        message: `The blob ${digest} is larger than Berth reads here.`,
+      });
+    }
     if (cached && this.confirmed(repository)) {
       this.context.stats.contentHits++;
       return cached;
@@ -490,7 +558,12 @@ export class RegistryClient {
       );
     }
     const headers = documentHeaders(res);
-    this.context.content.set(key, { bytes: res.body, mediaType: 'application/octet-stream', headers }, CONTENT_TTL_MS, res.body.length);
+    this.context.content.set(
+      key,
+      { bytes: res.body, mediaType: 'application/octet-stream', headers },
+      CONTENT_TTL_MS,
+      res.body.length + JSON.stringify(headers).length,
+    );
     return { bytes: res.body, headers };
   }
 
@@ -502,18 +575,23 @@ export class RegistryClient {
    * `fresh` asks the registry whatever was known (finding the tags a delete takes with it: a tag
    * moved onto the digest seconds ago must be named), and keeps the answer for the rows.
    */
-  async describeTag(repository: string, tag: string, options: { fresh?: boolean } = {}): Promise<ManifestSummary> {
+  async describeTag(repository: string, tag: string, options: { fresh?: boolean; pulls?: boolean } = {}): Promise<ManifestSummary> {
     validateRepository(repository);
     validateTag(tag);
     const key = `${this.accessKey(repository)}|${tag}`;
     const known = options.fresh ? undefined : this.context.tagDigests.get(key);
     if (known !== undefined) return this.describeDigest(repository, known);
-    const digest = await this.context.once(`tag|${options.fresh ? 'fresh|' : ''}${key}`, async () => {
-      const head = await this.headManifest(repository, tag);
-      this.context.tagDigests.set(key, head.digest, TAG_DIGEST_TTL_MS);
-      return head.digest;
-    });
-    return this.describeDigest(repository, digest);
+    const digest = await this.context.once(
+      `tag|${options.fresh ? 'fresh|' : ''}${key}`,
+      async () => {
+        const head = await this.headManifest(repository, tag);
+        this.context.tagDigests.set(key, head.digest, TAG_DIGEST_TTL_MS, head.digest.length);
+        return head.digest;
+      },
+      // The key is this connection's: its failures are its own too.
+      { signal: this.signal, shareFailures: true },
+    );
+    return this.describeDigest(repository, digest, options);
   }
 
   /**
@@ -521,10 +599,18 @@ export class RegistryClient {
    * so cached for everyone, but served only to a connection the registry recently let read the
    * repository.
    */
-  async describeDigest(repository: string, digest: string): Promise<ManifestSummary> {
+  async describeDigest(repository: string, digest: string, options: { pulls?: boolean } = {}): Promise<ManifestSummary> {
     validateRepository(repository);
     validateDigest(digest);
     const key = this.contentKey(repository, digest);
+    if (this.readsArePulls && !options.pulls && this.context.content.get(key) === undefined) {
+      // Reading it would be a pull from the person's limit (or the server's, anonymously).
+      throw new RegistryError({
+        code: 'COSTS_A_PULL',
+        host: this.host,
+        message: `Reading ${digest.slice(0, 19)}… from ${this.host} counts as a pull against its pull limit, so Berth reads it only when you ask: open it, or load the details on its page.`,
+      });
+    }
     const compute = async () => {
       const summary = await this.summarise(repository, await this.getManifest(repository, digest));
       this.context.summaries.set(key, summary, CONTENT_TTL_MS, JSON.stringify(summary).length);
@@ -532,7 +618,7 @@ export class RegistryClient {
     };
     if (!this.confirmed(repository)) return compute(); // getManifest asks the registry first
     // Confirmed: the cached summary, or the one being computed right now for anyone.
-    return this.context.summaries.get(key) ?? this.context.once(`summary|${key}`, compute);
+    return this.context.summaries.get(key) ?? this.context.once(`summary|${key}`, compute, { signal: this.signal });
   }
 
   private async summarise(repository: string, m: FetchedManifest): Promise<ManifestSummary> {
@@ -542,19 +628,21 @@ export class RegistryClient {
       const config = artifactTypeOf(parsed) === undefined ? await this.imageConfig(repository, parsed.manifest.config.digest) : undefined;
       return summariseImage(m.digest, parsed, config);
     }
-    // An index: each platform image by digest, side by side (the limiter bounds the fan-out).
+    // An index: each platform image by digest, side by side (the limiter bounds the fan-out), the
+    // first MAX_SUMMARISED_CHILDREN of them; none where every read is a pull (the person asks for those).
     const children = new Map<string, ManifestSummary>();
     const images = parsed.manifest.manifests.filter((d) => attestationTarget(d) === undefined && !INDEX_TYPES.has(d.mediaType));
+    const read = this.readsArePulls ? [] : images.slice(0, MAX_SUMMARISED_CHILDREN);
     await Promise.all(
-      images.map(async (d) => {
+      read.map(async (d) => {
         try {
           children.set(d.digest, await this.describeDigest(repository, d.digest));
         } catch (e) {
-          if (!(e instanceof RegistryError)) throw e; // a child that cannot be read leaves its row without size
+          if (!(e instanceof RegistryError) || e.code === 'CANCELLED') throw e; // a child that cannot be read leaves its row without size
         }
       }),
     );
-    return summariseIndex(m.digest, parsed, children);
+    return summariseIndex(m.digest, parsed, children, images.length - read.length);
   }
 
   /** An image config, or undefined when it cannot be read (the summary then has no date). */
@@ -617,24 +705,40 @@ export class RegistryClient {
 
   /**
    * Deletes one tag and nothing else, only on a registry known to delete tags alone (learnt by
-   * `deletionKind`): elsewhere a DELETE by tag is refused, or worse, so it is never sent.
+   * `deletionKind`): elsewhere a DELETE by tag is refused, or worse, so it is never sent. Afterwards
+   * the manifest the tag pointed at is looked up again: a registry may have removed it, and every
+   * other tag on it, with the tag, and the person must hear so.
    */
-  async deleteTag(repository: string, tag: string): Promise<void> {
+  async deleteTag(repository: string, tag: string): Promise<DeletedTag> {
     validateRepository(repository);
     validateTag(tag);
-    const kind = this.context.deletionKinds.get(this.baseUrl.origin) ?? (await this.deletionKind(repository));
+    const origin = this.baseUrl.origin;
+    const kind = this.context.deletionKinds.get(origin) ?? (await this.deletionKind(repository));
     const alone = new RegistryError({
       code: 'UNSUPPORTED',
       host: this.host,
       message: `${this.host} cannot delete a tag alone: deleting removes the manifest and every tag on it. Nothing was deleted.`,
     });
     if (kind !== 'tag') throw alone;
+    const { digest } = await this.headManifest(repository, tag);
     const res = await this.sendDelete(repository, tag);
     if (res.status === 400) {
-      this.context.deletionKinds.set(this.baseUrl.origin, 'digest', DELETION_KIND_TTL_MS);
+      this.context.deletionKinds.set(origin, 'digest', DELETION_KIND_TTL_MS);
       throw alone;
     }
-    if (!succeeded(res)) throw deletionErrorFromResponse(res, this.auth.requester, { repository, reference: tag });
+    if (!succeeded(res)) {
+      // What was learnt may no longer hold: the next delete asks the registry again.
+      this.context.deletionKinds.delete(origin);
+      throw deletionErrorFromResponse(res, this.auth.requester, { repository, reference: tag });
+    }
+    const after = await this.headRequest(repository, digest);
+    const manifestKept = after.status === 200;
+    if (!manifestKept) {
+      const key = this.contentKey(repository, digest);
+      this.context.content.delete(key);
+      this.context.summaries.delete(key);
+    }
+    return { digest, manifestKept };
   }
 
   /** OCI referrers API, falling back to the `sha256-<hex>` tag schema (distribution-spec "Referrers"). */

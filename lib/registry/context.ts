@@ -2,11 +2,26 @@
 // caches and the counters. What each cache may share between people is explained in
 // docs/architecture.md ("Caches").
 import { BoundedCache } from './cache';
+import { RegistryError } from './errors';
+import { sharedResolver } from './http';
 import { UpstreamLimiter, type LimiterOptions } from './limiter';
 import type { AddressPolicy } from './policy';
+import { createResolver, type ResolveName } from './resolve';
 import type { PullLimit } from './pull-limit';
 import type { GrantedAccess } from './scope';
 import type { ManifestSummary } from './summary';
+
+const MiB = 1024 * 1024;
+
+/**
+ * Who a request is for: `client` names the person (their session, or their address when
+ * anonymous; never their credentials) whose budget of requests in flight it uses, and `signal`
+ * ends the work when they have gone (closed the page, cancelled).
+ */
+export interface RequestScope {
+  client: string;
+  signal?: AbortSignal;
+}
 
 export interface Credentials {
   username: string;
@@ -42,59 +57,77 @@ export class RegistryContext {
   readonly policy: AddressPolicy;
   readonly timeoutMs: number;
   /** Registry tokens keyed by connection (origin + credentials), realm, service and scopes, and Hub API tokens by connection: never shared between people. */
-  readonly tokens = new BoundedCache<CachedToken>({ maxEntries: 2000, maxSize: 16 * 1024 * 1024 });
+  readonly tokens = new BoundedCache<CachedToken>({ maxEntries: 2000, maxBytes: 16 * MiB });
   /** Keyed by origin: how a registry authenticates is the same for everyone. */
-  readonly pings = new BoundedCache<PingResult>({ maxEntries: 500 });
+  readonly pings = new BoundedCache<PingResult>({ maxEntries: 500, maxBytes: 1 * MiB });
   /** Digest-addressed bytes; served only after the registry confirms the requester's access. */
-  readonly content = new BoundedCache<CachedContent>({ maxEntries: 5000, maxSize: 64 * 1024 * 1024 });
+  readonly content = new BoundedCache<CachedContent>({ maxEntries: 5000, maxBytes: 64 * MiB });
   /** Summaries of digest-addressed manifests (size, created, platforms), shared like `content`. */
-  readonly summaries = new BoundedCache<ManifestSummary>({ maxEntries: 50_000, maxSize: 16 * 1024 * 1024 });
+  readonly summaries = new BoundedCache<ManifestSummary>({ maxEntries: 50_000, maxBytes: 16 * MiB });
   /**
    * Repositories the registry recently let a connection read (keyed by connection and
    * repository): digest-addressed content of those repositories may be served to that connection
    * from `content` without asking the registry again. Kept no longer than a token is reused.
    */
-  readonly confirmedAccess = new BoundedCache<true>({ maxEntries: 20_000 });
+  readonly confirmedAccess = new BoundedCache<true>({ maxEntries: 20_000, maxBytes: 8 * MiB });
   /**
    * Keyed by origin: whether a registry deletes a tag alone or only a manifest with every tag on it
    * (client.ts `deletionKind`). How a registry behaves is the same for everyone; who may delete is not
    * kept.
    */
-  readonly deletionKinds = new BoundedCache<DeletionKind>({ maxEntries: 500 });
+  readonly deletionKinds = new BoundedCache<DeletionKind>({ maxEntries: 500, maxBytes: 256 * 1024 });
   /**
    * The digest a tag pointed at a few seconds ago, per connection, repository and tag: the rows of
    * a tag list asked for again (the page's own prefetch, then the browser; a revisit) cost no HEAD.
    * Views of a tag itself always ask the registry.
    */
-  readonly tagDigests = new BoundedCache<string>({ maxEntries: 50_000 });
+  readonly tagDigests = new BoundedCache<string>({ maxEntries: 50_000, maxBytes: 16 * MiB });
   /**
    * The pull limit each connection last saw on a manifest answer (Docker Hub's ratelimit headers).
    * Keyed by connection like tokens: the anonymous connection's is the whole server's, shared.
    */
-  readonly pullLimits = new BoundedCache<PullLimit>({ maxEntries: 5000 });
+  readonly pullLimits = new BoundedCache<PullLimit>({ maxEntries: 5000, maxBytes: 2 * MiB });
   /**
    * Until when (ms since the epoch) an API asked a connection to wait, after a 429 with
    * Retry-After (Docker Hub's API): asking sooner would only be refused again. Keyed by connection.
    */
-  readonly waits = new BoundedCache<number>({ maxEntries: 5000 });
+  readonly waits = new BoundedCache<number>({ maxEntries: 5000, maxBytes: 1 * MiB });
   /** How many requests may be in flight to one registry, and in all. */
   readonly limiter: UpstreamLimiter;
+  /** Resolves registry names to addresses (lib/registry/resolve.ts). */
+  readonly resolve: ResolveName;
   private readonly inflight = new Map<string, Promise<unknown>>();
   readonly stats = { tokenFetches: 0, requests: 0, pings: 0, contentHits: 0 };
 
-  constructor(options: { policy: AddressPolicy; timeoutMs?: number; concurrency?: Partial<LimiterOptions> }) {
+  constructor(options: {
+    policy: AddressPolicy;
+    timeoutMs?: number;
+    concurrency?: Partial<LimiterOptions>;
+    /** DNS servers to ask instead of the system's (tests). */
+    dnsServers?: string[];
+  }) {
     this.policy = options.policy;
     this.timeoutMs = options.timeoutMs ?? 15_000;
-    this.limiter = new UpstreamLimiter({ perOrigin: options.concurrency?.perOrigin ?? 6, total: options.concurrency?.total ?? 64 });
+    this.limiter = new UpstreamLimiter(options.concurrency);
+    this.resolve = options.dnsServers ? createResolver({ servers: options.dnsServers, timeoutMs: Math.min(this.timeoutMs, 5000) }) : sharedResolver();
   }
 
   /**
    * Shares one fetch between concurrent requests that need the same thing (a token, a summary).
-   * `key` must say whose it is where the result is not for everyone.
+   * `key` must say whose it is where the result is not for everyone. Only a success is shared
+   * with the others waiting: after a failure (which may name the person who asked first, or be
+   * theirs alone, such as their leaving) each of them fetches on their own, unless `shareFailures`
+   * says the key is one person's anyway. Whoever has gone (`signal`) stops waiting.
    */
-  once<T>(key: string, fetcher: () => Promise<T>): Promise<T> {
-    const running = this.inflight.get(key);
-    if (running) return running as Promise<T>;
+  once<T>(key: string, fetcher: () => Promise<T>, options: { signal?: AbortSignal; shareFailures?: boolean } = {}): Promise<T> {
+    const running = this.inflight.get(key) as Promise<T> | undefined;
+    if (running) {
+      return running.catch((e: unknown) => {
+        if (options.signal?.aborted) throw new RegistryError({ code: 'CANCELLED', message: 'The request was cancelled.' });
+        if (options.shareFailures && !(e instanceof RegistryError && e.code === 'CANCELLED')) throw e;
+        return fetcher();
+      });
+    }
     const p = fetcher().finally(() => this.inflight.delete(key));
     this.inflight.set(key, p);
     return p;

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AttemptCounter } from './attempts';
+import { WindowCounter } from './counter';
 
 test('a counter blocks after its maximum until the window ends, then lets through again', () => {
   let now = 0;
-  const c = new AttemptCounter({ max: 3, windowMs: 60_000 }, 100, () => now);
+  const c = new WindowCounter({ max: 3, windowMs: 60_000 }, 100, () => now);
   for (let i = 0; i < 3; i++) {
     assert.equal(c.blockedFor('a'), 0);
     c.count('a');
@@ -18,7 +18,7 @@ test('a counter blocks after its maximum until the window ends, then lets throug
 });
 
 test('reset clears a key, and the number of keys held is bounded', () => {
-  const c = new AttemptCounter({ max: 1, windowMs: 60_000 }, 10, () => 0);
+  const c = new WindowCounter({ max: 1, windowMs: 60_000 }, 10, () => 0);
   c.count('a');
   assert.ok(c.blockedFor('a') > 0);
   c.reset('a');
@@ -26,4 +26,43 @@ test('reset clears a key, and the number of keys held is bounded', () => {
   for (let i = 0; i < 1000; i++) c.count(`k${i}`);
   assert.equal(c.blockedFor('k0'), 0, 'the oldest keys were forgotten');
   assert.ok(c.blockedFor('k999') > 0);
+});
+
+test('take checks and counts in one step: concurrent callers cannot all pass', () => {
+  const c = new WindowCounter({ max: 10, windowMs: 60_000 }, 100, () => 0);
+  const admitted = Array.from({ length: 40 }, () => c.take('alice')).filter((wait) => wait === 0).length;
+  assert.equal(admitted, 10);
+  assert.equal(c.take('alice'), 60, 'the wait is the rest of the window');
+});
+
+test('forgive gives back one count, never below zero', () => {
+  const c = new WindowCounter({ max: 2, windowMs: 60_000 }, 100, () => 0);
+  c.count('a');
+  c.count('a');
+  assert.ok(c.blockedFor('a') > 0);
+  c.forgive('a');
+  assert.equal(c.blockedFor('a'), 0);
+  c.forgive('a');
+  c.forgive('a');
+  c.count('a');
+  c.count('a');
+  assert.ok(c.blockedFor('a') > 0, 'forgiving more than was counted leaves no credit');
+});
+
+test('long keys are kept as their hash: many long keys stay within a fixed size', () => {
+  const c = new WindowCounter({ max: 1, windowMs: 60_000 }, 100, () => 0);
+  const long = 'x'.repeat(100_000);
+  c.count(long);
+  assert.ok(c.blockedFor(long) > 0, 'the same long key is the same counter');
+  assert.equal(c.blockedFor(`${long}y`), 0, 'another long key is another counter');
+});
+
+test('windows that are over are swept out, even for keys nobody asks about again', () => {
+  let now = 0;
+  const c = new WindowCounter({ max: 5, windowMs: 1000 }, 100_000, () => now);
+  for (let i = 0; i < 500; i++) c.count(`198.51.100.${i}`);
+  assert.equal(c.size, 500);
+  now = 1000;
+  c.count('another');
+  assert.equal(c.size, 1);
 });

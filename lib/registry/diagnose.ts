@@ -6,13 +6,12 @@
 // is sent afresh, through the same transport, address policy, deadline and size caps as Berth's
 // own. Secrets never leave it: a password or token is shown as •••, and every string of the result
 // is scrubbed of them before it is returned (a registry may echo a header back in an error).
-import dns from 'node:dns';
 import { performance } from 'node:perf_hooks';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { MAX_TOKEN_BYTES, MAX_TOKEN_TTL_SECONDS, tokenResponseSchema } from './auth';
 import { findChallenge, parseChallenges, type Challenge } from './challenge';
-import type { Credentials, RegistryContext } from './context';
+import type { Credentials, RegistryContext, RequestScope } from './context';
 import { curlAddress, curlRateLimits, curlRequest, curlToken, type CurlAuth } from './diagnose-curl';
 import { RegistryError, parseErrorBody, parseRetryAfter, type ErrorCode } from './errors';
 import type { HttpResponse, TlsFacts } from './http';
@@ -124,10 +123,10 @@ export interface DiagnoseOptions {
   context: RegistryContext;
   /** Defaults to the network, following redirects; tests pass a stub. */
   transport?: Transport;
-  /** Resolves a host name to addresses; defaults to the system resolver. */
-  lookup?: (hostname: string) => Promise<string[]>;
-  /** Stops before the next request once the browser has gone. */
-  signal?: AbortSignal;
+  /** Resolves a host name to addresses; defaults to the context's resolver (lib/registry/resolve.ts). */
+  lookup?: (hostname: string, url: URL) => Promise<string[]>;
+  /** Whose requests these are; its signal stops the diagnosis before the next request once the browser has gone. */
+  scope?: RequestScope;
 }
 
 const MAX_SMALL_BODY = 1024 * 1024;
@@ -156,18 +155,6 @@ const claimsSchema = z.object({ exp: z.number().optional(), iat: z.number().opti
 
 const ms = (start: number) => Math.round(performance.now() - start);
 const epochIso = (seconds: number | undefined) => (seconds !== undefined && Number.isFinite(seconds) ? new Date(seconds * 1000).toISOString() : undefined);
-
-function systemLookup(timeoutMs: number): (hostname: string) => Promise<string[]> {
-  return (hostname) =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(Object.assign(new Error('lookup timed out'), { code: 'ETIMEDOUT' })), timeoutMs);
-      dns.lookup(hostname, { all: true }, (err, addresses) => {
-        clearTimeout(timer);
-        if (err) reject(err);
-        else resolve(addresses.map((a) => a.address));
-      });
-    });
-}
 
 /** What a request's authentication is called on the page. */
 function redactedAuthorization(header: string | undefined, username: string | undefined): string | undefined {
@@ -209,15 +196,21 @@ type Access = { kind: 'none' } | { kind: 'basic'; header: string } | { kind: 'be
 
 class Diagnoser {
   private readonly transport: Transport;
-  private readonly lookup: (hostname: string) => Promise<string[]>;
+  private readonly lookup: (hostname: string, url: URL) => Promise<string[]>;
   private readonly secrets: string[] = [];
   private readonly rateLimits: DiagnosisRateLimit[] = [];
   private readonly username?: string;
   private sawTooManyRequests = false;
 
   constructor(private readonly options: DiagnoseOptions) {
-    this.transport = options.transport ?? followingTransport(options.context, options.host);
-    this.lookup = options.lookup ?? systemLookup(options.context.timeoutMs);
+    this.transport = options.transport ?? followingTransport(options.context, options.host, options.scope);
+    this.lookup =
+      options.lookup ??
+      ((hostname, url) => {
+        // A name the operator listed resolves as the system would (search domains); others through DNS alone.
+        const listed = options.context.policy.check(url).privateOk;
+        return options.context.resolve(hostname, listed).then((found) => found.map((a) => a.address));
+      });
     const c = options.credentials;
     if (c?.username) {
       this.username = c.username;
@@ -247,7 +240,7 @@ class Diagnoser {
     const request: DiagnosisRequest = { method: req.method, url: req.url.href, ms: 0 };
     const authorization = redactedAuthorization(req.headers.authorization, this.username);
     if (authorization) request.authorization = authorization;
-    if (this.options.signal?.aborted) {
+    if (this.options.scope?.signal?.aborted) {
       return { request, error: new RegistryError({ code: 'INVALID_REQUEST', host: this.host, message: 'The diagnosis was cancelled.' }) };
     }
     const start = performance.now();
@@ -332,7 +325,7 @@ class Diagnoser {
       addresses = [hostname];
     } else {
       try {
-        addresses = (await this.lookup(hostname)).slice(0, 16);
+        addresses = (await this.lookup(hostname, baseUrl)).slice(0, 16);
       } catch (e) {
         const code = (e as { code?: string }).code ?? '';
         const message = `${hostname} does not resolve${code ? ` (${code})` : ''}: check the address, and the DNS of the machine Berth runs on.`;
@@ -340,9 +333,14 @@ class Diagnoser {
         return failed('UNREACHABLE', message, baseUrl);
       }
     }
-    facts.push({ label: 'Addresses', value: addresses.join(', ') || 'none' });
     const decision = policy.explain(baseUrl, addresses);
-    if (!decision.allowed) return refused(decision, baseUrl);
+    // Where a name leads inside the network is nobody's business: the addresses of a refused
+    // name are not shown (the refusal says what kind of address it is).
+    if (!decision.allowed) {
+      facts.push({ label: 'Addresses', value: 'not shown: the name resolves to an address Berth may not use' });
+      return refused(decision, baseUrl);
+    }
+    facts.push({ label: 'Addresses', value: addresses.join(', ') || 'none' });
     facts.push({ label: 'Decision', value: 'allowed' });
     return {
       step: { id: 'address', title, status: 'ok', ms: ms(start), sentence: `Allowed: ${decision.reason}`, facts, requests: [], curl: curlAddress(baseUrl) },

@@ -53,8 +53,18 @@ export const BERTH_ERROR_CODES = [
   'SESSION_FULL',
   /** A request body larger than Berth reads. */
   'PAYLOAD_TOO_LARGE',
-  /** Too many sign-in attempts (per account, per client or in all). */
+  /** Too many sign-in attempts (per account, per client or in all), or diagnoses. */
   'TOO_MANY_ATTEMPTS',
+  /** Berth's own limits are reached (requests to registries, answers in flight): try again shortly. */
+  'BUSY',
+  /** The person left before the answer was ready (the browser closed the request). */
+  'CANCELLED',
+  /** A blob asked for as a document is not a JSON document (a layer, say): Berth shows documents only. */
+  'NOT_A_DOCUMENT',
+  /** The request named a host that is not one of Berth's public origins (PUBLIC_ORIGIN). */
+  'HOST_NOT_ALLOWED',
+  /** Reading this would count as a pull against a pull limit (Docker Hub), and the person did not ask for it. */
+  'COSTS_A_PULL',
   'INTERNAL',
 ] as const;
 
@@ -101,6 +111,11 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   SESSION_FULL: 413,
   PAYLOAD_TOO_LARGE: 413,
   TOO_MANY_ATTEMPTS: 429,
+  BUSY: 503,
+  CANCELLED: 499,
+  NOT_A_DOCUMENT: 422,
+  HOST_NOT_ALLOWED: 400,
+  COSTS_A_PULL: 409,
   INTERNAL: 500,
 };
 
@@ -196,8 +211,11 @@ export function parseErrorBody(body: Uint8Array | string | undefined): UpstreamE
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined;
   const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Math.min(Number(trimmed), 86_400);
+  if (/^\d+$/.test(trimmed)) return Math.min(Number(trimmed), MAX_RETRY_AFTER_SECONDS);
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.min(Math.ceil((date - now) / 1000), 86_400));
+  return Math.max(0, Math.min(Math.ceil((date - now) / 1000), MAX_RETRY_AFTER_SECONDS));
 }
+
+/** The longest wait Berth takes from a registry (Retry-After, a rate limit's reset): a day. */
+export const MAX_RETRY_AFTER_SECONDS = 86_400;

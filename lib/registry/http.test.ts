@@ -63,7 +63,8 @@ test('… and is refused when it resolves to loopback, before any connection', a
   const e = await outcome(open, `https://localhost:${port}/v2/`);
   assert.equal(e.code, 'NOT_ALLOWED');
   assert.equal(e.status, 403);
-  assert.match(e.message, new RegExp(`localhost:${port}: its name resolves to (127\\.0\\.0\\.1|::1)`));
+  assert.match(e.message, new RegExp(`localhost:${port}: its name resolves to a loopback, private or link-local address`));
+  assert.doesNotMatch(e.message, /127\.0\.0\.1|::1/, 'the refusal does not say where the name leads');
   assert.equal(connections, before, 'nothing connected to the listener');
 });
 
@@ -175,4 +176,32 @@ describe('answers that are cut short or too long', () => {
   test('a HEAD announcing a long GET is answered', async () => {
     assert.equal((await get('/long', 'HEAD')).status, 200);
   });
+});
+
+test('a request whose person has gone (its signal) is ended at once, and its connection closed', async () => {
+  let closed = false;
+  let received = false;
+  const slow = createHttpServer((req, res) => {
+    received = true;
+    req.socket.on('close', () => (closed = true));
+    setTimeout(() => res.end('late'), 10_000).unref();
+  });
+  await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', () => resolve()));
+  const origin = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
+  try {
+    const policy = new AddressPolicy({ allowed: [origin], dockerHubRegistryUrl: hub });
+    const controller = new AbortController();
+    const started = Date.now();
+    const pending = send(policy, { url: new URL(`${origin}/v2/`), maxBytes: 1024, timeoutMs: 10_000, signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 100));
+    assert.ok(received, 'the request reached the registry');
+    controller.abort();
+    await assert.rejects(pending, (e: unknown) => e instanceof RegistryError && e.code === 'CANCELLED');
+    assert.ok(Date.now() - started < 2000, 'ended at once, not at the registry’s answer');
+    for (let i = 0; i < 50 && !closed; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(closed, 'the connection to the registry was closed');
+  } finally {
+    slow.closeAllConnections();
+    slow.close();
+  }
 });

@@ -3,11 +3,12 @@
 // time), has a deadline, and reads at most `maxBytes` of body. Redirects are NOT followed here.
 import http from 'node:http';
 import https from 'node:https';
-import dns from 'node:dns';
+import type { LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { TLSSocket, type PeerCertificate } from 'node:tls';
 import { RegistryError } from './errors';
 import type { AddressPolicy } from './policy';
+import { createResolver, type ResolveName } from './resolve';
 
 export interface HttpRequest {
   url: URL;
@@ -18,6 +19,10 @@ export interface HttpRequest {
   timeoutMs: number;
   /** The timeout to name in a message when this request is what is left of a longer one. */
   reportedTimeoutMs?: number;
+  /** Ends the request (and the connection) when whoever asked for it has gone. */
+  signal?: AbortSignal;
+  /** Resolves the URL's name; a shared resolver with the system's DNS servers by default. */
+  resolve?: ResolveName;
 }
 
 export interface HttpResponse {
@@ -94,20 +99,32 @@ const agents = {
   https: new https.Agent({ keepAlive: true, maxSockets: 16, maxFreeSockets: 8, timeout: 30_000 }),
 };
 
-function policyLookup(policy: AddressPolicy, url: URL, privateOk: boolean): LookupFunction {
+let defaultResolver: ResolveName | undefined;
+
+/** The resolver requests use when they bring none: the system's DNS servers, read once. */
+export function sharedResolver(): ResolveName {
+  defaultResolver ??= createResolver();
+  return defaultResolver;
+}
+
+function policyLookup(policy: AddressPolicy, url: URL, privateOk: boolean, resolve: ResolveName): LookupFunction {
   return (hostname, options, callback) => {
-    dns.lookup(hostname, { all: true, family: options.family ?? 0, hints: options.hints }, (err, addresses) => {
-      if (err) return callback(err, '', 0);
-      try {
-        for (const a of addresses) policy.checkResolved(url, a.address, privateOk);
-      } catch (e) {
-        return callback(e as NodeJS.ErrnoException, '', 0);
-      }
-      if (options.all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, addresses);
-      const first = addresses[0];
-      if (!first) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
-      callback(null, first.address, first.family);
-    });
+    resolve(hostname, privateOk).then(
+      (resolved) => {
+        const wanted = options.family === 4 || options.family === 6 ? resolved.filter((a) => a.family === options.family) : resolved;
+        const addresses: LookupAddress[] = wanted.map((a) => ({ address: a.address, family: a.family }));
+        try {
+          for (const a of addresses) policy.checkResolved(url, a.address, privateOk);
+        } catch (e) {
+          return callback(e as NodeJS.ErrnoException, '', 0);
+        }
+        if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+        const first = addresses[0];
+        if (!first) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
+        callback(null, first.address, first.family);
+      },
+      (err: NodeJS.ErrnoException) => callback(err, '', 0),
+    );
   };
 }
 
@@ -139,6 +156,7 @@ function tooLarge(host: string, maxBytes: number): RegistryError {
   return new RegistryError({
     code: 'BAD_RESPONSE',
     host,
+    detail: { tooLarge: true },
     message: `${host} sent an answer larger than ${size(maxBytes)}, more than Berth reads for one request, so it is not shown. A registry client such as skopeo or crane can inspect it.`,
   });
 }
@@ -208,7 +226,7 @@ export function send(policy: AddressPolicy, req: HttpRequest): Promise<HttpRespo
         method: req.method ?? 'GET',
         headers: { 'user-agent': 'Berth (registry browser)', ...req.headers },
         agent: isHttps ? agents.https : agents.http,
-        lookup: policyLookup(policy, url, privateOk),
+        lookup: policyLookup(policy, url, privateOk, req.resolve ?? sharedResolver()),
       },
       (res) => {
         const tls = isHttps ? tlsFactsOf(res.socket) : undefined;
@@ -245,6 +263,15 @@ export function send(policy: AddressPolicy, req: HttpRequest): Promise<HttpRespo
       r.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }));
     }, req.timeoutMs);
     r.on('error', (err) => (broken ?? fail)(err));
+    // The person left: stop reading and close the connection (a pooled one would still carry the answer).
+    const onAbort = () => {
+      if (settled) return;
+      fail(new RegistryError({ code: 'CANCELLED', host: url.host, message: 'The request was cancelled.' }));
+      r.destroy();
+    };
+    if (req.signal?.aborted) onAbort();
+    else req.signal?.addEventListener('abort', onAbort, { once: true });
+    r.once('close', () => req.signal?.removeEventListener('abort', onAbort));
     if (req.body) r.end(Buffer.from(req.body));
     else r.end();
   });

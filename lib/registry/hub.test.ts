@@ -418,6 +418,16 @@ test("the API's rate limit is TOOMANYREQUESTS with the wait it names, never retr
   assert.equal(s.seen.length, 2);
 });
 
+test('a reset time far away is capped at a day, like Retry-After: a hostile API cannot shut Berth out for years', async () => {
+  const s = stub((req) =>
+    reply(req, 429, { detail: 'Rate limit exceeded' }, { 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 10 * 365 * 86_400) }),
+  );
+  await assert.rejects(
+    hub(s.transport).listRepositories('someone'),
+    (e: unknown) => isCode('TOOMANYREQUESTS')(e) && (e as RegistryError).retryAfter === 86_400,
+  );
+});
+
 test('after a 429 that names a time, the same connection asks nothing before it; another connection still asks', async () => {
   const s = stub((req) =>
     req.method === 'POST' ? reply(req, 200, { access_token: jwt('t') }) : reply(req, 429, { detail: 'Rate limit exceeded' }, { 'retry-after': '60' }),

@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { MAX_TOKEN_BYTES, MAX_TOKEN_TTL_SECONDS } from './auth';
-import type { Credentials, RegistryContext } from './context';
-import { RegistryError, badResponse, parseRetryAfter } from './errors';
+import type { Credentials, RegistryContext, RequestScope } from './context';
+import { MAX_RETRY_AFTER_SECONDS, RegistryError, badResponse, parseRetryAfter } from './errors';
 import type { HttpResponse } from './http';
 import { INDEX_TYPES, platformLabel } from './manifest';
 import { DOCKER_HUB, InvalidReferenceError, isValidDigest, isValidRepository, isValidTag, validateRepository, validateTag } from './reference';
@@ -32,6 +32,8 @@ export interface HubClientOptions {
   context: RegistryContext;
   /** Defaults to the network, following redirects; tests pass a stub. */
   transport?: Transport;
+  /** Whose requests these are (see RequestScope). */
+  scope?: RequestScope;
 }
 
 export interface HubRepository {
@@ -217,13 +219,15 @@ export class HubClient {
   private readonly transport: Transport;
   /** Identifies the connection (API and credentials) in cache keys without holding the secret. */
   private readonly tokenKey: string;
+  private readonly signal?: AbortSignal;
 
   constructor(options: HubClientOptions) {
     // A trailing slash, so that paths resolve under a base path (https://proxy.example/hub/).
     this.apiUrl = new URL(options.apiUrl.href.endsWith('/') ? options.apiUrl.href : `${options.apiUrl.href}/`);
     this.credentials = options.credentials?.username ? options.credentials : undefined;
     this.context = options.context;
-    this.transport = options.transport ?? followingTransport(options.context, DOCKER_HUB);
+    this.transport = options.transport ?? followingTransport(options.context, DOCKER_HUB, options.scope);
+    this.signal = options.scope?.signal;
     const who = this.credentials
       ? createHash('sha256').update(`${this.apiUrl.href}\0${this.credentials.username}\0${this.credentials.password}`).digest('hex')
       : 'anonymous';
@@ -256,7 +260,7 @@ export class HubClient {
   private async token(): Promise<string> {
     const cached = this.context.tokens.get(this.tokenKey);
     if (cached) return cached.token;
-    return this.context.once(`token|${this.tokenKey}`, () => this.login());
+    return this.context.once(`token|${this.tokenKey}`, () => this.login(), { signal: this.signal, shareFailures: true });
   }
 
   private async post(path: string, body: unknown): Promise<HttpResponse> {
@@ -328,7 +332,7 @@ export class HubClient {
     const lifetime = Math.min(Math.max(secondsLeft(token, now) ?? DEFAULT_TOKEN_TTL_SECONDS, 0), MAX_TOKEN_TTL_SECONDS) * 1000;
     // Reuse until shortly before expiry (10%, at least 5 s, at most 60 s), as with registry tokens.
     const margin = Math.min(Math.max(lifetime * 0.1, 5_000), 60_000);
-    if (lifetime - margin > 0) this.context.tokens.set(this.tokenKey, { token }, lifetime - margin, this.tokenKey.length + token.length);
+    if (lifetime - margin > 0) this.context.tokens.set(this.tokenKey, { token }, lifetime - margin, token.length);
     return token;
   }
 
@@ -355,11 +359,12 @@ export class HubClient {
     }
   }
 
-  /** Seconds a 429 asks to wait: Retry-After, else the X-RateLimit-Reset time. */
+  /** Seconds a 429 asks to wait: Retry-After, else the X-RateLimit-Reset time; capped at a day, as Retry-After is. */
   private retryAfterOf(res: HttpResponse): number | undefined {
     const reset = Number(res.headers.get('x-ratelimit-reset'));
     return (
-      parseRetryAfter(res.headers.get('retry-after')) ?? (Number.isFinite(reset) && reset > 0 ? Math.max(1, Math.ceil(reset - Date.now() / 1000)) : undefined)
+      parseRetryAfter(res.headers.get('retry-after')) ??
+      (Number.isFinite(reset) && reset > 0 ? Math.min(Math.max(1, Math.ceil(reset - Date.now() / 1000)), MAX_RETRY_AFTER_SECONDS) : undefined)
     );
   }
 

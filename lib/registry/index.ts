@@ -2,14 +2,15 @@
 export { Authorizer } from './auth';
 export type { AuthorizedRequest, Verification } from './auth';
 export { RegistryClient, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES } from './client';
-export type { ClientOptions, FetchedManifest, ManifestHead, Page, Referrers } from './client';
+export type { ClientOptions, DeletedTag, FetchedManifest, ManifestHead, Page, Referrers } from './client';
 export { RegistryContext } from './context';
 export { diagnose } from './diagnose';
 export { HUB_ORDERINGS } from './hub';
 export type { HubOrdering } from './hub';
 export { readsArePulls, secondsUntilRetry } from './pull-limit';
 export type { ManifestSummary } from './summary';
-export type { Credentials, PingResult } from './context';
+export type { Credentials, PingResult, RequestScope } from './context';
+export { WindowCounter } from './counter';
 export { RegistryError, STATUS_OF, badResponse, parseErrorBody, parseRetryAfter } from './errors';
 export type { ErrorCode, RegistryErrorCode } from './errors';
 export { AddressPolicy, isNonPublicAddress } from './policy';

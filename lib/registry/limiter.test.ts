@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { RegistryError } from './errors';
 import { Semaphore, UpstreamLimiter } from './limiter';
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -53,4 +54,121 @@ test('a failing job releases its slots', async () => {
   const limiter = new UpstreamLimiter({ perOrigin: 1, total: 1 });
   await assert.rejects(limiter.run('https://a', async () => Promise.reject(new Error('boom'))));
   assert.equal(await limiter.run('https://a', async () => 'ok'), 'ok');
+});
+
+/** A job that holds its slot until `release` is called; records when it started. */
+function held() {
+  const started: string[] = [];
+  const gates: Array<() => void> = [];
+  const job = (label: string) => () =>
+    new Promise<string>((resolve) => {
+      started.push(label);
+      gates.push(() => resolve(label));
+    });
+  return { started, job, releaseOne: () => gates.shift()?.(), releaseAll: () => gates.splice(0).forEach((g) => g()) };
+}
+
+test('clients take turns for a full pool: one with a long queue delays another by one request, not by its queue', async () => {
+  const limiter = new UpstreamLimiter({ perOrigin: 100, total: 2, perClient: 100, queuedPerClient: 100 });
+  const h = held();
+  const runs = [...Array(20)].map((_, i) => limiter.run('https://slow', h.job(`attacker${i}`), { client: 'attacker' }));
+  await tick();
+  const visitor = limiter.run('https://other', h.job('visitor'), { client: 'visitor' });
+  await tick();
+  assert.deepEqual(h.started, ['attacker0', 'attacker1']);
+  // Turns: the attacker, first in line, gets the next slot; then it is the visitor's turn.
+  h.releaseOne();
+  await tick();
+  h.releaseOne();
+  await tick();
+  assert.deepEqual(h.started.slice(2), ['attacker2', 'visitor'], 'the visitor runs before the attacker’s other 17 waiting requests');
+  h.releaseAll();
+  for (let i = 0; i < 25 && h.started.length < 21; i++) {
+    await tick();
+    h.releaseAll();
+  }
+  await Promise.all([...runs, visitor]);
+});
+
+test('one client has a few requests in flight at most, whatever the pools allow', async () => {
+  const limiter = new UpstreamLimiter({ perOrigin: 100, total: 100, perClient: 3, queuedPerClient: 100 });
+  const h = held();
+  const runs = [...Array(10)].map((_, i) => limiter.run(`https://r${i}`, h.job(`a${i}`), { client: 'a' }));
+  const other = limiter.run('https://r0', h.job('b'), { client: 'b' });
+  await tick();
+  assert.deepEqual(h.started, ['a0', 'a1', 'a2', 'b'], 'three of a’s, and b is not held back by them');
+  for (let i = 0; i < 20 && h.started.length < 11; i++) {
+    h.releaseAll();
+    await tick();
+  }
+  h.releaseAll();
+  await Promise.all([...runs, other]);
+});
+
+test('a full queue refuses at once with BUSY and a time to retry, instead of growing', async () => {
+  const limiter = new UpstreamLimiter({ perOrigin: 1, total: 1, perClient: 1, queuedPerClient: 2, queuedTotal: 100 });
+  const h = held();
+  const first = limiter.run('https://a', h.job('1'), { client: 'a' });
+  const waiting = [limiter.run('https://a', h.job('2'), { client: 'a' }), limiter.run('https://a', h.job('3'), { client: 'a' })];
+  await tick();
+  await assert.rejects(
+    limiter.run('https://a', h.job('4'), { client: 'a' }),
+    (e: unknown) => e instanceof RegistryError && e.code === 'BUSY' && e.status === 503 && e.retryAfter === 5 && /busy/.test(e.message),
+  );
+  // Another client still queues: the refusal was a's alone.
+  const b = limiter.run('https://a', h.job('b'), { client: 'b' });
+  for (let i = 0; i < 10 && h.started.length < 4; i++) {
+    h.releaseAll();
+    await tick();
+  }
+  h.releaseAll();
+  await Promise.all([first, ...waiting, b]);
+  assert.deepEqual([...h.started].sort(), ['1', '2', '3', 'b']);
+});
+
+test('the whole queue is bounded too: past queuedTotal every client is refused', async () => {
+  const limiter = new UpstreamLimiter({ perOrigin: 1, total: 1, perClient: 10, queuedPerClient: 10, queuedTotal: 3 });
+  const h = held();
+  const runs = ['a', 'b', 'c', 'd'].map((client) => limiter.run('https://a', h.job(client), { client }));
+  await tick();
+  await assert.rejects(limiter.run('https://a', h.job('e'), { client: 'e' }), (e: unknown) => e instanceof RegistryError && e.code === 'BUSY');
+  for (let i = 0; i < 10 && h.started.length < 4; i++) {
+    h.releaseAll();
+    await tick();
+  }
+  h.releaseAll();
+  await Promise.all(runs);
+});
+
+test('a waiter whose person left gives up its place (CANCELLED) and never runs', async () => {
+  const limiter = new UpstreamLimiter({ perOrigin: 1, total: 1 });
+  const h = held();
+  const first = limiter.run('https://a', h.job('1'), { client: 'a' });
+  const controller = new AbortController();
+  const gone = limiter.run('https://a', h.job('gone'), { client: 'a', signal: controller.signal });
+  const next = limiter.run('https://a', h.job('next'), { client: 'a' });
+  await tick();
+  controller.abort();
+  await assert.rejects(gone, (e: unknown) => e instanceof RegistryError && e.code === 'CANCELLED');
+  assert.equal(limiter.waiting, 1, 'its place is given up');
+  h.releaseOne();
+  await tick();
+  h.releaseOne();
+  await Promise.all([first, next]);
+  assert.deepEqual(h.started, ['1', 'next']);
+});
+
+test('a waiter past its deadline gives up with BUSY, and its slots are not lost', async () => {
+  const limiter = new UpstreamLimiter({ perOrigin: 1, total: 1 });
+  const h = held();
+  const first = limiter.run('https://a', h.job('1'), { client: 'a' });
+  await assert.rejects(
+    limiter.run('https://a', h.job('late'), { client: 'b', deadline: Date.now() + 20 }),
+    (e: unknown) => e instanceof RegistryError && e.code === 'BUSY',
+  );
+  h.releaseOne();
+  await first;
+  assert.equal(await limiter.run('https://a', async () => 'ok', { client: 'b' }), 'ok');
+  assert.equal(limiter.total.inFlight, 0);
+  assert.equal(limiter.waiting, 0);
 });

@@ -198,7 +198,8 @@ export class AddressPolicy {
   /** Connection-time check of each resolved address. */
   checkResolved(url: URL, address: string, privateOk: boolean): void {
     if (!privateOk && isNonPublicAddress(address)) {
-      throw this.notAllowed(url.host, `its name resolves to ${address}, a loopback, private or link-local address.`);
+      // The address is not named: an anonymous visitor must not learn where names lead inside the network.
+      throw this.notAllowed(url.host, 'its name resolves to a loopback, private or link-local address.');
     }
   }
 

@@ -26,6 +26,8 @@ export interface ManifestSummary {
   platforms: PlatformSummary[];
   /** BuildKit attestation manifests in an index. */
   attestations: number;
+  /** An index: platform images not read for this summary (past the cap, or where every read is a pull). */
+  unread?: number;
   artifactType?: string;
 }
 
@@ -63,11 +65,12 @@ export function summariseImage(digest: string, parsed: Extract<ParsedManifest, {
   };
 }
 
-/** `children` maps a platform image's digest to its summary, where it could be read. */
+/** `children` maps a platform image's digest to its summary, where it could be read; `unread` counts those not asked for. */
 export function summariseIndex(
   digest: string,
   parsed: Extract<ParsedManifest, { kind: 'index' }>,
   children: ReadonlyMap<string, ManifestSummary>,
+  unread = 0,
 ): ManifestSummary {
   const images = parsed.manifest.manifests.filter((d) => attestationTarget(d) === undefined);
   const platforms = images.map((d): PlatformSummary => {
@@ -88,6 +91,7 @@ export function summariseIndex(
     platforms,
     attestations: parsed.manifest.manifests.length - images.length,
   };
+  if (unread > 0) summary.unread = unread;
   if (created) summary.created = created;
   return summary;
 }

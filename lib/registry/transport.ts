@@ -2,7 +2,7 @@
 // to the origin it was meant for (a registry's 307 to a CDN must not carry the registry token),
 // and neither does a request body (the Hub API's sign-in carries the secret in its body).
 // Tests replace the whole transport with a stub (auth.test.ts).
-import type { RegistryContext } from './context';
+import type { RegistryContext, RequestScope } from './context';
 import { RegistryError, badResponse } from './errors';
 import { send, type HttpResponse } from './http';
 
@@ -29,8 +29,11 @@ function timedOut(host: string, timeoutMs: number): RegistryError {
   });
 }
 
-/** `host` names the registry in error messages. */
-export function followingTransport(context: RegistryContext, host: string): Transport {
+/**
+ * `host` names the registry in error messages; `scope` says whose budget of requests in flight
+ * each hop uses, and ends the request when that person has gone.
+ */
+export function followingTransport(context: RegistryContext, host: string, scope: RequestScope = { client: '' }): Transport {
   return async ({ url, method, headers, body, maxBytes }) => {
     let current = url;
     let currentMethod = method;
@@ -50,8 +53,16 @@ export function followingTransport(context: RegistryContext, host: string): Tran
         maxBytes,
         timeoutMs: left,
         reportedTimeoutMs: context.timeoutMs,
+        signal: scope.signal,
+        resolve: context.resolve,
       };
-      const res = await context.limiter.run(current.origin, () => send(context.policy, hop));
+      // Waiting for a slot counts against the same deadline: a request that waited too long is not sent.
+      const res = await context.limiter.run(current.origin, () => send(context.policy, { ...hop, timeoutMs: Math.max(1, deadline - Date.now()) }), {
+        client: scope.client,
+        signal: scope.signal,
+        deadline,
+        host,
+      });
       const location = res.headers.get('location');
       // A DELETE is answered where it was sent: Berth never repeats one at an address the registry names.
       if (!isRedirect(res.status) || !location || currentMethod === 'DELETE') return res;

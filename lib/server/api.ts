@@ -1,14 +1,39 @@
 import 'server-only';
+import { headers } from 'next/headers';
 import type { ApiErrorBody } from '@/lib/api/types';
-import { RegistryClient, RegistryError, parseHost } from '@/lib/registry';
-import { config, registryContext } from './config';
-import { assertSameOrigin } from './origin';
+import { RegistryClient, RegistryError, parseHost, type RequestScope } from '@/lib/registry';
+import { budgetedJson } from './answers';
+import { clientAddress } from './client-address';
+import { answerBudget, config, diagnosisLimit, registryContext } from './config';
+import { assertSameOrigin as assertSameOriginFor } from './origin';
 import { storedRegistry } from './session';
 
-export { assertSameOrigin };
-
 // Route handlers are thin: validate → session → lib/registry → Response.json. This module is
-// the "→" between them: one error envelope, the Origin check (./origin.ts), and the client for a host.
+// the "→" between them: one error envelope, the Origin check (./origin.ts), who is asking (their
+// budget of requests to registries and of answers in flight), and the client for a host.
+
+/** State-changing routes: the request must come from one of Berth's own pages (./origin.ts). */
+export function assertSameOrigin(request: Request): void {
+  assertSameOriginFor(request, config().publicOrigins);
+}
+
+/**
+ * Who is asking, for Berth's per-client limits: their network address (./client-address.ts), or
+ * 'unknown' when nothing trustworthy names one.
+ */
+export function clientKey(source: { get(name: string): string | null }): string {
+  return clientAddress(source, config().trustedProxies) ?? 'unknown';
+}
+
+/** The scope of a request: its client's budget, and its signal (aborted when the browser leaves). */
+export function requestScope(request: Request): RequestScope {
+  return { client: clientKey(request.headers), signal: request.signal };
+}
+
+/** The scope of a page being rendered (its prefetch): its client, from the request's headers. */
+export async function renderScope(): Promise<RequestScope> {
+  return { client: clientKey(await headers()) };
+}
 
 export function errorBody(err: RegistryError, registry?: string): ApiErrorBody {
   return {
@@ -37,10 +62,11 @@ export function errorResponse(err: unknown, registry?: string): Response {
 /**
  * Every body is private to the signed-in person and never stored by the browser's HTTP cache:
  * after sign-out, another person in the same browser must not be served it. (TanStack Query keeps
- * digest-addressed data in memory for the life of the tab instead.)
+ * digest-addressed data in memory for the life of the tab instead.) Large bodies count against
+ * the answers-in-flight budget of `client` (./answers.ts).
  */
-export function json(data: unknown): Response {
-  return Response.json(data, { headers: { 'cache-control': 'private, no-store' } });
+export function json(data: unknown, client = 'unknown'): Response {
+  return budgetedJson(data, { headers: { 'cache-control': 'private, no-store' }, budget: answerBudget(), client });
 }
 
 export function badRequest(message: string): RegistryError {
@@ -62,7 +88,7 @@ export function hostParam(raw: string): string {
  * A client for `host`: with the session's credentials when the person signed in to it,
  * otherwise anonymous (tried first: many registries allow anonymous pulls), if the address policy allows the host.
  */
-export async function clientFor(host: string): Promise<RegistryClient> {
+export async function clientFor(host: string, scope: RequestScope): Promise<RegistryClient> {
   const stored = await storedRegistry(host);
   const context = registryContext();
   // Re-resolved on every request: a registry removed from ALLOWED_REGISTRIES stops working at
@@ -70,7 +96,7 @@ export async function clientFor(host: string): Promise<RegistryClient> {
   const scheme = stored ? (new URL(stored.url).protocol === 'http:' ? 'http' : 'https') : undefined;
   const resolved = config().policy.resolveRegistry(scheme ? { host, scheme } : { host });
   const credentials = stored?.username ? { username: stored.username, password: stored.password ?? '' } : undefined;
-  return new RegistryClient({ host, baseUrl: resolved.baseUrl, credentials, context });
+  return new RegistryClient({ host, baseUrl: resolved.baseUrl, credentials, context, scope });
 }
 
 /** The query string of a browse route, with the checks every route needs. */
@@ -99,20 +125,22 @@ export class Query {
 
 /**
  * Runs a browse route (GET /api/registries/{host}/…): decodes the host, makes the client for it
- * and maps errors once. A 401 from the registry means "sign in" to the page, which then sends the
- * person to /login for that registry and back.
+ * (with the asker's budget, and the request's signal, so that leaving cancels the work), answers
+ * what `fn` returns as JSON and maps errors once. A 401 from the registry means "sign in" to the
+ * page, which then sends the person to /login for that registry and back.
  */
 export async function browseRoute(
   request: Request,
   params: Promise<{ host: string }>,
-  fn: (client: RegistryClient, query: Query, host: string) => Promise<Response>,
+  fn: (client: RegistryClient, query: Query, host: string) => Promise<unknown>,
 ): Promise<Response> {
   let host: string | undefined;
   try {
     host = hostParam((await params).host);
-    const client = await clientFor(host);
+    const scope = requestScope(request);
+    const client = await clientFor(host, scope);
     try {
-      return await fn(client, new Query(new URL(request.url).searchParams), host);
+      return json(await fn(client, new Query(new URL(request.url).searchParams), host), scope.client);
     } catch (e) {
       if (e instanceof RegistryError && e.code === 'UNAUTHORIZED') {
         throw new RegistryError({
@@ -135,7 +163,7 @@ export async function browseRoute(
 export async function changeRoute(
   request: Request,
   params: Promise<{ host: string }>,
-  fn: (client: RegistryClient, query: Query, host: string) => Promise<Response>,
+  fn: (client: RegistryClient, query: Query, host: string) => Promise<unknown>,
 ): Promise<Response> {
   try {
     assertSameOrigin(request);
@@ -143,6 +171,29 @@ export async function changeRoute(
     return errorResponse(e);
   }
   return browseRoute(request, params, fn);
+}
+
+/**
+ * A diagnosis sends fresh requests to a registry and its token service on the person's behalf:
+ * it runs only when asked from Berth itself (not from another site's page or link:
+ * Sec-Fetch-Site), and a client gets a few a minute (TOO_MANY_ATTEMPTS with the wait).
+ */
+export function admitDiagnosis(request: Request, scope: RequestScope): void {
+  const site = request.headers.get('sec-fetch-site');
+  if (site === 'cross-site' || site === 'same-site') {
+    throw new RegistryError({
+      code: 'CROSS_ORIGIN',
+      message: 'A diagnosis runs only from Berth’s own pages. Open the diagnosis page in Berth and run it there.',
+    });
+  }
+  const wait = diagnosisLimit().take(scope.client);
+  if (wait > 0) {
+    throw new RegistryError({
+      code: 'TOO_MANY_ATTEMPTS',
+      retryAfter: wait,
+      message: `Too many diagnoses from your address in the last minute. Wait ${wait} s and run it again.`,
+    });
+  }
 }
 
 export function intParam(value: string | null, fallback: number, max: number): number {

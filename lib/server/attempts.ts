@@ -1,64 +1,61 @@
-// Counts sign-in attempts so that Berth is no password-guessing relay: per account (registry and
-// username, whoever asks), per client, and in all. Fixed windows in memory, bounded; each replica
-// counts its own.
-
-export interface WindowLimit {
-  /** Attempts allowed per window. */
-  max: number;
-  windowMs: number;
-}
-
-export class AttemptCounter {
-  private readonly windows = new Map<string, { start: number; count: number }>();
-
-  constructor(
-    private readonly limit: WindowLimit,
-    private readonly maxKeys = 50_000,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  /** Seconds until `key` may try again, or 0 when it may now. Does not count. */
-  blockedFor(key: string): number {
-    const w = this.windows.get(key);
-    const now = this.now();
-    if (!w || now - w.start >= this.limit.windowMs || w.count < this.limit.max) return 0;
-    return Math.max(1, Math.ceil((w.start + this.limit.windowMs - now) / 1000));
-  }
-
-  count(key: string): void {
-    const now = this.now();
-    let w = this.windows.get(key);
-    if (!w || now - w.start >= this.limit.windowMs) {
-      w = { start: now, count: 0 };
-      this.windows.delete(key);
-      this.windows.set(key, w);
-      // The oldest windows go first when too many clients are counted at once.
-      for (const oldest of this.windows.keys()) {
-        if (this.windows.size <= this.maxKeys) break;
-        this.windows.delete(oldest);
-      }
-    }
-    w.count++;
-  }
-
-  reset(key: string): void {
-    this.windows.delete(key);
-  }
-}
+// Sign-in attempts are counted so that Berth is no password-guessing relay: per account
+// (registry and username, whoever asks), per client, and in all (lib/registry/counter.ts).
+import { RegistryError } from '../registry/errors';
+import { WindowCounter } from '../registry/counter';
 
 export interface SignInLimits {
-  /** Failed sign-ins to one account (registry and username), from anywhere. */
-  account: AttemptCounter;
-  /** Sign-in attempts from one client (the first X-Forwarded-For address, when a proxy sets it). */
-  client: AttemptCounter;
+  /** Sign-ins to one account (registry and username, case-folded), from anywhere; forgiven when they succeed. */
+  account: WindowCounter;
+  /** Sign-in attempts from one client (see clientAddress). */
+  client: WindowCounter;
   /** Sign-in attempts in all. */
-  total: AttemptCounter;
+  total: WindowCounter;
 }
 
 export function signInLimits(): SignInLimits {
   return {
-    account: new AttemptCounter({ max: 10, windowMs: 15 * 60_000 }),
-    client: new AttemptCounter({ max: 60, windowMs: 60_000 }),
-    total: new AttemptCounter({ max: 600, windowMs: 60_000 }),
+    account: new WindowCounter({ max: 10, windowMs: 15 * 60_000 }),
+    client: new WindowCounter({ max: 60, windowMs: 60_000 }),
+    total: new WindowCounter({ max: 600, windowMs: 60_000 }),
+  };
+}
+
+export interface SignInAttempt {
+  /** The credentials were right: the account's count is cleared. */
+  succeeded(): void;
+  /** It failed for another reason than the credentials (unreachable, …): the account's count is given back. */
+  notAGuess(): void;
+}
+
+/**
+ * Counts one sign-in before anything is checked, or refuses it (TOO_MANY_ATTEMPTS with the wait).
+ * Counting first, in the same step as the check, means that concurrent attempts cannot all pass
+ * the check before any is counted: 40 at once for one account reach the registry at most 10 times.
+ */
+export function admitSignIn(limits: SignInLimits, attempt: { host: string; username?: string; client?: string }): SignInAttempt {
+  const account = attempt.username ? `${attempt.host}\0${attempt.username.toLowerCase()}` : undefined;
+  const wait = Math.max(
+    limits.total.blockedFor('all'),
+    attempt.client ? limits.client.blockedFor(attempt.client) : 0,
+    account ? limits.account.blockedFor(account) : 0,
+  );
+  if (wait > 0) {
+    throw new RegistryError({
+      code: 'TOO_MANY_ATTEMPTS',
+      host: attempt.host,
+      retryAfter: wait,
+      message: `Too many sign-in attempts${attempt.username ? ` for ${attempt.username} on ${attempt.host}` : ''}. Wait ${wait} s and try again.`,
+    });
+  }
+  limits.total.count('all');
+  if (attempt.client) limits.client.count(attempt.client);
+  if (account) limits.account.count(account);
+  return {
+    succeeded: () => {
+      if (account) limits.account.reset(account);
+    },
+    notAGuess: () => {
+      if (account) limits.account.forgive(account);
+    },
   };
 }

@@ -112,7 +112,8 @@ export async function fetchConfigBody(client: RegistryClient, host: string, repo
 
 /** A manifest (`kind` 'manifest') or a blob such as a config, by digest, as the registry sent it. */
 export async function fetchDocumentBody(client: RegistryClient, repository: string, digest: string, kind: 'manifest' | 'blob'): Promise<DocumentBody> {
-  const document = kind === 'manifest' ? await client.getManifest(repository, digest) : await client.getBlobDocument(repository, digest);
+  // A blob is shown only if it is a JSON document (a config), read no further than 1 MiB.
+  const document = kind === 'manifest' ? await client.getManifest(repository, digest) : await client.getJsonDocument(repository, digest);
   return documentBodyOf(digest, document.bytes, document.headers);
 }
 
@@ -122,9 +123,12 @@ export async function fetchDeletionBody(client: RegistryClient, repository: stri
 
 /** By digest: the manifest (and on most registries its tags); by tag: that tag alone, where the registry can. */
 export async function deleteReference(client: RegistryClient, repository: string, reference: string): Promise<DeletedBody> {
-  if (isDigest(reference)) await client.deleteManifest(repository, reference);
-  else await client.deleteTag(repository, reference);
-  return { repository, reference };
+  if (isDigest(reference)) {
+    await client.deleteManifest(repository, reference);
+    return { repository, reference };
+  }
+  const deleted = await client.deleteTag(repository, reference);
+  return { repository, reference, manifest: { digest: deleted.digest, kept: deleted.manifestKept } };
 }
 
 export async function fetchReferrersBody(client: RegistryClient, repository: string, digest: string, artifactType?: string): Promise<ReferrersBody> {
@@ -146,7 +150,7 @@ export async function fetchDetailsBody(
   repository: string,
   references: string[],
   signal?: AbortSignal,
-  options: { fresh?: boolean } = {},
+  options: { fresh?: boolean; pulls?: boolean } = {},
 ): Promise<DetailsBody> {
   const unique = [...new Set(references)];
   const details: Array<ReferenceDetail | ReferenceDetailError> = new Array(unique.length);
@@ -160,10 +164,12 @@ export async function fetchDetailsBody(
         continue;
       }
       try {
-        const summary = isDigest(reference) ? await client.describeDigest(repository, reference) : await describeTag(client, repository, reference, options);
+        const summary = isDigest(reference)
+          ? await client.describeDigest(repository, reference, options)
+          : await describeTag(client, repository, reference, options);
         details[i] = { reference, ...summary };
       } catch (e) {
-        if (!(e instanceof RegistryError) || e.code === 'UNAUTHORIZED' || e.code === 'INVALID_REFERENCE') throw e;
+        if (!(e instanceof RegistryError) || e.code === 'UNAUTHORIZED' || e.code === 'INVALID_REFERENCE' || e.code === 'CANCELLED') throw e;
         details[i] = { reference, error: { code: e.code, message: e.message } };
       }
     }
@@ -176,7 +182,7 @@ export async function fetchDetailsBody(
  * A tag's summary. On Docker Hub from the Hub API (a manifest GET there counts against the pull
  * limit); the registry only for a tag the Hub describes too little (no digest).
  */
-async function describeTag(client: RegistryClient, repository: string, tag: string, options: { fresh?: boolean }): Promise<ManifestSummary> {
+async function describeTag(client: RegistryClient, repository: string, tag: string, options: { fresh?: boolean; pulls?: boolean }): Promise<ManifestSummary> {
   const fromHub = client.hub ? (await client.hub.getTag(repository, tag)).summary : undefined;
   return fromHub ?? client.describeTag(repository, tag, options);
 }

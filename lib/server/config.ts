@@ -1,5 +1,6 @@
 import 'server-only';
-import { RegistryContext } from '@/lib/registry';
+import { RegistryContext, WindowCounter } from '@/lib/registry';
+import { AnswerBudget } from './answers';
 import { signInLimits, type SignInLimits } from './attempts';
 import { loadConfig, type BerthConfig } from './env';
 
@@ -9,6 +10,8 @@ interface BerthGlobals {
   __berthConfig?: BerthConfig;
   __berthRegistryContext?: RegistryContext;
   __berthSignInLimits?: SignInLimits;
+  __berthAnswerBudget?: AnswerBudget;
+  __berthDiagnoses?: WindowCounter;
 }
 
 export function config(): BerthConfig {
@@ -32,4 +35,18 @@ export function signInAttempts(): SignInLimits {
   const g = globalThis as BerthGlobals;
   g.__berthSignInLimits ??= signInLimits();
   return g.__berthSignInLimits;
+}
+
+/** Large answers in flight (lib/server/answers.ts): 48 MiB in all, 8 MiB per client. */
+export function answerBudget(): AnswerBudget {
+  const g = globalThis as BerthGlobals;
+  g.__berthAnswerBudget ??= new AnswerBudget(48 * 1024 * 1024, 8 * 1024 * 1024);
+  return g.__berthAnswerBudget;
+}
+
+/** Diagnoses per client: each sends fresh requests to a registry and its token service. */
+export function diagnosisLimit(): WindowCounter {
+  const g = globalThis as BerthGlobals;
+  g.__berthDiagnoses ??= new WindowCounter({ max: 20, windowMs: 60_000 });
+  return g.__berthDiagnoses;
 }

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { DiagnosisBody } from '@/lib/api/types';
-import { diagnose } from '@/lib/registry';
+import { diagnose, type RequestScope } from '@/lib/registry';
 import { registryContext } from './config';
 import { storedRegistry } from './session';
 
@@ -8,9 +8,9 @@ import { storedRegistry } from './session';
  * The diagnosis of `host` as this session's user for it, or anonymously: the same address policy,
  * deadline and concurrency limits as browsing, none of the caches (lib/registry/diagnose.ts).
  */
-export async function fetchDiagnosisBody(host: string, repository: string | undefined, signal?: AbortSignal): Promise<DiagnosisBody> {
+export async function fetchDiagnosisBody(host: string, repository: string | undefined, scope: RequestScope): Promise<DiagnosisBody> {
   const stored = await storedRegistry(host);
   const scheme = stored ? (new URL(stored.url).protocol === 'http:' ? 'http' : 'https') : undefined;
   const credentials = stored?.username ? { username: stored.username, password: stored.password ?? '' } : undefined;
-  return diagnose({ host, scheme, credentials, repository, context: registryContext(), signal });
+  return diagnose({ host, scheme, credentials, repository, context: registryContext(), scope });
 }

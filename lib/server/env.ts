@@ -19,6 +19,38 @@ export interface BerthConfig {
   timeoutMs: number;
   /** Requests in flight to one registry, and in all. */
   concurrency: { perOrigin: number; total: number };
+  /**
+   * The origins Berth is reached at (PUBLIC_ORIGIN, e.g. https://berth.example.com): any other Host
+   * is refused, and a state-changing request's Origin must be one of them. Unset: any host, and
+   * Origin must match the request's own host.
+   */
+  publicOrigins: string[] | null;
+  /**
+   * How many reverse proxies in front of Berth append to X-Forwarded-For (TRUSTED_PROXIES). 0: the
+   * client is the connection's own address; X-Forwarded-For is the client's to write and is ignored.
+   */
+  trustedProxies: number;
+}
+
+/** PUBLIC_ORIGIN: comma-separated origins (scheme, host, optional port), each checked. */
+export function parsePublicOrigins(value: string | undefined): string[] | null {
+  if (value === undefined || value.trim() === '') return null;
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((text) => {
+      let url: URL;
+      try {
+        url = new URL(text);
+      } catch {
+        throw new Error(`Berth: PUBLIC_ORIGIN lists ${JSON.stringify(text)}, which is not an origin such as https://berth.example.com.`);
+      }
+      if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname.replace(/\/$/, '') !== '' || url.search || url.hash || url.username) {
+        throw new Error(`Berth: PUBLIC_ORIGIN lists ${JSON.stringify(text)}: give only the scheme, host and port (https://berth.example.com), without a path.`);
+      }
+      return url.origin;
+    });
 }
 
 export const MISSING_SECRET_MESSAGE =
@@ -36,6 +68,14 @@ function secureCookie(env: NodeJS.ProcessEnv): BerthConfig['secureCookie'] {
   if (value === '1' || value === 'true') return 'always';
   if (value === '0' || value === 'false') return 'https';
   return env.NODE_ENV === 'production' ? 'always' : 'https';
+}
+
+function trustedProxies(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 0;
+  const n = Number(value.trim());
+  if (!Number.isInteger(n) || n < 0 || n > 10)
+    throw new Error(`Berth: TRUSTED_PROXIES must be the number of proxies in front of Berth (0 to 10); it is ${JSON.stringify(value)}.`);
+  return n;
 }
 
 /** Throws with a clear message when the configuration cannot work; called at start-up too. */
@@ -68,5 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     policy,
     timeoutMs: Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : 15_000,
     concurrency: { perOrigin: positive(env.UPSTREAM_CONCURRENCY, 6), total: positive(env.UPSTREAM_CONCURRENCY_TOTAL, 64) },
+    publicOrigins: parsePublicOrigins(env.PUBLIC_ORIGIN),
+    trustedProxies: trustedProxies(env.TRUSTED_PROXIES),
   };
 }

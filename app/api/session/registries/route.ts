@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { SignInBody } from '@/lib/api/types';
 import { RegistryClient, RegistryError, parseRegistryAddress } from '@/lib/registry';
-import { assertSameOrigin, badRequest, errorResponse, json } from '@/lib/server/api';
+import { assertSameOrigin, badRequest, clientKey, errorResponse, json, requestScope } from '@/lib/server/api';
+import { admitSignIn } from '@/lib/server/attempts';
 import { readJsonBody } from '@/lib/server/body';
 import { config, registryContext, signInAttempts } from '@/lib/server/config';
 import { getSession, publicView, type StoredRegistry } from '@/lib/server/session';
@@ -41,31 +42,19 @@ export async function POST(request: Request): Promise<Response> {
     const address = parseRegistryAddress(parsed.data.registry);
     const resolved = config().policy.resolveRegistry(address);
     const credentials = username.trim() ? { username: username.trim(), password } : undefined;
-    const attempts = signInAttempts();
-    const account = `${resolved.host}\0${credentials?.username ?? ''}`;
-    // The client's address is known only behind a proxy that sets X-Forwarded-For.
-    const client = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-    const wait = Math.max(
-      attempts.total.blockedFor('all'),
-      client ? attempts.client.blockedFor(client) : 0,
-      credentials ? attempts.account.blockedFor(account) : 0,
-    );
-    if (wait > 0) {
-      throw new RegistryError({
-        code: 'TOO_MANY_ATTEMPTS',
-        host: resolved.host,
-        retryAfter: wait,
-        message: `Too many sign-in attempts${credentials ? ` for ${credentials.username} on ${resolved.host}` : ''}. Wait ${wait} s and try again.`,
-      });
-    }
-    attempts.total.count('all');
-    if (client) attempts.client.count(client);
-    const registry = new RegistryClient({ host: resolved.host, baseUrl: resolved.baseUrl, credentials, context: registryContext() });
+    // Counted before anything is checked: concurrent guesses cannot all slip past the limits.
+    const attempt = admitSignIn(signInAttempts(), { host: resolved.host, username: credentials?.username, client: clientKey(request.headers) });
+    const registry = new RegistryClient({
+      host: resolved.host,
+      baseUrl: resolved.baseUrl,
+      credentials,
+      context: registryContext(),
+      scope: requestScope(request),
+    });
     try {
       await registry.verify();
     } catch (e) {
       if (e instanceof RegistryError && (e.code === 'UNAUTHORIZED' || e.code === 'ACCESS_TOKEN_REQUIRED') && credentials) {
-        attempts.account.count(account);
         if (e.code === 'ACCESS_TOKEN_REQUIRED') throw e; // Docker Hub: right password, but it needs a token
         throw new RegistryError({
           code: 'UNAUTHORIZED',
@@ -73,9 +62,10 @@ export async function POST(request: Request): Promise<Response> {
           message: `${resolved.host} rejected the username or password (or token). Check them and try again.`,
         });
       }
+      attempt.notAGuess();
       throw e;
     }
-    if (credentials) attempts.account.reset(account);
+    attempt.succeeded();
     const session = await getSession();
     const entry: StoredRegistry = {
       host: resolved.host,

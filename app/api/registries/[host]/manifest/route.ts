@@ -1,10 +1,10 @@
-import { browseRoute, changeRoute, json } from '@/lib/server/api';
+import { browseRoute, changeRoute } from '@/lib/server/api';
 import { deleteReference, fetchManifestBody } from '@/lib/server/browse';
 
 export function GET(request: Request, ctx: RouteContext<'/api/registries/[host]/manifest'>): Promise<Response> {
   return browseRoute(request, ctx.params, async (client, query, host) => {
     const [repository, reference] = query.required(['repository', 'reference'], 'a repository and a tag or digest');
-    return json(await fetchManifestBody(client, host, repository, reference));
+    return fetchManifestBody(client, host, repository, reference);
   });
 }
 
@@ -12,6 +12,6 @@ export function GET(request: Request, ctx: RouteContext<'/api/registries/[host]/
 export function DELETE(request: Request, ctx: RouteContext<'/api/registries/[host]/manifest'>): Promise<Response> {
   return changeRoute(request, ctx.params, async (client, query) => {
     const [repository, reference] = query.required(['repository', 'reference'], 'a repository and the digest or tag to delete');
-    return json(await deleteReference(client, repository, reference));
+    return deleteReference(client, repository, reference);
   });
 }

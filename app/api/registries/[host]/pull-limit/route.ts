@@ -1,10 +1,10 @@
-import { browseRoute, json } from '@/lib/server/api';
+import { browseRoute } from '@/lib/server/api';
 import { fetchPullLimitBody } from '@/lib/server/browse';
 
 export function GET(request: Request, ctx: RouteContext<'/api/registries/[host]/pull-limit'>): Promise<Response> {
   return browseRoute(request, ctx.params, async (client, query) => {
     const repository = query.optional('repository');
     const reference = query.optional('reference');
-    return json(await fetchPullLimitBody(client, repository && reference ? { repository, reference } : undefined));
+    return fetchPullLimitBody(client, repository && reference ? { repository, reference } : undefined);
   });
 }

@@ -1,6 +1,6 @@
-import { browseRoute, json } from '@/lib/server/api';
+import { browseRoute } from '@/lib/server/api';
 import { fetchRepositoriesBody } from '@/lib/server/browse';
 
 export function GET(request: Request, ctx: RouteContext<'/api/registries/[host]/repositories'>): Promise<Response> {
-  return browseRoute(request, ctx.params, async (client, query) => json(await fetchRepositoriesBody(client, query.page(100))));
+  return browseRoute(request, ctx.params, (client, query) => fetchRepositoriesBody(client, query.page(100)));
 }
