@@ -43,6 +43,8 @@ export default defineConfig({
     timeout: 60_000,
     stdout: 'ignore',
     stderr: 'pipe',
-    env: { ...appEnv(), PORT: String(port), HOSTNAME: '127.0.0.1' },
+    // As behind one reverse proxy: each test is its own client (e2e/support.ts gives each its own
+    // X-Forwarded-For), so one test's sign-ins and requests do not spend the next one's limits.
+    env: { ...appEnv(), PORT: String(port), HOSTNAME: '127.0.0.1', TRUSTED_PROXIES: '1' },
   },
 });

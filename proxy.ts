@@ -33,7 +33,16 @@ export function proxy(request: NextRequest): NextResponse {
       assertPublicHost(request.headers, configuredOrigins());
     } catch (e) {
       const err = e as RegistryError;
-      return withTransport(NextResponse.json({ error: { code: err.code, message: err.message, status: err.status } }, { status: err.status }), https);
+      if (path.startsWith('/api/')) {
+        return withTransport(NextResponse.json({ error: { code: err.code, message: err.message, status: err.status } }, { status: err.status }), https);
+      }
+      // A person opening Berth at a name it does not answer to: the sentence, as a page.
+      const page = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Berth: wrong address</title></head><body><p role="alert">${escapeHtml(err.message)}</p></body></html>`;
+      const response = new NextResponse(page, {
+        status: err.status,
+        headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'" },
+      });
+      return withTransport(response, https);
     }
   }
   if (path.startsWith('/api/')) return withTransport(NextResponse.next(), https);
@@ -48,6 +57,8 @@ export function proxy(request: NextRequest): NextResponse {
   }
   return withPolicy(request, https);
 }
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function withTransport(response: NextResponse, https: boolean): NextResponse {
   if (https) response.headers.set('strict-transport-security', STRICT_TRANSPORT_SECURITY);

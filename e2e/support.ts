@@ -13,7 +13,17 @@ export interface Fixtures {
   diagnosis: DiagnosePage;
 }
 
+/**
+ * The address a test's requests come from, as the proxy in front of the main server would say
+ * (playwright.config.ts: TRUSTED_PROXIES=1): one per test, from the benchmarking range (198.18.0.0/15).
+ */
+export function testClientAddress(testId: string): string {
+  const n = [...testId].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+  return `198.18.${(n >>> 8) & 0xff}.${n & 0xff}`;
+}
+
 export const test = base.extend<Fixtures>({
+  extraHTTPHeaders: async ({ extraHTTPHeaders }, use, testInfo) => use({ 'x-forwarded-for': testClientAddress(testInfo.testId), ...extraHTTPHeaders }),
   bed: async ({}, use) => use(loadBed()),
   token: async ({ bed }, use) => use(bed.registries.token),
   signIn: async ({ page }, use) => use(new SignInPage(page)),

@@ -95,6 +95,11 @@ export class Authorizer {
     const key = this.baseUrl.origin;
     const cached = this.context.pings.get(key);
     if (cached) return cached;
+    // Everyone asking at once shares one ping (the answer is the same for all; a failure is not shared).
+    return this.context.once(`ping|${key}`, () => this.sendPing(key), { signal: this.signal });
+  }
+
+  private async sendPing(key: string): Promise<PingResult> {
     this.context.stats.pings++;
     const res = await this.transport({ url: new URL('/v2/', this.baseUrl), method: 'GET', headers: {}, maxBytes: MAX_SMALL_BODY });
     let result: PingResult;

@@ -3,7 +3,6 @@
 // docs/architecture.md ("Caches").
 import { BoundedCache } from './cache';
 import { RegistryError } from './errors';
-import { sharedResolver } from './http';
 import { UpstreamLimiter, type LimiterOptions } from './limiter';
 import type { AddressPolicy } from './policy';
 import { createResolver, type ResolveName } from './resolve';
@@ -109,7 +108,8 @@ export class RegistryContext {
     this.policy = options.policy;
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.limiter = new UpstreamLimiter(options.concurrency);
-    this.resolve = options.dnsServers ? createResolver({ servers: options.dnsServers, timeoutMs: Math.min(this.timeoutMs, 5000) }) : sharedResolver();
+    // A name is given up in time for the request to say so (half its deadline, five seconds at most).
+    this.resolve = createResolver({ servers: options.dnsServers, timeoutMs: Math.min(this.timeoutMs / 2, 5000) });
   }
 
   /**

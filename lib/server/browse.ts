@@ -169,7 +169,9 @@ export async function fetchDetailsBody(
           : await describeTag(client, repository, reference, options);
         details[i] = { reference, ...summary };
       } catch (e) {
-        if (!(e instanceof RegistryError) || e.code === 'UNAUTHORIZED' || e.code === 'INVALID_REFERENCE' || e.code === 'CANCELLED') throw e;
+        // These concern the whole request, not one row: signing in, a reference that cannot be, the
+        // person gone, Berth too busy for this client right now (503: the browser asks again later).
+        if (!(e instanceof RegistryError) || ['UNAUTHORIZED', 'INVALID_REFERENCE', 'CANCELLED', 'BUSY'].includes(e.code)) throw e;
         details[i] = { reference, error: { code: e.code, message: e.message } };
       }
     }

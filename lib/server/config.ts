@@ -25,7 +25,7 @@ export function registryContext(): RegistryContext {
   const g = globalThis as BerthGlobals;
   if (!g.__berthRegistryContext) {
     const c = config();
-    g.__berthRegistryContext = new RegistryContext({ policy: c.policy, timeoutMs: c.timeoutMs, concurrency: c.concurrency });
+    g.__berthRegistryContext = new RegistryContext({ policy: c.policy, timeoutMs: c.timeoutMs, concurrency: c.concurrency, dnsServers: c.dnsServers });
   }
   return g.__berthRegistryContext;
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { AddressPolicy } from '../registry/policy';
 
 // Configuration from the environment (the table in the README). Read once per process.
@@ -30,6 +31,8 @@ export interface BerthConfig {
    * client is the connection's own address; X-Forwarded-For is the client's to write and is ignored.
    */
   trustedProxies: number;
+  /** DNS servers asked for registry names instead of the system's (DNS_SERVERS, "10.0.0.2,10.0.0.3:5353"). */
+  dnsServers?: string[];
 }
 
 /** PUBLIC_ORIGIN: comma-separated origins (scheme, host, optional port), each checked. */
@@ -68,6 +71,18 @@ function secureCookie(env: NodeJS.ProcessEnv): BerthConfig['secureCookie'] {
   if (value === '1' || value === 'true') return 'always';
   if (value === '0' || value === 'false') return 'https';
   return env.NODE_ENV === 'production' ? 'always' : 'https';
+}
+
+function dnsServers(value: string): string[] {
+  const servers = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const server of servers) {
+    const address = server.replace(/^\[([^\]]+)\](:\d+)?$/, '$1').replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, '$1');
+    if (isIP(address) === 0) throw new Error(`Berth: DNS_SERVERS lists ${JSON.stringify(server)}, which is not an IP address (with an optional port).`);
+  }
+  return servers;
 }
 
 function trustedProxies(value: string | undefined): number {
@@ -110,5 +125,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     concurrency: { perOrigin: positive(env.UPSTREAM_CONCURRENCY, 6), total: positive(env.UPSTREAM_CONCURRENCY_TOTAL, 64) },
     publicOrigins: parsePublicOrigins(env.PUBLIC_ORIGIN),
     trustedProxies: trustedProxies(env.TRUSTED_PROXIES),
+    ...(env.DNS_SERVERS?.trim() ? { dnsServers: dnsServers(env.DNS_SERVERS) } : {}),
   };
 }
