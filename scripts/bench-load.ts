@@ -1,6 +1,7 @@
 // npm run bench, load: Berth's production build (the standalone server, as the container image
 // runs it) in front of a real token-auth registry (CNCF distribution and the bed's token issuer)
-// on loopback, signed in once, then many connections browsing its API at once with autocannon:
+// on loopback, signed in once, then many connections browsing its API at once with autocannon,
+// each as a person of its own (its own X-Forwarded-For, the server told it is behind one proxy):
 // the repository list, tag lists, manifests by tag and by digest, image configs and tag details.
 // Identical runs (two by default), so that what the first leaves behind in memory shows on the next.
 // Reported: requests/s, p50 and p99 latency, the answers that were not 2xx split into Berth's own
@@ -141,6 +142,7 @@ async function run(server: AppServer, cookie: string, paths: string[]): Promise<
     failures.set(key, (failures.get(key) ?? 0) + 1);
   };
   const cpu0 = cpuMs(server.pid);
+  let connection = 0;
   const result = await autocannon({
     url: server.site,
     connections: CONNECTIONS,
@@ -148,6 +150,12 @@ async function run(server: AppServer, cookie: string, paths: string[]): Promise<
     timeout: 60,
     headers: { cookie, accept: 'application/json' },
     requests: paths.map((path) => ({ method: 'GET' as const, path, onResponse })),
+    // Each connection is one person at their own address (the server runs as behind one proxy),
+    // as many people browsing would be: Berth's per-client limits are for one person each.
+    setupClient: (client) => {
+      const n = connection++;
+      client.setHeaders({ cookie, accept: 'application/json', 'x-forwarded-for': `198.18.${(n >> 8) & 0xff}.${n & 0xff}` });
+    },
   });
   return { result, cpu: cpuMs(server.pid) - cpu0, failures };
 }
@@ -161,7 +169,12 @@ export async function loadBench(): Promise<void> {
   try {
     const seeded = await seed(registry.url);
     server = await startAppServer({
-      env: { SESSION_SECRET: randomBytes(32).toString('hex'), ALLOWED_REGISTRIES: `${registry.url},${issuer.url}`, UPSTREAM_TIMEOUT_MS: '15000' },
+      env: {
+        SESSION_SECRET: randomBytes(32).toString('hex'),
+        ALLOWED_REGISTRIES: `${registry.url},${issuer.url}`,
+        UPSTREAM_TIMEOUT_MS: '15000',
+        TRUSTED_PROXIES: '1',
+      },
     });
     const cookie = await signIn(server, registry.host);
     const paths = browsing(registry.host, seeded);

@@ -17,6 +17,11 @@
 //    registry; requests/s, latency, Berth's own 5xx, and server memory over two runs
 //    (scripts/bench-load.ts; BENCH_LOAD_SECONDS, BENCH_LOAD_CONNECTIONS, BENCH_SKIP_LOAD=1).
 //
+// 5. Attacks: what an anonymous visitor can make Berth spend through a hostile registry or DNS
+//    that never answers, and what that costs another person browsing meanwhile (a ratio against
+//    the same browsing without the attack), with the server's memory throughout
+//    (scripts/bench-attack.ts; BENCH_ATTACK_SECONDS, BENCH_SKIP_ATTACKS=1).
+//
 // Every figure is the median of BENCH_REPEATS runs (default 5) with the range of the runs; each
 // ratio says which way it goes. Absolute times depend on the machine; the ratios are the point.
 // Also: BENCH_ROUNDS (views per run, 200), BENCH_TAGS (10000), BENCH_SKIP_SERVER=1, BENCH_SKIP_UI=1,
@@ -33,6 +38,7 @@ import { MT, RegistryHttpClient, buildMultiPlatform, buildSingleImage, pool, pus
 import { AddressPolicy, RegistryClient, RegistryContext } from '../lib/registry';
 import { BoundedCache } from '../lib/registry/cache';
 import { detailsBench, startBerthServer } from './bench-details';
+import { attackBench } from './bench-attack';
 import { loadBench } from './bench-load';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
@@ -450,6 +456,10 @@ async function all(): Promise<void> {
   if (process.env.BENCH_SKIP_LOAD !== '1') {
     ensureFreshBuild();
     await loadBench();
+  }
+  if (process.env.BENCH_SKIP_ATTACKS !== '1') {
+    ensureFreshBuild();
+    await attackBench();
   }
   if (process.env.BENCH_NO_WRITE === '1') return;
   const load = (await import('node:os'))
