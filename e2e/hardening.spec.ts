@@ -160,6 +160,25 @@ test.describe('Berth is no password-guessing relay', () => {
   });
 });
 
+test('reached directly (no proxy), a client is its connection: neither X-Forwarded-For nor X-Berth-Peer it sends makes it another', async ({
+  request,
+  bed,
+}) => {
+  const server = await startAppServer();
+  try {
+    const anon = bed.registries.anonymous.host;
+    const attempt = (i: number) =>
+      request.post(`${server.site}/api/session/registries`, {
+        headers: { origin: server.url, 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${i}`, 'x-berth-peer': `203.0.113.${i}` },
+        data: { registry: anon, username: '', password: '' },
+      });
+    for (let i = 0; i < 60; i++) expect((await attempt(i)).status()).toBe(200);
+    expect((await attempt(60)).status()).toBe(429);
+  } finally {
+    await server.stop();
+  }
+});
+
 test.describe('PUBLIC_ORIGIN: Berth answers at its own address only', () => {
   let server: AppServer;
   let port = 0;

@@ -121,6 +121,8 @@ export async function scanTags(
           if (detail.error.code !== 'MANIFEST_UNKNOWN') result.unknown.push(detail.reference);
         } else if (detail.digest === digest) result.on.push(detail.reference);
         else if (detail.kind === 'index' && detail.platforms.some((p) => p.digest === digest)) result.inIndex.push(detail.reference);
+        // An index of more images than its summary lists may hold the digest among the others.
+        else if (detail.kind === 'index' && (detail.unlisted ?? 0) > 0) result.unknown.push(detail.reference);
       }
       result.unknown.push(...refs.filter((ref) => !answered.has(ref)));
       done += refs.length;

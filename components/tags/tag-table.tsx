@@ -165,10 +165,11 @@ function Marks({ detail, signed }: { detail: DetailResult | undefined; signed: R
 function platformsText(detail: DetailResult | undefined): string {
   if (!detail || isDetailError(detail)) return '';
   if (detail.kind === 'artifact') return 'artifact';
-  return detail.platforms
+  const names = detail.platforms
     .map((p) => p.platform)
     .filter((p) => p !== 'unknown')
     .join(', ');
+  return detail.unlisted ? `${names} and ${detail.unlisted} more` : names;
 }
 
 function Created({ iso }: { iso: string | undefined }) {

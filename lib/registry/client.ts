@@ -24,7 +24,7 @@ import {
 } from './manifest';
 import { describeWait, readPullLimit, readsArePulls, secondsUntilRetry, type PullLimit } from './pull-limit';
 import { DOCKER_HUB, isDigest, isValidDigest, isValidRepository, isValidTag, validateDigest, validateRepository, validateTag } from './reference';
-import { artifactTypeOf, summariseImage, summariseIndex, summariseLegacy, type ManifestSummary } from './summary';
+import { MAX_LISTED_PLATFORMS, artifactTypeOf, summariseImage, summariseIndex, summariseLegacy, type ManifestSummary } from './summary';
 import { deletionErrorFromResponse, errorFromResponse, type Target } from './response-error';
 import { CATALOG_SCOPE, repositoryScope, type GrantedAccess } from './scope';
 import type { Transport } from './transport';
@@ -34,8 +34,10 @@ export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 const MAX_SMALL_BODY = 1024 * 1024;
 /** The most of a blob the raw-document view reads: configs are far smaller, layers are not documents. */
 export const MAX_DOCUMENT_BYTES = 1024 * 1024;
-/** An index's platform images read for its summary: the rest are counted as not read. */
-export const MAX_SUMMARISED_CHILDREN = 64;
+/** How long a connection is told at once that a blob is no document. */
+const NOT_A_DOCUMENT_TTL_MS = 10 * 60_000;
+/** An index's platform images read for its summary (the ones it lists): the rest are counted as not read. */
+export const MAX_SUMMARISED_CHILDREN = MAX_LISTED_PLATFORMS;
 const MAX_LIST_BYTES = 16 * 1024 * 1024;
 const MAX_PAGE_SIZE = 1000;
 const CONTENT_TTL_MS = 24 * 3600_000;
@@ -492,22 +494,40 @@ export class RegistryClient {
    * before it is turned into text, so asking for a large layer costs Berth a megabyte at most.
    */
   async getJsonDocument(repository: string, digest: string): Promise<FetchedBlob> {
-    const notADocument = (why: string) =>
-      new RegistryError({
+    validateRepository(repository);
+    validateDigest(digest);
+    // What this connection already learnt is not a document is not read again (an attacker asking
+    // for the same layer over and over costs one read).
+    const refusedKey = `${this.accessKey(repository)}|${digest}`;
+    const notADocument = (why: string) => {
+      this.context.notDocuments.set(refusedKey, why, NOT_A_DOCUMENT_TTL_MS, why.length);
+      return new RegistryError({
         code: 'NOT_A_DOCUMENT',
         host: this.host,
         message: `The blob ${digest} of ${repository} ${why}, so Berth does not show it as a document: only image configs and other JSON documents up to ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB are shown. Layers are archives; pull the image to look inside one.`,
       });
+    };
+    const refused = this.context.notDocuments.get(refusedKey);
+    if (refused !== undefined) throw notADocument(refused);
+    const tooLarge = `is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB`;
+    if (this.context.content.get(this.contentKey(repository, digest)) === undefined) {
+      // A layer says its size when asked with a HEAD: no byte of it need be read to refuse it.
+      const head = await this.auth.send({
+        method: 'HEAD',
+        url: this.url(`/v2/${repository}/blobs/${digest}`),
+        scopes: [repositoryScope(repository)],
+        maxBytes: MAX_SMALL_BODY,
+      });
+      if (head.status === 200 && Number(head.headers.get('content-length')) > MAX_DOCUMENT_BYTES) throw notADocument(tooLarge);
+    }
     let blob: FetchedBlob;
     try {
       blob = await this.getBlobDocument(repository, digest, MAX_DOCUMENT_BYTES);
     } catch (e) {
-      if (e instanceof RegistryError && e.code === 'BAD_RESPONSE' && (e.detail as { tooLarge?: boolean } | undefined)?.tooLarge) {
-        throw notADocument(`is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB`);
-      }
+      if (e instanceof RegistryError && e.code === 'BAD_RESPONSE' && (e.detail as { tooLarge?: boolean } | undefined)?.tooLarge) throw notADocument(tooLarge);
       throw e;
     }
-    if (blob.bytes.length > MAX_DOCUMENT_BYTES) throw notADocument(`is larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB`);
+    if (blob.bytes.length > MAX_DOCUMENT_BYTES) throw notADocument(tooLarge);
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(blob.bytes);

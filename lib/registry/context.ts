@@ -91,6 +91,8 @@ export class RegistryContext {
    * Retry-After (Docker Hub's API): asking sooner would only be refused again. Keyed by connection.
    */
   readonly waits = new BoundedCache<number>({ maxEntries: 5000, maxBytes: 1 * MiB });
+  /** Blobs a connection asked to see as documents that are none (a layer): why, keyed by connection, repository and digest. */
+  readonly notDocuments = new BoundedCache<string>({ maxEntries: 5000, maxBytes: 2 * MiB });
   /** How many requests may be in flight to one registry, and in all. */
   readonly limiter: UpstreamLimiter;
   /** Resolves registry names to addresses (lib/registry/resolve.ts). */

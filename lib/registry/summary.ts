@@ -4,6 +4,9 @@
 import type { ImageConfig, ParsedManifest } from './manifest';
 import { attestationTarget, isImageConfigType, platformLabel } from './manifest';
 
+/** The platform images an index's summary lists; the rest are counted (`unlisted`). */
+export const MAX_LISTED_PLATFORMS = 64;
+
 export interface PlatformSummary {
   /** "linux/arm64/v8" */
   platform: string;
@@ -28,6 +31,8 @@ export interface ManifestSummary {
   attestations: number;
   /** An index: platform images not read for this summary (past the cap, or where every read is a pull). */
   unread?: number;
+  /** An index: platform images it lists beyond those in `platforms` (which holds the first MAX_LISTED_PLATFORMS). */
+  unlisted?: number;
   artifactType?: string;
 }
 
@@ -73,7 +78,9 @@ export function summariseIndex(
   unread = 0,
 ): ManifestSummary {
   const images = parsed.manifest.manifests.filter((d) => attestationTarget(d) === undefined);
-  const platforms = images.map((d): PlatformSummary => {
+  // A summary is a row's worth: an index of thousands of images lists its first few here (the
+  // index view reads the index itself).
+  const platforms = images.slice(0, MAX_LISTED_PLATFORMS).map((d): PlatformSummary => {
     const child = children.get(d.digest);
     const entry: PlatformSummary = { platform: platformLabel(d.platform), digest: d.digest };
     if (child?.size !== undefined) entry.size = child.size;
@@ -92,6 +99,7 @@ export function summariseIndex(
     attestations: parsed.manifest.manifests.length - images.length,
   };
   if (unread > 0) summary.unread = unread;
+  if (images.length > platforms.length) summary.unlisted = images.length - platforms.length;
   if (created) summary.created = created;
   return summary;
 }
