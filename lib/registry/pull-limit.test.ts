@@ -35,3 +35,35 @@ test('a 429 leaves nothing and says when to come back; a HEAD that still finds n
 test('waits read as people say them', () => {
   assert.deepEqual([40, 125, 3600, 21600, 21000, 7199].map(describeWait), ['40 s', '3 min', '1 h', '6 h', '5 h 50 min', '2 h']);
 });
+
+// What remains is shown beside the limit ("120 of 100 left" would be nonsense) and counts down to
+// zero; a registry's headers are whatever it sent, so none of them may make it more or less.
+const quotas: Array<[string, Record<string, string>, { limit: number; remaining: number } | undefined]> = [
+  [
+    'more remaining than the limit is clamped to the limit',
+    { 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '250;w=21600' },
+    { limit: 100, remaining: 100 },
+  ],
+  ['exactly the limit remaining stays the limit', { 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '100;w=21600' }, { limit: 100, remaining: 100 }],
+  ['a negative remaining count is not read', { 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '-5;w=21600' }, undefined],
+  ['a remaining count that is not a number is not read', { 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': 'many' }, undefined],
+  ['a negative limit is not read', { 'ratelimit-limit': '-100;w=21600', 'ratelimit-remaining': '5;w=21600' }, undefined],
+  ['a limit of endless digits is not read', { 'ratelimit-limit': '9'.repeat(400), 'ratelimit-remaining': '5' }, undefined],
+  ['a remaining count of endless digits is not read', { 'ratelimit-limit': '100', 'ratelimit-remaining': '9'.repeat(400) }, undefined],
+];
+for (const [rule, h, want] of quotas) {
+  test(`pull limit: ${rule}`, () => {
+    const read = readPullLimit(200, headers(h), undefined, now);
+    assert.deepEqual(read && { limit: read.limit, remaining: read.remaining }, want);
+  });
+}
+
+test('pull limit: a window of endless digits is left out, not kept as forever', () => {
+  const read = readPullLimit(200, headers({ 'ratelimit-limit': `100;w=${'9'.repeat(400)}`, 'ratelimit-remaining': '5' }), undefined, now);
+  assert.deepEqual(read, { limit: 100, remaining: 5, observedAt: '2026-03-01T12:00:00.000Z' });
+});
+
+test('pull limit: a 429 whose headers claim pulls remain still leaves none', () => {
+  const read = readPullLimit(429, headers({ 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '40;w=21600', 'retry-after': '60' }), undefined, now);
+  assert.equal(read?.remaining, 0);
+});

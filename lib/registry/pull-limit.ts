@@ -29,10 +29,11 @@ interface Headers {
 /** `100;w=21600` (older answers: `100, 100;w=21600`): the count and the window. */
 function parseQuota(value: string | undefined): { count: number; window?: number } | undefined {
   if (!value) return undefined;
-  const count = /^\s*(\d+)/.exec(value);
-  if (!count) return undefined;
-  const window = /;\s*w=(\d+)/.exec(value);
-  return { count: Number(count[1]), ...(window ? { window: Number(window[1]) } : {}) };
+  // Digits beyond what a number holds exactly (a header of endless 9s) are garbage, not Infinity.
+  const count = Number(/^\s*(\d+)/.exec(value)?.[1]);
+  if (!Number.isSafeInteger(count)) return undefined;
+  const window = Number(/;\s*w=(\d+)/.exec(value)?.[1]);
+  return { count, ...(Number.isSafeInteger(window) ? { window } : {}) };
 }
 
 /**

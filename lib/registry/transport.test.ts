@@ -9,9 +9,9 @@ import { RegistryError } from './errors';
 import { AddressPolicy } from './policy';
 import { followingTransport } from './transport';
 
-async function server(handle: (path: string, headers: IncomingHttpHeaders) => { status: number; location?: string; delayMs?: number }) {
+async function server(handle: (path: string, headers: IncomingHttpHeaders, method: string) => { status: number; location?: string; delayMs?: number }) {
   const srv = createServer((req, res) => {
-    const a = handle(req.url ?? '/', req.headers);
+    const a = handle(req.url ?? '/', req.headers, req.method ?? '');
     setTimeout(() => {
       res.writeHead(a.status, a.location ? { location: a.location } : {});
       res.end('{}');
@@ -95,4 +95,85 @@ test('a POST body is resent by a 307 to the same origin, dropped by a 303, and n
     (e: unknown) => e instanceof RegistryError && e.code === 'BAD_RESPONSE' && /body to another address/.test(e.message),
   );
   assert.ok(!seen.some((line) => line.startsWith('b ')), seen.join('\n'));
+});
+
+// A DELETE removes content: repeating it at an address the registry names could delete something
+// else, somewhere else, with the person's token. Berth hands the redirect back as it came.
+for (const status of [301, 302, 303, 307, 308]) {
+  for (const where of ['another origin', 'the same origin'] as const) {
+    test(`a DELETE answered ${status} to ${where} is returned as is, and nothing else is sent`, async (t) => {
+      const seen: string[] = [];
+      const b = await server((path, _headers, method) => {
+        seen.push(`b ${method} ${path}`);
+        return { status: 202 };
+      });
+      t.after(b.close);
+      const a = await server((path, _headers, method) => {
+        seen.push(`a ${method} ${path}`);
+        if (path !== '/v2/app/manifests/x') return { status: 202 };
+        return { status, location: where === 'the same origin' ? '/v2/other/manifests/y' : `${b.origin}/v2/app/manifests/x` };
+      });
+      t.after(a.close);
+      const transport = followingTransport(contextFor([a.origin, b.origin], 5000), 'r');
+      const res = await transport({
+        url: new URL('/v2/app/manifests/x', a.origin),
+        method: 'DELETE',
+        headers: { authorization: 'Bearer secret' },
+        maxBytes: 1000,
+      });
+      assert.equal(res.status, status);
+      assert.equal(res.url.origin, a.origin);
+      assert.deepEqual(seen, ['a DELETE /v2/app/manifests/x']);
+    });
+  }
+}
+
+for (const status of [301, 302, 303, 308]) {
+  test(`Authorization is dropped when a ${status} leaves the origin`, async (t) => {
+    const seen: Array<[string, string | undefined]> = [];
+    const b = await server((path, headers) => {
+      seen.push([`b${path}`, headers.authorization]);
+      return { status: 200 };
+    });
+    t.after(b.close);
+    const a = await server((path, headers) => {
+      seen.push([`a${path}`, headers.authorization]);
+      return { status, location: `${b.origin}/blob` };
+    });
+    t.after(a.close);
+    const transport = followingTransport(contextFor([a.origin, b.origin], 5000), 'r');
+    for (const method of ['GET', 'HEAD'] as const) {
+      const res = await transport({ url: new URL('/start', a.origin), method, headers: { authorization: 'Bearer secret', accept: 'x/y' }, maxBytes: 1000 });
+      assert.equal(res.status, 200);
+    }
+    assert.deepEqual(seen, [
+      ['a/start', 'Bearer secret'],
+      ['b/blob', undefined],
+      ['a/start', 'Bearer secret'],
+      ['b/blob', undefined],
+    ]);
+  });
+}
+
+test('a redirect that leaves the origin and comes back does not bring Authorization back', async (t) => {
+  const seen: Array<[string, string | undefined]> = [];
+  let aOrigin = '';
+  const b = await server((path, headers) => {
+    seen.push([`b${path}`, headers.authorization]);
+    return { status: 307, location: `${aOrigin}/back` };
+  });
+  t.after(b.close);
+  const a = await server((path, headers) => {
+    seen.push([`a${path}`, headers.authorization]);
+    return path === '/start' ? { status: 307, location: `${b.origin}/away` } : { status: 200 };
+  });
+  t.after(a.close);
+  aOrigin = a.origin;
+  const transport = followingTransport(contextFor([a.origin, b.origin], 5000), 'r');
+  await transport({ url: new URL('/start', a.origin), method: 'GET', headers: { authorization: 'Bearer secret' }, maxBytes: 1000 });
+  assert.deepEqual(seen, [
+    ['a/start', 'Bearer secret'],
+    ['b/away', undefined],
+    ['a/back', undefined],
+  ]);
 });
