@@ -77,3 +77,56 @@ test('a cache of no entries or no bytes keeps nothing', () => {
     assert.equal(c.totalBytes, 0);
   }
 });
+
+test('an entry of exactly the byte bound is kept, and a full cache of exactly its bytes keeps everything', () => {
+  const c = new BoundedCache<string>({ maxEntries: 10, maxBytes: 2 * (1 + 10 + OVERHEAD) });
+  c.set('a', 'a', 1e6, 10);
+  c.set('b', 'b', 1e6, 10);
+  assert.equal(c.get('a'), 'a');
+  assert.equal(c.get('b'), 'b');
+  const whole = new BoundedCache<string>({ maxEntries: 10, maxBytes: 1 + 10 + OVERHEAD });
+  whole.set('a', 'a', 1e6, 10);
+  assert.equal(whole.get('a'), 'a');
+});
+
+test('an entry whose time is up is expired at that very moment, when read and when swept', () => {
+  let now = 0;
+  const c = new BoundedCache<string>({ maxEntries: 10, maxBytes: 1e6, now: () => now, sweepEveryMs: 100 });
+  c.set('a', 'v', 100);
+  c.set('b', 'v', 1000);
+  now = 100;
+  c.set('c', 'v', 1000); // the sweep is due at 100
+  assert.equal(c.size, 2, 'a, expiring at 100, was swept at 100');
+});
+
+test('the first sweep comes one interval after the cache was made, and sweeps are an interval apart', () => {
+  let now = 1000;
+  const c = new BoundedCache<string>({ maxEntries: 100, maxBytes: 1e6, now: () => now, sweepEveryMs: 1000 });
+  c.set('short', 'v', 10);
+  now = 1500;
+  c.set('x', 'v', 1e6);
+  assert.equal(c.size, 2, 'no sweep before 2000');
+  now = 2000;
+  c.set('y', 'v', 1e6);
+  assert.equal(c.size, 2, 'swept at 2000');
+  c.set('short2', 'v', 10);
+  now = 2500;
+  c.set('z', 'v', 1e6);
+  assert.equal(c.size, 4, 'short2 is over, but the next sweep is at 3000');
+  now = 3000;
+  c.set('w', 'v', 1e6);
+  assert.equal(c.size, 4);
+});
+
+test('without an interval given, a cache sweeps once a minute', () => {
+  let now = 0;
+  const c = new BoundedCache<string>({ maxEntries: 100, maxBytes: 1e6, now: () => now });
+  c.set('short', 'v', 10);
+  now = 59_999;
+  c.set('x', 'v', 1e6);
+  assert.equal(c.size, 2);
+  now = 60_000;
+  c.set('y', 'v', 1e6);
+  assert.equal(c.size, 2);
+  assert.equal(c.get('short'), undefined);
+});

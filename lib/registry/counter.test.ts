@@ -66,3 +66,54 @@ test('windows that are over are swept out, even for keys nobody asks about again
   c.count('another');
   assert.equal(c.size, 1);
 });
+
+test('a key of 128 characters is kept as it is; a longer one as a short hash', () => {
+  const c = new WindowCounter({ max: 1, windowMs: 60_000 }, 100, () => 0);
+  c.count('k'.repeat(128));
+  assert.equal(c.keyBytes, 128);
+  c.count('k'.repeat(129));
+  c.count('x'.repeat(100_000));
+  assert.ok(c.keyBytes < 128 + 2 * 64, `long keys take ${c.keyBytes - 128} characters`);
+  assert.equal(c.size, 3);
+});
+
+test('exactly as many keys as allowed are all kept; one more pushes out the oldest', () => {
+  const c = new WindowCounter({ max: 1, windowMs: 60_000 }, 3, () => 0);
+  for (const key of ['a', 'b', 'c']) c.count(key);
+  assert.deepEqual(
+    ['a', 'b', 'c'].map((k) => c.blockedFor(k) > 0),
+    [true, true, true],
+  );
+  c.count('d');
+  assert.deepEqual(
+    ['a', 'b', 'c', 'd'].map((k) => c.blockedFor(k) > 0),
+    [false, true, true, true],
+  );
+});
+
+test('a refused take is not counted: forgiving one attempt lets the next through', () => {
+  const c = new WindowCounter({ max: 2, windowMs: 60_000 }, 100, () => 0);
+  assert.equal(c.take('a'), 0);
+  assert.equal(c.take('a'), 0);
+  assert.ok(c.take('a') > 0);
+  assert.ok(c.take('a') > 0);
+  c.forgive('a');
+  assert.equal(c.take('a'), 0, 'two refusals did not add to the count');
+});
+
+test('finished windows are swept at most once a window, not on every count (a sweep walks every key)', () => {
+  let now = 0;
+  const c = new WindowCounter({ max: 5, windowMs: 1000 }, 100_000, () => now);
+  now = 999;
+  c.count('early'); // its window ends at 1999
+  now = 1000;
+  c.count('sweeper'); // the first sweep (a window after the counter was made): nothing is over yet
+  assert.equal(c.size, 2);
+  now = 1999;
+  c.count('late');
+  assert.equal(c.size, 3, 'early’s window is over, but the next sweep is not due before 2000');
+  now = 2000;
+  c.count('after');
+  assert.equal(c.size, 2, 'swept: early and sweeper (over at 2000) are gone, late and after remain');
+  assert.equal(c.blockedFor('early'), 0);
+});

@@ -91,4 +91,11 @@ export class WindowCounter {
   get size(): number {
     return this.windows.size;
   }
+
+  /** The characters of the keys held: what long keys would grow if they were kept whole. */
+  get keyBytes(): number {
+    let n = 0;
+    for (const key of this.windows.keys()) n += key.length;
+    return n;
+  }
 }

@@ -172,3 +172,171 @@ test('a waiter past its deadline gives up with BUSY, and its slots are not lost'
   assert.equal(limiter.total.inFlight, 0);
   assert.equal(limiter.waiting, 0);
 });
+
+test('a semaphore’s waiter whose signal is already aborted is refused at once, with a sentence', async () => {
+  const s = new Semaphore(1);
+  const release = await s.acquire();
+  const controller = new AbortController();
+  controller.abort();
+  await assert.rejects(
+    s.acquire('a', { signal: controller.signal }),
+    (e: unknown) => e instanceof RegistryError && e.code === 'BUSY' && /busy/.test(e.message),
+  );
+  assert.equal(s.waiting, 0, 'nothing was queued');
+  release();
+});
+
+test('a waiter deep in its queue that leaves is taken out of it: the others are served, no slot is lost', async () => {
+  const limiter = new UpstreamLimiter({ perOrigin: 1, total: 1 });
+  const h = held();
+  const controller = new AbortController();
+  const runs = [
+    limiter.run('https://a', h.job('holder'), { client: 'a' }),
+    limiter.run('https://a', h.job('first'), { client: 'a' }),
+    limiter.run('https://a', h.job('gone'), { client: 'a', signal: controller.signal }),
+    limiter.run('https://a', h.job('last'), { client: 'a' }),
+  ];
+  await tick();
+  controller.abort();
+  await assert.rejects(runs[2]!, (e: unknown) => e instanceof RegistryError && e.code === 'CANCELLED' && /cancelled before Berth sent it/.test(e.message));
+  assert.equal(limiter.waiting, 2);
+  for (let i = 0; i < 6 && h.started.length < 3; i++) {
+    h.releaseOne();
+    await tick();
+  }
+  h.releaseAll();
+  await Promise.all([runs[0], runs[1], runs[3]]);
+  assert.deepEqual(h.started, ['holder', 'first', 'last']);
+  assert.equal(limiter.total.inFlight, 0);
+});
+
+test('a waiter is given up only at its deadline: one freed before it is served', async () => {
+  const limiter = new UpstreamLimiter({ perOrigin: 1, total: 1 });
+  const h = held();
+  const first = limiter.run('https://a', h.job('1'), { client: 'a' });
+  const waiting = limiter.run('https://a', async () => 'served', { client: 'b', deadline: Date.now() + 5000 });
+  await new Promise((r) => setTimeout(r, 30));
+  h.releaseOne();
+  await first;
+  assert.equal(await waiting, 'served');
+});
+
+test('the whole queue counts the waiters of every client’s own queue too', async () => {
+  const limiter = new UpstreamLimiter({ perOrigin: 10, total: 10, perClient: 1, queuedPerClient: 10, queuedTotal: 3 });
+  const h = held();
+  const runs = ['1', '2', '3', '4'].map((n) => limiter.run('https://a', h.job(n), { client: 'a' }));
+  await tick();
+  assert.equal(limiter.waiting, 3);
+  await assert.rejects(limiter.run('https://a', h.job('b'), { client: 'b' }), (e: unknown) => e instanceof RegistryError && e.code === 'BUSY');
+  for (let i = 0; i < 8 && h.started.length < 4; i++) {
+    h.releaseAll();
+    await tick();
+  }
+  h.releaseAll();
+  await Promise.all(runs);
+});
+
+test('Berth’s own work (no client) is not held to a client’s share', async () => {
+  const limiter = new UpstreamLimiter({ perOrigin: 10, total: 10, perClient: 1 });
+  const h = held();
+  const runs = [1, 2, 3].map((n) => limiter.run('https://a', h.job(String(n))));
+  await tick();
+  assert.equal(h.started.length, 3);
+  h.releaseAll();
+  await Promise.all(runs);
+});
+
+test('a refusal names the registry: the host given, or else the origin’s', async () => {
+  const limiter = new UpstreamLimiter({ perOrigin: 1, total: 1, perClient: 1, queuedPerClient: 1 });
+  const h = held();
+  const first = limiter.run('https://r.example:5000', h.job('1'), { client: 'a' });
+  const queued = limiter.run('https://r.example:5000', h.job('q'), { client: 'a' });
+  await tick();
+  await assert.rejects(
+    limiter.run('https://r.example:5000', h.job('2'), { client: 'a' }),
+    (e: unknown) => e instanceof RegistryError && e.host === 'r.example:5000' && /to r\.example:5000/.test(e.message),
+  );
+  await assert.rejects(
+    limiter.run('https://r.example:5000', h.job('3'), { client: 'a', host: 'docker.io' }),
+    (e: unknown) => e instanceof RegistryError && e.host === 'docker.io',
+  );
+  for (let i = 0; i < 4 && h.started.length < 2; i++) {
+    h.releaseAll();
+    await tick();
+  }
+  h.releaseAll();
+  await Promise.all([first, queued]);
+});
+
+test('idle pools are forgotten: after ten thousand clients have come and gone, nothing is held for them', async () => {
+  const limiter = new UpstreamLimiter();
+  await Promise.all(
+    Array.from({ length: 10_000 }, (_, i) => limiter.run(`https://r${i % 50}.example`, async () => i, { client: `198.51.${i >> 8}.${i & 255}` })),
+  );
+  assert.deepEqual(limiter.tracked, { origins: 0, clients: 0 });
+  // A pool in use is kept until its last request is done.
+  const h = held();
+  const busy = limiter.run('https://r.example', h.job('x'), { client: 'a' });
+  await tick();
+  assert.deepEqual(limiter.tracked, { origins: 1, clients: 1 });
+  h.releaseAll();
+  await busy;
+  assert.deepEqual(limiter.tracked, { origins: 0, clients: 0 });
+});
+
+test('the most requests ever in flight at once is recorded', async () => {
+  const s = new Semaphore(3);
+  const releases = await Promise.all([s.acquire(), s.acquire()]);
+  for (const r of releases) r();
+  assert.equal(s.peak, 2);
+});
+
+test('a client whose only waiter left does not hold up the others waiting for the same pool', async () => {
+  const limiter = new UpstreamLimiter({ perOrigin: 1, total: 1 });
+  const h = held();
+  const controller = new AbortController();
+  const first = limiter.run('https://a', h.job('holder'), { client: 'x' });
+  const gone = limiter.run('https://a', h.job('gone'), { client: 'a', signal: controller.signal }).catch(() => 'left');
+  const other = limiter.run('https://a', h.job('other'), { client: 'b' });
+  await tick();
+  controller.abort();
+  assert.equal(await gone, 'left');
+  h.releaseOne();
+  for (let i = 0; i < 5 && h.started.length < 2; i++) await tick();
+  assert.deepEqual(h.started, ['holder', 'other']);
+  h.releaseAll();
+  await Promise.all([first, other]);
+});
+
+test('a client’s share holds while its requests come and go: never more in flight than allowed', async () => {
+  const limiter = new UpstreamLimiter({ perOrigin: 100, total: 100, perClient: 2, queuedPerClient: 10 });
+  let running = 0;
+  let most = 0;
+  const gates: Array<() => void> = [];
+  const job = () =>
+    limiter.run(
+      'https://a',
+      () =>
+        new Promise<void>((resolve) => {
+          running++;
+          most = Math.max(most, running);
+          gates.push(() => {
+            running--;
+            resolve();
+          });
+        }),
+      { client: 'a' },
+    );
+  const runs = [job(), job(), job()];
+  await tick();
+  gates.shift()?.(); // one ends: the waiting one takes its place
+  await tick();
+  runs.push(job(), job()); // and more arrive while two are in flight
+  for (let i = 0; i < 20 && gates.length > 0; i++) {
+    await tick();
+    assert.ok(running <= 2, `${running} in flight`);
+    gates.shift()?.();
+  }
+  await Promise.all(runs);
+  assert.equal(most, 2);
+});

@@ -55,18 +55,16 @@ export class Semaphore {
     };
   }
 
+  /** The first waiter of the client whose turn it is; that client goes to the back of the turns. */
   private nextWaiter(): Waiter | undefined {
-    for (const [client, queue] of this.queues) {
-      const waiter = queue.shift();
-      this.queues.delete(client);
-      // Served once: to the back of the turn order, if it still waits for more.
-      if (queue.length > 0) this.queues.set(client, queue);
-      if (waiter) {
-        this.queued--;
-        return waiter;
-      }
-    }
-    return undefined;
+    const first = this.queues.entries().next();
+    if (first.done) return undefined;
+    const [client, queue] = first.value;
+    this.queues.delete(client);
+    const waiter = queue.shift();
+    if (queue.length > 0) this.queues.set(client, queue);
+    this.queued--;
+    return waiter;
   }
 
   /**
@@ -92,7 +90,6 @@ export class Semaphore {
         client,
         grant: (release) => {
           settle();
-          this.peak = Math.max(this.peak, this.active);
           resolve(release);
         },
         fail: reject,
@@ -112,7 +109,7 @@ export class Semaphore {
       if (queue) queue.push(waiter);
       else this.queues.set(client, [waiter]);
       this.queued++;
-      options.signal?.addEventListener('abort', onAbort, { once: true });
+      options.signal?.addEventListener('abort', onAbort);
       if (options.deadline !== undefined) timer = setTimeout(leave, Math.max(0, options.deadline - Date.now()));
     });
   }
@@ -174,6 +171,11 @@ export class UpstreamLimiter {
   /** Forgets an idle pool so the maps stay as small as what is in use. */
   private forget(map: Map<string, Semaphore>, key: string, s: Semaphore): void {
     if (s.inFlight === 0 && s.waiting === 0 && map.get(key) === s) map.delete(key);
+  }
+
+  /** Pools held now, per origin and per client (an idle one is forgotten). */
+  get tracked(): { origins: number; clients: number } {
+    return { origins: this.origins.size, clients: this.clients.size };
   }
 
   /** Requests waiting for a slot, of every client. */

@@ -27,6 +27,11 @@ export class AnswerBudget {
     return this.used;
   }
 
+  /** Clients holding a reservation now. */
+  get clientsHeld(): number {
+    return this.byClient.size;
+  }
+
   /** Reserves `bytes` for `client`: the release, or undefined when the budget has no room. */
   reserve(client: string, bytes: number): (() => void) | undefined {
     const mine = this.byClient.get(client) ?? 0;

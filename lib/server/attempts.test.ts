@@ -71,3 +71,30 @@ test('six hundred attempts a minute in all, from every client together', () => {
   assert.equal(admitted, 600);
   assert.throws(() => admitSignIn(limits, { host: 'r.example', client: '203.0.113.1' }), refused, 'a new client too, once the total is spent');
 });
+
+test('a refusal says whose attempts, and waits the longest of the limits that apply', () => {
+  const limits = signInLimits();
+  for (let i = 0; i < 10; i++) admitSignIn(limits, { host: 'r.example', username: 'alice' });
+  try {
+    admitSignIn(limits, { host: 'r.example', username: 'alice' });
+    assert.fail('expected a refusal');
+  } catch (e) {
+    assert.ok(refused(e));
+    assert.match((e as Error).message, /^Too many sign-in attempts for alice on r\.example\. Wait (\d+) s and try again\.$/);
+    assert.ok(((e as RegistryError).retryAfter ?? 0) > 60, 'the account’s fifteen minutes, not the client’s minute');
+    assert.equal((e as RegistryError).host, 'r.example');
+  }
+  const anonymous = signInLimits();
+  for (let i = 0; i < 60; i++) admitSignIn(anonymous, { host: 'r.example', client: '198.51.100.1' });
+  assert.throws(
+    () => admitSignIn(anonymous, { host: 'r.example', client: '198.51.100.1' }),
+    (e: unknown) => refused(e) && /^Too many sign-in attempts\. Wait \d+ s and try again\.$/.test((e as Error).message),
+  );
+});
+
+test('an anonymous sign-in has no account to clear or forgive', () => {
+  const limits = signInLimits();
+  const attempt = admitSignIn(limits, { host: 'r.example' });
+  assert.doesNotThrow(() => attempt.succeeded());
+  assert.doesNotThrow(() => attempt.notAGuess());
+});

@@ -35,7 +35,7 @@ export function addressKey(text: string | undefined): string | undefined {
 
 /** The first four groups of an IPv6 address, expanded ("2001:db8:0:1"). */
 function sixtyFour(address: string): string {
-  const [head = '', tail = ''] = address.toLowerCase().split('%')[0]!.split('::');
+  const [head = '', tail = ''] = address.split('%')[0]!.split('::');
   const left = head ? head.split(':') : [];
   const right = address.includes('::') ? (tail ? tail.split(':') : []) : [];
   const groups = address.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
@@ -52,13 +52,10 @@ function sixtyFour(address: string): string {
 export function clientAddress(headers: HeaderSource, trustedProxies: number): string | undefined {
   const peer = addressKey(headers.get(PEER_HEADER) ?? undefined);
   if (trustedProxies > 0) {
-    const hops = (headers.get('x-forwarded-for') ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    // The outermost trusted proxy appended the address it saw; the ones after it appended each other.
-    const seen = hops.length >= trustedProxies ? hops[hops.length - trustedProxies] : undefined;
-    return addressKey(seen) ?? peer;
+    const hops = (headers.get('x-forwarded-for') ?? '').split(',');
+    // The outermost trusted proxy appended the address it saw; the ones after it appended each
+    // other. Fewer hops than proxies: there is no such entry, and the connection counts.
+    return addressKey(hops.at(-trustedProxies)) ?? peer;
   }
   if (peer) return peer;
   // No entry point wrote the peer (next dev): Next.js fills X-Forwarded-For with the connection's
