@@ -4,10 +4,10 @@ import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RegistryClient } from './client';
-import { RegistryContext } from './context';
+import { RegistryContext, type RequestScope } from './context';
 import { RegistryError } from './errors';
 import { ResponseHeaders, type HttpResponse } from './http';
-import { MediaType, sha256Digest } from './manifest';
+import { MANIFEST_ACCEPT, MediaType, sha256Digest } from './manifest';
 import { AddressPolicy } from './policy';
 import { d, enc } from './test-fixtures';
 import type { Transport } from './transport';
@@ -15,14 +15,22 @@ import type { Transport } from './transport';
 const ORIGIN = 'https://r.example';
 
 type Answer = { status?: number; headers?: Record<string, string>; body?: unknown };
+/** What a stub registry sees of a request: how much Berth reads of it, what it accepts, and who asks (Basic). */
+type Asked = { maxBytes: number; accept?: string; authorization?: string; who?: string };
 
+/**
+ * A stub registry answering with `answer`. Anonymous where no credentials are given; with
+ * credentials it wants Basic, so each request names its person (`who`).
+ */
 function registry(
-  answer: (url: URL, method: string, request: { maxBytes: number; authorization?: string }) => Answer,
-  options: { host?: string; context?: RegistryContext; credentials?: { username: string; password: string } } = {},
+  answer: (url: URL, method: string, request: Asked) => Answer,
+  options: { host?: string; context?: RegistryContext; credentials?: { username: string; password: string }; scope?: RequestScope } = {},
 ): RegistryClient {
   const transport: Transport = async (req) => {
-    if (req.url.pathname === '/v2/') return respond(req.url, {});
-    return respond(req.url, answer(req.url, req.method, { maxBytes: req.maxBytes, authorization: req.headers.authorization }));
+    if (req.url.pathname === '/v2/') return respond(req.url, options.credentials ? { status: 401, headers: { 'www-authenticate': 'Basic realm="r"' } } : {});
+    const authorization = req.headers.authorization;
+    const who = authorization?.startsWith('Basic ') ? Buffer.from(authorization.slice(6), 'base64').toString().split(':')[0] : undefined;
+    return respond(req.url, answer(req.url, req.method, { maxBytes: req.maxBytes, accept: req.headers.accept, authorization, who }));
   };
   const context = options.context ?? newContext();
   const host = options.host ?? 'r.example';
@@ -32,6 +40,7 @@ function registry(
     context,
     transport,
     credentials: options.credentials,
+    scope: options.scope,
   });
 }
 
@@ -356,26 +365,6 @@ describe('deleting', () => {
   });
 });
 
-test('the delete right is asked for only by a delete', async () => {
-  const asked: string[][] = [];
-  const transport: Transport = async (req) => {
-    if (req.url.pathname === '/v2/')
-      return respond(req.url, { status: 401, headers: { 'www-authenticate': 'Bearer realm="https://r.example/token",service="r"' } });
-    if (req.url.pathname === '/token') {
-      asked.push(req.url.searchParams.getAll('scope'));
-      return respond(req.url, { body: { token: 'opaque', expires_in: 300 } });
-    }
-    if (req.method === 'DELETE') return respond(req.url, { status: 202 });
-    return respond(req.url, { body: { name: 'team/app', tags: ['v1'] } });
-  };
-  const context = new RegistryContext({ policy: new AddressPolicy({ allowed: null, dockerHubRegistryUrl: 'https://registry-1.docker.io' }) });
-  const client = new RegistryClient({ host: 'r.example', baseUrl: ORIGIN, context, transport, credentials: { username: 'alice', password: 'x' } });
-  await client.listTags('team/app');
-  assert.deepEqual(asked, [['repository:team/app:pull']]);
-  await client.deleteManifest('team/app', d('c'));
-  assert.deepEqual(asked.at(-1), ['repository:team/app:delete,pull']);
-});
-
 test('a tag row trusts what its tag pointed at for a while; a fresh ask sees the tag moved', async () => {
   const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
   const config = enc({ created: '2025-01-01T00:00:00Z', architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, config: {} });
@@ -553,5 +542,253 @@ describe('bounds a hostile registry cannot push Berth past', () => {
     const answered = await second.catch((e: unknown) => e);
     assert.ok(!(answered instanceof Error), `alice was handed mallory's failure: ${String(answered)}`);
     assert.equal((answered as { digest: string }).digest, digest);
+  });
+});
+
+// ---- a registry holding images -----------------------------------------------------------------
+
+const alice = { username: 'alice', password: 'a' };
+const isCode = (code: string) => (e: unknown) => e instanceof RegistryError && e.code === code;
+const failsWith = (code: string, words: string | RegExp) => (e: unknown) =>
+  isCode(code)(e) && (typeof words === 'string' ? (e as Error).message.includes(words) : words.test((e as Error).message));
+
+/** A runnable image: its manifest, its config and their digests. */
+function image(name: string) {
+  const config = enc({ architecture: 'arm64', os: 'linux', variant: 'v8', created: '2026-02-03T04:05:06Z', config: {} });
+  const manifest = enc({
+    schemaVersion: 2,
+    mediaType: MediaType.OciManifest,
+    config: { mediaType: MediaType.OciConfig, digest: sha256Digest(config), size: config.length },
+    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: d('1'), size: 1000 }],
+    annotations: { name },
+  });
+  return { manifest, config, digest: sha256Digest(manifest), configDigest: sha256Digest(config) };
+}
+
+describe('what Berth asks of a registry', () => {
+  const MiB = 1024 * 1024;
+
+  test('every answer is read up to its cap: lists 16 MiB, manifests and referrers 4 MiB, configs 8 MiB, HEADs and DELETEs 1 MiB', async () => {
+    const img = image('app');
+    const asked: string[] = [];
+    const client = registry((url, method, req) => {
+      asked.push(`${method} ${url.pathname.split('/').slice(3).join('/') || url.pathname} ${req.maxBytes / MiB} MiB ${req.accept ?? '-'}`);
+      if (url.pathname.endsWith('/tags/list')) return { body: { name: 'a', tags: [] } };
+      if (url.pathname === '/v2/_catalog') return { body: { repositories: [] } };
+      if (url.pathname.includes('/blobs/')) return { body: img.config };
+      if (url.pathname.includes('/referrers/')) return { status: 404 };
+      if (method === 'DELETE') return { status: 202 };
+      return { headers: { 'content-type': MediaType.OciManifest, 'docker-content-digest': img.digest }, body: method === 'GET' ? img.manifest : undefined };
+    });
+    await client.listRepositories();
+    await client.listTags('a');
+    await client.headManifest('a', 'v1');
+    await client.getManifest('a', 'v1');
+    await client.getBlob('a', img.configDigest);
+    await client.getReferrers('a', d('f'));
+    await client.deleteManifest('a', img.digest);
+    assert.deepEqual(
+      asked.map((a) => a.replace(MANIFEST_ACCEPT, '(manifest types)')),
+      [
+        'GET /v2/_catalog 16 MiB application/json',
+        'GET tags/list 16 MiB application/json',
+        'HEAD manifests/v1 1 MiB (manifest types)',
+        'GET manifests/v1 4 MiB (manifest types)',
+        `GET blobs/${img.configDigest} 8 MiB -`,
+        `GET referrers/${d('f')} 4 MiB ${MediaType.OciIndex}`,
+        `GET manifests/sha256-${'f'.repeat(64)} 4 MiB (manifest types)`,
+        `DELETE manifests/${img.digest} 1 MiB -`,
+      ],
+    );
+  });
+
+  test('every request asks the token service for pull on its repository alone; listing repositories, for the catalog; only a delete, for delete', async () => {
+    const img = image('app');
+    const jwt = (scopes: string[]) =>
+      ['{"alg":"none"}', JSON.stringify({ access: scopes.map((s) => ({ type: s.split(':')[0], name: 'team/app', actions: s.split(':').pop()?.split(',') })) })]
+        .map((x) => Buffer.from(x).toString('base64url'))
+        .join('.') + '.sig';
+    const operations: Array<[string, (c: RegistryClient) => Promise<unknown>, string[]]> = [
+      ['listing repositories', (c) => c.listRepositories(), ['registry:catalog:*']],
+      ['listing tags', (c) => c.listTags('team/app'), ['repository:team/app:pull']],
+      ['a HEAD of a manifest', (c) => c.headManifest('team/app', 'v1'), ['repository:team/app:pull']],
+      ['a manifest', (c) => c.getManifest('team/app', 'v1'), ['repository:team/app:pull']],
+      ['a config', (c) => c.getBlob('team/app', img.configDigest), ['repository:team/app:pull']],
+      ['a config shown as a document', (c) => c.getJsonDocument('team/app', img.configDigest), ['repository:team/app:pull']],
+      ['referrers', (c) => c.getReferrers('team/app', img.digest), ['repository:team/app:pull']],
+      ['a delete', (c) => c.deleteManifest('team/app', img.digest), ['repository:team/app:delete,pull']],
+    ];
+    for (const [what, operation, scopes] of operations) {
+      const asked: string[][] = [];
+      const transport: Transport = async (req) => {
+        if (req.url.pathname === '/v2/')
+          return respond(req.url, { status: 401, headers: { 'www-authenticate': 'Bearer realm="https://r.example/token",service="r"' } });
+        if (req.url.pathname === '/token') {
+          asked.push(req.url.searchParams.getAll('scope'));
+          return respond(req.url, { body: { token: jwt(req.url.searchParams.getAll('scope')), expires_in: 300 } });
+        }
+        if (req.method === 'DELETE') return respond(req.url, { status: 202 });
+        if (req.url.pathname === '/v2/_catalog') return respond(req.url, { body: { repositories: ['team/app'] } });
+        if (req.url.pathname.endsWith('/tags/list')) return respond(req.url, { body: { name: 'team/app', tags: ['v1'] } });
+        if (req.url.pathname.includes('/blobs/')) return respond(req.url, { body: req.method === 'HEAD' ? undefined : img.config });
+        if (req.url.pathname.includes('/referrers/'))
+          return respond(req.url, {
+            headers: { 'content-type': MediaType.OciIndex },
+            body: { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] },
+          });
+        return respond(req.url, { headers: { 'content-type': MediaType.OciManifest, 'docker-content-digest': img.digest }, body: img.manifest });
+      };
+      const client = new RegistryClient({ host: 'r.example', baseUrl: ORIGIN, context: newContext(), transport, credentials: alice });
+      await operation(client);
+      assert.deepEqual(asked, [scopes], what);
+      if (what === 'listing tags') {
+        assert.deepEqual(await client.grantedAccess(['repository:team/app:pull']), [{ type: 'repository', name: 'team/app', actions: ['pull'] }]);
+      }
+    }
+  });
+
+  test('a reference that is not one is refused before anything is sent', async () => {
+    const seen: string[] = [];
+    const client = registry((url) => (seen.push(url.pathname), {}));
+    const refused: Array<[string, Promise<unknown>]> = [
+      ['a tag with a path in it', client.headManifest('a', '../x')],
+      ['a digest too short', client.getManifest('a', 'sha256:abc')],
+      ['a repository in upper case', client.getManifest('A/b', 'v1')],
+      ['a tag too long, for the pull limit', client.checkPullLimit('a', 't'.repeat(200))],
+      ['a digest of an algorithm Berth does not verify', client.getBlob('a', `md5:${'a'.repeat(32)}`)],
+      ['a tag to delete that is a path', client.deleteTag('a', 'x/../y')],
+      ['a digest to delete that is not one', client.deleteManifest('a', 'sha256:zz')],
+      ['referrers of a tag', client.getReferrers('a', 'latest')],
+      ['a summary of a bad digest', client.describeDigest('a', 'sha256:00')],
+      ['a tag row of a bad tag', client.describeTag('a', '-x')],
+    ];
+    for (const [what, operation] of refused) await assert.rejects(operation, isCode('INVALID_REFERENCE'), what);
+    assert.deepEqual(seen, []);
+  });
+});
+
+describe('listing', () => {
+  /** A tag list answering `page` for each request, recording the path and query asked. */
+  const lister = (page: (url: URL, n: number) => Answer) => {
+    const asked: string[] = [];
+    const client = registry((url) => (asked.push(url.pathname + url.search), page(url, asked.length)));
+    return { client, asked };
+  };
+  const tagsPage = (tags: string[], link?: string): Answer => ({ body: { name: 'a', tags }, headers: link ? { link } : {} });
+
+  test('pages: the first asks for 100 from the start; the Link’s path and query are the next cursor; a plain cursor is where to start', async () => {
+    const { client, asked } = lister((url) =>
+      url.searchParams.get('last') === 'b' ? tagsPage(['c']) : tagsPage(['a', 'b'], '</v2/a/tags/list?last=b&n=100>; rel="next"'),
+    );
+    const first = await client.listTags('a');
+    assert.deepEqual(first, { items: ['a', 'b'], next: '/v2/a/tags/list?last=b&n=100', invalid: 0 });
+    assert.deepEqual(await client.listTags('a', { cursor: first.next ?? '' }), { items: ['c'], next: null, invalid: 0 });
+    await client.listTags('a', { cursor: 'b', n: 10 });
+    assert.deepEqual(asked, ['/v2/a/tags/list?n=100', '/v2/a/tags/list?last=b&n=100', '/v2/a/tags/list?n=10&last=b']);
+  });
+
+  test('a repository without tags is an empty list (distribution answers "tags": null)', async () => {
+    assert.deepEqual(await registry(() => ({ body: { name: 'a', tags: null } })).listTags('a'), { items: [], next: null, invalid: 0 });
+  });
+
+  test('a registry that caps its pages lower is asked again for its default 100, only when Berth chose the larger size', async () => {
+    const tooMany: Answer = { status: 400, body: { errors: [{ code: 'PAGINATION_NUMBER_INVALID', message: 'n too large' }] } };
+    const capped = lister((url) => (Number(url.searchParams.get('n')) > 100 ? tooMany : tagsPage(['v1'])));
+    assert.deepEqual((await capped.client.listTags('a', { n: 1000 })).items, ['v1']);
+    assert.deepEqual(capped.asked, ['/v2/a/tags/list?n=1000', '/v2/a/tags/list?n=100']);
+
+    const refusals: Array<[string, Answer, { n?: number; cursor?: string }]> = [
+      ['a page of 100 refused', tooMany, { n: 100 }],
+      ['a refusal for another reason', { status: 400, body: { errors: [{ code: 'NAME_INVALID' }] } }, { n: 1000 }],
+      ['the registry’s own cursor refused', tooMany, { cursor: '/v2/a/tags/list?n=500&last=x' }],
+    ];
+    for (const [what, answer, opts] of refusals) {
+      const once = lister(() => answer);
+      await assert.rejects(once.client.listTags('a', opts), (e: unknown) => e instanceof RegistryError && e.upstreamStatus === 400, what);
+      assert.equal(once.asked.length, 1, what);
+    }
+  });
+
+  test('a cursor’s page size is kept within 1 to 1000; a cursor without one is sent as it is', async () => {
+    const { client, asked } = lister(() => tagsPage(['1.0']));
+    for (const n of ['0', '1', '1000', '1001', '-5']) await client.listTags('a', { cursor: `/v2/a/tags/list?n=${n}&last=x` });
+    await client.listTags('a', { cursor: '/v2/a/tags/list?next_page=abc' });
+    assert.deepEqual(
+      asked.map((a) => a.replace('/v2/a/tags/list?', '')),
+      ['n=1000&last=x', 'n=1&last=x', 'n=1000&last=x', 'n=1000&last=x', 'n=1000&last=x', 'next_page=abc'],
+    );
+  });
+
+  const links: Array<[string, string, string | RegExp]> = [
+    [
+      'to another host',
+      '<https://evil.example/v2/a/tags/list?last=b>; rel="next"',
+      'sent a pagination link to another host (evil.example); Berth does not follow it.',
+    ],
+    ['to another list', '</v2/b/tags/list?last=b>; rel="next"', 'sent a pagination link Berth cannot follow (/v2/b/tags/list); the list may be incomplete.'],
+    ['without a cursor', '</v2/a/tags/list>; rel="next"', 'sent a pagination link Berth cannot follow (/v2/a/tags/list)'],
+  ];
+  for (const [what, link, words] of links) {
+    test(`a next link ${what} is not followed, and the list says so`, async () => {
+      const { client } = lister(() => tagsPage(['v1'], link));
+      await assert.rejects(client.listTags('a'), failsWith('BAD_RESPONSE', words));
+    });
+  }
+
+  test('a registry that hands back the cursor it was given, or the page just asked, ends the list', async () => {
+    const same = lister(() => tagsPage(['v1'], '</v2/a/tags/list?n=100&last=x>; rel="next"'));
+    assert.equal((await same.client.listTags('a', { cursor: '/v2/a/tags/list?n=100&last=x' })).next, null);
+    const asked = lister(() => tagsPage(['v1'], '</v2/a/tags/list?n=100>; rel="next"'));
+    assert.equal((await asked.client.listTags('a')).next, null);
+    const onward = lister(() => tagsPage(['v1'], '</v2/a/tags/list?n=100&last=v1>; rel="next"'));
+    assert.equal((await onward.client.listTags('a')).next, '/v2/a/tags/list?n=100&last=v1');
+  });
+
+  const unreadable: Array<[string, Buffer, string]> = [
+    ['plain text', Buffer.from('Service temporarily overloaded <retry later>'), 'with something that is not JSON. Check that r.example'],
+    ['a web page after blank lines', Buffer.from('\n\n  <html><body>Sign in</body></html>'), 'with something that is not JSON (a web page). Check'],
+    ['JSON that is not a list of tags', enc({ name: 'a', tags: 'v1, v2' }), 'answered the list of tags of a with something that is not a list of tags.'],
+  ];
+  for (const [what, body, words] of unreadable) {
+    test(`a tag list answered with ${what} says what came`, async () => {
+      await assert.rejects(registry(() => ({ body })).listTags('a'), failsWith('BAD_RESPONSE', words));
+    });
+  }
+
+  test('a tag list the registry refuses says why, naming the repository', async () => {
+    await assert.rejects(
+      registry(() => ({ status: 404, body: { errors: [{ code: 'NAME_UNKNOWN' }] } })).listTags('team/app'),
+      failsWith('NAME_UNKNOWN', 'The repository team/app does not exist on r.example'),
+    );
+  });
+
+  const catalogs: Array<[string, Answer, typeof alice | undefined, string, string]> = [
+    ['refused to alice (403)', { status: 403 }, alice, 'CATALOG_UNSUPPORTED', 'r.example does not list its repositories for alice; open one by name.'],
+    ['closed to anonymous visitors (403)', { status: 403 }, undefined, 'CATALOG_UNSUPPORTED', 'r.example does not list its repositories; open one by name.'],
+    ['refused to alice’s token (401)', { status: 401 }, alice, 'CATALOG_UNSUPPORTED', 'for alice'],
+    ['turned off (405)', { status: 405 }, alice, 'CATALOG_UNSUPPORTED', 'does not list its repositories'],
+    ['unknown (404)', { status: 404 }, alice, 'CATALOG_UNSUPPORTED', 'does not list its repositories'],
+    [
+      'unknown as a manifest (404 MANIFEST_UNKNOWN)',
+      { status: 404, body: { errors: [{ code: 'MANIFEST_UNKNOWN' }] } },
+      alice,
+      'CATALOG_UNSUPPORTED',
+      'open one by name',
+    ],
+    ['asking anonymous visitors to sign in (401)', { status: 401 }, undefined, 'UNAUTHORIZED', 'r.example needs you to sign in'],
+    ['down (503)', { status: 503 }, alice, 'UNAVAILABLE', 'answered with an error (HTTP 503)'],
+  ];
+  for (const [what, answer, credentials, code, words] of catalogs) {
+    test(`a catalog ${what} is explained as ${code}`, async () => {
+      const client = registry(() => answer, { credentials });
+      await assert.rejects(client.listRepositories(), failsWith(code, words));
+    });
+  }
+
+  test('Docker Hub is never asked for a catalog: it has none', async () => {
+    const seen: string[] = [];
+    const client = registry((url) => (seen.push(url.pathname), { body: { repositories: [] } }), { host: 'docker.io' });
+    await assert.rejects(client.listRepositories(), failsWith('CATALOG_UNSUPPORTED', 'Docker Hub does not list repositories; open one by name'));
+    assert.deepEqual(seen, []);
   });
 });
