@@ -1,7 +1,7 @@
 // The operations against a stub registry: what a registry sends is checked before it can reach a
 // link or a copyable command.
 import { createHash } from 'node:crypto';
-import { describe, test } from 'node:test';
+import { describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RegistryClient } from './client';
 import { RegistryContext, type RequestScope } from './context';
@@ -548,6 +548,8 @@ describe('bounds a hostile registry cannot push Berth past', () => {
 // ---- a registry holding images -----------------------------------------------------------------
 
 const alice = { username: 'alice', password: 'a' };
+const bob = { username: 'bob', password: 'b' };
+const mallory = { username: 'mallory', password: 'm' };
 const isCode = (code: string) => (e: unknown) => e instanceof RegistryError && e.code === code;
 const failsWith = (code: string, words: string | RegExp) => (e: unknown) =>
   isCode(code)(e) && (typeof words === 'string' ? (e as Error).message.includes(words) : words.test((e as Error).message));
@@ -563,6 +565,45 @@ function image(name: string) {
     annotations: { name },
   });
   return { manifest, config, digest: sha256Digest(manifest), configDigest: sha256Digest(config) };
+}
+
+/**
+ * A registry holding `manifests` (by digest, and by the tags in `tags`) and `blobs`, in any
+ * repository; `denied` names the people it refuses (403). Every request after the ping is recorded
+ * in `seen` as "METHOD path". `as(credentials)` is another person's client of the same server.
+ */
+function store(options: {
+  manifests?: Buffer[];
+  blobs?: Buffer[];
+  tags?: Record<string, string>;
+  denied?: string[];
+  host?: string;
+  headers?: Record<string, string>;
+  context?: RegistryContext;
+}) {
+  const context = options.context ?? newContext();
+  const manifests = new Map((options.manifests ?? []).map((b) => [sha256Digest(b), b]));
+  const blobs = new Map((options.blobs ?? []).map((b) => [sha256Digest(b), b]));
+  const tags = new Map(Object.entries(options.tags ?? {}));
+  const seen: string[] = [];
+  const answer = (url: URL, method: string, req: Asked): Answer => {
+    seen.push(`${method} ${url.pathname}`);
+    if (req.who !== undefined && options.denied?.includes(req.who)) return { status: 403, body: { errors: [{ code: 'DENIED', message: 'no' }] } };
+    const ref = url.pathname.split('/').pop() ?? '';
+    if (url.pathname.includes('/blobs/')) {
+      const blob = blobs.get(ref);
+      if (!blob) return { status: 404, body: { errors: [{ code: 'BLOB_UNKNOWN' }] } };
+      return { headers: { 'content-length': String(blob.length) }, body: method === 'HEAD' ? undefined : blob };
+    }
+    const digest = ref.includes(':') ? ref : tags.get(ref);
+    const bytes = digest === undefined ? undefined : manifests.get(digest);
+    if (digest === undefined || !bytes) return { status: 404, body: { errors: [{ code: 'MANIFEST_UNKNOWN' }] } };
+    const type = (JSON.parse(bytes.toString()) as { mediaType?: string }).mediaType ?? MediaType.OciManifest;
+    const headers = { 'content-type': type, 'docker-content-digest': digest, 'content-length': String(bytes.length), ...options.headers };
+    return { headers, body: method === 'HEAD' ? undefined : bytes };
+  };
+  const as = (credentials?: { username: string; password: string }) => registry(answer, { context, credentials, host: options.host });
+  return { client: as(), as, seen, context };
 }
 
 describe('what Berth asks of a registry', () => {
@@ -790,5 +831,283 @@ describe('listing', () => {
     const client = registry((url) => (seen.push(url.pathname), { body: { repositories: [] } }), { host: 'docker.io' });
     await assert.rejects(client.listRepositories(), failsWith('CATALOG_UNSUPPORTED', 'Docker Hub does not list repositories; open one by name'));
     assert.deepEqual(seen, []);
+  });
+});
+
+describe('manifests', () => {
+  const img = image('app');
+  const legacy = enc({ schemaVersion: 1, name: 'a', tag: 'old', architecture: 'amd64', fsLayers: [], signatures: [{ protected: 'x' }] });
+  /** Signed schema1: the digest covers the payload without its signatures, so it is not the bytes' own. */
+  const legacyDigest = d('5');
+
+  test('a HEAD tells the digest, the media type without its parameters, and the size, at the cost of one HEAD', async () => {
+    const seen: string[] = [];
+    const client = registry((_url, method) => {
+      seen.push(method);
+      return { headers: { 'docker-content-digest': img.digest, 'content-type': `${MediaType.OciManifest}; charset=utf-8`, 'content-length': '1234' } };
+    });
+    assert.deepEqual(await client.headManifest('a', 'v1'), { digest: img.digest, mediaType: MediaType.OciManifest, size: 1234 });
+    assert.deepEqual(seen, ['HEAD']);
+  });
+
+  test('a HEAD by digest without Docker-Content-Digest or Content-Type is the digest asked for; by tag, a GET tells', async () => {
+    const seen: string[] = [];
+    const client = registry((_url, method) => (seen.push(method), method === 'HEAD' ? {} : { body: img.manifest }));
+    assert.deepEqual(await client.headManifest('a', d('a')), { digest: d('a'), mediaType: '', size: 0 });
+    assert.deepEqual(seen, ['HEAD']);
+    assert.deepEqual(await client.headManifest('a', 'v1'), { digest: img.digest, mediaType: MediaType.OciManifest, size: img.manifest.length });
+    assert.deepEqual(seen, ['HEAD', 'HEAD', 'GET']);
+  });
+
+  test('a tag that is not there is said so after one HEAD, naming it', async () => {
+    const seen: string[] = [];
+    const client = registry((_url, method) => (seen.push(method), { status: 404, body: { errors: [{ code: 'MANIFEST_UNKNOWN' }] } }));
+    await assert.rejects(client.headManifest('team/app', 'v9'), failsWith('MANIFEST_UNKNOWN', 'team/app:v9 was not found on r.example'));
+    assert.deepEqual(seen, ['HEAD']);
+    await assert.rejects(client.getManifest('team/app', 'v9'), failsWith('MANIFEST_UNKNOWN', 'team/app:v9 was not found'));
+  });
+
+  test('a HEAD naming something that is not a digest is refused in words', async () => {
+    const client = registry(() => ({ headers: { 'docker-content-digest': 'sha256:nope', 'content-type': MediaType.OciManifest } }));
+    await assert.rejects(
+      client.headManifest('a', 'v1'),
+      failsWith('BAD_RESPONSE', 'r.example sent a Docker-Content-Digest that is not a digest; Berth does not use it.'),
+    );
+  });
+
+  test('a manifest by tag without Docker-Content-Digest is known by the digest of its bytes, with the warnings and type it came with', async () => {
+    const untyped = enc({ schemaVersion: 2, config: { mediaType: MediaType.DockerConfig, digest: d('c'), size: 2 }, layers: [] });
+    const client = registry(() => ({ headers: { 'content-type': MediaType.DockerManifest, warning: '299 - "this registry is deprecated"' }, body: untyped }));
+    const m = await client.getManifest('a', 'v1');
+    assert.equal(m.digest, sha256Digest(untyped));
+    assert.equal(m.mediaType, MediaType.DockerManifest, 'the Content-Type names the type when the body does not');
+    assert.deepEqual(m.warnings, ['299 - "this registry is deprecated"']);
+  });
+
+  test('a signed legacy manifest is known by its Docker-Content-Digest, by tag and by digest, but never kept: it cannot be verified', async () => {
+    const seen: string[] = [];
+    const context = newContext();
+    const client = registry(
+      (_url, method) => (
+        seen.push(method),
+        { headers: { 'content-type': MediaType.DockerSchema1Signed, 'docker-content-digest': legacyDigest }, body: legacy }
+      ),
+      { context },
+    );
+    assert.equal((await client.getManifest('a', 'old')).digest, legacyDigest);
+    assert.equal((await client.getManifest('a', legacyDigest)).digest, legacyDigest);
+    assert.equal((await client.getManifest('a', legacyDigest)).digest, legacyDigest);
+    assert.equal(context.content.size, 0);
+    assert.deepEqual(seen, ['GET', 'GET', 'GET'], 'each read asks the registry');
+    const summary = await client.describeDigest('a', legacyDigest);
+    assert.equal(summary.kind, 'legacy');
+    assert.deepEqual(summary.platforms, [{ platform: 'linux/amd64', digest: legacyDigest }]);
+  });
+});
+
+describe('the content cache: digest-addressed bytes, served only to whom the registry lets in', () => {
+  const one = image('one');
+  const two = image('two');
+
+  test('a person who just read a repository is served its digests from the cache without asking again', async () => {
+    const reg = store({ manifests: [one.manifest, two.manifest], blobs: [one.config] });
+    const client = reg.as(alice);
+    const first = await client.getManifest('a', one.digest);
+    await client.getManifest('a', two.digest);
+    await client.getBlob('a', one.configDigest);
+    reg.seen.length = 0;
+    const again = await client.getManifest('a', one.digest);
+    assert.deepEqual(again, { ...first, warnings: [] });
+    assert.equal((await client.getManifest('a', two.digest)).digest, two.digest, 'each digest its own bytes');
+    assert.deepEqual(await client.getBlob('a', one.configDigest), one.config);
+    assert.deepEqual(reg.seen, []);
+    assert.equal(reg.context.stats.contentHits, 3);
+  });
+
+  test('another person is served the cached bytes only after a HEAD with their own credentials succeeds', async () => {
+    const reg = store({ manifests: [one.manifest], blobs: [one.config], denied: ['mallory'] });
+    await reg.as(alice).getManifest('a', one.digest);
+    await reg.as(alice).getBlob('a', one.configDigest);
+    reg.seen.length = 0;
+    assert.deepEqual((await reg.as(bob).getManifest('a', one.digest)).bytes, one.manifest);
+    assert.deepEqual(reg.seen, [`HEAD /v2/a/manifests/${one.digest}`], 'a HEAD, not the bytes again');
+    assert.deepEqual(await reg.as(bob).getBlob('a', one.configDigest), one.config);
+    assert.deepEqual(reg.seen, [`HEAD /v2/a/manifests/${one.digest}`], 'bob may read a now');
+    assert.equal(reg.context.stats.contentHits, 2);
+
+    for (let i = 0; i < 2; i++) {
+      reg.seen.length = 0;
+      await assert.rejects(reg.as(mallory).getManifest('a', one.digest), isCode('DENIED'));
+      await assert.rejects(reg.as(mallory).getBlob('a', one.configDigest), failsWith('DENIED', `a@${one.configDigest}`));
+      await assert.rejects(reg.as(mallory).describeDigest('a', one.digest), isCode('DENIED'));
+      assert.deepEqual(reg.seen, [`HEAD /v2/a/manifests/${one.digest}`, `HEAD /v2/a/blobs/${one.configDigest}`, `HEAD /v2/a/manifests/${one.digest}`]);
+    }
+  });
+
+  test('where HEAD is refused (405), the bytes are read again to confirm the person may read them', async () => {
+    const context = newContext();
+    const seen: string[] = [];
+    const answer = (url: URL, method: string): Answer => {
+      seen.push(method);
+      if (method === 'HEAD') return { status: 405 };
+      return url.pathname.includes('/blobs/') ? { body: one.config } : { headers: { 'content-type': MediaType.OciManifest }, body: one.manifest };
+    };
+    await registry(answer, { context, credentials: alice }).getManifest('a', one.digest);
+    await registry(answer, { context, credentials: alice }).getBlob('a', one.configDigest);
+    seen.length = 0;
+    assert.deepEqual((await registry(answer, { context, credentials: bob }).getManifest('a', one.digest)).bytes, one.manifest);
+    assert.deepEqual(await registry(answer, { context, credentials: mallory }).getBlob('a', one.configDigest), one.config);
+    assert.deepEqual(seen, ['HEAD', 'GET', 'HEAD', 'GET']);
+  });
+
+  test('a cached blob larger than the caller reads is refused unread', async () => {
+    const reg = store({ blobs: [one.config] });
+    await reg.client.getBlob('a', one.configDigest);
+    reg.seen.length = 0;
+    assert.deepEqual(await reg.client.getBlob('a', one.configDigest, one.config.length), one.config, 'exactly its size is read');
+    await assert.rejects(
+      reg.client.getBlob('a', one.configDigest, one.config.length - 1),
+      failsWith('BAD_RESPONSE', `The blob ${one.configDigest} is larger than Berth reads here.`),
+    );
+    assert.deepEqual(reg.seen, []);
+  });
+
+  test('a blob the registry does not have is said so, naming it', async () => {
+    await assert.rejects(store({}).client.getBlob('team/app', d('b')), failsWith('BLOB_UNKNOWN', `r.example does not have the blob ${d('b')} in team/app.`));
+  });
+});
+
+describe('Docker Hub, where every manifest GET is a pull', () => {
+  const img = image('hub');
+  const limit = { 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '0;w=21600' };
+
+  test('a tag is resolved with a HEAD, which is no pull, and served from the cache when its digest is there', async () => {
+    const reg = store({ host: 'docker.io', manifests: [img.manifest], tags: { v1: img.digest }, headers: { warning: '299 - "deprecated"' } });
+    await reg.client.getManifest('library/a', 'v1');
+    assert.deepEqual(reg.seen, ['HEAD /v2/library/a/manifests/v1', 'GET /v2/library/a/manifests/v1']);
+    reg.seen.length = 0;
+    const again = await reg.client.getManifest('library/a', 'v1');
+    assert.equal(again.digest, img.digest);
+    assert.deepEqual(again.warnings, ['299 - "deprecated"'], 'with the warnings the HEAD carried');
+    assert.deepEqual(reg.seen, ['HEAD /v2/library/a/manifests/v1']);
+    assert.equal(reg.context.stats.contentHits, 1);
+  });
+
+  const heads: Array<[string, Answer, string[]]> = [
+    ['refuses HEAD (405)', { status: 405 }, ['HEAD', 'GET']],
+    ['leaves the digest out', { headers: { 'content-type': MediaType.OciManifest } }, ['HEAD', 'GET']],
+    ['names something that is not a digest', { headers: { 'docker-content-digest': 'sha256:bad' } }, ['HEAD', 'GET']],
+  ];
+  for (const [what, head, methods] of heads) {
+    test(`a cached tag whose HEAD ${what} is read with a GET`, async () => {
+      const seen: string[] = [];
+      const context = newContext();
+      const hub = (h: Answer) =>
+        registry(
+          (_url, method) => (
+            seen.push(method),
+            method === 'HEAD' ? h : { headers: { 'content-type': MediaType.OciManifest, 'docker-content-digest': img.digest }, body: img.manifest }
+          ),
+          { host: 'docker.io', context },
+        );
+      await hub({ headers: { 'docker-content-digest': img.digest } }).getManifest('library/a', 'v1');
+      seen.length = 0;
+      assert.equal((await hub(head).getManifest('library/a', 'v1')).digest, img.digest);
+      assert.deepEqual(seen, methods);
+    });
+  }
+
+  test('a tag whose HEAD says it is not there costs no GET', async () => {
+    const seen: string[] = [];
+    const client = registry((_url, method) => (seen.push(method), { status: 404, body: { errors: [{ code: 'MANIFEST_UNKNOWN' }] } }), { host: 'docker.io' });
+    await assert.rejects(client.getManifest('library/a', 'v9'), failsWith('MANIFEST_UNKNOWN', 'library/a:v9 was not found'));
+    assert.deepEqual(seen, ['HEAD']);
+  });
+
+  test('a used-up pull limit is said with its quota and when pulls work again; no GET is sent before then, HEADs still go', async () => {
+    const seen: string[] = [];
+    const client = registry(
+      (_url, method) => {
+        seen.push(method);
+        return method === 'HEAD'
+          ? { headers: { ...limit, 'docker-content-digest': img.digest, 'content-type': MediaType.OciManifest } }
+          : { status: 429, headers: { ...limit, 'retry-after': '120' }, body: 'Too Many Requests' };
+      },
+      { host: 'docker.io' },
+    );
+    const sentence =
+      "docker.io's pull limit is used up (100 per 6 h). Pulls work again in 2 min. Everyone using this Berth without signing in shares one limit: sign in to use your own.";
+    await assert.rejects(client.getManifest('library/a', 'v1'), (e: unknown) => {
+      assert.ok(e instanceof RegistryError);
+      assert.deepEqual([e.code, e.message, e.upstreamStatus, e.retryAfter], ['TOOMANYREQUESTS', sentence, 429, 120]);
+      return true;
+    });
+    await assert.rejects(client.getManifest('library/a', 'v2'), (e: unknown) => {
+      assert.ok(e instanceof RegistryError);
+      assert.deepEqual([e.code, e.upstreamStatus], ['TOOMANYREQUESTS', undefined]);
+      assert.ok(e.retryAfter !== undefined && e.retryAfter > 100 && e.retryAfter <= 120, `${e.retryAfter}`);
+      return true;
+    });
+    assert.deepEqual(seen, ['HEAD', 'GET', 'HEAD'], 'the second read sent no GET');
+    const now = await client.checkPullLimit('library/a', 'v1');
+    assert.deepEqual([now?.limit, now?.remaining, now?.windowSeconds, now?.retryAt !== undefined], [100, 0, 21600, true]);
+    assert.deepEqual(seen, ['HEAD', 'GET', 'HEAD', 'HEAD']);
+  });
+
+  test('a signed-in person’s used-up limit is their own, and without Retry-After they are told to wait a while', async () => {
+    const client = registry(
+      (_url, method): Answer =>
+        method === 'HEAD'
+          ? { headers: { 'ratelimit-limit': '200', 'ratelimit-remaining': '0', 'docker-content-digest': img.digest } }
+          : { status: 429, headers: { 'ratelimit-limit': '200', 'ratelimit-remaining': '0' } },
+      { host: 'docker.io', credentials: alice },
+    );
+    await assert.rejects(client.getManifest('library/a', 'v1'), (e: unknown) => {
+      assert.ok(e instanceof RegistryError);
+      assert.equal(e.message, "docker.io's pull limit is used up (200). Wait a while and try again.");
+      assert.equal(e.retryAfter, undefined);
+      return true;
+    });
+  });
+
+  test('once a limit is known, other failures are still themselves', async () => {
+    const client = registry(
+      (url, method) =>
+        method === 'HEAD' && url.pathname.endsWith('/v1')
+          ? { headers: { ...limit, 'docker-content-digest': img.digest } }
+          : { status: 404, body: { errors: [{ code: 'MANIFEST_UNKNOWN' }] } },
+      { host: 'docker.io' },
+    );
+    assert.equal((await client.checkPullLimit('library/a', 'v1'))?.limit, 100);
+    await assert.rejects(client.getManifest('library/a', 'v9'), isCode('MANIFEST_UNKNOWN'));
+    await assert.rejects(client.checkPullLimit('library/a', 'v9'), failsWith('MANIFEST_UNKNOWN', 'library/a:v9 was not found'));
+  });
+
+  test('the limit is read from a HEAD answered 429 too', async () => {
+    const client = registry(() => ({ status: 429, headers: { ...limit, 'retry-after': '60' } }), { host: 'docker.io' });
+    assert.deepEqual((await client.checkPullLimit('library/a', 'v1'))?.remaining, 0);
+  });
+
+  test('elsewhere a 429 is the registry’s rate limit, not a pull limit', async () => {
+    const client = registry(() => ({ status: 429, headers: { 'retry-after': '30' } }));
+    await assert.rejects(client.getManifest('a', 'v1'), failsWith('TOOMANYREQUESTS', 'r.example is rate-limiting requests. Try again in 30 s.'));
+  });
+
+  test('a pull limit is shown for its window, or six hours when the registry names none', async (t) => {
+    t.after(() => mock.timers.reset());
+    mock.timers.enable({ apis: ['Date'], now: Date.parse('2026-03-01T00:00:00Z') });
+    const hub = (headers: Record<string, string>) => registry(() => ({ headers: { ...headers, 'docker-content-digest': img.digest } }), { host: 'docker.io' });
+    const windowed = hub({ 'ratelimit-limit': '100;w=600', 'ratelimit-remaining': '7;w=600' });
+    const plain = hub({ 'ratelimit-limit': '100', 'ratelimit-remaining': '7' });
+    await windowed.checkPullLimit('library/a', 'v1');
+    await plain.checkPullLimit('library/a', 'v1');
+    mock.timers.tick(599_000);
+    assert.equal(windowed.pullLimit()?.remaining, 7);
+    mock.timers.tick(1_000);
+    assert.equal(windowed.pullLimit(), undefined, 'forgotten when its window has passed');
+    mock.timers.tick(6 * 3600_000 - 601_000);
+    assert.equal(plain.pullLimit()?.remaining, 7);
+    mock.timers.tick(1_000);
+    assert.equal(plain.pullLimit(), undefined);
   });
 });
