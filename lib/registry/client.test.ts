@@ -603,7 +603,7 @@ function store(options: {
     return { headers, body: method === 'HEAD' ? undefined : bytes };
   };
   const as = (credentials?: { username: string; password: string }) => registry(answer, { context, credentials, host: options.host });
-  return { client: as(), as, seen, context };
+  return { client: as(), as, seen, context, answer };
 }
 
 describe('what Berth asks of a registry', () => {
@@ -1109,5 +1109,191 @@ describe('Docker Hub, where every manifest GET is a pull', () => {
     assert.equal(plain.pullLimit()?.remaining, 7);
     mock.timers.tick(1_000);
     assert.equal(plain.pullLimit(), undefined);
+  });
+});
+
+describe('blobs shown as documents', () => {
+  const notADocument = (words: string) => failsWith('NOT_A_DOCUMENT', words);
+
+  test('a document keeps the Content-Type, Content-Length and Docker-Content-Digest it came with, each cut to a sane length', async () => {
+    const config = enc({ architecture: 'amd64', os: 'linux' });
+    const digest = sha256Digest(config);
+    const sent = {
+      'content-type': `application/octet-stream; x=${'y'.repeat(400)}`,
+      'docker-content-digest': `${digest}${'z'.repeat(300)}`,
+      'content-length': '9'.repeat(40),
+    };
+    const client = registry(() => ({ headers: sent, body: config }));
+    const document = await client.getBlobDocument('a', digest);
+    assert.deepEqual(document.headers, {
+      contentType: sent['content-type'].slice(0, 300),
+      dockerContentDigest: sent['docker-content-digest'].slice(0, 300),
+      contentLength: '9'.repeat(30),
+    });
+    assert.deepEqual((await client.getBlobDocument('a', digest)).headers, document.headers, 'and keeps them in the cache');
+    const bare = registry(() => ({ body: config }));
+    assert.deepEqual((await bare.getBlobDocument('a', digest)).headers, {});
+  });
+
+  test('a JSON document of exactly 1 MiB is shown', async () => {
+    const bytes = Buffer.from(`"${'x'.repeat(1024 * 1024 - 2)}"`);
+    const client = registry((_url, method) => (method === 'HEAD' ? { headers: { 'content-length': String(bytes.length) } } : { body: bytes }));
+    assert.equal((await client.getJsonDocument('a', sha256Digest(bytes))).bytes.length, 1024 * 1024);
+  });
+
+  test('a refusal says what the blob is and what is shown', async () => {
+    const text = Buffer.from('plain text, not JSON');
+    await assert.rejects(
+      registry(() => ({ body: text })).getJsonDocument('team/app', sha256Digest(text)),
+      notADocument(
+        `The blob ${sha256Digest(text)} of team/app is not JSON text, so Berth does not show it as a document: only image configs and other JSON documents up to 1 MiB are shown.`,
+      ),
+    );
+  });
+
+  test('what is no document is remembered for that blob and that person, for ten minutes after each ask', async (t) => {
+    t.after(() => mock.timers.reset());
+    mock.timers.enable({ apis: ['Date'], now: Date.parse('2026-03-01T00:00:00Z') });
+    const config = enc({ architecture: 'amd64', os: 'linux' });
+    const layer = d('9');
+    const reg = store({ blobs: [config] });
+    const seen: string[] = [];
+    const answer = (url: URL, method: string): Answer => {
+      seen.push(`${method} ${url.pathname.split('/').pop()}`);
+      return url.pathname.endsWith(layer) ? { headers: { 'content-length': String(50 * 1024 * 1024) } } : { body: config };
+    };
+    const context = reg.context;
+    const asAlice = registry(answer, { context, credentials: alice });
+    await assert.rejects(asAlice.getJsonDocument('a', layer), notADocument('is larger than 1 MiB'));
+    assert.deepEqual((await asAlice.getJsonDocument('a', sha256Digest(config))).bytes, config, 'another blob is still shown');
+    seen.length = 0;
+    mock.timers.tick(10 * 60_000 - 1);
+    await assert.rejects(asAlice.getJsonDocument('a', layer), notADocument('is larger than 1 MiB'));
+    assert.deepEqual(seen, [], 'the layer is not asked about again');
+    await assert.rejects(registry(answer, { context, credentials: bob }).getJsonDocument('a', layer), notADocument('is larger than 1 MiB'));
+    assert.deepEqual(seen, [`HEAD ${layer}`], 'another person is answered by the registry');
+    mock.timers.tick(10 * 60_000);
+    await assert.rejects(asAlice.getJsonDocument('a', layer), notADocument('is larger than 1 MiB'));
+    assert.deepEqual(seen, [`HEAD ${layer}`, `HEAD ${layer}`], 'ten minutes after the last ask, the registry is asked again');
+  });
+
+  test('a config already read is shown as a document without asking the registry', async () => {
+    const config = enc({ architecture: 'amd64', os: 'linux' });
+    const reg = store({ blobs: [config] });
+    await reg.client.getBlob('a', sha256Digest(config));
+    reg.seen.length = 0;
+    assert.deepEqual((await reg.client.getJsonDocument('a', sha256Digest(config))).bytes, config);
+    assert.deepEqual(reg.seen, []);
+  });
+});
+
+describe('summaries of tags and digests', () => {
+  const one = image('one');
+  const two = image('two');
+
+  test('each tag row shows what its own tag points at, asked at once or one after the other', async () => {
+    const reg = store({ manifests: [one.manifest, two.manifest], blobs: [one.config], tags: { v1: one.digest, v2: two.digest } });
+    const [first, second] = await Promise.all([reg.client.describeTag('a', 'v1'), reg.client.describeTag('a', 'v2')]);
+    assert.deepEqual([first.digest, second.digest], [one.digest, two.digest]);
+    assert.equal((await reg.client.describeTag('a', 'v2')).digest, two.digest);
+    assert.equal((await reg.client.describeTag('b', 'v1')).digest, one.digest);
+  });
+
+  test('rows of one tag asked at once share one HEAD, and its failure', async () => {
+    const reg = store({});
+    const rows = [reg.client.describeTag('a', 'v9'), reg.client.describeTag('a', 'v9')];
+    for (const row of rows) await assert.rejects(row, isCode('MANIFEST_UNKNOWN'));
+    assert.deepEqual(reg.seen, ['HEAD /v2/a/manifests/v9']);
+  });
+
+  test('an image’s summary is made once, then served from the cache to whoever the registry lets read it', async () => {
+    const reg = store({ manifests: [one.manifest], blobs: [one.config], denied: ['mallory'] });
+    const summary = await reg.as(alice).describeDigest('a', one.digest);
+    assert.deepEqual(summary, {
+      digest: one.digest,
+      mediaType: MediaType.OciManifest,
+      kind: 'image',
+      size: 1000 + one.config.length,
+      created: '2026-02-03T04:05:06Z',
+      platforms: [{ platform: 'linux/arm64/v8', digest: one.digest, size: 1000 + one.config.length, created: '2026-02-03T04:05:06Z' }],
+      attestations: 0,
+    });
+    reg.seen.length = 0;
+    assert.deepEqual(await reg.as(alice).describeDigest('a', one.digest), summary);
+    assert.deepEqual(reg.seen, []);
+    await assert.rejects(reg.as(mallory).describeDigest('a', one.digest), isCode('DENIED'));
+    assert.deepEqual(await reg.as(bob).describeDigest('a', one.digest), summary);
+    assert.deepEqual(reg.seen, [`HEAD /v2/a/manifests/${one.digest}`, `HEAD /v2/a/manifests/${one.digest}`]);
+  });
+
+  test('an artifact’s summary reads no config; an image whose config cannot be read has no date', async () => {
+    const signature = enc({
+      schemaVersion: 2,
+      mediaType: MediaType.OciManifest,
+      config: { mediaType: 'application/vnd.dev.cosign.artifact.sig.v1+json', digest: d('c'), size: 2 },
+      layers: [{ mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', digest: d('d'), size: 300 }],
+    });
+    const reg = store({ manifests: [signature, one.manifest] });
+    const artifact = await reg.client.describeDigest('a', sha256Digest(signature));
+    assert.deepEqual([artifact.kind, artifact.artifactType, artifact.size], ['artifact', 'application/vnd.dev.cosign.artifact.sig.v1+json', 302]);
+    assert.deepEqual(reg.seen, [`GET /v2/a/manifests/${sha256Digest(signature)}`]);
+    const dateless = await reg.client.describeDigest('a', one.digest);
+    assert.deepEqual(
+      [dateless.kind, dateless.size, dateless.created, dateless.platforms[0]?.platform],
+      ['image', 1000 + one.config.length, undefined, 'unknown'],
+    );
+  });
+
+  test('reading a summary where every read is a pull is refused in words naming the digest, unless asked for', async () => {
+    const reg = store({ host: 'docker.io', manifests: [one.manifest], blobs: [one.config] });
+    await assert.rejects(
+      reg.client.describeDigest('library/a', one.digest),
+      failsWith('COSTS_A_PULL', `Reading ${one.digest.slice(0, 19)}… from docker.io counts as a pull against its pull limit`),
+    );
+    assert.equal((await reg.client.describeDigest('library/a', one.digest, { pulls: true })).kind, 'image');
+  });
+
+  /** An index of `one` (with a BuildKit attestation of it), `two`, and an index nested in it. */
+  function nested() {
+    const attestation = enc({
+      schemaVersion: 2,
+      mediaType: MediaType.OciManifest,
+      config: { mediaType: MediaType.OciConfig, digest: d('e'), size: 2 },
+      layers: [],
+    });
+    const inner = enc({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] });
+    const index = enc({
+      schemaVersion: 2,
+      mediaType: MediaType.OciIndex,
+      manifests: [
+        { mediaType: MediaType.OciManifest, digest: one.digest, size: one.manifest.length, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+        {
+          mediaType: MediaType.OciManifest,
+          digest: sha256Digest(attestation),
+          size: attestation.length,
+          platform: { os: 'unknown', architecture: 'unknown' },
+          annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': one.digest },
+        },
+        { mediaType: MediaType.OciManifest, digest: two.digest, size: two.manifest.length, platform: { os: 'linux', architecture: 'amd64' } },
+        { mediaType: MediaType.OciIndex, digest: sha256Digest(inner), size: inner.length, platform: { os: 'linux', architecture: 's390x' } },
+      ],
+    });
+    return { index, digest: sha256Digest(index), manifests: [index, attestation, inner, one.manifest, two.manifest] };
+  }
+
+  test('an index’s summary reads its platform images, not its attestations or the indexes in it; one that cannot be read has no size', async () => {
+    const { index, digest } = nested();
+    const reg = store({ manifests: [index, one.manifest], blobs: [one.config] });
+    const summary = await reg.client.describeDigest('a', digest);
+    assert.deepEqual(
+      summary.platforms.map((p) => [p.platform, p.size]),
+      [
+        ['linux/arm64/v8', 1000 + one.config.length],
+        ['linux/amd64', undefined],
+        ['linux/s390x', undefined],
+      ],
+    );
+    assert.equal(summary.attestations, 1);
+    assert.deepEqual(reg.seen.filter((r) => r.includes('/manifests/')).sort(), [digest, one.digest, two.digest].map((m) => `GET /v2/a/manifests/${m}`).sort());
   });
 });
