@@ -1296,4 +1296,33 @@ describe('summaries of tags and digests', () => {
     assert.equal(summary.attestations, 1);
     assert.deepEqual(reg.seen.filter((r) => r.includes('/manifests/')).sort(), [digest, one.digest, two.digest].map((m) => `GET /v2/a/manifests/${m}`).sort());
   });
+
+  const unfinished: Array<[string, () => Error]> = [
+    ['the person left', () => new RegistryError({ code: 'CANCELLED', message: 'The request was cancelled.' })],
+    ['something unforeseen broke', () => new TypeError('boom')],
+  ];
+  for (const [what, failure] of unfinished) {
+    test(`a summary is not made, nor kept, when ${what} while its parts were read`, async () => {
+      const { digest, manifests } = nested();
+      const cases: Array<[string, string, string]> = [
+        ['an index, reading a platform image', digest, 'manifests'],
+        ['an index, reading a config', digest, 'blobs'],
+        ['an image, reading its config', one.digest, 'blobs'],
+      ];
+      for (const [which, target, part] of cases) {
+        const context = newContext();
+        const reg = store({ manifests, blobs: [one.config, two.config], context });
+        const breaking = registry(
+          (url, method, request) => {
+            if (url.pathname.includes(`/${part}/`) && !url.pathname.endsWith(target)) throw failure();
+            return reg.answer(url, method, request);
+          },
+          { context },
+        );
+        await assert.rejects(breaking.describeDigest('a', target), (e: unknown) => e instanceof Error && e.message === failure().message, which);
+        assert.equal(context.summaries.size, 0, which);
+        assert.equal((await reg.client.describeDigest('a', target)).platforms[0]?.size, 1000 + one.config.length, `${which}: made afresh later`);
+      }
+    });
+  }
 });
