@@ -53,6 +53,67 @@ function respond(url: URL, a: { status?: number; headers?: Record<string, string
 
 const badResponse = (e: unknown) => e instanceof RegistryError && e.code === 'BAD_RESPONSE';
 
+// ---- people, images, and a registry holding them -------------------------------------------------
+
+const alice = { username: 'alice', password: 'a' };
+const bob = { username: 'bob', password: 'b' };
+const mallory = { username: 'mallory', password: 'm' };
+const isCode = (code: string) => (e: unknown) => e instanceof RegistryError && e.code === code;
+const failsWith = (code: string, words: string | RegExp) => (e: unknown) =>
+  isCode(code)(e) && (typeof words === 'string' ? (e as Error).message.includes(words) : words.test((e as Error).message));
+
+/** A runnable image: its manifest, its config and their digests. */
+function image(name: string) {
+  const config = enc({ architecture: 'arm64', os: 'linux', variant: 'v8', created: '2026-02-03T04:05:06Z', config: {} });
+  const manifest = enc({
+    schemaVersion: 2,
+    mediaType: MediaType.OciManifest,
+    config: { mediaType: MediaType.OciConfig, digest: sha256Digest(config), size: config.length },
+    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: d('1'), size: 1000 }],
+    annotations: { name },
+  });
+  return { manifest, config, digest: sha256Digest(manifest), configDigest: sha256Digest(config) };
+}
+
+/**
+ * A registry holding `manifests` (by digest, and by the tags in `tags`) and `blobs`, in any
+ * repository; `denied` names the people it refuses (403). Every request after the ping is recorded
+ * in `seen` as "METHOD path". `as(credentials)` is another person's client of the same server.
+ */
+function store(options: {
+  manifests?: Buffer[];
+  blobs?: Buffer[];
+  tags?: Record<string, string>;
+  denied?: string[];
+  host?: string;
+  headers?: Record<string, string>;
+  context?: RegistryContext;
+}) {
+  const context = options.context ?? newContext();
+  const manifests = new Map((options.manifests ?? []).map((b) => [sha256Digest(b), b]));
+  const blobs = new Map((options.blobs ?? []).map((b) => [sha256Digest(b), b]));
+  const tags = new Map(Object.entries(options.tags ?? {}));
+  const seen: string[] = [];
+  const answer = (url: URL, method: string, req: Asked): Answer => {
+    seen.push(`${method} ${url.pathname}`);
+    if (req.who !== undefined && options.denied?.includes(req.who)) return { status: 403, body: { errors: [{ code: 'DENIED', message: 'no' }] } };
+    const ref = url.pathname.split('/').pop() ?? '';
+    if (url.pathname.includes('/blobs/')) {
+      const blob = blobs.get(ref);
+      if (!blob) return { status: 404, body: { errors: [{ code: 'BLOB_UNKNOWN' }] } };
+      return { headers: { 'content-length': String(blob.length) }, body: method === 'HEAD' ? undefined : blob };
+    }
+    const digest = ref.includes(':') ? ref : tags.get(ref);
+    const bytes = digest === undefined ? undefined : manifests.get(digest);
+    if (digest === undefined || !bytes) return { status: 404, body: { errors: [{ code: 'MANIFEST_UNKNOWN' }] } };
+    const type = (JSON.parse(bytes.toString()) as { mediaType?: string }).mediaType ?? MediaType.OciManifest;
+    const headers = { 'content-type': type, 'docker-content-digest': digest, 'content-length': String(bytes.length), ...options.headers };
+    return { headers, body: method === 'HEAD' ? undefined : bytes };
+  };
+  const as = (credentials?: { username: string; password: string }) => registry(answer, { context, credentials, host: options.host });
+  return { client: as(), as, seen, context, answer };
+}
+
 describe('names a registry sends', () => {
   test('catalog entries that are not repository names are left out and counted', async () => {
     const client = registry(() => ({ body: { repositories: ['ok/app', 'x/../../..//evil.example/p', 'UPPER/case', 'a b', 42, null, 'team/api'] } }));
@@ -261,7 +322,6 @@ describe('deleting', () => {
     return { client, seen };
   }
   const error = (code: string) => ({ errors: [{ code, message: code.toLowerCase() }] });
-  const isCode = (code: string) => (e: unknown) => e instanceof RegistryError && e.code === code;
 
   const kinds: Array<[string, (reference: string) => { status?: number; body?: unknown }, string]> = [
     ['distribution 2.x: a tag DELETE is 400 DIGEST_INVALID', () => ({ status: 400, body: error('DIGEST_INVALID') }), 'digest'],
@@ -269,6 +329,14 @@ describe('deleting', () => {
     [
       'tag deletion off, digest deletion on',
       (ref) => (ref.startsWith('sha256:') ? { status: 404, body: error('MANIFEST_UNKNOWN') } : { status: 405, body: error('UNSUPPORTED') }),
+      'digest',
+    ],
+    ['a tag DELETE answered 202, nothing said', () => ({ status: 202 }), 'tag'],
+    ['an unknown tag, 404 without a body', () => ({ status: 404 }), 'tag'],
+    ['tag deletion off, a 405 without a body', (ref) => (ref.startsWith('sha256:') ? { status: 404 } : { status: 405 }), 'digest'],
+    [
+      'tag deletion off, said as UNSUPPORTED under another status',
+      (ref) => (ref.startsWith('sha256:') ? { status: 202 } : { status: 403, body: error('UNSUPPORTED') }),
       'digest',
     ],
   ];
@@ -282,14 +350,21 @@ describe('deleting', () => {
   }
 
   const refusals: Array<[string, number, string, string]> = [
-    ['deletion turned off (405 UNSUPPORTED)', 405, 'UNSUPPORTED', 'deletion turned off'],
-    ['no delete right (403 DENIED)', 403, 'DENIED', 'may not delete'],
-    ['no delete right, anonymous (401)', 401, 'UNAUTHORIZED', 'sign in to delete'],
+    [
+      'deletion turned off (405 UNSUPPORTED)',
+      405,
+      'UNSUPPORTED',
+      'r.example has deletion turned off: it answers every DELETE with 405 UNSUPPORTED. Nothing was deleted.',
+    ],
+    ['no delete right (403 DENIED)', 403, 'DENIED', 'You may not delete from team/app on r.example'],
+    ['no delete right, anonymous (401)', 401, 'UNAUTHORIZED', 'r.example needs you to sign in to delete from team/app.'],
+    ['no such repository (404 NAME_UNKNOWN)', 404, 'NAME_UNKNOWN', 'is not on r.example (any more): nothing was deleted.'],
   ];
   for (const [name, status, code, words] of refusals) {
     test(`a refusal is explained before anything is deleted: ${name}`, async () => {
-      const { client } = deleting(() => ({ status, body: error(status === 405 ? 'UNSUPPORTED' : status === 403 ? 'DENIED' : 'UNAUTHORIZED') }));
-      await assert.rejects(client.deletionKind('team/app'), (e: unknown) => isCode(code)(e) && (e as Error).message.includes(words));
+      const { client, seen } = deleting(() => ({ status, body: error(code) }));
+      await assert.rejects(client.deletionKind('team/app'), failsWith(code, words));
+      assert.equal(deletes(seen).length, status === 405 ? 2 : 1, 'nothing more is tried');
       await assert.rejects(client.deleteManifest('team/app', digest), isCode(code));
     });
   }
@@ -363,6 +438,93 @@ describe('deleting', () => {
     await client.deleteManifest('team/app', real);
     await assert.rejects(client.getManifest('team/app', real), isCode('MANIFEST_UNKNOWN'));
   });
+
+  test('a DELETE counts as done only when answered 2xx: a redirect is not a deletion', async () => {
+    for (const status of [200, 202, 204]) await deleting(() => ({ status })).client.deleteManifest('team/app', digest);
+    for (const status of [300, 307]) await assert.rejects(deleting(() => ({ status })).client.deleteManifest('team/app', digest), RegistryError, `${status}`);
+  });
+
+  test('a manifest already gone is said so, naming it', async () => {
+    await assert.rejects(
+      deleting(() => ({ status: 404, body: error('MANIFEST_UNKNOWN') })).client.deleteManifest('team/app', digest),
+      failsWith('MANIFEST_UNKNOWN', `team/app@${digest} is not on r.example (any more): nothing was deleted.`),
+    );
+  });
+
+  /** A registry that deletes tags alone (its probe is a 404) and answers a tag DELETE with `onTagDelete`; every tag points at `digest`. */
+  function tagDeleting(onTagDelete: () => { status: number; body?: unknown }) {
+    const seen: Array<{ method: string; path: string }> = [];
+    const client = registry((url, method) => {
+      seen.push({ method, path: url.pathname });
+      const ref = url.pathname.split('/').pop() ?? '';
+      if (method === 'DELETE') return ref.startsWith('berth-probe-') ? { status: 404, body: error('MANIFEST_UNKNOWN') } : onTagDelete();
+      return { headers: { 'docker-content-digest': digest, 'content-type': MediaType.OciManifest } };
+    });
+    return { client, seen, probes: () => deletes(seen).filter((ref) => ref?.startsWith('berth-probe-')).length };
+  }
+
+  test('a registry thought to delete tags alone that refuses one (400) is known from then on to delete by digest only', async () => {
+    const { client, seen } = tagDeleting(() => ({ status: 400, body: error('DIGEST_INVALID') }));
+    const alone = failsWith('UNSUPPORTED', 'r.example cannot delete a tag alone: deleting removes the manifest and every tag on it. Nothing was deleted.');
+    await assert.rejects(client.deleteTag('team/app', 'v1'), alone);
+    const sent = deletes(seen).length;
+    await assert.rejects(client.deleteTag('team/app', 'v2'), alone);
+    assert.equal(deletes(seen).length, sent, 'no DELETE at all the second time');
+  });
+
+  const tagRefusals: Array<[string, { status: number; body?: unknown }, string, string]> = [
+    ['already gone', { status: 404, body: error('MANIFEST_UNKNOWN') }, 'MANIFEST_UNKNOWN', 'team/app:v1 is not on r.example (any more)'],
+    ['no delete right', { status: 403, body: error('DENIED') }, 'DENIED', 'may not delete from team/app'],
+  ];
+  for (const [what, answer, code, words] of tagRefusals) {
+    test(`a tag delete refused (${what}) says so, naming the tag`, async () => {
+      await assert.rejects(tagDeleting(() => answer).client.deleteTag('team/app', 'v1'), failsWith(code, words));
+    });
+  }
+
+  test('how a registry deletes is trusted for ten minutes, then asked again', async (t) => {
+    t.after(() => mock.timers.reset());
+    mock.timers.enable({ apis: ['Date'], now: Date.parse('2026-03-01T00:00:00Z') });
+    const { client, probes } = tagDeleting(() => ({ status: 202 }));
+    await client.deleteTag('team/app', 'v1');
+    mock.timers.tick(10 * 60_000 - 1);
+    await client.deleteTag('team/app', 'v2');
+    assert.equal(probes(), 1);
+    mock.timers.tick(1);
+    await client.deleteTag('team/app', 'v3');
+    assert.equal(probes(), 2);
+  });
+
+  for (const removesManifest of [false, true]) {
+    test(`after deleting a tag alone, the cached manifest is ${removesManifest ? 'dropped, the registry having removed it too' : 'still served, the registry having kept it'}`, async () => {
+      const img = image('tagged');
+      let tagGone = false;
+      let manifestGone = false;
+      const seen: string[] = [];
+      const client = registry((url, method) => {
+        const ref = url.pathname.split('/').pop() ?? '';
+        seen.push(method);
+        if (method === 'DELETE') {
+          if (ref !== 'v1') return { status: 404, body: error('MANIFEST_UNKNOWN') }; // the probe
+          [tagGone, manifestGone] = [true, removesManifest];
+          return { status: 202 };
+        }
+        if (ref === 'v1' ? tagGone : ref !== img.digest || manifestGone) return { status: 404, body: error('MANIFEST_UNKNOWN') };
+        return { headers: { 'docker-content-digest': img.digest, 'content-type': MediaType.OciManifest }, body: method === 'GET' ? img.manifest : undefined };
+      });
+      await client.describeDigest('team/app', img.digest);
+      assert.deepEqual(await client.deleteTag('team/app', 'v1'), { digest: img.digest, manifestKept: !removesManifest });
+      seen.length = 0;
+      if (removesManifest) {
+        await assert.rejects(client.getManifest('team/app', img.digest), isCode('MANIFEST_UNKNOWN'));
+        await assert.rejects(client.describeDigest('team/app', img.digest), isCode('MANIFEST_UNKNOWN'));
+      } else {
+        assert.equal((await client.getManifest('team/app', img.digest)).digest, img.digest);
+        assert.equal((await client.describeDigest('team/app', img.digest)).digest, img.digest);
+        assert.deepEqual(seen, []);
+      }
+    });
+  }
 });
 
 test('a tag row trusts what its tag pointed at for a while; a fresh ask sees the tag moved', async () => {
@@ -544,67 +706,6 @@ describe('bounds a hostile registry cannot push Berth past', () => {
     assert.equal((answered as { digest: string }).digest, digest);
   });
 });
-
-// ---- a registry holding images -----------------------------------------------------------------
-
-const alice = { username: 'alice', password: 'a' };
-const bob = { username: 'bob', password: 'b' };
-const mallory = { username: 'mallory', password: 'm' };
-const isCode = (code: string) => (e: unknown) => e instanceof RegistryError && e.code === code;
-const failsWith = (code: string, words: string | RegExp) => (e: unknown) =>
-  isCode(code)(e) && (typeof words === 'string' ? (e as Error).message.includes(words) : words.test((e as Error).message));
-
-/** A runnable image: its manifest, its config and their digests. */
-function image(name: string) {
-  const config = enc({ architecture: 'arm64', os: 'linux', variant: 'v8', created: '2026-02-03T04:05:06Z', config: {} });
-  const manifest = enc({
-    schemaVersion: 2,
-    mediaType: MediaType.OciManifest,
-    config: { mediaType: MediaType.OciConfig, digest: sha256Digest(config), size: config.length },
-    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: d('1'), size: 1000 }],
-    annotations: { name },
-  });
-  return { manifest, config, digest: sha256Digest(manifest), configDigest: sha256Digest(config) };
-}
-
-/**
- * A registry holding `manifests` (by digest, and by the tags in `tags`) and `blobs`, in any
- * repository; `denied` names the people it refuses (403). Every request after the ping is recorded
- * in `seen` as "METHOD path". `as(credentials)` is another person's client of the same server.
- */
-function store(options: {
-  manifests?: Buffer[];
-  blobs?: Buffer[];
-  tags?: Record<string, string>;
-  denied?: string[];
-  host?: string;
-  headers?: Record<string, string>;
-  context?: RegistryContext;
-}) {
-  const context = options.context ?? newContext();
-  const manifests = new Map((options.manifests ?? []).map((b) => [sha256Digest(b), b]));
-  const blobs = new Map((options.blobs ?? []).map((b) => [sha256Digest(b), b]));
-  const tags = new Map(Object.entries(options.tags ?? {}));
-  const seen: string[] = [];
-  const answer = (url: URL, method: string, req: Asked): Answer => {
-    seen.push(`${method} ${url.pathname}`);
-    if (req.who !== undefined && options.denied?.includes(req.who)) return { status: 403, body: { errors: [{ code: 'DENIED', message: 'no' }] } };
-    const ref = url.pathname.split('/').pop() ?? '';
-    if (url.pathname.includes('/blobs/')) {
-      const blob = blobs.get(ref);
-      if (!blob) return { status: 404, body: { errors: [{ code: 'BLOB_UNKNOWN' }] } };
-      return { headers: { 'content-length': String(blob.length) }, body: method === 'HEAD' ? undefined : blob };
-    }
-    const digest = ref.includes(':') ? ref : tags.get(ref);
-    const bytes = digest === undefined ? undefined : manifests.get(digest);
-    if (digest === undefined || !bytes) return { status: 404, body: { errors: [{ code: 'MANIFEST_UNKNOWN' }] } };
-    const type = (JSON.parse(bytes.toString()) as { mediaType?: string }).mediaType ?? MediaType.OciManifest;
-    const headers = { 'content-type': type, 'docker-content-digest': digest, 'content-length': String(bytes.length), ...options.headers };
-    return { headers, body: method === 'HEAD' ? undefined : bytes };
-  };
-  const as = (credentials?: { username: string; password: string }) => registry(answer, { context, credentials, host: options.host });
-  return { client: as(), as, seen, context, answer };
-}
 
 describe('what Berth asks of a registry', () => {
   const MiB = 1024 * 1024;
