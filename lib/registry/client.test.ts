@@ -27,7 +27,10 @@ function registry(
   options: { host?: string; context?: RegistryContext; credentials?: { username: string; password: string }; scope?: RequestScope } = {},
 ): RegistryClient {
   const transport: Transport = async (req) => {
-    if (req.url.pathname === '/v2/') return respond(req.url, options.credentials ? { status: 401, headers: { 'www-authenticate': 'Basic realm="r"' } } : {});
+    if (req.url.pathname === '/v2/') {
+      const challenge = options.credentials && !req.headers.authorization;
+      return respond(req.url, challenge ? { status: 401, headers: { 'www-authenticate': 'Basic realm="r"' } } : {});
+    }
     const authorization = req.headers.authorization;
     const who = authorization?.startsWith('Basic ') ? Buffer.from(authorization.slice(6), 'base64').toString().split(':')[0] : undefined;
     return respond(req.url, answer(req.url, req.method, { maxBytes: req.maxBytes, accept: req.headers.accept, authorization, who }));
@@ -1426,4 +1429,132 @@ describe('summaries of tags and digests', () => {
       }
     });
   }
+});
+
+describe('referrers', () => {
+  const signature = { mediaType: MediaType.OciManifest, digest: d('5'), size: 10, artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json' };
+  const sbom = { mediaType: MediaType.OciManifest, digest: d('6'), size: 10, artifactType: 'application/spdx+json' };
+  const list = enc({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [signature, sbom] });
+  const listed: Answer = { headers: { 'content-type': `${MediaType.OciIndex}; charset=utf-8` }, body: list };
+  const fallbackTag = `sha256-${'a'.repeat(64)}`;
+  /** A registry answering its referrers API with `api` and the referrers tag with `tag`. */
+  const referring = (api: Answer, tag: Answer | (() => never)) => {
+    const seen: string[] = [];
+    const client = registry((url, method) => {
+      seen.push(`${method} ${url.pathname.split('/').slice(3).join('/')}${url.search}`);
+      if (url.pathname.includes('/referrers/')) return api;
+      return typeof tag === 'function' ? tag() : tag;
+    });
+    return { client, seen };
+  };
+
+  test('the referrers API is asked first, filtered by artifact type when one is asked for', async () => {
+    const { client, seen } = referring(listed, { status: 404 });
+    assert.deepEqual(await client.getReferrers('a', d('a')), { referrers: [signature, sbom], source: 'api' });
+    assert.deepEqual(await client.getReferrers('a', d('a'), sbom.artifactType), { referrers: [sbom], source: 'api' });
+    assert.deepEqual(seen, [`GET referrers/${d('a')}`, `GET referrers/${d('a')}?artifactType=${encodeURIComponent(sbom.artifactType)}`]);
+  });
+
+  const withoutApi: Array<[string, Answer]> = [
+    ['404', { status: 404 }],
+    ['400', { status: 400 }],
+    ['405', { status: 405 }],
+    ['200 with a web page', { headers: { 'content-type': 'text/html' }, body: Buffer.from('<html></html>') }],
+  ];
+  for (const [what, api] of withoutApi) {
+    test(`where the referrers API answers ${what}, the referrers tag is read`, async () => {
+      const { client, seen } = referring(api, listed);
+      assert.deepEqual(await client.getReferrers('a', d('a')), { referrers: [signature, sbom], source: 'tag' });
+      assert.deepEqual(await client.getReferrers('a', d('a'), signature.artifactType), { referrers: [signature], source: 'tag' });
+      assert.equal(seen[1], `GET manifests/${fallbackTag}`);
+    });
+  }
+
+  test('a sha512 subject’s referrers tag keeps 64 characters of its digest', async () => {
+    const { client, seen } = referring({ status: 404 }, { status: 404 });
+    await client.getReferrers('a', `sha512:${'b'.repeat(128)}`);
+    assert.equal(seen[1], `GET manifests/sha512-${'b'.repeat(64)}`);
+  });
+
+  const none: Array<[string, Answer]> = [
+    ['no such tag', { status: 404, body: { errors: [{ code: 'MANIFEST_UNKNOWN' }] } }],
+    ['no such repository', { status: 404, body: { errors: [{ code: 'NAME_UNKNOWN' }] } }],
+    ['a 404 of another kind', { status: 404, body: { errors: [{ code: 'BLOB_UNKNOWN' }] } }],
+    ['a tag that is an image, not an index', { headers: { 'content-type': MediaType.OciManifest }, body: image('x').manifest }],
+  ];
+  for (const [what, tag] of none) {
+    test(`no referrers API and ${what}: no referrers`, async () => {
+      assert.deepEqual(await referring({ status: 404 }, tag).client.getReferrers('a', d('a')), { referrers: [], source: 'none' });
+    });
+  }
+
+  const failures: Array<[string, Answer, Answer | (() => never), (e: unknown) => boolean]> = [
+    ['the API is down', { status: 503 }, listed, failsWith('UNAVAILABLE', 'HTTP 503')],
+    ['the API is refused', { status: 403 }, listed, failsWith('DENIED', `a@${d('a')}`)],
+    ['the referrers tag is down', { status: 404 }, { status: 500 }, isCode('UNAVAILABLE')],
+    [
+      'reading the referrers tag broke',
+      { status: 404 },
+      () => {
+        throw new TypeError('boom');
+      },
+      (e) => e instanceof TypeError,
+    ],
+  ];
+  for (const [what, api, tag, check] of failures) {
+    test(`referrers fail when ${what}`, async () => {
+      await assert.rejects(referring(api, tag).client.getReferrers('a', d('a')), check);
+    });
+  }
+});
+
+describe('signing in', () => {
+  /** A Basic registry that takes alice; on docker.io, Docker Hub's API answers its sign-in with `hub`. */
+  const signIn = (host: string, hub: (path: string) => Answer, credentials = alice) => {
+    const seen: string[] = [];
+    const client = registry(
+      (url) => {
+        seen.push(`${url.host}${url.pathname}`);
+        if (url.host === 'hub.docker.com') return hub(url.pathname);
+        return {};
+      },
+      { host, credentials },
+    );
+    return { client, seen };
+  };
+  const refused: Answer = { status: 401, body: { detail: 'Incorrect authentication credentials' } };
+
+  test('elsewhere than Docker Hub, only the registry is asked', async () => {
+    const { client, seen } = signIn('r.example', () => ({ status: 500 }));
+    assert.equal(client.hub, undefined);
+    assert.deepEqual(await client.verify(), { scheme: 'basic', credentialsChecked: true });
+    assert.deepEqual(seen, []);
+  });
+
+  const hubAnswers: Array<[string, (path: string) => Answer, { username: string; password: string }, string | undefined]> = [
+    ['refuses the credentials', () => refused, { username: 'alice', password: 'dckr_pat_x' }, 'UNAUTHORIZED'],
+    [
+      'wants an access token (two-factor authentication)',
+      (path) => (path === '/v2/users/login' ? { status: 401, body: { login_2fa_token: 't' } } : refused),
+      alice,
+      'ACCESS_TOKEN_REQUIRED',
+    ],
+    ['is down', () => ({ status: 503 }), alice, undefined],
+  ];
+  for (const [what, hub, credentials, code] of hubAnswers) {
+    test(`on Docker Hub, when its API ${what}, ${code ? `the sign-in fails (${code})` : 'the registry decides'}`, async () => {
+      const { client, seen } = signIn('docker.io', hub, credentials);
+      assert.ok(client.hub);
+      if (code) await assert.rejects(client.verify(), isCode(code));
+      else assert.deepEqual(await client.verify(), { scheme: 'basic', credentialsChecked: true });
+      assert.ok(seen.includes('hub.docker.com/v2/auth/token'));
+    });
+  }
+
+  test('on Docker Hub, an unforeseen failure of its API is not taken for an API that is down', async () => {
+    const { client } = signIn('docker.io', () => {
+      throw new TypeError('boom');
+    });
+    await assert.rejects(client.verify(), TypeError);
+  });
 });
