@@ -60,6 +60,7 @@ const badResponse = (e: unknown) => e instanceof RegistryError && e.code === 'BA
 
 const alice = { username: 'alice', password: 'a' };
 const bob = { username: 'bob', password: 'b' };
+const carol = { username: 'carol', password: 'c' };
 const mallory = { username: 'mallory', password: 'm' };
 const isCode = (code: string) => (e: unknown) => e instanceof RegistryError && e.code === code;
 const failsWith = (code: string, words: string | RegExp) => (e: unknown) =>
@@ -679,13 +680,13 @@ describe('bounds a hostile registry cannot push Berth past', () => {
     assert.equal(reads.manifests, 1);
   });
 
-  test('a summary being made for one person is not handed to another when it fails for the first (their refusal names them)', async () => {
+  test('a summary being made for one person is not handed to another when it fails for the first (their refusal names them), nor made again for one who has left', async () => {
     const index = enc({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] });
     const digest = sha256Digest(index);
     const context = newContext();
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const client = (who: string) => {
+    const client = (who: string, signal?: AbortSignal) => {
       const transport: Transport = async (req) => {
         if (req.url.pathname === '/v2/') return respond(req.url, {});
         if (req.method === 'HEAD') return respond(req.url, { headers: { 'docker-content-digest': digest, 'content-type': MediaType.OciIndex } });
@@ -694,16 +695,28 @@ describe('bounds a hostile registry cannot push Berth past', () => {
           ? respond(req.url, { status: 403, body: { errors: [{ code: 'DENIED', message: 'mallory may not read a' }] } })
           : respond(req.url, { body: index, headers: { 'content-type': MediaType.OciIndex } });
       };
-      return new RegistryClient({ host: 'r.example', baseUrl: ORIGIN, context, transport, credentials: { username: who, password: 'p' } });
+      return new RegistryClient({
+        host: 'r.example',
+        baseUrl: ORIGIN,
+        context,
+        transport,
+        credentials: { username: who, password: 'p' },
+        scope: { client: who, signal },
+      });
     };
-    const [mallory, alice] = [client('mallory'), client('alice')];
-    // Both read the repository a moment ago: the summary of its digest is one both may share.
+    const leaving = new AbortController();
+    const [mallory, alice, carol] = [client('mallory'), client('alice'), client('carol', leaving.signal)];
+    // They all read the repository a moment ago: the summary of its digest is one they may share.
     await mallory.headManifest('a', 'v1');
     await alice.headManifest('a', 'v1');
+    await carol.headManifest('a', 'v1');
     const first = mallory.describeDigest('a', digest);
     const second = alice.describeDigest('a', digest);
+    const third = carol.describeDigest('a', digest);
+    leaving.abort();
     release();
     await assert.rejects(first, (e: unknown) => e instanceof RegistryError && e.code === 'DENIED');
+    await assert.rejects(third, (e: unknown) => e instanceof RegistryError && e.code === 'CANCELLED');
     const answered = await second.catch((e: unknown) => e);
     assert.ok(!(answered instanceof Error), `alice was handed mallory's failure: ${String(answered)}`);
     assert.equal((answered as { digest: string }).digest, digest);
@@ -816,8 +829,9 @@ describe('listing', () => {
   /** A tag list answering `page` for each request, recording the path and query asked. */
   const lister = (page: (url: URL, n: number) => Answer) => {
     const asked: string[] = [];
-    const client = registry((url) => (asked.push(url.pathname + url.search), page(url, asked.length)));
-    return { client, asked };
+    const accepted: Array<string | undefined> = [];
+    const client = registry((url, _method, req) => (asked.push(url.pathname + url.search), accepted.push(req.accept), page(url, asked.length)));
+    return { client, asked, accepted };
   };
   const tagsPage = (tags: string[], link?: string): Answer => ({ body: { name: 'a', tags }, headers: link ? { link } : {} });
 
@@ -841,10 +855,12 @@ describe('listing', () => {
     const capped = lister((url) => (Number(url.searchParams.get('n')) > 100 ? tooMany : tagsPage(['v1'])));
     assert.deepEqual((await capped.client.listTags('a', { n: 1000 })).items, ['v1']);
     assert.deepEqual(capped.asked, ['/v2/a/tags/list?n=1000', '/v2/a/tags/list?n=100']);
+    assert.deepEqual(capped.accepted, ['application/json', 'application/json']);
 
     const refusals: Array<[string, Answer, { n?: number; cursor?: string }]> = [
       ['a page of 100 refused', tooMany, { n: 100 }],
       ['a refusal for another reason', { status: 400, body: { errors: [{ code: 'NAME_INVALID' }] } }, { n: 1000 }],
+      ['a refusal without a reason', { status: 400, body: 'Bad Request' }, { n: 1000 }],
       ['the registry’s own cursor refused', tooMany, { cursor: '/v2/a/tags/list?n=500&last=x' }],
     ];
     for (const [what, answer, opts] of refusals) {
@@ -883,6 +899,8 @@ describe('listing', () => {
   test('a registry that hands back the cursor it was given, or the page just asked, ends the list', async () => {
     const same = lister(() => tagsPage(['v1'], '</v2/a/tags/list?n=100&last=x>; rel="next"'));
     assert.equal((await same.client.listTags('a', { cursor: '/v2/a/tags/list?n=100&last=x' })).next, null);
+    const capped = lister(() => tagsPage(['v1'], '</v2/a/tags/list?n=5000&last=x>; rel="next"'));
+    assert.equal((await capped.client.listTags('a', { cursor: '/v2/a/tags/list?n=5000&last=x' })).next, null, 'the cursor given, though asked for 1000');
     const asked = lister(() => tagsPage(['v1'], '</v2/a/tags/list?n=100>; rel="next"'));
     assert.equal((await asked.client.listTags('a')).next, null);
     const onward = lister(() => tagsPage(['v1'], '</v2/a/tags/list?n=100&last=v1>; rel="next"'));
@@ -911,6 +929,13 @@ describe('listing', () => {
     ['refused to alice (403)', { status: 403 }, alice, 'CATALOG_UNSUPPORTED', 'r.example does not list its repositories for alice; open one by name.'],
     ['closed to anonymous visitors (403)', { status: 403 }, undefined, 'CATALOG_UNSUPPORTED', 'r.example does not list its repositories; open one by name.'],
     ['refused to alice’s token (401)', { status: 401 }, alice, 'CATALOG_UNSUPPORTED', 'for alice'],
+    [
+      'refused to alice, asking for other credentials (401 Basic)',
+      { status: 401, headers: { 'www-authenticate': 'Basic realm="r"' } },
+      alice,
+      'CATALOG_UNSUPPORTED',
+      'for alice',
+    ],
     ['turned off (405)', { status: 405 }, alice, 'CATALOG_UNSUPPORTED', 'does not list its repositories'],
     ['unknown (404)', { status: 404 }, alice, 'CATALOG_UNSUPPORTED', 'does not list its repositories'],
     [
@@ -948,7 +973,7 @@ describe('manifests', () => {
     const seen: string[] = [];
     const client = registry((_url, method) => {
       seen.push(method);
-      return { headers: { 'docker-content-digest': img.digest, 'content-type': `${MediaType.OciManifest}; charset=utf-8`, 'content-length': '1234' } };
+      return { headers: { 'docker-content-digest': img.digest, 'content-type': `${MediaType.OciManifest} ; charset=utf-8`, 'content-length': '1234' } };
     });
     assert.deepEqual(await client.headManifest('a', 'v1'), { digest: img.digest, mediaType: MediaType.OciManifest, size: 1234 });
     assert.deepEqual(seen, ['HEAD']);
@@ -1037,7 +1062,10 @@ describe('the content cache: digest-addressed bytes, served only to whom the reg
     assert.deepEqual(reg.seen, [`HEAD /v2/a/manifests/${one.digest}`], 'a HEAD, not the bytes again');
     assert.deepEqual(await reg.as(bob).getBlob('a', one.configDigest), one.config);
     assert.deepEqual(reg.seen, [`HEAD /v2/a/manifests/${one.digest}`], 'bob may read a now');
-    assert.equal(reg.context.stats.contentHits, 2);
+    reg.seen.length = 0;
+    assert.deepEqual(await reg.as(carol).getBlob('a', one.configDigest), one.config);
+    assert.deepEqual(reg.seen, [`HEAD /v2/a/blobs/${one.configDigest}`], 'a blob too: a HEAD, not the bytes again');
+    assert.equal(reg.context.stats.contentHits, 3);
 
     for (let i = 0; i < 2; i++) {
       reg.seen.length = 0;
@@ -1435,7 +1463,7 @@ describe('referrers', () => {
   const signature = { mediaType: MediaType.OciManifest, digest: d('5'), size: 10, artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json' };
   const sbom = { mediaType: MediaType.OciManifest, digest: d('6'), size: 10, artifactType: 'application/spdx+json' };
   const list = enc({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [signature, sbom] });
-  const listed: Answer = { headers: { 'content-type': `${MediaType.OciIndex}; charset=utf-8` }, body: list };
+  const listed: Answer = { headers: { 'content-type': `${MediaType.OciIndex} ; charset=utf-8` }, body: list };
   const fallbackTag = `sha256-${'a'.repeat(64)}`;
   /** A registry answering its referrers API with `api` and the referrers tag with `tag`. */
   const referring = (api: Answer, tag: Answer | (() => never)) => {
@@ -1480,6 +1508,8 @@ describe('referrers', () => {
     ['no such tag', { status: 404, body: { errors: [{ code: 'MANIFEST_UNKNOWN' }] } }],
     ['no such repository', { status: 404, body: { errors: [{ code: 'NAME_UNKNOWN' }] } }],
     ['a 404 of another kind', { status: 404, body: { errors: [{ code: 'BLOB_UNKNOWN' }] } }],
+    ['no such tag, said under 400', { status: 400, body: { errors: [{ code: 'MANIFEST_UNKNOWN' }] } }],
+    ['no such repository, said under 400', { status: 400, body: { errors: [{ code: 'NAME_UNKNOWN' }] } }],
     ['a tag that is an image, not an index', { headers: { 'content-type': MediaType.OciManifest }, body: image('x').manifest }],
   ];
   for (const [what, tag] of none) {
