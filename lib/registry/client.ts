@@ -673,7 +673,8 @@ export class RegistryClient {
     try {
       return parseImageConfig(await this.getBlob(repository, digest), this.host);
     } catch (e) {
-      if (e instanceof RegistryError) return undefined;
+      // A person who left is no reason for a summary without a date: it would be kept for everyone.
+      if (e instanceof RegistryError && e.code !== 'CANCELLED') return undefined;
       throw e;
     }
   }
