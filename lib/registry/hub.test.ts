@@ -27,7 +27,10 @@ function jwt(name: string, seconds = 600): string {
 /** A scripted Hub API; every request is recorded with its JSON body. */
 function stub(answer: (req: TransportRequest, body: Record<string, string> | undefined) => HttpResponse | undefined) {
   const seen: { method: string; path: string; auth?: string; body?: Record<string, string> }[] = [];
+  /** The requests as the transport received them (headers, size caps). */
+  const requests: TransportRequest[] = [];
   const transport: Transport = async (req) => {
+    requests.push(req);
     const body = req.body ? (JSON.parse(Buffer.from(req.body).toString()) as Record<string, string>) : undefined;
     seen.push({
       method: req.method,
@@ -42,7 +45,7 @@ function stub(answer: (req: TransportRequest, body: Record<string, string> | und
   };
   const issued: string[] = [];
   const logins = () => seen.filter((r) => r.method === 'POST');
-  return { transport, seen, logins, issued };
+  return { transport, seen, logins, issued, requests };
 }
 
 const newContext = () =>
@@ -65,6 +68,7 @@ describe('sign-in', () => {
     await hub(s.transport, pat, context).listRepositories('someone');
     await hub(s.transport, pat, context).listRepositories('someone');
     assert.equal(s.logins().length, 1);
+    assert.equal(context.stats.tokenFetches, 1, "the server's count of token fetches");
     assert.deepEqual(s.seen[0]?.body, { identifier: 'someone', secret: 'dckr_pat_abc' });
     const issued = JSON.parse(s.issued[0] ?? '{}') as { access_token?: string };
     assert.deepEqual(
@@ -570,5 +574,159 @@ describe('Docker Hub through the registry client', () => {
     ]);
     assert.equal(client.pullLimit()?.remaining, 0);
     assert.equal((await client.checkPullLimit('library/alpine', 'latest'))?.limit, 100);
+  });
+});
+
+describe('sign-in: what is sent, and which route decides', () => {
+  test('the sign-in is posted as JSON and its answer read up to 64 KiB; lists are asked for as JSON and read up to 8 MiB', async () => {
+    const s = stub((req) => (req.method === 'POST' ? reply(req, 200, { access_token: jwt('t') }) : reply(req, 200, emptyPage)));
+    await hub(s.transport, pat).listRepositories('someone');
+    assert.deepEqual(
+      s.requests.map((r) => [r.method, r.headers.accept, r.headers['content-type'], r.maxBytes]),
+      [
+        ['POST', 'application/json', 'application/json', 64 * 1024],
+        ['GET', 'application/json', undefined, 8 * 1024 * 1024],
+      ],
+    );
+  });
+
+  /** A route's answer: its status and JSON body, or a body that is no JSON. */
+  type Answer = [status: number, body?: unknown];
+  const wrong = 'UNAUTHORIZED: Docker Hub rejected the username or password (or token). Check them and sign in again.';
+  const both = ['/v2/auth/token', '/v2/users/login'];
+  const routes: Array<[string, string, Answer, Answer | undefined, string[], string]> = [
+    // what, the secret, /v2/auth/token's answer, /v2/users/login's answer, the routes asked, the outcome
+    ['a password the current route takes', 'pass-word', [200, { access_token: 'current' }], undefined, ['/v2/auth/token'], 'signed in with current'],
+    ['a password where the current route is missing (404)', 'pass-word', [404], [200, { token: 'legacy' }], both, 'signed in with legacy'],
+    ['a password where the current route takes no POST (405)', 'pass-word', [405], [200, { token: 'legacy' }], both, 'signed in with legacy'],
+    ['a password the current route refuses with 403', 'pass-word', [403], [200, { token: 'legacy' }], both, 'signed in with legacy'],
+    ['a password both routes refuse with 403', 'pass-word', [403], [403, { detail: 'Forbidden' }], both, wrong],
+    ['a password the legacy route refuses with a page that is no JSON', 'pass-word', [401], [401, Buffer.from('<html>Unauthorized</html>')], both, wrong],
+    [
+      'a password of an account with two-factor authentication, refused with 403',
+      'pass-word',
+      [403],
+      [403, { login_2fa_token: 'x.y.z' }],
+      both,
+      'ACCESS_TOKEN_REQUIRED: someone has two-factor authentication on, so Docker Hub does not take its password here. Create a personal access token (Docker Hub: Account settings → Personal access tokens) and sign in with it as the password.',
+    ],
+    ['a personal access token refused with 403', 'dckr_pat_abc', [403], undefined, ['/v2/auth/token'], wrong],
+    ['an organisation access token refused', 'dckr_oat_abc', [401], undefined, ['/v2/auth/token'], wrong],
+    ['a password that merely contains an access token prefix', 'my-dckr_pat_abc', [401], [401, {}], both, wrong],
+    [
+      'the current route failing with 500: no other route is tried',
+      'pass-word',
+      [500],
+      undefined,
+      ['/v2/auth/token'],
+      "UNAVAILABLE: Docker Hub's API answered with an error (HTTP 500). Try again in a moment.",
+    ],
+    [
+      'the legacy route failing with 502',
+      'pass-word',
+      [401],
+      [502],
+      both,
+      "UNAVAILABLE: Docker Hub's API answered with an error (HTTP 502). Try again in a moment.",
+    ],
+    [
+      'neither route there',
+      'pass-word',
+      [404],
+      [404],
+      both,
+      "BAD_RESPONSE: Docker Hub's API has no sign-in route Berth knows (HTTP 404), so Berth cannot sign in to it.",
+    ],
+    [
+      'neither route taking a POST',
+      'pass-word',
+      [405],
+      [405],
+      both,
+      "BAD_RESPONSE: Docker Hub's API has no sign-in route Berth knows (HTTP 405), so Berth cannot sign in to it.",
+    ],
+  ];
+  for (const [what, secret, current, legacy, asked, outcome] of routes) {
+    test(`sign-in, ${what}: ${outcome}`, async () => {
+      const answer = (req: TransportRequest, [status, body]: Answer) =>
+        body instanceof Buffer ? { ...reply(req, status), body } : reply(req, status, body ?? { detail: 'no' });
+      const s = stub((req) => {
+        if (req.url.pathname === '/v2/auth/token') return answer(req, current);
+        if (req.url.pathname === '/v2/users/login' && legacy) return answer(req, legacy);
+        return req.method === 'GET' ? reply(req, 200, emptyPage) : undefined;
+      });
+      const client = hub(s.transport, { username: 'someone', password: secret });
+      const got = await client.listRepositories('someone').then(
+        () => `signed in with ${s.seen.at(-1)?.auth?.replace(/^Bearer /, '')}`,
+        (e: unknown) => `${(e as RegistryError).code}: ${(e as Error).message}`,
+      );
+      assert.equal(got, outcome);
+      assert.deepEqual(
+        s.logins().map((r) => r.path),
+        asked,
+      );
+    });
+  }
+
+  for (const [what, body] of [
+    ['no token', {}],
+    ['empty tokens', { access_token: '', token: '' }],
+    ['a body that is no JSON', Buffer.from('OK')],
+  ] as const) {
+    test(`a sign-in answered 200 with ${what} says so, and keeps nothing`, async () => {
+      const s = stub((req) => (body instanceof Buffer ? { ...reply(req, 200), body } : reply(req, 200, body)));
+      const context = newContext();
+      await assert.rejects(
+        hub(s.transport, pat, context).verify(),
+        (e: unknown) => isCode('BAD_RESPONSE')(e) && (e as Error).message === 'Docker Hub signed you in but sent no token Berth can use.',
+      );
+      assert.equal(context.tokens.size, 0);
+    });
+  }
+
+  test('without credentials, or with an empty username, a connection is anonymous: checking it asks nothing', async () => {
+    const s = stub(() => undefined);
+    for (const credentials of [undefined, { username: '', password: 'dckr_pat_abc' }]) {
+      const client = hub(s.transport, credentials);
+      assert.equal(client.anonymous, true);
+      assert.equal(client.username, undefined);
+      await client.verify();
+    }
+    assert.equal(s.seen.length, 0);
+    const signedIn = hub(s.transport, pat);
+    assert.equal(signedIn.anonymous, false);
+    assert.equal(signedIn.username, 'someone');
+  });
+
+  test('two people signing in at the same moment each get their own token', async () => {
+    const s = stub((req, body) => (req.method === 'POST' ? reply(req, 200, { access_token: `token-of-${body?.identifier}` }) : reply(req, 200, emptyPage)));
+    const context = newContext();
+    await Promise.all([
+      hub(s.transport, pat, context).listRepositories('someone'),
+      hub(s.transport, { username: 'other', password: 'dckr_pat_xyz' }, context).listRepositories('other'),
+    ]);
+    assert.equal(s.logins().length, 2);
+    assert.deepEqual(
+      s.seen
+        .filter((r) => r.method === 'GET')
+        .map((r) => `${r.path.split('?')[0]} ${r.auth}`)
+        .sort(),
+      ['/v2/namespaces/other/repositories Bearer token-of-other', '/v2/namespaces/someone/repositories Bearer token-of-someone'],
+    );
+  });
+
+  test("one person's requests at the same moment share one sign-in, and its refusal", async () => {
+    const ok = stub((req) => (req.method === 'POST' ? reply(req, 200, { access_token: jwt('t') }) : reply(req, 200, emptyPage)));
+    const context = newContext();
+    await Promise.all([hub(ok.transport, pat, context).listRepositories('someone'), hub(ok.transport, pat, context).listRepositories('someone')]);
+    assert.equal(ok.logins().length, 1);
+    const refused = stub((req) => reply(req, 401, { detail: 'Incorrect authentication credentials' }));
+    const fresh = newContext();
+    const outcomes = await Promise.allSettled([hub(refused.transport, pat, fresh).verify(), hub(refused.transport, pat, fresh).verify()]);
+    assert.deepEqual(
+      outcomes.map((o) => (o.status === 'rejected' ? (o.reason as RegistryError).code : o.status)),
+      ['UNAUTHORIZED', 'UNAUTHORIZED'],
+    );
+    assert.equal(refused.logins().length, 1);
   });
 });
