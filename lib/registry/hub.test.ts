@@ -1,5 +1,5 @@
 // The Hub API client against a stub API: sign-in, token reuse and renewal, paging, tag details.
-import { describe, test } from 'node:test';
+import { describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_TOKEN_BYTES } from './auth';
 import { RegistryClient } from './client';
@@ -729,4 +729,43 @@ describe('sign-in: what is sent, and which route decides', () => {
     );
     assert.equal(refused.logins().length, 1);
   });
+});
+
+describe('how long a Hub token is used: until shortly before it runs out (10 %, at least 5 s, at most a minute), an hour at most', () => {
+  const NOW = Date.parse('2026-01-01T00:00:00Z');
+  const part = (x: unknown) => Buffer.from(JSON.stringify(x)).toString('base64url');
+  const lifetimes: Array<[string, () => string, number | undefined]> = [
+    // what, the token (made at NOW), how long it is used (ms), or undefined: not kept
+    ['a token that is no JWT: ten minutes, the Hub default', () => 'opaque-token', 540_000],
+    ['an exp that is no number: ten minutes', () => `${part({ alg: 'HS256' })}.${part({ exp: 'later' })}.sig`, 540_000],
+    ['ten minutes', () => jwt('t', 600), 540_000],
+    ['an hour', () => jwt('t', 3600), 3_540_000],
+    ['two hours: an hour at most', () => jwt('t', 7200), 3_540_000],
+    ['a hundred seconds', () => jwt('t', 100), 90_000],
+    ['thirty seconds', () => jwt('t', 30), 25_000],
+    ['five seconds: not kept', () => jwt('t', 5), undefined],
+    ['run out a minute ago: not kept', () => jwt('t', -60), undefined],
+  ];
+  for (const [what, token, usedMs] of lifetimes) {
+    test(`${what}${usedMs === undefined ? '' : `: used for ${usedMs / 1000} s`}`, async (t) => {
+      t.after(() => mock.timers.reset());
+      mock.timers.enable({ apis: ['Date'], now: NOW });
+      const s = stub((req) => (req.method === 'POST' ? reply(req, 200, { access_token: token() }) : reply(req, 200, emptyPage)));
+      const context = newContext();
+      const list = () => hub(s.transport, pat, context).listRepositories('someone');
+      await list();
+      if (usedMs === undefined) {
+        assert.equal(context.tokens.size, 0, 'nothing kept');
+        await list();
+        assert.equal(s.logins().length, 2);
+        return;
+      }
+      mock.timers.tick(usedMs - 1);
+      await list();
+      assert.equal(s.logins().length, 1, 'used until then');
+      mock.timers.tick(1);
+      await list();
+      assert.equal(s.logins().length, 2, 'renewed from then on');
+    });
+  }
 });
