@@ -769,3 +769,82 @@ describe('how long a Hub token is used: until shortly before it runs out (10 %, 
     });
   }
 });
+
+describe("the API's rate limit: the wait it names, and what Berth asks meanwhile", () => {
+  const NOW = Date.parse('2026-01-01T00:00:00Z');
+  const shared = ' Everyone using this Berth without signing in shares one limit; signing in gives you your own.';
+  const cases: Array<[string, Record<string, string>, number | undefined]> = [
+    ['Retry-After in seconds', { 'retry-after': '42' }, 42],
+    ['Retry-After as a date', { 'retry-after': new Date(NOW + 120_000).toUTCString() }, 120],
+    ['X-RateLimit-Reset in epoch seconds', { 'x-ratelimit-reset': String(NOW / 1000 + 30) }, 30],
+    ['both: Retry-After first', { 'retry-after': '5', 'x-ratelimit-reset': String(NOW / 1000 + 30) }, 5],
+    ['a reset time already past: a second', { 'x-ratelimit-reset': String(NOW / 1000 - 100) }, 1],
+    ['a reset time of 0: none', { 'x-ratelimit-reset': '0' }, undefined],
+    ['a reset time that is no number: none', { 'x-ratelimit-reset': 'soon' }, undefined],
+    ['no time at all', {}, undefined],
+  ];
+  for (const [what, headers, wait] of cases) {
+    test(`429 with ${what}: ${wait === undefined ? 'no wait named, and the next request is sent' : `wait ${wait} s`}`, async (t) => {
+      t.after(() => mock.timers.reset());
+      mock.timers.enable({ apis: ['Date'], now: NOW });
+      const s = stub((req) => reply(req, 429, { detail: 'Rate limit exceeded' }, headers));
+      const context = newContext();
+      const limited = (e: unknown) => {
+        assert.ok(e instanceof RegistryError);
+        assert.deepEqual([e.code, e.upstreamStatus, e.host, e.retryAfter], ['TOOMANYREQUESTS', 429, 'docker.io', wait]);
+        const when = wait === undefined ? ' Wait a minute and try again.' : ` Try again in ${wait} s.`;
+        assert.equal(e.message, `Docker Hub's API is limiting Berth's requests.${when}${shared}`);
+        return true;
+      };
+      await assert.rejects(hub(s.transport, undefined, context).listRepositories('library'), limited);
+      if (wait === undefined) {
+        await assert.rejects(hub(s.transport, undefined, context).listRepositories('library'), limited);
+        assert.equal(s.seen.length, 2);
+        assert.equal(context.waits.size, 0, 'nothing to wait for is kept');
+      }
+    });
+  }
+
+  test('a signed-in person is told the wait alone: the shared limit is for those not signed in', async () => {
+    const s = stub((req) => (req.method === 'POST' ? reply(req, 200, { access_token: jwt('t') }) : reply(req, 429, {}, { 'retry-after': '42' })));
+    await assert.rejects(
+      hub(s.transport, pat).listRepositories('someone'),
+      (e: unknown) => (e as Error).message === "Docker Hub's API is limiting Berth's requests. Try again in 42 s.",
+    );
+  });
+
+  test('after a 429 naming a minute, the connection asks nothing for that minute and is told the time left; then it asks again', async (t) => {
+    t.after(() => mock.timers.reset());
+    mock.timers.enable({ apis: ['Date'], now: NOW });
+    let limited = true;
+    const s = stub((req) => (limited ? reply(req, 429, {}, { 'retry-after': '60' }) : reply(req, 200, emptyPage)));
+    const context = newContext();
+    const list = () => hub(s.transport, undefined, context).listRepositories('library');
+    await assert.rejects(list(), isCode('TOOMANYREQUESTS'));
+    limited = false;
+    for (const [tick, left] of [
+      [30_000, 30],
+      [29_999, 1],
+    ] as const) {
+      mock.timers.tick(tick);
+      await assert.rejects(list(), (e: unknown) => {
+        assert.ok(e instanceof RegistryError);
+        // Berth's own refusal: no answer of the API's, so no upstream status.
+        assert.deepEqual([e.code, e.retryAfter, e.upstreamStatus], ['TOOMANYREQUESTS', left, undefined]);
+        assert.match(e.message, new RegExp(` Try again in ${left} s\\.`));
+        return true;
+      });
+    }
+    assert.equal(s.seen.length, 1, 'nothing asked while waiting');
+    mock.timers.tick(1);
+    await list();
+    assert.equal(s.seen.length, 2, 'asked again once the minute is over');
+  });
+
+  test('only a 429 makes Berth wait: a 503 with Retry-After is a failure, and the next request is sent', async () => {
+    const s = stub((req) => reply(req, 503, {}, { 'retry-after': '60' }));
+    const context = newContext();
+    for (let i = 0; i < 2; i++) await assert.rejects(hub(s.transport, undefined, context).listRepositories('library'), isCode('UNAVAILABLE'));
+    assert.equal(s.seen.length, 2);
+  });
+});
