@@ -6,9 +6,10 @@ import { RegistryClient } from './client';
 import { RegistryContext, type Credentials } from './context';
 import { RegistryError } from './errors';
 import { ResponseHeaders, type HttpResponse } from './http';
-import { HubClient } from './hub';
+import { HubClient, type HubPage } from './hub';
 import { MediaType } from './manifest';
 import { AddressPolicy } from './policy';
+import { InvalidReferenceError } from './reference';
 import { d } from './test-fixtures';
 import type { Transport, TransportRequest } from './transport';
 
@@ -268,20 +269,31 @@ describe('lists', () => {
     );
   });
 
-  for (const [what, next] of [
-    ['another host', 'https://evil.example/v2/namespaces/someone/repositories?page=2'],
-    ['another path on the API', `${API}/v2/namespaces/other/repositories?page=2`],
-    ['not a URL', 'page 2'],
+  for (const [what, next, message] of [
+    [
+      'another host',
+      'https://evil.example/v2/namespaces/someone/repositories?page=2',
+      "Docker Hub's API sent a next-page link to another address (evil.example/v2/namespaces/someone/repositories); Berth does not follow it.",
+    ],
+    [
+      'another path on the API',
+      `${API}/v2/namespaces/other/repositories?page=2`,
+      "Docker Hub's API sent a next-page link to another address (hub.example/v2/namespaces/other/repositories); Berth does not follow it.",
+    ],
+    ['not a URL', 'page 2', "Docker Hub's API sent a next-page link that is not a URL; the list may be incomplete."],
   ] as const) {
-    test(`a next link to ${what} is refused`, async () => {
+    test(`a next link to ${what} is refused, and the list said to be cut short`, async () => {
       const s = stub((req) => reply(req, 200, { count: 200, next, results: [repo('a')] }));
-      await assert.rejects(hub(s.transport).listRepositories('someone'), isCode('BAD_RESPONSE'));
+      await assert.rejects(hub(s.transport).listRepositories('someone'), (e: unknown) => isCode('BAD_RESPONSE')(e) && (e as Error).message === message);
     });
   }
 
   test('a cursor must be a page of the same list, and cannot ask for more than 100', async () => {
     const s = stub((req) => reply(req, 200, emptyPage));
-    await assert.rejects(hub(s.transport).listRepositories('someone', { cursor: '/v2/namespaces/other/repositories?page=2' }), isCode('INVALID_REQUEST'));
+    await assert.rejects(
+      hub(s.transport).listRepositories('someone', { cursor: '/v2/namespaces/other/repositories?page=2' }),
+      (e: unknown) => isCode('INVALID_REQUEST')(e) && (e as Error).message === 'That page cursor is not one of this Docker Hub list; reload the list.',
+    );
     await assert.rejects(
       hub(s.transport).listRepositories('someone', { cursor: 'https://evil.example/v2/namespaces/someone/repositories?page=2' }),
       isCode('INVALID_REQUEST'),
@@ -496,24 +508,40 @@ test('after a 429 that names a time, the same connection asks nothing before it;
   );
 });
 
-test('refusals and failures say what happened and what to do next', async () => {
-  const answering = (status: number) =>
-    stub((req) => (req.method === 'POST' ? reply(req, 200, { access_token: jwt('t') }) : reply(req, status, { detail: 'no' })));
-  const message = async (status: number, credentials?: Credentials) =>
-    hub(answering(status).transport, credentials)
-      .listTags('someone/app')
-      .then(
-        () => assert.fail('no error'),
-        (e: unknown) => `${(e as RegistryError).code}: ${(e as Error).message}`,
-      );
-  assert.equal(await message(403), 'DENIED: Docker Hub denied access to someone/app. Sign in to Docker Hub as an account that may see it.');
-  assert.equal(await message(403, pat), 'DENIED: Docker Hub denied access to someone/app. Ask its owner for access, or sign in as an account that has it.');
-  assert.equal(
-    await message(404),
-    'NAME_UNKNOWN: The repository someone/app does not exist on Docker Hub, or you cannot see it without signing in. Check the name.',
-  );
-  assert.equal(await message(503), "UNAVAILABLE: Docker Hub's API answered with an error (HTTP 503). Try again in a moment.");
-  assert.match(await message(418), /^BAD_RESPONSE: .*\(HTTP 418\)\. Try again; if it keeps refusing, open the repository by name instead\.$/);
+describe('refusals and failures say what happened and what to do next', () => {
+  const tags = (c: HubClient) => c.listTags('someone/app');
+  const repositories = (c: HubClient) => c.listRepositories('someone');
+  const oneTag = (c: HubClient) => c.getTag('someone/app', 'nope');
+  const cases: Array<[number, 'anonymous' | 'signed in', (c: HubClient) => Promise<unknown>, string]> = [
+    [401, 'anonymous', tags, 'UNAUTHORIZED: Docker Hub needs you to sign in to see this.'],
+    [401, 'signed in', tags, 'UNAUTHORIZED: Docker Hub no longer accepts the credentials saved for it. Sign in again.'],
+    [403, 'anonymous', tags, 'DENIED: Docker Hub denied access to someone/app. Sign in to Docker Hub as an account that may see it.'],
+    [403, 'signed in', tags, 'DENIED: Docker Hub denied access to someone/app. Ask its owner for access, or sign in as an account that has it.'],
+    [403, 'anonymous', repositories, 'DENIED: Docker Hub denied access to someone. Sign in to Docker Hub as an account that may see it.'],
+    [404, 'anonymous', tags, 'NAME_UNKNOWN: The repository someone/app does not exist on Docker Hub, or you cannot see it without signing in. Check the name.'],
+    [404, 'signed in', tags, 'NAME_UNKNOWN: The repository someone/app does not exist on Docker Hub, or you cannot see it. Check the name.'],
+    [404, 'anonymous', repositories, 'NAME_UNKNOWN: Docker Hub has no such page of someone list; it may have changed. Reload the list.'],
+    [404, 'anonymous', oneTag, 'MANIFEST_UNKNOWN: someone/app:nope was not found on Docker Hub. Check the tag.'],
+    [500, 'anonymous', tags, "UNAVAILABLE: Docker Hub's API answered with an error (HTTP 500). Try again in a moment."],
+    [503, 'anonymous', tags, "UNAVAILABLE: Docker Hub's API answered with an error (HTTP 503). Try again in a moment."],
+    [
+      418,
+      'anonymous',
+      tags,
+      "BAD_RESPONSE: Docker Hub's API refused Berth's request (HTTP 418). Try again; if it keeps refusing, open the repository by name instead.",
+    ],
+  ];
+  for (const [status, who, call, want] of cases) {
+    test(`HTTP ${status}, ${who}: ${want}`, async () => {
+      const s = stub((req) => (req.method === 'POST' ? reply(req, 200, { access_token: jwt('t') }) : reply(req, status, { detail: 'no' })));
+      await assert.rejects(call(hub(s.transport, who === 'anonymous' ? undefined : pat)), (e: unknown) => {
+        assert.ok(e instanceof RegistryError);
+        assert.equal(`${e.code}: ${e.message}`, want);
+        assert.deepEqual([e.upstreamStatus, e.host], [status, 'docker.io'], 'what answered, and how');
+        return true;
+      });
+    });
+  }
 });
 
 describe('Docker Hub through the registry client', () => {
@@ -846,5 +874,102 @@ describe("the API's rate limit: the wait it names, and what Berth asks meanwhile
     const context = newContext();
     for (let i = 0; i < 2; i++) await assert.rejects(hub(s.transport, undefined, context).listRepositories('library'), isCode('UNAVAILABLE'));
     assert.equal(s.seen.length, 2);
+  });
+});
+
+describe('what Berth asks for and reads of a list', () => {
+  test('names that are not a namespace, or not NAMESPACE/NAME, are refused with a sentence before any request', async () => {
+    const s = stub(() => undefined);
+    await assert.rejects(
+      hub(s.transport).listRepositories('a/b'),
+      (e: unknown) =>
+        e instanceof InvalidReferenceError &&
+        e.part === 'repository' &&
+        e.input === 'a/b' &&
+        e.message === `The namespace "a/b" is invalid: a namespace is one name, without '/'.`,
+    );
+    for (const [repository, call] of [
+      ['alpine', (c: HubClient) => c.listTags('alpine')],
+      ['a/b/c', (c: HubClient) => c.listTags('a/b/c')],
+      ['alpine', (c: HubClient) => c.getTag('alpine', 'latest')],
+    ] as const) {
+      await assert.rejects(
+        call(hub(s.transport)),
+        (e: unknown) =>
+          isCode('NAME_UNKNOWN')(e) &&
+          (e as Error).message === `The repository ${repository} does not exist on Docker Hub: its repositories are named NAMESPACE/NAME.`,
+      );
+    }
+    assert.equal(s.seen.length, 0);
+  });
+
+  test('a cursor keeps its own page size from 1 to 100; any other, or none, is sent as 100', async () => {
+    const s = stub((req) => reply(req, 200, emptyPage));
+    const sizes: Array<[string | undefined, string]> = [
+      ['50', '50'],
+      ['1', '1'],
+      ['100', '100'],
+      ['0', '100'],
+      ['-5', '100'],
+      ['101', '100'],
+      ['many', '100'],
+      [undefined, '100'],
+    ];
+    for (const [given, sent] of sizes) {
+      const cursor = `/v2/namespaces/someone/repositories?page=2${given === undefined ? '' : `&page_size=${given}`}`;
+      await hub(s.transport).listRepositories('someone', { cursor });
+      assert.equal(new URLSearchParams(s.seen.at(-1)?.path.split('?')[1]).get('page_size'), sent, `page_size=${given}`);
+    }
+  });
+
+  test('repositories as the Hub describes them: a description cut at 500 characters, counts that are none read as 0, dates that are none left out', async () => {
+    const s = stub((req) =>
+      reply(req, 200, {
+        count: 2,
+        next: null,
+        results: [
+          { name: 'a', namespace: 'someone', description: 'x'.repeat(600), is_private: false, pull_count: -1, star_count: null, last_updated: 'yesterday' },
+          { name: 'b' },
+        ],
+      }),
+    );
+    const page = await hub(s.transport).listRepositories('someone');
+    assert.deepEqual(page.items, [
+      { namespace: 'someone', name: 'a', description: 'x'.repeat(500), isPrivate: false, pullCount: 0, starCount: 0 },
+      { namespace: 'someone', name: 'b', description: '', isPrivate: false, pullCount: 0, starCount: 0 },
+    ]);
+  });
+
+  test('a page says how many the list holds only when the Hub says; a page without results is empty', async () => {
+    const pages: Array<[string, unknown, (c: HubClient) => Promise<HubPage<unknown>>, HubPage<unknown>]> = [
+      ['repositories, no count', { next: null, results: [] }, (c) => c.listRepositories('someone'), { items: [], next: null, invalid: 0 }],
+      [
+        'repositories, none at all',
+        { count: 0, next: null, results: [] },
+        (c) => c.listRepositories('someone'),
+        { items: [], next: null, count: 0, invalid: 0 },
+      ],
+      ['repositories, no results', { count: 0 }, (c) => c.listRepositories('someone'), { items: [], next: null, count: 0, invalid: 0 }],
+      ['tags, no count', { next: null, results: [] }, (c) => c.listTags('someone/app'), { items: [], next: null, invalid: 0 }],
+      ['tags, seven', { count: 7, next: null, results: [] }, (c) => c.listTags('someone/app'), { items: [], next: null, count: 7, invalid: 0 }],
+      ['tags, no results', { count: 7, next: null, results: null }, (c) => c.listTags('someone/app'), { items: [], next: null, count: 7, invalid: 0 }],
+    ];
+    for (const [what, body, call, want] of pages) {
+      const s = stub((req) => reply(req, 200, body));
+      assert.deepEqual(await call(hub(s.transport)), want, what);
+    }
+  });
+
+  test('answers Berth cannot read are BAD_RESPONSE, saying which', async () => {
+    const cases: Array<[unknown, (c: HubClient) => Promise<unknown>, string]> = [
+      [Buffer.from('<html>Bad gateway</html>'), (c) => c.listRepositories('someone'), "Docker Hub's API sent a list Berth cannot read."],
+      [{ count: 'many', results: [] }, (c) => c.listTags('someone/app'), "Docker Hub's API sent a list Berth cannot read."],
+      [Buffer.from('<html></html>'), (c) => c.getTag('someone/app', 'latest'), "Docker Hub's API sent a description of someone/app:latest Berth cannot read."],
+      [{ digest: d('1') }, (c) => c.getTag('someone/app', 'latest'), "Docker Hub's API sent a description of someone/app:latest Berth cannot read."],
+    ];
+    for (const [body, call, message] of cases) {
+      const s = stub((req) => (body instanceof Buffer ? { ...reply(req, 200), body } : reply(req, 200, body)));
+      await assert.rejects(call(hub(s.transport)), (e: unknown) => isCode('BAD_RESPONSE')(e) && (e as Error).message === message, message);
+    }
   });
 });
