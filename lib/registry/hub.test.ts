@@ -10,6 +10,7 @@ import { HubClient, type HubPage } from './hub';
 import { MediaType } from './manifest';
 import { AddressPolicy } from './policy';
 import { InvalidReferenceError } from './reference';
+import type { ManifestSummary } from './summary';
 import { d } from './test-fixtures';
 import type { Transport, TransportRequest } from './transport';
 
@@ -971,5 +972,182 @@ describe('what Berth asks for and reads of a list', () => {
       const s = stub((req) => (body instanceof Buffer ? { ...reply(req, 200), body } : reply(req, 200, body)));
       await assert.rejects(call(hub(s.transport)), (e: unknown) => isCode('BAD_RESPONSE')(e) && (e as Error).message === message, message);
     }
+  });
+});
+
+describe('a tag as the Hub describes it, in the shape of a registry summary', () => {
+  const P = '2025-01-08T20:15:00.000000Z';
+  const image = (architecture: string, digest: string, size: number, extra: Record<string, unknown> = {}) => ({
+    architecture,
+    os: 'linux',
+    digest,
+    size,
+    last_pushed: P,
+    ...extra,
+  });
+  const summaries: Array<[string, Record<string, unknown>, ManifestSummary | undefined]> = [
+    [
+      'an image named by its one image alone, without a media type',
+      { images: [image('amd64', d('3'), 10)] },
+      {
+        digest: d('3'),
+        mediaType: '',
+        kind: 'image',
+        size: 10,
+        attestations: 0,
+        platforms: [{ platform: 'linux/amd64', digest: d('3'), size: 10, created: P }],
+      },
+    ],
+    [
+      'a digest without images: its full size, no platforms',
+      { digest: d('4'), full_size: 99, images: null },
+      { digest: d('4'), mediaType: '', kind: 'image', size: 99, attestations: 0, platforms: [] },
+    ],
+    ['a digest and nothing else', { digest: d('4'), images: [] }, { digest: d('4'), mediaType: '', kind: 'image', attestations: 0, platforms: [] }],
+    ['neither digest nor images: no summary', { full_size: 5 }, undefined],
+    [
+      'an index by its media type, with one platform',
+      { digest: d('1'), media_type: MediaType.OciIndex, images: [image('amd64', d('a'), 10)] },
+      {
+        digest: d('1'),
+        mediaType: MediaType.OciIndex,
+        kind: 'index',
+        attestations: 0,
+        platforms: [{ platform: 'linux/amd64', digest: d('a'), size: 10, created: P }],
+      },
+    ],
+    [
+      'an index by its images, when the Hub names no media type',
+      { digest: d('1'), images: [image('amd64', d('a'), 10), image('arm64', d('b'), 11)] },
+      {
+        digest: d('1'),
+        mediaType: '',
+        kind: 'index',
+        attestations: 0,
+        platforms: [
+          { platform: 'linux/amd64', digest: d('a'), size: 10, created: P },
+          { platform: 'linux/arm64', digest: d('b'), size: 11, created: P },
+        ],
+      },
+    ],
+    [
+      'a Windows image with its OS version',
+      { digest: d('5'), images: [image('amd64', d('5'), 10, { os: 'windows', os_version: '10.0.20348.2227' })] },
+      {
+        digest: d('5'),
+        mediaType: '',
+        kind: 'image',
+        size: 10,
+        attestations: 0,
+        platforms: [{ platform: 'windows/amd64 10.0.20348.2227', digest: d('5'), size: 10, created: P }],
+      },
+    ],
+    [
+      'an image without an OS is of an unknown platform; only unknown/unknown is an attestation',
+      {
+        digest: d('1'),
+        media_type: MediaType.OciIndex,
+        images: [{ architecture: 'amd64', digest: d('a') }, image('unknown', d('b'), 1), image('arm64', d('c'), 2, { os: 'unknown' })],
+      },
+      {
+        digest: d('1'),
+        mediaType: MediaType.OciIndex,
+        kind: 'index',
+        attestations: 0,
+        platforms: [
+          { platform: 'unknown', digest: d('a') },
+          { platform: 'linux/unknown', digest: d('b'), size: 1, created: P },
+          { platform: 'unknown/arm64', digest: d('c'), size: 2, created: P },
+        ],
+      },
+    ],
+    [
+      'a size of 0 is a size; a negative one is none',
+      { digest: d('6'), full_size: 0, images: [image('amd64', d('6'), -1)] },
+      { digest: d('6'), mediaType: '', kind: 'image', size: 0, attestations: 0, platforms: [{ platform: 'linux/amd64', digest: d('6'), created: P }] },
+    ],
+    [
+      'sizes given as null are none',
+      { digest: d('6'), full_size: null, images: [image('amd64', d('6'), 0, { size: null })] },
+      { digest: d('6'), mediaType: '', kind: 'image', attestations: 0, platforms: [{ platform: 'linux/amd64', digest: d('6'), created: P }] },
+    ],
+    [
+      'the date: when the tag was pushed, else its last update; a date that is none is left out',
+      { digest: d('7'), tag_last_pushed: 'yesterday', last_updated: '2025-02-03T04:05:06Z', images: [image('amd64', d('7'), 1, { last_pushed: 'soon' })] },
+      {
+        digest: d('7'),
+        mediaType: '',
+        kind: 'image',
+        size: 1,
+        created: '2025-02-03T04:05:06Z',
+        attestations: 0,
+        platforms: [{ platform: 'linux/amd64', digest: d('7'), size: 1 }],
+      },
+    ],
+  ];
+  for (const [what, raw, summary] of summaries) {
+    test(what, async () => {
+      const s = stub((req) => reply(req, 200, { count: 1, next: null, results: [{ name: 't', ...raw }] }));
+      const page = await hub(s.transport).listTags('library/alpine');
+      assert.deepEqual(page.items, [summary ? { name: 't', summary } : { name: 't' }]);
+    });
+  }
+
+  test('one index tag: its entries with their variants, unknown platforms and what the Hub left out, each by its digest', async () => {
+    const s = stub((req) =>
+      reply(req, 200, {
+        name: '3.21',
+        digest: d('1'),
+        media_type: MediaType.OciIndex,
+        images: [
+          image('arm64', d('b'), 5, { variant: 'v8' }),
+          image('unknown', d('c'), 6),
+          image('arm64', d('e'), 7, { os: 'unknown' }),
+          { architecture: 'amd64', digest: d('d') },
+        ],
+      }),
+    );
+    const tag = await hub(s.transport).getTag('library/alpine', '3.21');
+    assert.deepEqual(tag.images, [
+      {
+        digest: d('b'),
+        mediaType: '',
+        kind: 'image',
+        size: 5,
+        created: P,
+        attestations: 0,
+        platforms: [{ platform: 'linux/arm64/v8', digest: d('b'), size: 5, created: P }],
+      },
+      {
+        digest: d('c'),
+        mediaType: '',
+        kind: 'image',
+        size: 6,
+        created: P,
+        attestations: 0,
+        platforms: [{ platform: 'linux/unknown', digest: d('c'), size: 6, created: P }],
+      },
+      {
+        digest: d('e'),
+        mediaType: '',
+        kind: 'image',
+        size: 7,
+        created: P,
+        attestations: 0,
+        platforms: [{ platform: 'unknown/arm64', digest: d('e'), size: 7, created: P }],
+      },
+      { digest: d('d'), mediaType: '', kind: 'image', attestations: 0, platforms: [{ platform: 'unknown', digest: d('d') }] },
+    ]);
+  });
+
+  test('one tag that is an image has no entries; one the Hub describes without a digest has no summary either', async () => {
+    const s = stub((req) =>
+      req.url.pathname.endsWith('/latest')
+        ? reply(req, 200, { name: 'latest', digest: d('3'), media_type: MediaType.DockerManifest, images: [image('amd64', d('3'), 10)] })
+        : reply(req, 200, { name: 'old', images: [{ architecture: 'amd64', os: 'linux' }] }),
+    );
+    const latest = await hub(s.transport).getTag('library/alpine', 'latest');
+    assert.deepEqual(Object.keys(latest), ['name', 'summary']);
+    assert.deepEqual(await hub(s.transport).getTag('library/alpine', 'old'), { name: 'old' });
   });
 });
