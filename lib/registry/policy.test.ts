@@ -400,9 +400,10 @@ test('Docker Hub listed in any spelling means the configured Docker Hub address'
 });
 
 describe('the diagnosis: each decision told as a sentence, with the entry that would change a refusal', () => {
-  const open = new AddressPolicy({ allowed: null, dockerHubRegistryUrl: hub });
-  const listed = new AddressPolicy({ allowed: ['http://127.0.0.1:5000', 'ghcr.io'], dockerHubRegistryUrl: hub });
-  const cases: Array<[string, AddressPolicy, string, string[], PolicyDecision]> = [
+  // Made inside each test, so that a policy that cannot be made fails its tests, not the file.
+  const open = () => new AddressPolicy({ allowed: null, dockerHubRegistryUrl: hub });
+  const listed = () => new AddressPolicy({ allowed: ['http://127.0.0.1:5000', 'ghcr.io'], dockerHubRegistryUrl: hub });
+  const cases: Array<[string, () => AddressPolicy, string, string[], PolicyDecision]> = [
     [
       'unrestricted, a public https address',
       open,
@@ -454,10 +455,10 @@ describe('the diagnosis: each decision told as a sentence, with the entry that w
     ],
   ];
   for (const [what, policy, url, resolved, decision] of cases) {
-    test(`explain: ${what}`, () => assert.deepEqual(policy.explain(new URL(url), resolved), decision));
+    test(`explain: ${what}`, () => assert.deepEqual(policy().explain(new URL(url), resolved), decision));
   }
 
-  const registries: Array<[string, AddressPolicy, RegistryAddress, ReturnType<AddressPolicy['explainRegistry']>]> = [
+  const registries: Array<[string, () => AddressPolicy, RegistryAddress, ReturnType<AddressPolicy['explainRegistry']>]> = [
     ['unrestricted, a registry by name', open, { host: 'ghcr.io' }, { resolved: { host: 'ghcr.io', baseUrl: 'https://ghcr.io' } }],
     [
       'restricted, a listed registry over its listed scheme',
@@ -491,6 +492,6 @@ describe('the diagnosis: each decision told as a sentence, with the entry that w
     ],
   ];
   for (const [what, policy, address, want] of registries) {
-    test(`explainRegistry: ${what}`, () => assert.deepEqual(policy.explainRegistry(address), want));
+    test(`explainRegistry: ${what}`, () => assert.deepEqual(policy().explainRegistry(address), want));
   }
 });
