@@ -301,6 +301,15 @@ export class HubClient {
       }
       throw this.wrongCredentials(res.status);
     }
+    // Neither route exists: no list's page is missing, whatever failure() would say of a 404.
+    if (res.status === 404 || res.status === 405) {
+      throw new RegistryError({
+        code: 'BAD_RESPONSE',
+        upstreamStatus: res.status,
+        host: DOCKER_HUB,
+        message: `Docker Hub's API has no sign-in route Berth knows (HTTP ${res.status}), so Berth cannot sign in to it.`,
+      });
+    }
     throw this.failure(res, {});
   }
 

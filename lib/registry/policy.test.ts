@@ -1,6 +1,7 @@
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AddressPolicy, isNonPublicAddress } from './policy';
+import { AddressPolicy, isNonPublicAddress, type PolicyDecision } from './policy';
+import type { RegistryAddress } from './reference';
 import { RegistryError } from './errors';
 
 const addresses: Array<[string, boolean]> = [
@@ -291,13 +292,17 @@ test('listed registries: only those, with http and private addresses allowed for
 
 test("listing docker.io allows Docker Hub's API too, and only when docker.io is listed", () => {
   const options = { dockerHubRegistryUrl: 'http://127.0.0.1:5100', dockerHubApiUrl: 'http://127.0.0.1:5200' };
-  const listed = new AddressPolicy({ allowed: ['docker.io'], ...options });
-  assert.deepEqual(listed.check(new URL('http://127.0.0.1:5100/v2/')), { privateOk: true });
-  assert.deepEqual(listed.check(new URL('http://127.0.0.1:5200/v2/auth/token')), { privateOk: true });
-  assert.equal(
-    code(() => listed.check(new URL('http://127.0.0.1:5201/v2/'))),
-    'NOT_ALLOWED',
-  );
+  // alone or among other registries
+  for (const allowed of [['docker.io'], ['ghcr.io', 'docker.io', 'http://127.0.0.1:5000']]) {
+    const listed = new AddressPolicy({ allowed, ...options });
+    assert.deepEqual(listed.check(new URL('http://127.0.0.1:5100/v2/')), { privateOk: true }, allowed.join());
+    assert.deepEqual(listed.check(new URL('http://127.0.0.1:5200/v2/auth/token')), { privateOk: true }, allowed.join());
+    assert.equal(
+      code(() => listed.check(new URL('http://127.0.0.1:5201/v2/'))),
+      'NOT_ALLOWED',
+      allowed.join(),
+    );
+  }
   const without = new AddressPolicy({ allowed: ['http://127.0.0.1:5100'], ...options });
   assert.equal(
     code(() => without.check(new URL('http://127.0.0.1:5200/v2/auth/token'))),
@@ -392,4 +397,101 @@ test('Docker Hub listed in any spelling means the configured Docker Hub address'
   // with a scheme it is a registry address like any other, pointing at Docker Hub's registry host
   const p = new AddressPolicy({ allowed: ['https://docker.io'], dockerHubRegistryUrl: hub });
   assert.deepEqual(p.check(new URL(`${hub}/v2/`)), { privateOk: true });
+});
+
+describe('the diagnosis: each decision told as a sentence, with the entry that would change a refusal', () => {
+  // Made inside each test, so that a policy that cannot be made fails its tests, not the file.
+  const open = () => new AddressPolicy({ allowed: null, dockerHubRegistryUrl: hub });
+  const listed = () => new AddressPolicy({ allowed: ['http://127.0.0.1:5000', 'ghcr.io'], dockerHubRegistryUrl: hub });
+  const cases: Array<[string, () => AddressPolicy, string, string[], PolicyDecision]> = [
+    [
+      'unrestricted, a public https address',
+      open,
+      'https://r.example/v2/',
+      ['140.82.112.3'],
+      { allowed: true, reason: 'ALLOWED_REGISTRIES is unset, so Berth talks to any registry at a public address over https.' },
+    ],
+    [
+      'restricted, a public https address (a token service, a CDN)',
+      listed,
+      'https://auth.example/token',
+      ['140.82.112.3'],
+      { allowed: true, reason: 'auth.example is a public address over https, which needs no listing.' },
+    ],
+    [
+      'a listed plain-http origin at a loopback address',
+      listed,
+      'http://127.0.0.1:5000/v2/',
+      ['127.0.0.1'],
+      { allowed: true, reason: 'http://127.0.0.1:5000 is listed in ALLOWED_REGISTRIES.' },
+    ],
+    [
+      'a listed https origin whose name resolves to a private address',
+      listed,
+      'https://ghcr.io/v2/',
+      ['10.0.0.1'],
+      { allowed: true, reason: 'https://ghcr.io is listed in ALLOWED_REGISTRIES.' },
+    ],
+    [
+      'a name that resolves to a private address among public ones (which is not named)',
+      open,
+      'https://r.example/v2/',
+      ['140.82.112.3', '10.0.0.1'],
+      { allowed: false, reason: 'r.example is refused: its name resolves to a loopback, private or link-local address.', origin: 'https://r.example' },
+    ],
+    [
+      'plain http to an address not listed',
+      listed,
+      'http://r.example:8080/v2/',
+      [],
+      { allowed: false, reason: 'r.example:8080 is refused: plain http is only used for addresses this deployment lists.', origin: 'http://r.example:8080' },
+    ],
+    [
+      'a private address as the URL itself',
+      open,
+      'https://10.0.0.1/v2/',
+      [],
+      { allowed: false, reason: '10.0.0.1 is refused: it is a loopback, private or link-local address.', origin: 'https://10.0.0.1' },
+    ],
+  ];
+  for (const [what, policy, url, resolved, decision] of cases) {
+    test(`explain: ${what}`, () => assert.deepEqual(policy().explain(new URL(url), resolved), decision));
+  }
+
+  const registries: Array<[string, () => AddressPolicy, RegistryAddress, ReturnType<AddressPolicy['explainRegistry']>]> = [
+    ['unrestricted, a registry by name', open, { host: 'ghcr.io' }, { resolved: { host: 'ghcr.io', baseUrl: 'https://ghcr.io' } }],
+    [
+      'restricted, a listed registry over its listed scheme',
+      listed,
+      { host: '127.0.0.1:5000' },
+      { resolved: { host: '127.0.0.1:5000', baseUrl: 'http://127.0.0.1:5000' } },
+    ],
+    [
+      'unrestricted, plain http asked for',
+      open,
+      { host: 'r.example', scheme: 'http' },
+      {
+        decision: {
+          allowed: false,
+          reason: 'r.example is refused: plain http is only used for registries this deployment lists.',
+          origin: 'http://r.example',
+        },
+      },
+    ],
+    [
+      'restricted, a registry not listed: its https origin is the entry to add',
+      listed,
+      { host: 'quay.io' },
+      { decision: { allowed: false, reason: 'quay.io is refused: this deployment only talks to the registries it lists.', origin: 'https://quay.io' } },
+    ],
+    [
+      'restricted, Docker Hub not listed: docker.io is the entry to add',
+      listed,
+      { host: 'docker.io' },
+      { decision: { allowed: false, reason: 'docker.io is refused: this deployment only talks to the registries it lists.', origin: 'docker.io' } },
+    ],
+  ];
+  for (const [what, policy, address, want] of registries) {
+    test(`explainRegistry: ${what}`, () => assert.deepEqual(policy().explainRegistry(address), want));
+  }
 });
