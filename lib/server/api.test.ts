@@ -1,0 +1,199 @@
+// The preamble every route handler shares (./api.ts), run as Next.js runs a route: one error
+// envelope whose status follows the code, nothing unknown echoed, a registry's 401 turned into
+// "sign in", and browse bodies that no HTTP cache keeps.
+import { configure, cookiesSet, requestTo, serve, startStubRegistry, type StubRegistry } from './test-fixtures';
+import { after, before, beforeEach, describe, mock, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BERTH_ERROR_CODES, REGISTRY_ERROR_CODES, RegistryError, STATUS_OF } from '@/lib/registry/errors';
+import { browseRoute, changeRoute, errorResponse } from './api';
+import { getSession } from './session';
+
+interface Envelope {
+  error: { code: string; message: string; status: number; retryAfter?: number; registry?: string };
+}
+
+let registry: StubRegistry;
+
+before(async () => {
+  // Wants Basic credentials for everything: alice / right.
+  registry = await startStubRegistry({ users: { alice: 'right' }, answer: () => ({ body: { name: 'team/app', tags: ['v1'] } }) });
+});
+after(() => registry.close());
+beforeEach(() => {
+  configure({ ALLOWED_REGISTRIES: `http://${registry.host}`, PUBLIC_ORIGIN: undefined, TRUSTED_PROXIES: undefined });
+  registry.requests.length = 0;
+});
+
+/** A browse route at /api/registries/{host}/tags running `fn`, as a route handler would. */
+function browse(fn: Parameters<typeof browseRoute>[2], init: { host?: string; cookie?: string; search?: string } = {}): Promise<Response> {
+  const host = init.host ?? registry.host;
+  const request = requestTo(`/api/registries/${encodeURIComponent(host)}/tags${init.search ?? ''}`, { headers: init.cookie ? { cookie: init.cookie } : {} });
+  return serve(request, (r) => browseRoute(r, Promise.resolve({ host: encodeURIComponent(host) }), fn));
+}
+
+/** The cookie of a session signed in to the stub as alice with `password`, saved by Berth's own session code. */
+async function signedInAs(password: string): Promise<string> {
+  const response = await serve(requestTo('/api/session/registries', { method: 'POST' }), async () => {
+    const session = await getSession();
+    session.registries = [{ host: registry.host, url: `http://${registry.host}`, username: 'alice', password }];
+    await session.save();
+    return new Response(null, { status: 204 });
+  });
+  return cookiesSet(response);
+}
+
+describe('the error envelope', () => {
+  for (const code of [...REGISTRY_ERROR_CODES, ...BERTH_ERROR_CODES]) {
+    test(`${code} answers ${STATUS_OF[code]} with the same status in its body`, async () => {
+      const response = errorResponse(new RegistryError({ code, message: `A sentence about ${code}.` }));
+      assert.equal(response.status, STATUS_OF[code]);
+      assert.deepEqual(await response.json(), { error: { code, message: `A sentence about ${code}.`, status: STATUS_OF[code] } });
+      assert.equal(response.headers.get('retry-after'), null);
+    });
+  }
+
+  test('a wait travels as Retry-After and as retryAfter; the registry named is the one the error names', async () => {
+    const response = errorResponse(new RegistryError({ code: 'TOOMANYREQUESTS', message: 'Slow down.', retryAfter: 42, host: 'r.example' }), 'other.example');
+    assert.equal(response.status, 429);
+    assert.equal(response.headers.get('retry-after'), '42');
+    assert.deepEqual(await response.json(), { error: { code: 'TOOMANYREQUESTS', message: 'Slow down.', status: 429, retryAfter: 42, registry: 'r.example' } });
+  });
+
+  test('an error that names no registry is answered with the route’s', async () => {
+    const body = (await errorResponse(new RegistryError({ code: 'MANIFEST_UNKNOWN', message: 'Gone.' }), 'r.example').json()) as Envelope;
+    assert.equal(body.error.registry, 'r.example');
+  });
+
+  test('errors are never stored by a cache', () => {
+    assert.equal(errorResponse(new RegistryError({ code: 'DENIED', message: 'No.' })).headers.get('cache-control'), 'no-store');
+  });
+
+  for (const [what, thrown] of [
+    ['an Error', new Error('connect ECONNREFUSED https://alice:hunter2@r.example/v2/?token=s3cr3t')],
+    ['a string', 'token=s3cr3t'],
+    ['an object', { message: 'password hunter2', status: 418 }],
+  ] as const) {
+    test(`an unknown error (${what}) is a 500 INTERNAL with Berth's own sentence, never its message`, async () => {
+      const log = mock.method(console, 'error', () => {});
+      try {
+        const response = errorResponse(thrown, 'r.example');
+        const text = await response.text();
+        assert.equal(response.status, 500);
+        const body = JSON.parse(text) as Envelope;
+        assert.equal(body.error.code, 'INTERNAL');
+        assert.equal(body.error.status, 500);
+        assert.match(body.error.message, /^Berth hit an unexpected error\./);
+        for (const secret of ['hunter2', 's3cr3t', 'ECONNREFUSED', '418']) assert.ok(!text.includes(secret), `the answer repeats ${secret}: ${text}`);
+        assert.equal(log.mock.callCount(), 1);
+      } finally {
+        log.mock.restore();
+      }
+    });
+  }
+});
+
+describe('browseRoute', () => {
+  test('answers what the fetcher returns, for the host in the URL, as a private body no cache keeps', async () => {
+    const response = await browse(async (_client, query, host) => ({ host, repository: query.optional('repository') }), { search: '?repository=team/app' });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('cache-control'), 'private, no-store');
+    assert.deepEqual(await response.json(), { host: registry.host, repository: 'team/app' });
+  });
+
+  test('a host that is not one is a 400 before anything is asked of a registry', async () => {
+    let called = false;
+    const response = await browse(
+      async () => {
+        called = true;
+        return {};
+      },
+      { host: 'not a host' },
+    );
+    assert.equal(response.status, 400);
+    assert.equal(((await response.json()) as Envelope).error.status, 400);
+    assert.equal(called, false);
+    assert.deepEqual(registry.requests, []);
+  });
+
+  test("a registry's 401 to an anonymous visitor becomes SIGN_IN_REQUIRED for that registry", async () => {
+    const response = await browse((client) => client.listTags('team/app'));
+    assert.equal(response.status, 401);
+    const body = (await response.json()) as Envelope;
+    assert.equal(body.error.code, 'SIGN_IN_REQUIRED');
+    assert.equal(body.error.registry, registry.host);
+    assert.match(body.error.message, /needs you to sign in/);
+  });
+
+  test('with the session’s credentials the registry is asked as that person', async () => {
+    const response = await browse((client) => client.listTags('team/app'), { cookie: await signedInAs('right') });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('cache-control'), 'private, no-store');
+    assert.ok(registry.requests.some((r) => r.path.startsWith('/v2/team/app/tags/list') && r.authorization === `Basic ${btoa('alice:right')}`));
+  });
+
+  test('credentials the registry no longer accepts: SIGN_IN_REQUIRED, saying to sign in again', async () => {
+    const response = await browse((client) => client.listTags('team/app'), { cookie: await signedInAs('changed') });
+    assert.equal(response.status, 401);
+    const body = (await response.json()) as Envelope;
+    assert.equal(body.error.code, 'SIGN_IN_REQUIRED');
+    assert.match(body.error.message, /no longer accepts the credentials/);
+  });
+
+  test('other registry errors keep their code, status, wait and registry', async () => {
+    const response = await browse(async () => {
+      throw new RegistryError({ code: 'TOOMANYREQUESTS', message: 'Docker Hub says wait.', retryAfter: 7 });
+    });
+    assert.equal(response.status, 429);
+    assert.equal(response.headers.get('retry-after'), '7');
+    assert.deepEqual(await response.json(), {
+      error: { code: 'TOOMANYREQUESTS', message: 'Docker Hub says wait.', status: 429, retryAfter: 7, registry: registry.host },
+    });
+  });
+
+  test('an unexpected failure in a fetcher is a 500 that repeats nothing of it', async () => {
+    const log = mock.method(console, 'error', () => {});
+    try {
+      const response = await browse(async () => {
+        throw new TypeError('Cannot read properties of undefined (reading "password: hunter2")');
+      });
+      const text = await response.text();
+      assert.equal(response.status, 500);
+      assert.equal((JSON.parse(text) as Envelope).error.code, 'INTERNAL');
+      assert.ok(!text.includes('hunter2') && !text.includes('Cannot read'), text);
+    } finally {
+      log.mock.restore();
+    }
+  });
+});
+
+describe('changeRoute', () => {
+  const change = (headers: Record<string, string>, fn: () => Promise<unknown>) =>
+    serve(requestTo(`/api/registries/${registry.host}/manifest`, { method: 'DELETE', headers }), (r) =>
+      changeRoute(r, Promise.resolve({ host: registry.host }), fn),
+    );
+
+  test('a request from another site is refused with 403 CROSS_ORIGIN, and nothing is done', async () => {
+    let called = false;
+    const response = await change({ origin: 'https://evil.example' }, async () => {
+      called = true;
+      return {};
+    });
+    assert.equal(response.status, 403);
+    assert.equal(((await response.json()) as Envelope).error.code, 'CROSS_ORIGIN');
+    assert.equal(called, false);
+  });
+
+  test('a request from Berth’s own page runs as a browse route', async () => {
+    const response = await change({}, async () => ({ deleted: true }));
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('cache-control'), 'private, no-store');
+    assert.deepEqual(await response.json(), { deleted: true });
+  });
+
+  test('with PUBLIC_ORIGIN, only its origins pass, even when Origin matches the Host', async () => {
+    configure({ PUBLIC_ORIGIN: 'https://berth.example' });
+    const ok = async () => ({});
+    assert.equal((await change({ origin: 'http://berth.example' }, ok)).status, 403);
+    assert.equal((await change({ origin: 'https://berth.example' }, ok)).status, 200);
+  });
+});
