@@ -49,7 +49,7 @@ describe('PUBLIC_ORIGIN: requests sent to any other host are refused', () => {
     assert.equal(response.status, 400);
     assert.ok(!passedOn(response));
     assert.match(response.headers.get('content-type') ?? '', /^text\/html/);
-    assert.equal(response.headers.get('content-security-policy'), "default-src 'none'");
+    assert.equal(response.headers.get('content-security-policy'), "default-src 'none'; style-src 'unsafe-inline'", 'no script, nothing loaded');
     assert.match(await response.text(), /<p role="alert">This Berth answers only at https:\/\/berth\.example/);
   });
 
@@ -125,6 +125,7 @@ describe('Strict-Transport-Security', () => {
 
   test('behind a proxy that ended TLS (X-Forwarded-Proto: https, its first value)', () => {
     assert.equal(hsts(proxy(request('/', { headers: { 'x-forwarded-proto': 'https' } }))), 'max-age=31536000');
+    assert.equal(hsts(proxy(request('/', { headers: { 'x-forwarded-proto': ' https , http' } }))), 'max-age=31536000', 'spaces around the first value');
     assert.equal(hsts(proxy(request('/', { headers: { 'x-forwarded-proto': 'http, https' } }))), null);
   });
 
@@ -169,4 +170,16 @@ describe('image-reference URLs', () => {
     assert.equal(response.status, 200);
     assert.ok(passedOn(response));
   });
+});
+
+test('in development (next dev) the page policy lets React evaluate code for its error overlay', () => {
+  const env = process.env as Record<string, string | undefined>;
+  const before = env.NODE_ENV;
+  env.NODE_ENV = 'development';
+  try {
+    assert.match(proxy(request('/')).headers.get('content-security-policy') ?? '', /script-src [^;]*'unsafe-eval'/);
+  } finally {
+    env.NODE_ENV = before;
+  }
+  assert.doesNotMatch(proxy(request('/')).headers.get('content-security-policy') ?? '', /unsafe-eval/);
 });

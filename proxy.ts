@@ -37,10 +37,11 @@ export function proxy(request: NextRequest): NextResponse {
         return withTransport(NextResponse.json({ error: { code: err.code, message: err.message, status: err.status } }, { status: err.status }), https);
       }
       // A person opening Berth at a name it does not answer to: the sentence, as a page.
-      const page = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Berth: wrong address</title></head><body><p role="alert">${escapeHtml(err.message)}</p></body></html>`;
+      const page = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Berth: wrong address</title><style>${REFUSAL_STYLE}</style></head><body><main><h1>Wrong address</h1><p role="alert">${escapeHtml(err.message)}</p></main></body></html>`;
+      // The page runs nothing and loads nothing; its one style sheet is inline.
       const response = new NextResponse(page, {
         status: err.status,
-        headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'" },
+        headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': REFUSAL_POLICY },
       });
       return withTransport(response, https);
     }
@@ -57,6 +58,11 @@ export function proxy(request: NextRequest): NextResponse {
   }
   return withPolicy(request, https);
 }
+
+/** The refusal page's look: Berth's type and colours, light or dark as the system is. */
+const REFUSAL_STYLE =
+  'body{margin:0;font:16px/1.5 system-ui,sans-serif;color:#18181b;background:#fff}main{max-width:40rem;margin:4rem auto;padding:0 1.5rem}h1{font-size:1.25rem}p{padding:.75rem 1rem;border:1px solid #fca5a5;border-radius:.5rem;background:#fef2f2}@media (prefers-color-scheme:dark){body{color:#e4e4e7;background:#18181b}p{border-color:#7f1d1d;background:#2a1212}}';
+const REFUSAL_POLICY = "default-src 'none'; style-src 'unsafe-inline'";
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

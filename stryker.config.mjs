@@ -18,11 +18,11 @@ const config = {
   // the sandbox, then loaded into Stryker's worker by the runner in scripts/stryker-node-test.mjs,
   // which calls their tests directly: a new `node --test` process for every mutant would cost far
   // more CPU than the tests themselves. Only the tests that reach a mutant run for it. Modules
-  // that import 'server-only' load under the react-server condition, as on Berth's server.
+  // that import 'server-only' load as in the unit suite (scripts/unit-test-setup.mjs).
   buildCommand: `node scripts/mutate-bundle.mjs ${tests.map((t) => `${t}=${bundled(t)}`).join(' ')}`,
   plugins: ['./scripts/stryker-node-test.mjs'],
   testRunner: 'node-test',
-  testRunnerNodeArgs: ['--conditions=react-server'],
+  testRunnerNodeArgs: ['--import', './scripts/unit-test-setup.mjs'],
   nodeTest: { testFiles: tests.map(bundled) },
   coverageAnalysis: 'perTest',
   // The machine is shared: two test processes at most.
@@ -30,8 +30,20 @@ const config = {
   // A busy machine runs a test file slower than the dry run did: allow for it before calling a
   // mutant a time-out (an endless loop is caught sooner by Stryker's hit limit).
   timeoutMS: 20_000,
-  // Only lib/, components/ and the bundler are needed to run these tests; the rest stays out of the sandbox.
-  ignorePatterns: ['/*', '!/lib', '!/components', '!/scripts', '!/package.json', '!/tsconfig.json'],
+  // What these tests need (sources, the bundler, Next's config and the route handlers the route
+  // tests call); the rest of the tree stays out of the sandbox.
+  ignorePatterns: [
+    '/*',
+    '!/lib',
+    '!/components',
+    '!/app',
+    '!/scripts',
+    '!/proxy.ts',
+    '!/proxy.test.ts',
+    '!/next.config.js',
+    '!/package.json',
+    '!/tsconfig.json',
+  ],
   tempDirName: '.stryker-tmp',
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },

@@ -118,3 +118,21 @@ describe('the fixed headers of next.config.js', () => {
     assert.equal(nextConfig.poweredByHeader, false);
   });
 });
+
+test('the whole policy, as it is sent in production over https and over http', () => {
+  const common = [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${NONCE}' 'strict-dynamic'`,
+    `style-src 'self' 'nonce-${NONCE}'`,
+    "style-src-attr 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ];
+  assert.equal(contentSecurityPolicy(NONCE, { dev: false, https: true }), [...common, 'upgrade-insecure-requests'].join('; '));
+  assert.equal(contentSecurityPolicy(NONCE, { dev: false, https: false }), common.join('; '));
+});

@@ -1,7 +1,7 @@
 // Bundles test files for `npm run mutate` (stryker.config.mjs buildCommand): each argument is
 // `test.ts=out.js`. Sources are bundled in (Stryker has instrumented them in its sandbox);
-// packages stay outside, resolved by the runner's node, which loads them under the react-server
-// condition so that 'server-only' modules load.
+// packages stay outside, resolved by the runner's node (scripts/unit-test-setup.mjs lets
+// 'server-only' modules load, as in the unit suite).
 import { build } from 'esbuild';
 
 const pairs = process.argv.slice(2).map((arg) => arg.split('='));

@@ -17,4 +17,9 @@ export const MEASURED = [
   { source: 'lib/registry/hub.ts', tests: ['lib/registry/hub.test.ts'] },
   // The server's own rules: who is asking, same origin and public host, sign-in limits, answers in flight, configuration.
   ...['client-address', 'origin', 'attempts', 'answers', 'env'].map((name) => ({ source: `lib/server/${name}.ts`, tests: [`lib/server/${name}.test.ts`] })),
+  // The route handlers' shared preamble and body reading, through the real handlers; the page policy and the proxy.
+  { source: 'lib/server/api.ts', tests: ['lib/server/api.test.ts', 'app/api/routes.test.ts'] },
+  { source: 'lib/server/body.ts', tests: ['app/api/routes.test.ts'] },
+  { source: 'lib/security-headers.ts', tests: ['lib/security-headers.test.ts'] },
+  { source: 'proxy.ts', tests: ['proxy.test.ts'] },
 ];

@@ -7,7 +7,9 @@
 // `test(name, fn)` inside its `describe` blocks and passes the real `mock`. Each test runs on its
 // own, in file order, as node:test runs them; per-test coverage tells Stryker which tests reach a
 // mutant, and only those run for it. Supports what the measured test files use: test (also as
-// `it`), describe, mock and `t.after`; anything else fails the dry run loudly.
+// `it`), describe, mock, `t.after`, and the before, beforeEach and afterEach hooks of a file or a
+// describe (`after` hooks are not run: the worker lives for the whole run); anything else fails the
+// dry run loudly.
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -27,6 +29,10 @@ class NodeTestRunner {
   tests;
   /** Errors raised outside any awaited promise while a test runs (a mutant can cause those). */
   stray = [];
+  /** Hooks per scope (a file, or a describe inside it). */
+  hooks = new Map();
+  /** Scopes whose `before` hooks have run. */
+  begun = new Set();
 
   constructor(options) {
     this.testFiles = options.nodeTest.testFiles;
@@ -47,12 +53,19 @@ class NodeTestRunner {
     const tests = [];
     const suites = [];
     let fileName = '';
+    /** The scopes a test runs in, outermost first: its file, then each describe around it. */
+    const scopes = () => suites.reduce((keys, suite) => [...keys, `${keys.at(-1)}\0${suite}`], [fileName]);
+    const hooksOf = (scope) => {
+      if (!this.hooks.has(scope)) this.hooks.set(scope, { before: [], beforeEach: [], afterEach: [] });
+      return this.hooks.get(scope);
+    };
+    const hook = (kind) => (fn) => hooksOf(scopes().at(-1))[kind].push(fn);
     const test = (name, options, fn) => {
       const body = [name, options, fn].find((x) => typeof x === 'function');
       const full = [...suites, typeof name === 'string' ? name : body.name].join(' > ');
       let id = `${fileName}: ${full}`;
       for (let n = 2; tests.some((t) => t.id === id); n++) id = `${fileName}: ${full} (${n})`;
-      tests.push({ id, name: full, fileName, fn: body });
+      tests.push({ id, name: full, fileName, fn: body, scopes: scopes() });
     };
     const describe = (name, fn) => {
       suites.push(name);
@@ -62,7 +75,17 @@ class NodeTestRunner {
         suites.pop();
       }
     };
-    const stand = { test, it: test, describe, mock: realNodeTest.mock };
+    // `after` hooks (closing a stub server) are left out: the worker lives for the whole run.
+    const stand = {
+      test,
+      it: test,
+      describe,
+      mock: realNodeTest.mock,
+      before: hook('before'),
+      beforeEach: hook('beforeEach'),
+      afterEach: hook('afterEach'),
+      after: () => {},
+    };
     const load = Module._load;
     Module._load = function (request, ...rest) {
       return request === 'node:test' ? stand : load.call(this, request, ...rest);
@@ -87,12 +110,23 @@ class NodeTestRunner {
       const started = performance.now();
       this.stray = [];
       let error;
+      const hooks = t.scopes.map((scope) => this.hooks.get(scope)).filter(Boolean);
       try {
-        await t.fn({ name: t.name, after: (fn) => afters.push(fn) });
+        // A scope's `before` hooks run once, before the first of its tests that runs.
+        for (const [i, h] of hooks.entries()) {
+          const scope = t.scopes[i];
+          if (this.begun.has(scope)) continue;
+          this.begun.add(scope);
+          for (const fn of h.before) await fn();
+        }
+        for (const h of hooks) for (const fn of h.beforeEach) await fn();
+        await t.fn({ name: t.name, after: (fn) => afters.push(fn), mock: realNodeTest.mock });
       } catch (e) {
         error = e;
       }
-      for (const fn of afters.reverse()) {
+      // The test's own `t.after` callbacks (last first), then afterEach hooks, innermost first.
+      const afterEach = [...hooks].reverse().flatMap((h) => h.afterEach);
+      for (const fn of [...afters.reverse(), ...afterEach]) {
         try {
           await fn();
         } catch (e) {

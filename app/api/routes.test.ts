@@ -270,6 +270,16 @@ describe('sign-in reads no more than 16 KiB', () => {
     assert.equal(registryRequests(), 0);
   });
 
+  test('a body that is not JSON, or no body at all, is a 400 that says to send the form; the 413 says the limit', async () => {
+    for (const init of [{ body: 'registry=a&username=b' }, { body: '' }, { body: '{"registry":' }]) {
+      const response = await post(init);
+      assert.equal(response.status, 400, JSON.stringify(init));
+      assert.deepEqual(((await response.json()) as Envelope).error, { code: 'INVALID_REQUEST', message: 'Send the form as JSON.', status: 400 });
+    }
+    const large = await post({ body: body(LIMIT + 1) });
+    assert.equal(((await large.json()) as Envelope).error.message, "The request is larger than 16 KB; Berth does not read it. Send only the form's fields.");
+  });
+
   test('a body of exactly 16 KiB is read, declared or streamed', async () => {
     assert.equal((await post({ body: body(LIMIT), headers: { 'content-length': String(LIMIT) } })).status, 200);
     assert.equal((await post({ body: streamed(body(LIMIT)).stream })).status, 200);

@@ -521,7 +521,7 @@ describe('refusals and failures say what happened and what to do next', () => {
     [403, 'anonymous', repositories, 'DENIED: Docker Hub denied access to someone. Sign in to Docker Hub as an account that may see it.'],
     [404, 'anonymous', tags, 'NAME_UNKNOWN: The repository someone/app does not exist on Docker Hub, or you cannot see it without signing in. Check the name.'],
     [404, 'signed in', tags, 'NAME_UNKNOWN: The repository someone/app does not exist on Docker Hub, or you cannot see it. Check the name.'],
-    [404, 'anonymous', repositories, 'NAME_UNKNOWN: Docker Hub has no such page of someone list; it may have changed. Reload the list.'],
+    [404, 'anonymous', repositories, "NAME_UNKNOWN: Docker Hub has no such page of the list of someone's repositories; the list may have changed. Reload it."],
     [404, 'anonymous', oneTag, 'MANIFEST_UNKNOWN: someone/app:nope was not found on Docker Hub. Check the tag.'],
     [500, 'anonymous', tags, "UNAVAILABLE: Docker Hub's API answered with an error (HTTP 500). Try again in a moment."],
     [503, 'anonymous', tags, "UNAVAILABLE: Docker Hub's API answered with an error (HTTP 503). Try again in a moment."],

@@ -414,7 +414,7 @@ export class HubClient {
         code: 'NAME_UNKNOWN',
         message: what.repository
           ? `The repository ${what.repository} does not exist on Docker Hub, or you cannot see it${this.credentials ? '' : ' without signing in'}. Check the name.`
-          : `Docker Hub has no such page of ${what.namespace ?? 'this'} list; it may have changed. Reload the list.`,
+          : `Docker Hub has no such page of the list of ${what.namespace ?? 'this namespace'}'s repositories; the list may have changed. Reload it.`,
       });
     }
     if (status === 429) return this.rateLimited(this.retryAfterOf(res), status);

@@ -5,7 +5,7 @@ import { configure, cookiesSet, requestTo, serve, startStubRegistry, type StubRe
 import { after, before, beforeEach, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BERTH_ERROR_CODES, REGISTRY_ERROR_CODES, RegistryError, STATUS_OF } from '@/lib/registry/errors';
-import { browseRoute, changeRoute, errorResponse } from './api';
+import { Query, admitDiagnosis, browseRoute, changeRoute, clientKey, errorResponse, hostParam, intParam, renderScope } from './api';
 import { getSession } from './session';
 
 interface Envelope {
@@ -195,5 +195,95 @@ describe('changeRoute', () => {
     const ok = async () => ({});
     assert.equal((await change({ origin: 'http://berth.example' }, ok)).status, 403);
     assert.equal((await change({ origin: 'https://berth.example' }, ok)).status, 200);
+  });
+});
+
+describe('what every route reads from its request', () => {
+  const query = (search: string) => new Query(new URLSearchParams(search));
+  const invalid = (message: RegExp) => (e: unknown) =>
+    e instanceof RegistryError && e.code === 'INVALID_REQUEST' && e.status === 400 && message.test(e.message);
+
+  test('required parameters: all present, or a 400 that names what is missing', () => {
+    assert.deepEqual(query('repository=a&digest=b').required(['repository', 'digest'], 'a repository and a digest'), ['a', 'b']);
+    for (const search of ['repository=a', 'digest=b', 'repository=&digest=b', '']) {
+      assert.throws(() => query(search).required(['repository', 'digest'], 'a repository and a digest'), invalid(/^Name a repository and a digest\.$/), search);
+    }
+  });
+
+  test('a repeated parameter: at least one (empty ones left out), at most the maximum', () => {
+    assert.deepEqual(query('ref=a&ref=&ref=b').list('ref', 2, 'a tag'), ['a', 'b']);
+    assert.throws(() => query('ref=').list('ref', 2, 'a tag'), invalid(/^Name a tag\.$/));
+    assert.throws(() => query('ref=a&ref=b&ref=c').list('ref', 2, 'a tag'), invalid(/^Ask for at most 2 ref values at once\.$/));
+  });
+
+  test('a page: n a positive whole number, capped at 1000, the default when absent; the cursor as given', () => {
+    assert.deepEqual(query('').page(100), { n: 100, cursor: undefined });
+    assert.deepEqual(query('n=&cursor=').page(100), { n: 100, cursor: undefined });
+    assert.deepEqual(query('n=1&cursor=/v2/a/tags/list?last=x').page(100), { n: 1, cursor: '/v2/a/tags/list?last=x' });
+    assert.deepEqual(query('n=5000').page(100), { n: 1000, cursor: undefined });
+    assert.equal(intParam('999', 5, 1000), 999);
+    for (const bad of ['0', '-1', '1.5', 'ten']) assert.throws(() => query(`n=${bad}`).page(100), invalid(/^n must be a positive whole number\.$/), bad);
+  });
+
+  test('the host in the URL: decoded and made canonical, or a 400 that says what is wrong', () => {
+    assert.equal(hostParam('Registry.Example%3A5000'), 'registry.example:5000');
+    assert.throws(() => hostParam('%E0%A4%A'), invalid(/^The registry host in the URL is not valid percent-encoding\.$/));
+    assert.throws(
+      () => hostParam('a%20b'),
+      (e: unknown) => e instanceof RegistryError && e.code === 'INVALID_REFERENCE',
+    );
+  });
+
+  test('who is asking: the connection’s address, or “unknown” when nothing trustworthy names one', () => {
+    assert.equal(clientKey(new Headers({ 'x-berth-peer': '198.51.100.7' })), '198.51.100.7');
+    assert.equal(clientKey(new Headers()), 'unknown');
+  });
+
+  test('a page being rendered knows its asker too (the prefetch’s requests count against them)', async () => {
+    let scope: Awaited<ReturnType<typeof renderScope>> | undefined;
+    await serve(requestTo('/docker.io/library/alpine', { headers: { 'x-berth-peer': '198.51.100.9' } }), async () => {
+      scope = await renderScope();
+      return new Response(null, { status: 204 });
+    });
+    assert.deepEqual(scope, { client: '198.51.100.9' });
+  });
+
+  test('a diagnosis from another site’s page, or one too many, is refused in words', () => {
+    const diagnose = (headers: Record<string, string>) => new Request('http://berth.example/api/registries/r.example/diagnose', { headers });
+    for (const site of ['cross-site', 'same-site']) {
+      assert.throws(
+        () => admitDiagnosis(diagnose({ 'sec-fetch-site': site }), { client: `site-${site}` }),
+        (e: unknown) =>
+          e instanceof RegistryError &&
+          e.code === 'CROSS_ORIGIN' &&
+          e.message === 'A diagnosis runs only from Berth’s own pages. Open the diagnosis page in Berth and run it there.',
+      );
+    }
+    for (let i = 0; i < 20; i++) admitDiagnosis(diagnose({ 'sec-fetch-site': 'same-origin' }), { client: 'many' });
+    assert.throws(
+      () => admitDiagnosis(diagnose({}), { client: 'many' }),
+      (e: unknown) =>
+        e instanceof RegistryError &&
+        e.code === 'TOO_MANY_ATTEMPTS' &&
+        /^Too many diagnoses from your address in the last minute\. Wait \d+ s and run it again\.$/.test(e.message),
+    );
+  });
+
+  test('a registry signed in over https is spoken to over https, one over http over http', async () => {
+    const session = async (url: string) =>
+      cookiesSet(
+        await serve(requestTo('/api/session/registries', { method: 'POST' }), async () => {
+          const s = await getSession();
+          s.registries = [{ host: registry.host, url, username: 'alice', password: 'right' }];
+          await s.save();
+          return new Response(null, { status: 204 });
+        }),
+      );
+    const tags = async () => ({ ok: true });
+    assert.equal((await browse(tags, { cookie: await session(`http://${registry.host}`) })).status, 200);
+    // Only http://HOST is listed: over https the same host is refused by the address policy, not spoken to over http.
+    const https = await browse(tags, { cookie: await session(`https://${registry.host}`) });
+    assert.equal(https.status, 403);
+    assert.equal(((await https.json()) as Envelope).error.code, 'NOT_ALLOWED');
   });
 });
