@@ -8,6 +8,8 @@ export { diagnose } from './diagnose';
 export { HUB_ORDERINGS } from './hub';
 export type { HubOrdering } from './hub';
 export { readsArePulls, secondsUntilRetry } from './pull-limit';
+export { traitsOf } from './traits';
+export type { RegistryTraits } from './traits';
 export type { ManifestSummary } from './summary';
 export type { Credentials, PingResult, RequestScope } from './context';
 export { WindowCounter } from './counter';

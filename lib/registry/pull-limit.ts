@@ -2,13 +2,13 @@
 // "Docker Hub"): `ratelimit-limit: 100;w=21600` and `ratelimit-remaining: 76;w=21600`, and a 429
 // with Retry-After once nothing remains. Read from the headers, never assumed.
 import { parseRetryAfter } from './errors';
-import { DOCKER_HUB } from './reference';
+import { traitsOf } from './traits';
 
 /**
  * Whether reading a manifest from this registry counts as a pull from the reader's limit (Docker
  * Hub: every manifest GET does). Berth then reads manifests only when the person asks for them.
  */
-export const readsArePulls = (host: string): boolean => host === DOCKER_HUB;
+export const readsArePulls = (host: string): boolean => traitsOf(host).readsArePulls;
 
 export interface PullLimit {
   /** Pulls allowed per window. */
