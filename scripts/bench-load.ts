@@ -142,20 +142,25 @@ async function run(server: AppServer, cookie: string, paths: string[]): Promise<
     failures.set(key, (failures.get(key) ?? 0) + 1);
   };
   const cpu0 = cpuMs(server.pid);
-  let connection = 0;
+  let people = 0;
   const result = await autocannon({
     url: server.site,
     connections: CONNECTIONS,
     duration: SECONDS,
     timeout: 60,
     headers: { cookie, accept: 'application/json' },
-    requests: paths.map((path) => ({ method: 'GET' as const, path, onResponse })),
-    // Each connection is one person at their own address (the server runs as behind one proxy),
-    // as many people browsing would be: Berth's per-client limits are for one person each.
-    setupClient: (client) => {
-      const n = connection++;
-      client.setHeaders({ cookie, accept: 'application/json', 'x-forwarded-for': `198.18.${(n >> 8) & 0xff}.${n & 0xff}` });
-    },
+    // Each round of a connection through the API is one person at their own address (the server
+    // runs as behind one proxy), as many people browsing would be: Berth's per-person limits are
+    // for one person each. (A connection's context starts afresh with each round.)
+    requests: paths.map((path) => ({
+      method: 'GET' as const,
+      path,
+      onResponse,
+      setupRequest: (request: autocannon.Request, context: { person?: string }) => {
+        context.person ??= `198.18.${(people >> 8) & 0xff}.${people++ & 0xff}`;
+        return { ...request, headers: { ...request.headers, 'x-forwarded-for': context.person } };
+      },
+    })),
   });
   return { result, cpu: cpuMs(server.pid) - cpu0, failures };
 }
