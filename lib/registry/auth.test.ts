@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { Authorizer, MAX_TOKEN_BYTES } from './auth';
 import { RegistryContext, type Credentials } from './context';
 import { RegistryError } from './errors';
-import { ResponseHeaders, type HttpResponse } from './http';
+import { ResponseHeaders, type HttpResponse } from './net/http';
 import { AddressPolicy } from './policy';
-import type { Transport, TransportRequest } from './transport';
+import type { Transport, TransportRequest } from './net/transport';
 
 const ORIGIN = 'https://r.example';
 const REALM = 'https://auth.example/token';

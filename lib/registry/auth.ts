@@ -8,10 +8,10 @@ import { z } from 'zod';
 import { findChallenge, parseChallenges, type Challenge } from './challenge';
 import type { CachedToken, Credentials, PingResult, RegistryContext, RequestScope } from './context';
 import { RegistryError, badResponse, parseErrorBody, parseRetryAfter } from './errors';
-import { connectionFailure, type HttpResponse } from './http';
+import { connectionFailure, type HttpResponse } from './net/http';
 import { errorFromResponse, type Requester } from './response-error';
 import { decodeGrantedAccess, mergeScopes, type GrantedAccess } from './scope';
-import { followingTransport, type Transport } from './transport';
+import { followingTransport, type Transport } from './net/transport';
 
 const MAX_SMALL_BODY = 1024 * 1024;
 const PING_TTL_MS = 10 * 60_000;

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { Authorizer, type Verification } from './auth';
 import type { Credentials, DeletionKind, DocumentHeaders, RegistryContext, RequestScope } from './context';
 import { RegistryError, badResponse, parseErrorBody, parseRetryAfter } from './errors';
-import type { HttpResponse } from './http';
+import type { HttpResponse } from './net/http';
 import { HubClient } from './hub';
 import { parseNextLink } from './link';
 import {
@@ -27,7 +27,7 @@ import { DOCKER_HUB, isDigest, isValidDigest, isValidRepository, isValidTag, val
 import { MAX_LISTED_PLATFORMS, artifactTypeOf, summariseImage, summariseIndex, summariseLegacy, type ManifestSummary } from './summary';
 import { deletionErrorFromResponse, errorFromResponse, type Target } from './response-error';
 import { CATALOG_SCOPE, repositoryScope, type GrantedAccess } from './scope';
-import type { Transport } from './transport';
+import type { Transport } from './net/transport';
 
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { RegistryContext, type Credentials } from './context';
 import { diagnose, scrubSecrets, type DiagnoseOptions, type Diagnosis, type DiagnosisStep, type DiagnosisStepId } from './diagnose';
 import { RegistryError } from './errors';
-import { ResponseHeaders, type HttpResponse, type TlsFacts } from './http';
+import { ResponseHeaders, type HttpResponse, type TlsFacts } from './net/http';
 import { AddressPolicy } from './policy';
-import type { TransportRequest } from './transport';
+import type { TransportRequest } from './net/transport';
 
 const ORIGIN = 'https://r.example';
 const REALM = 'https://auth.example/token';

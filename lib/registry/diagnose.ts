@@ -14,13 +14,13 @@ import { findChallenge, parseChallenges, type Challenge } from './challenge';
 import type { Credentials, RegistryContext, RequestScope } from './context';
 import { curlAddress, curlRateLimits, curlRequest, curlToken, type CurlAuth } from './diagnose-curl';
 import { RegistryError, parseErrorBody, parseRetryAfter, type ErrorCode } from './errors';
-import type { HttpResponse, TlsFacts } from './http';
+import type { HttpResponse, TlsFacts } from './net/http';
 import { MANIFEST_ACCEPT } from './manifest';
 import type { PolicyDecision } from './policy';
 import { DOCKER_HUB, isValidRepository, isValidTag, validateRepository } from './reference';
 import { errorFromResponse } from './response-error';
 import { CATALOG_SCOPE, decodeGrantedAccess, grants, mergeScopes, parseScope, repositoryScope, type GrantedAccess } from './scope';
-import { followingTransport, type Transport, type TransportRequest } from './transport';
+import { followingTransport, type Transport, type TransportRequest } from './net/transport';
 
 // ---- the result (the body of GET /api/registries/{host}/diagnose) --------------------------------
 

@@ -5,14 +5,14 @@ import { MAX_TOKEN_BYTES } from './auth';
 import { RegistryClient } from './client';
 import { RegistryContext, type Credentials } from './context';
 import { RegistryError } from './errors';
-import { ResponseHeaders, type HttpResponse } from './http';
+import { ResponseHeaders, type HttpResponse } from './net/http';
 import { HubClient, type HubPage } from './hub';
 import { MediaType } from './manifest';
 import { AddressPolicy } from './policy';
 import { InvalidReferenceError } from './reference';
 import type { ManifestSummary } from './summary';
 import { d } from './test-fixtures';
-import type { Transport, TransportRequest } from './transport';
+import type { Transport, TransportRequest } from './net/transport';
 
 const API = 'https://hub.example';
 

@@ -6,11 +6,11 @@ import { z } from 'zod';
 import { MAX_TOKEN_BYTES, MAX_TOKEN_TTL_SECONDS } from './auth';
 import type { Credentials, RegistryContext, RequestScope } from './context';
 import { MAX_RETRY_AFTER_SECONDS, RegistryError, badResponse, parseRetryAfter } from './errors';
-import type { HttpResponse } from './http';
+import type { HttpResponse } from './net/http';
 import { INDEX_TYPES, platformLabel } from './manifest';
 import { DOCKER_HUB, InvalidReferenceError, isValidDigest, isValidRepository, isValidTag, validateRepository, validateTag } from './reference';
 import type { ManifestSummary, PlatformSummary } from './summary';
-import { followingTransport, type Transport } from './transport';
+import { followingTransport, type Transport } from './net/transport';
 
 /** The most the Hub API gives in one page (it silently caps larger sizes). */
 export const HUB_PAGE_SIZE = 100;

@@ -33,4 +33,4 @@ export { MediaType, attestationTarget, isImageConfigType, parseImageConfig, pars
 export type { Descriptor, ImageConfig, ParsedManifest, Platform } from './manifest';
 export { decodeGrantedAccess, grants, mergeScopes, repositoryScope } from './scope';
 export type { GrantedAccess } from './scope';
-export type { Transport, TransportRequest } from './transport';
+export type { Transport, TransportRequest } from './net/transport';

@@ -8,12 +8,12 @@ import fc from 'fast-check';
 import { RegistryClient } from './client';
 import { RegistryContext } from './context';
 import { RegistryError } from './errors';
-import { ResponseHeaders } from './http';
+import { ResponseHeaders } from './net/http';
 import { parseNextLink } from './link';
 import { AddressPolicy } from './policy';
 import { DOCKER_HUB, formatReference, looksLikeHost, parseImageReference, type ImageReference } from './reference';
 import { mergeScopes, parseScope } from './scope';
-import type { Transport } from './transport';
+import type { Transport } from './net/transport';
 
 const RUNS = 300;
 

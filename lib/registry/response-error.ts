@@ -1,7 +1,7 @@
 // Maps a registry's failed response to a RegistryError with a sentence a person can act on.
 import { findChallenge, parseChallenges } from './challenge';
 import { RegistryError, STATUS_OF, parseErrorBody, parseRetryAfter } from './errors';
-import type { HttpResponse } from './http';
+import type { HttpResponse } from './net/http';
 import { isDigest } from './reference';
 
 /** Who asked: the registry, and the signed-in user (undefined when anonymous). */
