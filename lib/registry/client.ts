@@ -3,7 +3,7 @@
 // (registry, credentials); cheap to make: everything worth keeping lives in the RegistryContext.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { Authorizer, type Verification } from './auth';
+import { Authorizer, type Verification } from './auth/authorizer';
 import type { Credentials, DeletionKind, DocumentHeaders, RegistryContext, RequestScope } from './context';
 import { RegistryError, badResponse, parseErrorBody, parseRetryAfter } from './errors';
 import type { HttpResponse } from './net/http';

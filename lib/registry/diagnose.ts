@@ -9,7 +9,8 @@
 import { performance } from 'node:perf_hooks';
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { MAX_TOKEN_BYTES, MAX_TOKEN_TTL_SECONDS, tokenResponseSchema } from './auth';
+import { MAX_TOKEN_BYTES, tokenResponseSchema } from './auth/handshake';
+import { MAX_TOKEN_TTL_SECONDS } from './auth/token-cache';
 import { findChallenge, parseChallenges, type Challenge } from './challenge';
 import type { Credentials, RegistryContext, RequestScope } from './context';
 import { curlAddress, curlRateLimits, curlRequest, curlToken, type CurlAuth } from './diagnose-curl';

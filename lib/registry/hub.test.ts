@@ -1,7 +1,7 @@
 // The Hub API client against a stub API: sign-in, token reuse and renewal, paging, tag details.
 import { describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_TOKEN_BYTES } from './auth';
+import { MAX_TOKEN_BYTES } from './auth/handshake';
 import { RegistryClient } from './client';
 import { RegistryContext, type Credentials } from './context';
 import { RegistryError } from './errors';

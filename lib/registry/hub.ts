@@ -3,7 +3,8 @@
 // of its own. The facts this relies on are in docs/protocol.md ("Docker Hub").
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { MAX_TOKEN_BYTES, MAX_TOKEN_TTL_SECONDS } from './auth';
+import { MAX_TOKEN_BYTES } from './auth/handshake';
+import { MAX_TOKEN_TTL_SECONDS } from './auth/token-cache';
 import type { Credentials, RegistryContext, RequestScope } from './context';
 import { MAX_RETRY_AFTER_SECONDS, RegistryError, badResponse, parseRetryAfter } from './errors';
 import type { HttpResponse } from './net/http';

@@ -1,12 +1,13 @@
 // The authoriser's rules, each against a stub transport: no network, no registry.
 import { describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Authorizer, MAX_TOKEN_BYTES } from './auth';
-import { RegistryContext, type Credentials } from './context';
-import { RegistryError } from './errors';
-import { ResponseHeaders, type HttpResponse } from './net/http';
-import { AddressPolicy } from './policy';
-import type { Transport, TransportRequest } from './net/transport';
+import { Authorizer } from './authorizer';
+import { MAX_TOKEN_BYTES } from './handshake';
+import { RegistryContext, type Credentials } from '../context';
+import { RegistryError } from '../errors';
+import { ResponseHeaders, type HttpResponse } from '../net/http';
+import { AddressPolicy } from '../policy';
+import type { Transport, TransportRequest } from '../net/transport';
 
 const ORIGIN = 'https://r.example';
 const REALM = 'https://auth.example/token';
