@@ -1,18 +1,18 @@
 // The Hub API client against a stub API: sign-in, token reuse and renewal, paging, tag details.
 import { describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_TOKEN_BYTES } from './auth/handshake';
-import { RegistryClient } from './client';
-import { RegistryContext, type Credentials } from './context';
-import { RegistryError } from './errors';
-import { ResponseHeaders, type HttpResponse } from './net/http';
-import { HubClient, type HubPage } from './hub';
-import { MediaType } from './manifest';
-import { AddressPolicy } from './policy';
-import { InvalidReferenceError } from './reference';
-import type { ManifestSummary } from './summary';
-import { d } from './test-fixtures';
-import type { Transport, TransportRequest } from './net/transport';
+import { MAX_TOKEN_BYTES } from '../auth/handshake';
+import { RegistryClient } from '../client';
+import { RegistryContext, type Credentials } from '../context';
+import { RegistryError } from '../errors';
+import { ResponseHeaders, type HttpResponse } from '../net/http';
+import { HubClient, type HubPage } from './index';
+import { MediaType } from '../manifest';
+import { AddressPolicy } from '../policy';
+import { InvalidReferenceError } from '../reference';
+import type { ManifestSummary } from '../summary';
+import { d } from '../test-fixtures';
+import type { Transport, TransportRequest } from '../net/transport';
 
 const API = 'https://hub.example';
 
