@@ -22,12 +22,13 @@ import {
   type ImageConfig,
   type ParsedManifest,
 } from './manifest';
-import { describeWait, readPullLimit, readsArePulls, secondsUntilRetry, type PullLimit } from './pull-limit';
+import { describeWait, readPullLimit, readsArePulls, type PullLimit } from './pull-limit';
 import { DOCKER_HUB, isDigest, isValidDigest, isValidRepository, isValidTag, validateDigest, validateRepository, validateTag } from './reference';
 import { MAX_LISTED_PLATFORMS, artifactTypeOf, summariseImage, summariseIndex, summariseLegacy, type ManifestSummary } from './summary';
 import { deletionErrorFromResponse, errorFromResponse, type Target } from './response-error';
 import { CATALOG_SCOPE, repositoryScope, type GrantedAccess } from './scope';
 import type { Transport } from './net/transport';
+import { secondsToWait, stopWaiting, waitUntil } from './wait';
 
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
@@ -235,7 +236,12 @@ export class RegistryClient {
   private notePullLimit(res: HttpResponse): void {
     const key = this.auth.connectionKey;
     const limit = readPullLimit(res.status, res.headers, this.context.pullLimits.get(key));
-    if (limit) this.context.pullLimits.set(key, limit, limit.windowSeconds ? limit.windowSeconds * 1000 : PULL_LIMIT_TTL_MS);
+    if (!limit) return;
+    const ttl = limit.windowSeconds ? limit.windowSeconds * 1000 : PULL_LIMIT_TTL_MS;
+    this.context.pullLimits.set(key, limit, ttl);
+    // The time a 429 named holds this connection's manifest GETs back, as long as the limit it came with is known.
+    if (limit.retryAt) waitUntil(this.context, key, Math.min(Date.parse(limit.retryAt), Date.now() + ttl));
+    else stopWaiting(this.context, key);
   }
 
   private pullLimitReached(retryAfter: number | undefined, upstreamStatus?: number): RegistryError {
@@ -429,7 +435,7 @@ export class RegistryClient {
   private async fetchManifest(repository: string, reference: string): Promise<FetchedManifest> {
     const byDigest = isDigest(reference);
     // After a 429 that said when to come back, asking sooner would only be refused again.
-    const wait = secondsUntilRetry(this.pullLimit());
+    const wait = secondsToWait(this.context, this.auth.connectionKey);
     if (wait !== undefined) throw this.pullLimitReached(wait);
     const url = this.url(`/v2/${repository}/manifests/${reference}`);
     const res = await this.auth.send({ url, scopes: [repositoryScope(repository)], accept: MANIFEST_ACCEPT, maxBytes: MAX_MANIFEST_BYTES });
