@@ -3,14 +3,14 @@
 import { createHash } from 'node:crypto';
 import { describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RegistryClient } from './client';
-import { RegistryContext, type RequestScope } from './context';
-import { RegistryError } from './errors';
-import { ResponseHeaders, type HttpResponse } from './net/http';
-import { MANIFEST_ACCEPT, MediaType, sha256Digest } from './manifest';
-import { AddressPolicy } from './policy';
-import { d, enc } from './test-fixtures';
-import type { Transport } from './net/transport';
+import { RegistryClient } from './index';
+import { RegistryContext, type RequestScope } from '../context';
+import { RegistryError } from '../errors';
+import { ResponseHeaders, type HttpResponse } from '../net/http';
+import { MANIFEST_ACCEPT, MediaType, sha256Digest } from '../manifest';
+import { AddressPolicy } from '../policy';
+import { d, enc } from '../test-fixtures';
+import type { Transport } from '../net/transport';
 
 const ORIGIN = 'https://r.example';
 
