@@ -1,12 +1,12 @@
 // The diagnosis, step by step, against a scripted registry: no network, no registry.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RegistryContext, type Credentials } from './context';
-import { diagnose, scrubSecrets, type DiagnoseOptions, type Diagnosis, type DiagnosisStep, type DiagnosisStepId } from './diagnose';
-import { RegistryError } from './errors';
-import { ResponseHeaders, type HttpResponse, type TlsFacts } from './net/http';
-import { AddressPolicy } from './policy';
-import type { TransportRequest } from './net/transport';
+import { RegistryContext, type Credentials } from '../context';
+import { diagnose, scrubSecrets, type DiagnoseOptions, type Diagnosis, type DiagnosisStep, type DiagnosisStepId } from './index';
+import { RegistryError } from '../errors';
+import { ResponseHeaders, type HttpResponse, type TlsFacts } from '../net/http';
+import { AddressPolicy } from '../policy';
+import type { TransportRequest } from '../net/transport';
 
 const ORIGIN = 'https://r.example';
 const REALM = 'https://auth.example/token';
