@@ -7,18 +7,8 @@ import { digestWithAlgorithmOf } from '../manifest';
 import { validateDigest, validateRepository } from '../reference';
 import { repositoryScope } from '../scope';
 import type { DocumentHeaders } from '../context';
-import {
-  ALTERED_CONTENT,
-  CONTENT_TTL_MS,
-  MAX_SMALL_BODY,
-  accessKey,
-  confirm,
-  confirmed,
-  contentKey,
-  documentHeaders,
-  registryUrl,
-  type Connection,
-} from './connection';
+import { ALTERED_CONTENT, CONTENT_TTL_MS, MAX_SMALL_BODY, type Connection } from './connection';
+import { accessKey, confirm, confirmed, contentKey, documentHeaders, registryUrl } from './connection';
 import { failure } from './pull-limit';
 
 export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;

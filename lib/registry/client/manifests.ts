@@ -10,18 +10,8 @@ import type { HttpResponse } from '../net/http';
 import type { PullLimit } from '../pull-limit';
 import { isDigest, isValidDigest } from '../reference';
 import { repositoryScope } from '../scope';
-import {
-  ALTERED_CONTENT,
-  CONTENT_TTL_MS,
-  MAX_SMALL_BODY,
-  checkReference,
-  confirm,
-  confirmed,
-  contentKey,
-  documentHeaders,
-  registryUrl,
-  type Connection,
-} from './connection';
+import { ALTERED_CONTENT, CONTENT_TTL_MS, MAX_SMALL_BODY, type Connection } from './connection';
+import { checkReference, confirm, confirmed, contentKey, documentHeaders, registryUrl } from './connection';
 import { failure, notePullLimit, pullLimit, waitForPulls } from './pull-limit';
 
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
