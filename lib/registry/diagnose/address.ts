@@ -6,10 +6,10 @@ import { isIP } from 'node:net';
 import type { PolicyDecision } from '../policy';
 import { curlAddress } from './curl';
 import type { DiagnosisFact, DiagnosisStep } from './report';
-import { ms, type Session } from './session';
+import { ms, type DiagnosisRun } from './run';
 
-export async function addressStep(session: Session): Promise<{ step: DiagnosisStep; baseUrl?: URL }> {
-  const { host, options } = session;
+export async function addressStep(run: DiagnosisRun): Promise<{ step: DiagnosisStep; baseUrl?: URL }> {
+  const { host, options } = run;
   const start = performance.now();
   const title = 'Address and policy';
   const policy = options.context.policy;

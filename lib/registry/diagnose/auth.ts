@@ -13,7 +13,7 @@ import { grants, parseScope, type GrantedAccess } from '../scope';
 import { traitsOf } from '../traits';
 import { curlRequest, curlToken } from './curl';
 import type { DiagnosisAccess, DiagnosisFact, DiagnosisStep } from './report';
-import { failed, ms, safeJson, type Access, type Session } from './session';
+import { failed, ms, safeJson, type Access, type DiagnosisRun } from './run';
 
 type Outcome = { step: DiagnosisStep; access?: Access };
 
@@ -33,27 +33,27 @@ function accessRow(scope: string, granted: readonly GrantedAccess[]): DiagnosisA
 }
 
 /** "granted nothing for `registry:catalog:*`: this account cannot list repositories here" */
-function notGranted(session: Session, a: DiagnosisAccess): string {
-  const who = session.username !== undefined ? 'this account' : 'anonymous access';
+function notGranted(run: DiagnosisRun, a: DiagnosisAccess): string {
+  const who = run.username !== undefined ? 'this account' : 'anonymous access';
   const answered = a.granted.length ? `granted only ${a.granted.join(',')} for \`${a.scope}\`` : `granted nothing for \`${a.scope}\``;
   const parsed = parseScope(a.scope);
   const meaning =
     parsed?.type === 'registry' && parsed.name === 'catalog'
-      ? `${who} cannot list repositories here${traitsOf(session.host).listing === 'catalog' ? '' : ' (Docker Hub lists them for nobody)'}`
+      ? `${who} cannot list repositories here${traitsOf(run.host).listing === 'catalog' ? '' : ' (Docker Hub lists them for nobody)'}`
       : `${who} cannot ${parsed?.actions.join(' and ') ?? 'use'} ${parsed?.name ?? a.scope} here`;
   return `${answered}: ${meaning}`;
 }
 
 /** What the diagnosis says of a token service that gave no token. */
-function refusalSentence(session: Session, refusal: TokenRefusal, status: number): { code: ErrorCode; message: string } {
+function refusalSentence(run: DiagnosisRun, refusal: TokenRefusal, status: number): { code: ErrorCode; message: string } {
   switch (refusal.why) {
     case 'credentials':
       return {
         code: 'UNAUTHORIZED',
         message:
-          session.username !== undefined
-            ? `The token service refused the username or password (or token) of ${session.username}: sign in again with the right ones.`
-            : `The token service of ${session.host} gives no anonymous tokens: sign in to continue.`,
+          run.username !== undefined
+            ? `The token service refused the username or password (or token) of ${run.username}: sign in again with the right ones.`
+            : `The token service of ${run.host} gives no anonymous tokens: sign in to continue.`,
       };
     case 'status':
       return {
@@ -69,16 +69,16 @@ function refusalSentence(session: Session, refusal: TokenRefusal, status: number
   }
 }
 
-async function tokenStep(session: Session, baseUrl: URL, ping: Extract<PingResult, { scheme: 'bearer' }>): Promise<Outcome> {
+async function tokenStep(run: DiagnosisRun, baseUrl: URL, ping: Extract<PingResult, { scheme: 'bearer' }>): Promise<Outcome> {
   const start = performance.now();
   const title = 'Token';
-  const scopes = session.scopesAsked();
-  const request = tokenRequest(ping, scopes, session.peer(baseUrl));
+  const scopes = run.scopesAsked();
+  const request = tokenRequest(ping, scopes, run.peer(baseUrl));
   const url = request.url;
-  const curl = curlToken(url, session.username).join('\n');
+  const curl = curlToken(url, run.username).join('\n');
   // The realm may be another address: it passes the policy on its own (send checks it again,
   // with the resolved addresses; this says what to change).
-  const realmDecision = session.options.context.policy.explain(url, []);
+  const realmDecision = run.options.context.policy.explain(url, []);
   if (!realmDecision.allowed) {
     const origin = realmDecision.origin ?? url.origin;
     const message = `The token service is refused by the address policy: ${realmDecision.reason} To allow it, an administrator adds ${origin} to ALLOWED_REGISTRIES (a registry's entry does not cover a token service elsewhere).`;
@@ -100,16 +100,16 @@ async function tokenStep(session: Session, baseUrl: URL, ping: Extract<PingResul
       },
     };
   }
-  const sent = await session.send({ ...request, method: 'GET' });
+  const sent = await run.send({ ...request, method: 'GET' });
   const { res } = sent;
-  if (!res) return { step: session.failedRequest('auth', title, sent, start, curl) };
+  if (!res) return { step: run.failedRequest('auth', title, sent, start, curl) };
   const facts: DiagnosisFact[] = [{ label: 'Status', value: String(res.status) }];
   const step: DiagnosisStep = { id: 'auth', title, status: 'ok', ms: 0, sentence: '', facts, requests: [sent.request], curl };
   const answer = readTokenAnswer(res);
   const { fields } = answer;
-  for (const secret of [fields?.token, fields?.access_token, fields?.refresh_token]) if (typeof secret === 'string' && secret) session.secrets.push(secret);
+  for (const secret of [fields?.token, fields?.access_token, fields?.refresh_token]) if (typeof secret === 'string' && secret) run.secrets.push(secret);
   if ('refusal' in answer) {
-    const { code, message } = refusalSentence(session, answer.refusal, res.status);
+    const { code, message } = refusalSentence(run, answer.refusal, res.status);
     const registryMessage = parseErrorBody(res.body)[0]?.message;
     if (registryMessage) facts.push({ label: 'Token service says', value: registryMessage });
     const retryAfter = answer.refusal.why === 'status' ? answer.refusal.retryAfter : undefined;
@@ -142,55 +142,55 @@ async function tokenStep(session: Session, baseUrl: URL, ping: Extract<PingResul
   step.status = missing.length ? 'warning' : 'ok';
   step.sentence = granted
     ? missing.length
-      ? `The token service answered, but ${missing.map((a) => notGranted(session, a)).join('; and ')}.`
-      : `The token service granted everything asked for${session.username !== undefined ? ` to ${session.username}` : ' anonymously'}.`
+      ? `The token service answered, but ${missing.map((a) => notGranted(run, a)).join('; and ')}.`
+      : `The token service granted everything asked for${run.username !== undefined ? ` to ${run.username}` : ' anonymously'}.`
     : 'The token service answered with an opaque token: what it grants cannot be read here; the requests below tell.';
   step.ms = ms(start);
   return { step, access: { kind: 'bearer', header: `Bearer ${token}`, ...(granted ? { access: granted } : {}) } };
 }
 
-async function basicStep(session: Session, baseUrl: URL): Promise<Outcome> {
+async function basicStep(run: DiagnosisRun, baseUrl: URL): Promise<Outcome> {
   const start = performance.now();
   const title = 'Username and password (Basic)';
-  const credentials = session.peer(baseUrl).credentials;
+  const credentials = run.peer(baseUrl).credentials;
   if (!credentials) {
-    const message = `${session.host} wants a username and password, and this session has none for it: sign in to continue.`;
+    const message = `${run.host} wants a username and password, and this session has none for it: sign in to continue.`;
     return {
       step: { id: 'auth', title, status: 'failed', ms: ms(start), sentence: message, facts: [], requests: [], error: { code: 'UNAUTHORIZED', message } },
     };
   }
   const request = basicCheckRequest(baseUrl, credentials);
   const curl = curlRequest(request.url, { kind: 'basic', username: credentials.username });
-  const sent = await session.send({ ...request, method: 'GET' });
+  const sent = await run.send({ ...request, method: 'GET' });
   const { res } = sent;
-  if (!res) return { step: session.failedRequest('auth', title, sent, start, curl) };
+  if (!res) return { step: run.failedRequest('auth', title, sent, start, curl) };
   const facts = [{ label: 'Status', value: String(res.status) }];
   const step: DiagnosisStep = { id: 'auth', title, status: 'ok', ms: 0, sentence: '', facts, requests: [sent.request], curl };
   step.ms = ms(start);
   let checked: 'accepted' | 'refused';
   try {
-    checked = readBasicCheck(res, session.peer(baseUrl));
+    checked = readBasicCheck(res, run.peer(baseUrl));
   } catch (e) {
     if (!(e instanceof RegistryError)) throw e;
     return { step: failed(step, start, e) };
   }
   if (checked === 'refused') {
-    const message = `${session.host} refused the username or password (or token) of ${session.username}: sign in again with the right ones.`;
+    const message = `${run.host} refused the username or password (or token) of ${run.username}: sign in again with the right ones.`;
     return { step: failed(step, start, { code: 'UNAUTHORIZED', message }) };
   }
   return {
-    step: { ...step, sentence: `${session.host} accepted the username and password of ${session.username}.` },
+    step: { ...step, sentence: `${run.host} accepted the username and password of ${run.username}.` },
     access: { kind: 'basic', header: basicAuthorization(credentials) },
   };
 }
 
 /** Step 3 for what GET /v2/ asked: a token, Basic credentials, or nothing. */
-export function authStep(session: Session, baseUrl: URL, ping: PingResult): Promise<Outcome> {
-  if (ping.scheme === 'bearer') return tokenStep(session, baseUrl, ping);
-  if (ping.scheme === 'basic') return basicStep(session, baseUrl);
+export function authStep(run: DiagnosisRun, baseUrl: URL, ping: PingResult): Promise<Outcome> {
+  if (ping.scheme === 'bearer') return tokenStep(run, baseUrl, ping);
+  if (ping.scheme === 'basic') return basicStep(run, baseUrl);
   const sentence =
-    session.username !== undefined
-      ? `/v2/ is open, so Berth sends no credentials to it: ${session.username}'s password is only sent where a resource asks for it.`
+    run.username !== undefined
+      ? `/v2/ is open, so Berth sends no credentials to it: ${run.username}'s password is only sent where a resource asks for it.`
       : '/v2/ is open: no token or password is needed to reach it.';
   return Promise.resolve({
     step: { id: 'auth', title: 'Authentication', status: 'ok', ms: 0, sentence, facts: [], requests: [] },

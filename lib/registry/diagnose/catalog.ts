@@ -9,14 +9,14 @@ import { CATALOG_SCOPE } from '../scope';
 import { traitsOf } from '../traits';
 import type { DiagnosisStep } from './report';
 import { explainRefusal, getResource } from './resource';
-import { SAMPLE, failed, ms, safeJson, sampleOf, type Access, type Session } from './session';
+import { SAMPLE, failed, ms, safeJson, sampleOf, type Access, type DiagnosisRun } from './run';
 
 const catalogSchema = z.object({ repositories: z.array(z.unknown()).nullable().optional() });
 
-export async function catalogStep(session: Session, baseUrl: URL, access: Access): Promise<DiagnosisStep> {
-  const { host, username } = session;
+export async function catalogStep(run: DiagnosisRun, baseUrl: URL, access: Access): Promise<DiagnosisStep> {
+  const { host, username } = run;
   const start = performance.now();
-  const got = await getResource(session, 'catalog', 'Catalog: GET /v2/_catalog', new URL(`/v2/_catalog?n=${SAMPLE}`, baseUrl), access, start);
+  const got = await getResource(run, 'catalog', 'Catalog: GET /v2/_catalog', new URL(`/v2/_catalog?n=${SAMPLE}`, baseUrl), access, start);
   if ('failed' in got) return got.failed;
   const { res, step } = got;
   const hub = traitsOf(host).listing === 'catalog' ? '' : ' Docker Hub never lists repositories: Berth opens them by name.';
@@ -30,7 +30,7 @@ export async function catalogStep(session: Session, baseUrl: URL, access: Access
     step.facts.push({ label: 'More pages', value: res.headers.get('link') ? 'yes (Link header)' : 'no' });
     return { ...step, ms: ms(start), sentence: `${host} lists its repositories${username !== undefined ? ` for ${username}` : ''}.` };
   }
-  const why = explainRefusal(session, step, res, 'the catalog', CATALOG_SCOPE, access);
+  const why = explainRefusal(run, step, res, 'the catalog', CATALOG_SCOPE, access);
   if ([401, 403, 404, 405].includes(res.status)) {
     const anonymous = username === undefined && res.status === 401;
     const sentence = anonymous
@@ -38,6 +38,6 @@ export async function catalogStep(session: Session, baseUrl: URL, access: Access
       : `${host} does not list its repositories${username !== undefined ? ` for ${username}` : ''} (HTTP ${res.status}).${why ? ` ${why}` : ''} Open a repository by name instead.${hub}`;
     return { ...step, status: 'warning', ms: ms(start), sentence, error: { code: anonymous ? 'SIGN_IN_REQUIRED' : 'CATALOG_UNSUPPORTED', message: sentence } };
   }
-  const error = errorFromResponse(res, session.requester);
+  const error = errorFromResponse(res, run.requester);
   return failed(step, start, error, `${error.message}${why ? ` ${why}` : ''}${hub}`);
 }

@@ -17,10 +17,10 @@ import { pingStep } from './ping';
 import { rateLimitStep } from './rate-limits';
 import { scrubSecrets, type Diagnosis, type DiagnosisStep, type DiagnosisStepId } from './report';
 import { repositoryStep } from './repository';
-import { SEVERITY, Session, ms, skipped, type Access, type DiagnoseOptions } from './session';
+import { SEVERITY, DiagnosisRun, ms, skipped, type Access, type DiagnoseOptions } from './run';
 
 export type * from './report';
-export type { DiagnoseOptions } from './session';
+export type { DiagnoseOptions } from './run';
 export { scrubSecrets } from './report';
 
 /** What a step that cannot run is called. */
@@ -34,33 +34,33 @@ const TITLES: Record<DiagnosisStepId, string> = {
 };
 
 /** The steps in order; each runs only when those it needs worked. */
-async function steps(session: Session): Promise<{ steps: DiagnosisStep[]; baseUrl?: URL }> {
+async function steps(run: DiagnosisRun): Promise<{ steps: DiagnosisStep[]; baseUrl?: URL }> {
   const steps: DiagnosisStep[] = [];
   const rest = (sentence: string, ids: DiagnosisStepId[]) => steps.push(...ids.map((id) => skipped(id, TITLES[id], sentence)));
-  const address = await addressStep(session);
+  const address = await addressStep(run);
   steps.push(address.step);
   const { baseUrl } = address;
   if (!baseUrl) {
     rest('Not run: Berth does not connect to an address its policy refuses.', ['ping', 'auth', 'catalog', 'repository', 'rate-limits']);
     return { steps };
   }
-  const ping = await pingStep(session, baseUrl);
+  const ping = await pingStep(run, baseUrl);
   steps.push(ping.step);
   let access: Access = { kind: 'none' };
   if (!ping.ping || ping.step.status === 'failed') {
     rest('Not run: /v2/ did not answer as a registry.', ['auth', 'catalog', 'repository']);
   } else {
-    const auth = await authStep(session, baseUrl, ping.ping);
+    const auth = await authStep(run, baseUrl, ping.ping);
     steps.push(auth.step);
     if (!auth.access) {
       rest('Not run: authentication failed (see above).', ['catalog', 'repository']);
     } else {
       access = auth.access;
-      steps.push(await catalogStep(session, baseUrl, access));
-      steps.push(await repositoryStep(session, baseUrl, access));
+      steps.push(await catalogStep(run, baseUrl, access));
+      steps.push(await repositoryStep(run, baseUrl, access));
     }
   }
-  steps.push(rateLimitStep(session, baseUrl, access));
+  steps.push(rateLimitStep(run, baseUrl, access));
   return { steps, baseUrl };
 }
 
@@ -68,15 +68,15 @@ async function steps(session: Session): Promise<{ steps: DiagnosisStep[]; baseUr
 export async function diagnose(options: DiagnoseOptions): Promise<Diagnosis> {
   const startedAt = new Date().toISOString();
   const start = performance.now();
-  const session = new Session(options);
-  const { steps: done, baseUrl } = await steps(session);
+  const run = new DiagnosisRun(options);
+  const { steps: done, baseUrl } = await steps(run);
   const worst = done.reduce<DiagnosisStep | undefined>((w, s) => (SEVERITY[s.status] > SEVERITY[w?.status ?? 'skipped'] ? s : w), undefined);
   const status = worst && worst.status !== 'skipped' ? worst.status : 'ok';
-  const who = session.username !== undefined ? ` as ${session.username}` : ' anonymously';
+  const who = run.username !== undefined ? ` as ${run.username}` : ' anonymously';
   const diagnosis: Diagnosis = {
     host: options.host,
     ...(baseUrl ? { baseUrl: baseUrl.origin } : {}),
-    username: session.username ?? null,
+    username: run.username ?? null,
     ...(options.repository !== undefined ? { repository: options.repository } : {}),
     startedAt,
     ms: ms(start),
@@ -84,5 +84,5 @@ export async function diagnose(options: DiagnoseOptions): Promise<Diagnosis> {
     summary: status === 'ok' ? `Every step worked: Berth reaches ${options.host} and is let in${who}.` : (worst?.sentence ?? ''),
     steps: done,
   };
-  return scrubSecrets(diagnosis, session.secrets);
+  return scrubSecrets(diagnosis, run.secrets);
 }

@@ -8,7 +8,7 @@ import type { PingResult } from '../context';
 import { RegistryError } from '../errors';
 import { curlRequest } from './curl';
 import type { DiagnosisChallenge, DiagnosisFact, DiagnosisStatus, DiagnosisStep } from './report';
-import { SEVERITY, ms, type Session } from './session';
+import { SEVERITY, ms, type DiagnosisRun } from './run';
 
 /** A certificate this close to its end is worth a warning. */
 const CERTIFICATE_WARNING_DAYS = 14;
@@ -32,15 +32,15 @@ export function challengeView(c: Challenge, from: URL): DiagnosisChallenge {
   return view;
 }
 
-export async function pingStep(session: Session, baseUrl: URL): Promise<{ step: DiagnosisStep; ping?: PingResult }> {
-  const { host } = session;
+export async function pingStep(run: DiagnosisRun, baseUrl: URL): Promise<{ step: DiagnosisStep; ping?: PingResult }> {
+  const { host } = run;
   const start = performance.now();
   const title = 'GET /v2/';
   const request = pingRequest(baseUrl);
   const curl = curlRequest(request.url, { kind: 'none' });
-  const sent = await session.send({ ...request, method: 'GET' });
+  const sent = await run.send({ ...request, method: 'GET' });
   const { res } = sent;
-  if (!res) return { step: session.failedRequest('ping', title, sent, start, curl) };
+  if (!res) return { step: run.failedRequest('ping', title, sent, start, curl) };
   const challenges = parseChallenges(res.headers.getAll('www-authenticate'));
   const facts: DiagnosisFact[] = [
     { label: 'Status', value: String(res.status) },
@@ -79,7 +79,7 @@ export async function pingStep(session: Session, baseUrl: URL): Promise<{ step: 
   };
   let ping: PingResult;
   try {
-    ping = readPing(res, session.peer(baseUrl));
+    ping = readPing(res, run.peer(baseUrl));
   } catch (e) {
     if (!(e instanceof RegistryError)) throw e;
     const realm = (e.detail as Partial<InvalidRealm> | undefined)?.invalidRealm;

@@ -2,7 +2,7 @@
 // Hub's, and the IETF draft's), a 429 among them, or a limit with nothing left.
 import { curlRateLimits } from './curl';
 import type { DiagnosisFact, DiagnosisRateLimit, DiagnosisStatus, DiagnosisStep } from './report';
-import type { Access, Session } from './session';
+import type { Access, DiagnosisRun } from './run';
 
 /** The headers registries and APIs report rate limits in. */
 const RATE_LIMIT_HEADERS = [
@@ -16,11 +16,11 @@ const RATE_LIMIT_HEADERS = [
   'docker-ratelimit-source',
 ];
 
-export function rateLimitStep(session: Session, baseUrl: URL, access: Access): DiagnosisStep {
-  const { host } = session;
+export function rateLimitStep(run: DiagnosisRun, baseUrl: URL, access: Access): DiagnosisStep {
+  const { host } = run;
   const rows: DiagnosisRateLimit[] = [];
   let tooMany = false;
-  for (const { request, response } of session.exchanges) {
+  for (const { request, response } of run.exchanges) {
     if (!response) continue;
     if (response.status === 429) tooMany = true;
     const from = `${request.method} ${request.url.pathname}`;
@@ -29,8 +29,8 @@ export function rateLimitStep(session: Session, baseUrl: URL, access: Access): D
       if (value !== undefined) rows.push({ header, value: value.slice(0, 200), from });
     }
   }
-  const repository = session.validRepository();
-  const curl = repository ? curlRateLimits(new URL(`/v2/${repository}/tags/list`, baseUrl), session.curlAuth(access)) : undefined;
+  const repository = run.validRepository();
+  const curl = repository ? curlRateLimits(new URL(`/v2/${repository}/tags/list`, baseUrl), run.curlAuth(access)) : undefined;
   const facts: DiagnosisFact[] = [];
   let status: DiagnosisStatus = 'ok';
   let sentence = rows.length ? `${host} sent rate-limit headers: see below.` : `${host} sent no rate-limit headers in these answers.`;
@@ -38,7 +38,7 @@ export function rateLimitStep(session: Session, baseUrl: URL, access: Access): D
   const retry = rows.find((r) => r.header === 'retry-after');
   if (tooMany) {
     status = 'failed';
-    sentence = `${host} is rate-limiting these requests (HTTP 429)${retry ? `: try again in ${retry.value} s` : ''}.${session.username === undefined ? ' Signing in usually raises the limit.' : ''}`;
+    sentence = `${host} is rate-limiting these requests (HTTP 429)${retry ? `: try again in ${retry.value} s` : ''}.${run.username === undefined ? ' Signing in usually raises the limit.' : ''}`;
   } else if (exhausted) {
     status = 'warning';
     sentence = `${host} says none of its limit remains (${exhausted.header}: ${exhausted.value}); the next requests may be refused.`;

@@ -10,15 +10,15 @@ import { repositoryScope } from '../scope';
 import { curlRequest } from './curl';
 import type { DiagnosisStep } from './report';
 import { explainRefusal, getResource } from './resource';
-import { SAMPLE, failed, ms, safeJson, sampleOf, skipped, type Access, type Session } from './session';
+import { SAMPLE, failed, ms, safeJson, sampleOf, skipped, type Access, type DiagnosisRun } from './run';
 
 const TITLE = 'Repository: GET /v2/NAME/tags/list';
 
 const tagsSchema = z.object({ tags: z.array(z.unknown()).nullable().optional() });
 
-export async function repositoryStep(session: Session, baseUrl: URL, access: Access): Promise<DiagnosisStep> {
-  const { host, username } = session;
-  const repository = session.options.repository;
+export async function repositoryStep(run: DiagnosisRun, baseUrl: URL, access: Access): Promise<DiagnosisStep> {
+  const { host, username } = run;
+  const repository = run.options.repository;
   if (repository === undefined) return skipped('repository', TITLE, 'Name a repository above to check its tag list and a manifest with the same credentials.');
   const start = performance.now();
   const named = `Repository ${repository}`;
@@ -37,12 +37,12 @@ export async function repositoryStep(session: Session, baseUrl: URL, access: Acc
       error: { code: 'INVALID_REFERENCE', message },
     };
   }
-  const got = await getResource(session, 'repository', named, new URL(`/v2/${repository}/tags/list?n=${SAMPLE}`, baseUrl), access, start);
+  const got = await getResource(run, 'repository', named, new URL(`/v2/${repository}/tags/list?n=${SAMPLE}`, baseUrl), access, start);
   if ('failed' in got) return got.failed;
   const { res, step } = got;
   if (res.status !== 200) {
-    const why = explainRefusal(session, step, res, repository, repositoryScope(repository), access);
-    const error = errorFromResponse(res, session.requester, { repository });
+    const why = explainRefusal(run, step, res, repository, repositoryScope(repository), access);
+    const error = errorFromResponse(res, run.requester, { repository });
     const html = (res.headers.get('content-type') ?? '').startsWith('text/html')
       ? ' The body is an HTML page, not a registry error: a proxy or web server in front of the registry answered.'
       : '';
@@ -57,11 +57,11 @@ export async function repositoryStep(session: Session, baseUrl: URL, access: Acc
   const first = tags[0];
   if (first === undefined) return { ...step, ms: ms(start), sentence: `${host} lists the tags of ${repository}: it has none yet.` };
   const manifestUrl = new URL(`/v2/${repository}/manifests/${first}`, baseUrl);
-  step.curl = `${step.curl ?? ''}\n${curlRequest(manifestUrl, session.curlAuth(access), { method: 'HEAD', accept: MANIFEST_ACCEPT })}`;
-  const head = await session.send({
+  step.curl = `${step.curl ?? ''}\n${curlRequest(manifestUrl, run.curlAuth(access), { method: 'HEAD', accept: MANIFEST_ACCEPT })}`;
+  const head = await run.send({
     url: manifestUrl,
     method: 'HEAD',
-    headers: { accept: MANIFEST_ACCEPT, ...session.headersFor(access) },
+    headers: { accept: MANIFEST_ACCEPT, ...run.headersFor(access) },
     maxBytes: MAX_SMALL_BODY,
   });
   step.requests.push(head.request);

@@ -9,21 +9,21 @@ import { grants } from '../scope';
 import { curlRequest } from './curl';
 import { challengeView } from './ping';
 import type { DiagnosisChallenge, DiagnosisFact, DiagnosisStep, DiagnosisStepId } from './report';
-import type { Access, Session } from './session';
+import type { Access, DiagnosisRun } from './run';
 
 /** A resource's list, asked as JSON; its step (status fact, request, curl), or the failed step when no answer came. */
 export async function getResource(
-  session: Session,
+  run: DiagnosisRun,
   id: DiagnosisStepId,
   title: string,
   url: URL,
   access: Access,
   start: number,
 ): Promise<{ res: HttpResponse; step: DiagnosisStep } | { failed: DiagnosisStep }> {
-  const curl = curlRequest(url, session.curlAuth(access));
-  const sent = await session.send({ url, method: 'GET', headers: { accept: 'application/json', ...session.headersFor(access) }, maxBytes: MAX_SMALL_BODY });
+  const curl = curlRequest(url, run.curlAuth(access));
+  const sent = await run.send({ url, method: 'GET', headers: { accept: 'application/json', ...run.headersFor(access) }, maxBytes: MAX_SMALL_BODY });
   const { res } = sent;
-  if (!res) return { failed: session.failedRequest(id, title, sent, start, curl) };
+  if (!res) return { failed: run.failedRequest(id, title, sent, start, curl) };
   return {
     res,
     step: { id, title, status: 'ok', ms: 0, sentence: '', facts: [{ label: 'Status', value: String(res.status) }], requests: [sent.request], curl },
@@ -48,11 +48,11 @@ function refusalFacts(res: HttpResponse): { facts: DiagnosisFact[]; challenges: 
 }
 
 /** The refusal's facts and challenges added to `step`, and the sentence for a resource the registry would not serve. */
-export function explainRefusal(session: Session, step: DiagnosisStep, res: HttpResponse, what: string, scope: string, access: Access): string {
+export function explainRefusal(run: DiagnosisRun, step: DiagnosisStep, res: HttpResponse, what: string, scope: string, access: Access): string {
   const { facts, challenges } = refusalFacts(res);
   step.facts.push(...facts);
   if (challenges.length) step.challenges = challenges;
-  const { host } = session;
+  const { host } = run;
   const bearer = challenges.find((c) => c.scheme === 'bearer');
   if (res.status === 401 && challenges.length === 0) {
     return `${host} answered 401 for ${what} without a WWW-Authenticate challenge, so it does not say what it wants. Berth keeps using the /v2/ challenge; if the token or credentials above are right, this account lacks access to ${what}, or the registry needs another kind of sign-in.`;

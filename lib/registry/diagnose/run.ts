@@ -1,6 +1,7 @@
-// What every step of a diagnosis shares: the registry and who asks, the recording transport every
-// request goes through (../net/record.ts), the secrets to scrub from the result, how a step reads
-// when no answer came, and how later requests authenticate once the handshake is done.
+// One run of a diagnosis, and what each of its steps shares: the registry and who asks, the
+// recording transport every request goes through (../net/record.ts), the secrets to scrub from
+// the result, how a step reads when no answer came, and how later requests authenticate once the
+// handshake is done.
 import { performance } from 'node:perf_hooks';
 import type { Peer } from '../auth/handshake';
 import type { Credentials, RegistryContext, RequestScope } from '../context';
@@ -74,7 +75,7 @@ export interface Sent {
   error?: RegistryError;
 }
 
-export class Session {
+export class DiagnosisRun {
   readonly host: string;
   /** Who it runs as; undefined when anonymous. */
   readonly username?: string;
