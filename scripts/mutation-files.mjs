@@ -3,18 +3,38 @@
 
 export const MUTATION_FLOOR = 85;
 
+const AUTH_TESTS = 'lib/registry/auth/authorizer.test.ts';
+const CLIENT_TESTS = 'lib/registry/client/index.test.ts';
+const HUB_TESTS = 'lib/registry/hub/index.test.ts';
+const DIAGNOSE_TESTS = 'lib/registry/diagnose/index.test.ts';
+
 /** @type {Array<{ source: string; tests: string[] }>} */
 export const MEASURED = [
-  // The protocol core: parsers, the address policy, the authoriser.
-  ...['reference', 'challenge', 'scope', 'link', 'policy', 'auth'].map((name) => ({
+  // The protocol core: parsers and the address policy.
+  ...['reference', 'challenge', 'scope', 'link', 'policy'].map((name) => ({
     source: `lib/registry/${name}.ts`,
     tests: [`lib/registry/${name}.test.ts`],
   })),
-  // What bounds the server: caches, counters, the fair limiter, pull limits.
+  // The handshake, the authoriser that runs it with its caches and retries, and Docker Hub's API sign-in.
+  { source: 'lib/registry/auth/handshake.ts', tests: [AUTH_TESTS, DIAGNOSE_TESTS] },
+  { source: 'lib/registry/auth/authorizer.ts', tests: [AUTH_TESTS] },
+  { source: 'lib/registry/auth/token-cache.ts', tests: [AUTH_TESTS, HUB_TESTS] },
+  { source: 'lib/registry/auth/hub-login.ts', tests: [HUB_TESTS] },
+  // The recording transport the diagnosis sends through: each exchange kept, timed, its secrets redacted.
+  { source: 'lib/registry/net/record.ts', tests: ['lib/registry/net/record.test.ts', DIAGNOSE_TESTS] },
+  // What bounds the server: caches, counters, the fair limiter, pull limits, a connection's wait after a 429.
   ...['cache', 'counter', 'limiter', 'pull-limit'].map((name) => ({ source: `lib/registry/${name}.ts`, tests: [`lib/registry/${name}.test.ts`] })),
-  // The operations (content and summary caches, verification, deletion) and the Docker Hub client.
-  { source: 'lib/registry/client.ts', tests: ['lib/registry/client.test.ts'] },
-  { source: 'lib/registry/hub.ts', tests: ['lib/registry/hub.test.ts'] },
+  { source: 'lib/registry/wait.ts', tests: ['lib/registry/wait.test.ts', CLIENT_TESTS, HUB_TESTS] },
+  // The operations (content and summary caches, verification, deletion), one file each, and what they share.
+  ...['index', 'connection', 'listing', 'manifests', 'blobs', 'summaries', 'deletion', 'referrers'].map((name) => ({
+    source: `lib/registry/client/${name}.ts`,
+    tests: [CLIENT_TESTS],
+  })),
+  { source: 'lib/registry/client/pull-limit.ts', tests: [CLIENT_TESTS, HUB_TESTS] },
+  { source: 'lib/registry/paging.ts', tests: [CLIENT_TESTS, HUB_TESTS] },
+  { source: 'lib/registry/response-error.ts', tests: ['lib/registry/response-error.test.ts', CLIENT_TESTS, HUB_TESTS, AUTH_TESTS] },
+  // The Docker Hub API client.
+  ...['index', 'summaries'].map((name) => ({ source: `lib/registry/hub/${name}.ts`, tests: [HUB_TESTS] })),
   // The server's own rules: who is asking, same origin and public host, sign-in limits, answers in flight, configuration.
   ...['client-address', 'origin', 'attempts', 'answers', 'env'].map((name) => ({ source: `lib/server/${name}.ts`, tests: [`lib/server/${name}.test.ts`] })),
   // The route handlers' shared preamble and body reading, through the real handlers; the page policy and the proxy.

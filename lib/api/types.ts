@@ -280,4 +280,4 @@ export type {
   DiagnosisStep,
   DiagnosisStepId,
 } from '../registry/diagnose';
-export type { TlsFacts } from '../registry/http';
+export type { TlsFacts } from '../registry/net/http';

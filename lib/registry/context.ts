@@ -87,8 +87,10 @@ export class RegistryContext {
    */
   readonly pullLimits = new BoundedCache<PullLimit>({ maxEntries: 5000, maxBytes: 2 * MiB });
   /**
-   * Until when (ms since the epoch) an API asked a connection to wait, after a 429 with
-   * Retry-After (Docker Hub's API): asking sooner would only be refused again. Keyed by connection.
+   * Until when (ms since the epoch) a connection was asked to wait by a 429 that named a time:
+   * asking sooner would only be refused again (wait.ts). Docker Hub's API connections wait with
+   * every request; registry connections with the manifest GETs a pull limit holds back. Keyed by
+   * connection.
    */
   readonly waits = new BoundedCache<number>({ maxEntries: 5000, maxBytes: 1 * MiB });
   /** Blobs a connection asked to see as documents that are none (a layer): why, keyed by connection, repository and digest. */

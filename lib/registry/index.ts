@@ -1,6 +1,6 @@
 // Berth's registry protocol core: no React, no Next.js (docs/architecture.md "Folders").
-export { Authorizer } from './auth';
-export type { AuthorizedRequest, Verification } from './auth';
+export { Authorizer } from './auth/authorizer';
+export type { AuthorizedRequest, Verification } from './auth/authorizer';
 export { RegistryClient, MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES } from './client';
 export type { ClientOptions, DeletedTag, FetchedManifest, ManifestHead, Page, Referrers } from './client';
 export { RegistryContext } from './context';
@@ -33,4 +33,4 @@ export { MediaType, attestationTarget, isImageConfigType, parseImageConfig, pars
 export type { Descriptor, ImageConfig, ParsedManifest, Platform } from './manifest';
 export { decodeGrantedAccess, grants, mergeScopes, repositoryScope } from './scope';
 export type { GrantedAccess } from './scope';
-export type { Transport, TransportRequest } from './transport';
+export type { Transport, TransportRequest } from './net/transport';

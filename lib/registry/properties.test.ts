@@ -6,14 +6,11 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { RegistryClient } from './client';
-import { RegistryContext } from './context';
 import { RegistryError } from './errors';
-import { ResponseHeaders } from './http';
 import { parseNextLink } from './link';
-import { AddressPolicy } from './policy';
 import { DOCKER_HUB, formatReference, looksLikeHost, parseImageReference, type ImageReference } from './reference';
 import { mergeScopes, parseScope } from './scope';
-import type { Transport } from './transport';
+import { REGISTRY as ORIGIN, testContext, testRegistry } from './test-registry';
 
 const RUNS = 300;
 
@@ -204,7 +201,6 @@ describe('merging scopes', () => {
 
 // ---- pagination links --------------------------------------------------------------------------
 
-const ORIGIN = 'https://r.example';
 const LIST = '/v2/team/app/tags/list';
 
 /** Where a link may point: relative forms, the registry's own origin spelt several ways, and others. */
@@ -260,17 +256,17 @@ const linkHeader = fc.oneof(
 
 describe('pagination links', () => {
   test('a next link is followed only on the registry’s own origin and list: the cursor and the request it makes stay there', async () => {
-    const requested: URL[] = [];
     let link = '';
-    const transport: Transport = async (req) => {
-      requested.push(req.url);
+    const registry = testRegistry((req) => {
       const ok = req.url.origin === ORIGIN;
-      const headers = new ResponseHeaders(req.url.pathname === LIST && ok ? ['link', link] : []);
-      const body = Buffer.from(JSON.stringify(req.url.pathname === '/v2/' ? {} : { name: 'team/app', tags: ['v1'] }));
-      return { status: ok ? 200 : 404, url: req.url, headers, body };
-    };
-    const context = new RegistryContext({ policy: new AddressPolicy({ allowed: null, dockerHubRegistryUrl: 'https://registry-1.docker.io' }) });
-    const client = new RegistryClient({ host: 'r.example', baseUrl: ORIGIN, context, transport });
+      return {
+        status: ok ? 200 : 404,
+        headers: req.url.pathname === LIST && ok ? { link } : {},
+        body: req.url.pathname === '/v2/' ? {} : { name: 'team/app', tags: ['v1'] },
+      };
+    });
+    const requested = registry.seen;
+    const client = new RegistryClient({ host: 'r.example', baseUrl: ORIGIN, context: testContext(), transport: registry.transport });
     await fc.assert(
       fc.asyncProperty(linkHeader, async (header) => {
         link = header;
@@ -285,12 +281,12 @@ describe('pagination links', () => {
           assert.equal(target?.origin, ORIGIN, `${header} was followed`);
           assert.equal(target.pathname, LIST);
           await client.listTags('team/app', { cursor: page.next });
-          assert.equal(requested.at(-1)?.searchParams.get('last'), target.searchParams.get('last'), 'the next request asks for the page the link named');
+          assert.equal(requested.at(-1)?.url.searchParams.get('last'), target.searchParams.get('last'), 'the next request asks for the page the link named');
         }
-        for (const url of requested) assert.equal(url.origin, ORIGIN, `${header}: asked ${url.href}`);
+        for (const { url } of requested) assert.equal(url.origin, ORIGIN, `${header}: asked ${url.href}`);
         assert.ok(
-          requested.every((url) => url.pathname === LIST || url.pathname === '/v2/'),
-          requested.map((u) => u.pathname).join(' '),
+          requested.every(({ url }) => url.pathname === LIST || url.pathname === '/v2/'),
+          requested.map(({ url }) => url.pathname).join(' '),
         );
       }),
       // Besides the generated ones, the links that differ from a good one by a single part, every run.
@@ -299,18 +295,13 @@ describe('pagination links', () => {
   });
 
   test('a cursor from whoever calls Berth is never an address: it asks the same registry for the same list', async () => {
-    const requested: URL[] = [];
-    const transport: Transport = async (req) => {
-      requested.push(req.url);
-      return { status: 200, url: req.url, headers: new ResponseHeaders([]), body: Buffer.from('{"name":"team/app","tags":[]}') };
-    };
-    const context = new RegistryContext({ policy: new AddressPolicy({ allowed: null, dockerHubRegistryUrl: 'https://registry-1.docker.io' }) });
-    const client = new RegistryClient({ host: 'r.example', baseUrl: ORIGIN, context, transport });
+    const registry = testRegistry(() => ({ body: '{"name":"team/app","tags":[]}' }));
+    const client = new RegistryClient({ host: 'r.example', baseUrl: ORIGIN, context: testContext(), transport: registry.transport });
     await fc.assert(
       fc.asyncProperty(fc.oneof(linkTarget, fc.string({ maxLength: 60 })), async (cursor) => {
-        requested.length = 0;
+        registry.seen.length = 0;
         await client.listTags('team/app', { cursor });
-        const last = requested.at(-1);
+        const last = registry.seen.at(-1)?.url;
         assert.equal(last?.origin, ORIGIN, `${cursor}: asked ${last?.href}`);
         assert.equal(last.pathname, LIST);
       }),

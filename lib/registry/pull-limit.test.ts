@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ResponseHeaders } from './http';
+import { ResponseHeaders } from './net/http';
 import { describeWait, readPullLimit, secondsUntilRetry } from './pull-limit';
 
 const now = Date.parse('2026-03-01T12:00:00Z');

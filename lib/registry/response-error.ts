@@ -1,8 +1,11 @@
-// Maps a registry's failed response to a RegistryError with a sentence a person can act on.
+// Every failed answer becomes a RegistryError here, with a sentence a person can act on: a
+// registry's (errorFromResponse, and deletionErrorFromResponse for what a DELETE is refused), and
+// Docker Hub's API's (hubApiError), whose answers carry no registry error codes, whose 404 may be a
+// page of a list, and whose 429 names its time in X-RateLimit-Reset too.
 import { findChallenge, parseChallenges } from './challenge';
-import { RegistryError, STATUS_OF, parseErrorBody, parseRetryAfter } from './errors';
-import type { HttpResponse } from './http';
-import { isDigest } from './reference';
+import { MAX_RETRY_AFTER_SECONDS, RegistryError, STATUS_OF, parseErrorBody, parseRetryAfter } from './errors';
+import type { HttpResponse } from './net/http';
+import { DOCKER_HUB, isDigest } from './reference';
 
 /** Who asked: the registry, and the signed-in user (undefined when anonymous). */
 export interface Requester {
@@ -129,4 +132,72 @@ export function deletionErrorFromResponse(res: HttpResponse, who: Requester, wha
     });
   }
   return errorFromResponse(res, who, what);
+}
+
+// ---- Docker Hub's API ----------------------------------------------------------------------------
+
+/** What was asked of Docker Hub's API, to name it in the message. */
+export interface HubTarget {
+  repository?: string;
+  namespace?: string;
+  tag?: string;
+}
+
+/** Seconds a 429 of Docker Hub's API asks to wait: Retry-After, else the X-RateLimit-Reset time; capped at a day, as Retry-After is. */
+export function hubRetryAfter(res: HttpResponse): number | undefined {
+  const reset = Number(res.headers.get('x-ratelimit-reset'));
+  return (
+    parseRetryAfter(res.headers.get('retry-after')) ??
+    (Number.isFinite(reset) && reset > 0 ? Math.min(Math.max(1, Math.ceil(reset - Date.now() / 1000)), MAX_RETRY_AFTER_SECONDS) : undefined)
+  );
+}
+
+/** Docker Hub's API limiting this connection; without `upstreamStatus`, Berth's own refusal while it waits. */
+export function hubRateLimited(retryAfter: number | undefined, signedIn: boolean, upstreamStatus?: number): RegistryError {
+  return new RegistryError({
+    code: 'TOOMANYREQUESTS',
+    host: DOCKER_HUB,
+    ...(upstreamStatus !== undefined ? { upstreamStatus } : {}),
+    ...(retryAfter !== undefined ? { retryAfter } : {}),
+    message: `Docker Hub's API is limiting Berth's requests.${retryAfter !== undefined ? ` Try again in ${retryAfter} s.` : ' Wait a minute and try again.'}${signedIn ? '' : ' Everyone using this Berth without signing in shares one limit; signing in gives you your own.'}`,
+  });
+}
+
+export function hubApiError(res: HttpResponse, signedIn: boolean, what: HubTarget = {}): RegistryError {
+  const base = { upstreamStatus: res.status, host: DOCKER_HUB };
+  const status = res.status;
+  if (status === 401) {
+    return new RegistryError({
+      ...base,
+      code: 'UNAUTHORIZED',
+      message: signedIn ? 'Docker Hub no longer accepts the credentials saved for it. Sign in again.' : 'Docker Hub needs you to sign in to see this.',
+    });
+  }
+  if (status === 403) {
+    return new RegistryError({
+      ...base,
+      code: 'DENIED',
+      message: `Docker Hub denied access to ${what.repository ?? what.namespace ?? 'this'}. ${signedIn ? 'Ask its owner for access, or sign in as an account that has it.' : 'Sign in to Docker Hub as an account that may see it.'}`,
+    });
+  }
+  if (status === 404) {
+    if (what.tag)
+      return new RegistryError({ ...base, code: 'MANIFEST_UNKNOWN', message: `${what.repository}:${what.tag} was not found on Docker Hub. Check the tag.` });
+    return new RegistryError({
+      ...base,
+      code: 'NAME_UNKNOWN',
+      message: what.repository
+        ? `The repository ${what.repository} does not exist on Docker Hub, or you cannot see it${signedIn ? '' : ' without signing in'}. Check the name.`
+        : `Docker Hub has no such page of the list of ${what.namespace ?? 'this namespace'}'s repositories; the list may have changed. Reload it.`,
+    });
+  }
+  if (status === 429) return hubRateLimited(hubRetryAfter(res), signedIn, status);
+  if (status >= 500) {
+    return new RegistryError({ ...base, code: 'UNAVAILABLE', message: `Docker Hub's API answered with an error (HTTP ${status}). Try again in a moment.` });
+  }
+  return new RegistryError({
+    ...base,
+    code: 'BAD_RESPONSE',
+    message: `Docker Hub's API refused Berth's request (HTTP ${status}). Try again; if it keeps refusing, open the repository by name instead.`,
+  });
 }

@@ -1,24 +1,22 @@
 // The Hub API client against a stub API: sign-in, token reuse and renewal, paging, tag details.
 import { describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_TOKEN_BYTES } from './auth';
-import { RegistryClient } from './client';
-import { RegistryContext, type Credentials } from './context';
-import { RegistryError } from './errors';
-import { ResponseHeaders, type HttpResponse } from './http';
-import { HubClient, type HubPage } from './hub';
-import { MediaType } from './manifest';
-import { AddressPolicy } from './policy';
-import { InvalidReferenceError } from './reference';
-import type { ManifestSummary } from './summary';
-import { d } from './test-fixtures';
-import type { Transport, TransportRequest } from './transport';
+import { MAX_TOKEN_BYTES } from '../auth/handshake';
+import { RegistryClient } from '../client';
+import type { Credentials } from '../context';
+import { RegistryError } from '../errors';
+import type { HttpResponse } from '../net/http';
+import { HubClient, type HubPage } from './index';
+import { MediaType } from '../manifest';
+import { InvalidReferenceError } from '../reference';
+import type { ManifestSummary } from '../summary';
+import { d } from '../test-fixtures';
+import type { Transport, TransportRequest } from '../net/transport';
+import { asked, respond, testContext, testRegistry, type Answer } from '../test-registry';
 
 const API = 'https://hub.example';
 
-function reply(req: TransportRequest, status: number, body: unknown = {}, headers: Record<string, string> = {}): HttpResponse {
-  return { status, url: req.url, headers: new ResponseHeaders(Object.entries(headers).flat()), body: Buffer.from(JSON.stringify(body)) };
-}
+const reply = (req: TransportRequest, status: number, body: unknown = {}, headers: Record<string, string> = {}) => respond(req, { status, body, headers });
 
 /** A token that says it lives `seconds` more. */
 function jwt(name: string, seconds = 600): string {
@@ -26,32 +24,29 @@ function jwt(name: string, seconds = 600): string {
   return `${part({ alg: 'HS256' })}.${part({ sub: name, exp: Math.floor(Date.now() / 1000) + seconds })}.sig`;
 }
 
-/** A scripted Hub API; every request is recorded with its JSON body. */
+/**
+ * A scripted Hub API on the test registry; every request is kept (`requests`), and shown in `seen`
+ * as what it asked (with its JSON body); `issued`: the answers of sign-ins that succeeded.
+ */
 function stub(answer: (req: TransportRequest, body: Record<string, string> | undefined) => HttpResponse | undefined) {
-  const seen: { method: string; path: string; auth?: string; body?: Record<string, string> }[] = [];
-  /** The requests as the transport received them (headers, size caps). */
-  const requests: TransportRequest[] = [];
-  const transport: Transport = async (req) => {
-    requests.push(req);
-    const body = req.body ? (JSON.parse(Buffer.from(req.body).toString()) as Record<string, string>) : undefined;
-    seen.push({
-      method: req.method,
-      path: `${req.url.pathname}${req.url.search}`,
-      ...(req.headers.authorization ? { auth: req.headers.authorization } : {}),
-      ...(body ? { body } : {}),
-    });
-    const res = answer(req, body);
-    if (!res) throw new Error(`stub: nothing scripted for ${req.method} ${req.url.href}`);
-    if (req.method === 'POST' && res.status === 200) issued.push(res.body.toString());
-    return res;
-  };
   const issued: string[] = [];
-  const logins = () => seen.filter((r) => r.method === 'POST');
-  return { transport, seen, logins, issued, requests };
+  const registry = testRegistry((req) => {
+    const res = answer(req, asked(req).body as Record<string, string> | undefined);
+    if (res && req.method === 'POST' && res.status === 200) issued.push(res.body.toString());
+    return res;
+  });
+  return {
+    transport: registry.transport,
+    requests: registry.seen,
+    get seen() {
+      return registry.seen.map(asked);
+    },
+    logins: () => registry.seen.filter((r) => r.method === 'POST').map(asked),
+    issued,
+  };
 }
 
-const newContext = () =>
-  new RegistryContext({ policy: new AddressPolicy({ allowed: null, dockerHubRegistryUrl: 'https://registry-1.docker.io', dockerHubApiUrl: API }) });
+const newContext = () => testContext({ dockerHubApiUrl: API });
 const hub = (transport: Transport, credentials?: Credentials, context = newContext(), apiUrl = API) =>
   new HubClient({ apiUrl: new URL(apiUrl), credentials, context, transport });
 const user: Credentials = { username: 'someone', password: 'pass-word' };
@@ -105,7 +100,7 @@ describe('sign-in', () => {
       s.seen.map((r) => r.path),
       ['/v2/auth/token', '/v2/users/login'],
     );
-    s.seen.length = 0;
+    s.requests.length = 0;
     await assert.rejects(hub(s.transport, pat).verify(), isCode('UNAUTHORIZED'));
     assert.deepEqual(
       s.seen.map((r) => r.path),
@@ -145,7 +140,7 @@ describe('sign-in', () => {
       ['POST', 'GET', 'POST', 'GET'],
     );
     refuse = 5;
-    s.seen.length = 0;
+    s.requests.length = 0;
     await assert.rejects(hub(s.transport, pat, context).listRepositories('someone'), isCode('UNAUTHORIZED'));
     assert.deepEqual(
       s.seen.map((r) => r.method),
@@ -546,48 +541,36 @@ describe('refusals and failures say what happened and what to do next', () => {
 });
 
 describe('Docker Hub through the registry client', () => {
-  const hubContext = () =>
-    new RegistryContext({ policy: new AddressPolicy({ allowed: null, dockerHubRegistryUrl: 'https://registry-1.docker.io', dockerHubApiUrl: API }) });
-
   test('signing in checks the Hub API first: refused credentials stop it, an API that cannot be reached does not', async () => {
-    const registry: string[] = [];
-    const script =
-      (hubAnswer: (req: TransportRequest) => HttpResponse | Promise<HttpResponse>): Transport =>
-      async (req) => {
-        if (req.url.origin === API) return hubAnswer(req);
-        registry.push(req.url.pathname);
-        return reply(req, 200);
-      };
-    const client = (t: Transport) =>
-      new RegistryClient({ host: 'docker.io', baseUrl: 'https://registry-1.docker.io', credentials: user, context: hubContext(), transport: t });
-    await assert.rejects(
-      client(
-        script((req) => reply(req, req.url.pathname === '/v2/users/login' ? 401 : 401, req.url.pathname === '/v2/users/login' ? { login_2fa_token: 't' } : {})),
-      ).verify(),
-      isCode('ACCESS_TOKEN_REQUIRED'),
-    );
-    assert.deepEqual(registry, []);
+    /** Docker Hub: its API answers `hubAnswer`, its registry is open. */
+    const script = (hubAnswer: (req: TransportRequest) => HttpResponse | Promise<HttpResponse>) =>
+      testRegistry((req) => (req.url.origin === API ? hubAnswer(req) : {}));
+    const registryPaths = (s: ReturnType<typeof script>) => s.seen.filter((r) => r.url.origin !== API).map((r) => r.url.pathname);
+    const client = (s: ReturnType<typeof script>) =>
+      new RegistryClient({ host: 'docker.io', baseUrl: 'https://registry-1.docker.io', credentials: user, context: newContext(), transport: s.transport });
+    const refused = script((req) => reply(req, 401, req.url.pathname === '/v2/users/login' ? { login_2fa_token: 't' } : {}));
+    await assert.rejects(client(refused).verify(), isCode('ACCESS_TOKEN_REQUIRED'));
+    assert.deepEqual(registryPaths(refused), []);
     const unreachable = script(() => Promise.reject(new RegistryError({ code: 'UNREACHABLE', host: 'hub.example', message: 'down' })));
     await client(unreachable).verify();
-    assert.deepEqual(registry, ['/v2/', '/v2/']);
+    assert.deepEqual(registryPaths(unreachable), ['/v2/', '/v2/']);
   });
 
   test('after a 429 with Retry-After, manifest GETs wait without asking; HEADs, which cost no pull, still go', async () => {
-    const asked: string[] = [];
     const limits = { 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '0;w=21600' };
-    const transport: Transport = async (req) => {
-      if (req.url.pathname === '/v2/') return reply(req, 200);
-      asked.push(`${req.method} ${req.url.pathname}`);
-      if (req.method === 'HEAD')
-        return { ...reply(req, 200, undefined, { ...limits, 'docker-content-digest': d('c'), 'content-type': MediaType.OciManifest }), body: Buffer.alloc(0) };
-      return reply(
-        req,
-        429,
-        { errors: [{ code: 'TOOMANYREQUESTS', message: 'You have reached your pull rate limit.' }] },
-        { ...limits, 'retry-after': '3600' },
-      );
-    };
-    const client = new RegistryClient({ host: 'docker.io', baseUrl: 'https://registry-1.docker.io', context: hubContext(), transport });
+    const registry = testRegistry(
+      (req): Answer =>
+        req.method === 'HEAD'
+          ? { headers: { ...limits, 'docker-content-digest': d('c'), 'content-type': MediaType.OciManifest } }
+          : {
+              status: 429,
+              headers: { ...limits, 'retry-after': '3600' },
+              body: { errors: [{ code: 'TOOMANYREQUESTS', message: 'You have reached your pull rate limit.' }] },
+            },
+      { handshake: { scheme: 'none' } },
+    );
+    const asked = () => registry.seen.filter((r) => r.url.pathname !== '/v2/').map((r) => `${r.method} ${r.url.pathname}`);
+    const client = new RegistryClient({ host: 'docker.io', baseUrl: 'https://registry-1.docker.io', context: newContext(), transport: registry.transport });
     const refused = (e: unknown) =>
       isCode('TOOMANYREQUESTS')(e) &&
       ((e as RegistryError).retryAfter ?? 0) > 3500 &&
@@ -596,7 +579,7 @@ describe('Docker Hub through the registry client', () => {
     await assert.rejects(client.getManifest('library/alpine', 'latest'), refused);
     await assert.rejects(client.getManifest('library/alpine', 'latest'), refused);
     await assert.rejects(client.getManifest('library/alpine', d('c')), refused);
-    assert.deepEqual(asked, [
+    assert.deepEqual(asked(), [
       'HEAD /v2/library/alpine/manifests/latest',
       'GET /v2/library/alpine/manifests/latest',
       'HEAD /v2/library/alpine/manifests/latest',

@@ -6,9 +6,9 @@ import https from 'node:https';
 import type { LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { TLSSocket, type PeerCertificate } from 'node:tls';
-import { RegistryError } from './errors';
-import type { AddressPolicy } from './policy';
-import { createResolver, type ResolveName } from './resolve';
+import { RegistryError } from '../errors';
+import type { AddressPolicy } from '../policy';
+import { createResolver, type ResolveName } from '../resolve';
 
 export interface HttpRequest {
   url: URL;

@@ -7,9 +7,9 @@ import { createConnection, createServer, type AddressInfo, type Server, type Soc
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
-import { RegistryError } from './errors';
+import { RegistryError } from '../errors';
 import { send, tlsFactsOf } from './http';
-import { AddressPolicy } from './policy';
+import { AddressPolicy } from '../policy';
 
 // The address policy is checked again on the address a name resolves to, when connecting: a
 // name (not an IP literal) that resolves to loopback passes the URL check but never gets a

@@ -4,9 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { RegistryContext } from './context';
-import { RegistryError } from './errors';
-import { AddressPolicy } from './policy';
+import { RegistryContext } from '../context';
+import { RegistryError } from '../errors';
+import { AddressPolicy } from '../policy';
 import { followingTransport } from './transport';
 
 async function server(handle: (path: string, headers: IncomingHttpHeaders, method: string) => { status: number; location?: string; delayMs?: number }) {

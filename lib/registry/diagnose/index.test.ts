@@ -1,87 +1,47 @@
 // The diagnosis, step by step, against a scripted registry: no network, no registry.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RegistryContext, type Credentials } from './context';
-import { diagnose, scrubSecrets, type DiagnoseOptions, type Diagnosis, type DiagnosisStep, type DiagnosisStepId } from './diagnose';
-import { RegistryError } from './errors';
-import { ResponseHeaders, type HttpResponse, type TlsFacts } from './http';
-import { AddressPolicy } from './policy';
-import type { TransportRequest } from './transport';
+import { RegistryContext, type Credentials } from '../context';
+import { diagnose, scrubSecrets, type DiagnoseOptions, type Diagnosis, type DiagnosisStep, type DiagnosisStepId } from './index';
+import { RegistryError } from '../errors';
+import type { TlsFacts } from '../net/http';
+import { AddressPolicy } from '../policy';
+import type { TransportRequest } from '../net/transport';
+import { REALM, REGISTRY as ORIGIN, testRegistry, tokenAnswer, type Answer, type Route, type TestRegistry } from '../test-registry';
 
-const ORIGIN = 'https://r.example';
-const REALM = 'https://auth.example/token';
 const PUBLIC_ADDRESS = '93.184.216.34';
 const alice: Credentials = { username: 'alice', password: 'alice-s3cret' };
 const basicOf = (c: Credentials) => Buffer.from(`${c.username}:${c.password}`).toString('base64');
 
-type Answer = { status: number; headers?: Record<string, string>; body?: unknown; url?: string; tls?: TlsFacts };
-type Route = (req: TransportRequest) => Answer | undefined;
-
-/** A registry scripted by a function of the request; every request is recorded. */
-function registry(route: Route) {
-  const seen: TransportRequest[] = [];
-  const transport = async (req: TransportRequest): Promise<HttpResponse> => {
-    seen.push(req);
-    const a = route(req);
-    if (!a) throw new Error(`stub: nothing scripted for ${req.method} ${req.url.href}`);
-    const body = a.body === undefined ? '' : typeof a.body === 'string' ? a.body : JSON.stringify(a.body);
-    return {
-      status: a.status,
-      url: a.url ? new URL(a.url) : req.url,
-      headers: new ResponseHeaders(Object.entries(a.headers ?? {}).flat()),
-      body: Buffer.from(body),
-      ...(a.tls ? { tls: a.tls } : {}),
-    };
-  };
-  return { transport, seen, to: (path: string) => seen.filter((r) => r.url.pathname === path) };
-}
-
-function jwt(claims: Record<string, unknown>): string {
-  const part = (x: unknown) => Buffer.from(JSON.stringify(x)).toString('base64url');
-  return `${part({ alg: 'RS256', typ: 'JWT' })}.${part(claims)}.c2lnbmF0dXJl`;
-}
-
 /** A token service that grants `allowed` (scope strings), as distribution's issuer does: the intersection, never an error. */
 function tokenFor(req: TransportRequest, allowed: string[], extra: Record<string, unknown> = {}): Answer {
-  const asked = req.url.searchParams.getAll('scope');
-  const access = asked.map((scope) => {
-    const [type, rest] = [scope.slice(0, scope.indexOf(':')), scope.slice(scope.indexOf(':') + 1)];
-    const name = rest.slice(0, rest.lastIndexOf(':'));
-    const actions = rest
-      .slice(rest.lastIndexOf(':') + 1)
-      .split(',')
-      .filter((a) => allowed.includes(`${type}:${name}:${a}`));
-    return { type, name, actions };
-  });
-  const token = jwt({ iss: 'test', iat: 1_767_225_600, exp: 1_767_225_900, access });
-  return {
-    status: 200,
-    headers: { 'content-type': 'application/json' },
-    body: { token, access_token: token, expires_in: 300, issued_at: '2026-01-01T00:00:00Z', ...extra },
-  };
+  const answer = tokenAnswer(req, allowed, { iss: 'test', iat: 1_767_225_600, exp: 1_767_225_900 });
+  const body = answer.body as { token: string };
+  return { ...answer, body: { ...body, access_token: body.token, issued_at: '2026-01-01T00:00:00Z', ...extra } };
 }
 
 const bearerChallenge = (realm = REALM) => ({ 'www-authenticate': `Bearer realm="${realm}",service="r.example"` });
 
 /** A token registry: alice gets what `allowed` lists; resources answer 200 to any Bearer. */
 function tokenRegistry(allowed: string[], resource: Route = () => undefined) {
-  return registry((req) => {
-    if (req.url.href.startsWith(REALM)) return tokenFor(req, allowed);
-    if (req.url.pathname === '/v2/') return { status: 401, headers: { ...bearerChallenge(), 'docker-distribution-api-version': 'registry/2.0' } };
-    const answer = resource(req);
-    if (answer) return answer;
-    if (req.url.pathname === '/v2/_catalog') return { status: 200, body: { repositories: ['team/app', 'public/hello'] } };
-    if (req.url.pathname.endsWith('/tags/list')) return { status: 200, body: { name: 'team/app', tags: ['v1', 'v2'] } };
-    if (req.url.pathname.includes('/manifests/'))
-      return { status: 200, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': `sha256:${'a'.repeat(64)}` } };
-    return undefined;
-  });
+  return testRegistry(
+    async (req, n) => {
+      const answer = await resource(req, n);
+      if (answer) return answer;
+      if (req.url.pathname === '/v2/_catalog') return { status: 200, body: { repositories: ['team/app', 'public/hello'] } };
+      if (req.url.pathname.endsWith('/tags/list')) return { status: 200, body: { name: 'team/app', tags: ['v1', 'v2'] } };
+      if (req.url.pathname.includes('/manifests/'))
+        return { status: 200, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': `sha256:${'a'.repeat(64)}` } };
+      return undefined;
+    },
+    { handshake: { scheme: 'bearer', token: (req) => tokenFor(req, allowed) } },
+  );
 }
 
 const openPolicy = () => new AddressPolicy({ allowed: null, dockerHubRegistryUrl: 'https://registry-1.docker.io' });
 const listing = (...allowed: string[]) => new AddressPolicy({ allowed, dockerHubRegistryUrl: 'https://registry-1.docker.io' });
 
-function run(stub: ReturnType<typeof registry>, options: Partial<DiagnoseOptions> & { policy?: AddressPolicy } = {}): Promise<Diagnosis> {
+function run(stub: TestRegistry, options: Partial<DiagnoseOptions> & { policy?: AddressPolicy } = {}): Promise<Diagnosis> {
   const { policy = openPolicy(), ...rest } = options;
   return diagnose({
     host: 'r.example',
@@ -102,7 +62,7 @@ const statuses = (d: Diagnosis) => Object.fromEntries(d.steps.map((s) => [s.id, 
 
 describe('address and policy', () => {
   test('a registry this deployment does not list: refused, the setting and the exact origin named, nothing sent or resolved', async () => {
-    const stub = registry(() => ({ status: 200 }));
+    const stub = testRegistry(() => ({ status: 200 }));
     let lookups = 0;
     const d = await run(stub, { host: '10.1.2.3:5000', policy: listing('http://127.0.0.1:5000'), lookup: async () => (lookups++, []) });
     const address = step(d, 'address');
@@ -119,7 +79,7 @@ describe('address and policy', () => {
   });
 
   test('a private address in an open deployment: refused, and listing it is said to restrict everything else', async () => {
-    const stub = registry(() => ({ status: 200 }));
+    const stub = testRegistry(() => ({ status: 200 }));
     const d = await run(stub, { host: '10.1.2.3:5000', scheme: 'http' });
     const address = step(d, 'address');
     assert.equal(fact(address, 'Origin to add'), 'http://10.1.2.3:5000');
@@ -129,7 +89,7 @@ describe('address and policy', () => {
   });
 
   test('a name that resolves to a private address: refused before connecting', async () => {
-    const stub = registry(() => ({ status: 200 }));
+    const stub = testRegistry(() => ({ status: 200 }));
     const d = await run(stub, { lookup: async () => [PUBLIC_ADDRESS, '10.0.0.5'] });
     const address = step(d, 'address');
     assert.equal(address.status, 'failed');
@@ -142,7 +102,7 @@ describe('address and policy', () => {
   });
 
   test('allowed: why, for a listed origin and for a public one', async () => {
-    const stub = registry(() => ({ status: 200 }));
+    const stub = testRegistry(() => ({ status: 200 }));
     const listed = step(await run(stub, { host: '127.0.0.1:5000', policy: listing('http://127.0.0.1:5000') }), 'address');
     assert.equal(listed.status, 'ok');
     assert.equal(fact(listed, 'Base URL'), 'http://127.0.0.1:5000');
@@ -153,7 +113,7 @@ describe('address and policy', () => {
   });
 
   test('a name that does not resolve: UNREACHABLE, nothing else runs', async () => {
-    const stub = registry(() => ({ status: 200 }));
+    const stub = testRegistry(() => ({ status: 200 }));
     const d = await run(stub, { lookup: async () => Promise.reject(Object.assign(new Error('nope'), { code: 'ENOTFOUND' })) });
     assert.equal(step(d, 'address').error?.code, 'UNREACHABLE');
     assert.match(step(d, 'address').sentence, /does not resolve \(ENOTFOUND\)/);
@@ -164,7 +124,7 @@ describe('address and policy', () => {
 
 describe('GET /v2/', () => {
   test('a relative realm is shown as sent and resolved; the token request goes to the resolved address', async () => {
-    const stub = registry((req) => {
+    const stub = testRegistry((req) => {
       if (req.url.pathname === '/v2/') return { status: 401, headers: { 'www-authenticate': 'Bearer realm="/auth/token",service="fake"' } };
       if (req.url.pathname === '/auth/token') return tokenFor(req, []);
       return { status: 200, body: { repositories: [] } };
@@ -178,7 +138,7 @@ describe('GET /v2/', () => {
   });
 
   test('several challenges on one header are all listed; Basic alone means a username and password', async () => {
-    const stub = registry((req) =>
+    const stub = testRegistry((req) =>
       req.url.pathname === '/v2/' && !req.headers.authorization
         ? { status: 401, headers: { 'www-authenticate': 'Basic realm="Registry Realm", Newauth realm="x"' } }
         : { status: 200, body: {} },
@@ -197,7 +157,7 @@ describe('GET /v2/', () => {
     [429, 'TOOMANYREQUESTS'],
   ] as const) {
     test(`an answer of ${status} fails as ${code}, and nothing after it runs but the rate limits`, async () => {
-      const stub = registry(() => ({ status, headers: { 'retry-after': '9' } }));
+      const stub = testRegistry(() => ({ status, headers: { 'retry-after': '9' } }));
       const d = await run(stub);
       assert.equal(step(d, 'ping').error?.code, code);
       assert.deepEqual(statuses(d), {
@@ -212,7 +172,7 @@ describe('GET /v2/', () => {
   }
 
   test('unreachable: the transport error is the step, with its code and sentence', async () => {
-    const stub = registry(() => {
+    const stub = testRegistry(() => {
       throw new RegistryError({ code: 'UNREACHABLE', host: 'r.example', message: 'Could not connect to r.example: the connection was refused.' });
     });
     const d = await run(stub);
@@ -232,7 +192,7 @@ describe('GET /v2/', () => {
       validTo: soon,
       protocol: 'TLSv1.3',
     };
-    const stub = registry(() => ({ status: 200, tls, headers: { 'docker-distribution-api-version': 'registry/2.0' } }));
+    const stub = testRegistry(() => ({ status: 200, tls, headers: { 'docker-distribution-api-version': 'registry/2.0' } }));
     const ping = step(await run(stub), 'ping');
     assert.deepEqual(ping.tls, tls);
     assert.equal(fact(ping, 'Certificate'), "CN=r.example, issued by C=US, O=Let's Encrypt, CN=R11");
@@ -242,7 +202,7 @@ describe('GET /v2/', () => {
   });
 
   test('a /v2/ redirected to another address that asks for credentials: refused, no token asked', async () => {
-    const stub = registry((req) =>
+    const stub = testRegistry((req) =>
       req.url.pathname === '/v2/' ? { status: 401, url: 'https://evil.example/v2/', headers: bearerChallenge('https://evil.example/token') } : { status: 200 },
     );
     const d = await run(stub, { credentials: alice });
@@ -340,7 +300,7 @@ describe('the token', () => {
   });
 
   test('refused credentials: UNAUTHORIZED, the registry message shown, the rest not run', async () => {
-    const stub = registry((req) =>
+    const stub = testRegistry((req) =>
       req.url.href.startsWith(REALM)
         ? { status: 401, body: { errors: [{ code: 'UNAUTHORIZED', message: 'wrong username or password' }] } }
         : { status: 401, headers: bearerChallenge() },
@@ -353,7 +313,9 @@ describe('the token', () => {
   });
 
   test('a token service the policy refuses: the origin to add is named and nothing is sent to it', async () => {
-    const stub = registry((req) => (req.url.pathname === '/v2/' ? { status: 401, headers: bearerChallenge('http://127.0.0.1:9999/token') } : { status: 200 }));
+    const stub = testRegistry((req) =>
+      req.url.pathname === '/v2/' ? { status: 401, headers: bearerChallenge('http://127.0.0.1:9999/token') } : { status: 200 },
+    );
     const d = await run(stub, { host: '127.0.0.1:5000', policy: listing('http://127.0.0.1:5000'), credentials: alice });
     const auth = step(d, 'auth');
     assert.equal(auth.error?.code, 'NOT_ALLOWED');
@@ -366,7 +328,7 @@ describe('the token', () => {
   });
 
   test('an opaque token: its length, no access table, and the sentence says the grants cannot be read', async () => {
-    const stub = registry((req) =>
+    const stub = testRegistry((req) =>
       req.url.href.startsWith(REALM)
         ? { status: 200, body: { token: 'opaque-token-value', expires_in: 10 } }
         : req.url.pathname === '/v2/'
@@ -380,6 +342,17 @@ describe('the token', () => {
     assert.match(auth.sentence, /opaque token/);
   });
 
+  test('a refresh_token that is not a string: the token is used, as browsing uses it, and no refresh_token is shown', async () => {
+    const stub = testRegistry((req) => {
+      if (req.url.href.startsWith(REALM)) return tokenFor(req, ['registry:catalog:*'], { refresh_token: 42 });
+      return req.url.pathname === '/v2/' ? { status: 401, headers: bearerChallenge() } : { status: 200, body: { repositories: [] } };
+    });
+    const d = await run(stub);
+    assert.equal(step(d, 'auth').status, 'ok');
+    assert.equal(fact(step(d, 'auth'), 'refresh_token'), undefined);
+    assert.equal(step(d, 'catalog').status, 'ok');
+  });
+
   for (const [name, answer, code] of [
     ['rate-limited', { status: 429, headers: { 'retry-after': '30' } }, 'TOOMANYREQUESTS'],
     ['down', { status: 502 }, 'UNAVAILABLE'],
@@ -388,7 +361,7 @@ describe('the token', () => {
     ['oversized', { status: 200, body: { token: 'x'.repeat(16 * 1024 + 1) } }, 'BAD_RESPONSE'],
   ] as const) {
     test(`a token service that is ${name} fails as ${code}`, async () => {
-      const stub = registry((req) => (req.url.href.startsWith(REALM) ? answer : { status: 401, headers: bearerChallenge() }));
+      const stub = testRegistry((req) => (req.url.href.startsWith(REALM) ? answer : { status: 401, headers: bearerChallenge() }));
       assert.equal(step(await run(stub), 'auth').error?.code, code);
     });
   }
@@ -396,7 +369,7 @@ describe('the token', () => {
 
 describe('Basic and open registries', () => {
   const basic = (password: string) =>
-    registry((req) => {
+    testRegistry((req) => {
       if (req.headers.authorization === `Basic ${basicOf({ username: 'admin', password })}`) return { status: 200, body: { repositories: ['team/app'] } };
       return { status: 401, headers: { 'www-authenticate': 'Basic realm="Registry Realm"' } };
     });
@@ -422,7 +395,7 @@ describe('Basic and open registries', () => {
   });
 
   test('an open registry: no authentication request, the catalog anonymously', async () => {
-    const stub = registry(() => ({ status: 200, body: { repositories: ['a/b'] } }));
+    const stub = testRegistry(() => ({ status: 200, body: { repositories: ['a/b'] } }));
     const d = await run(stub, { credentials: alice });
     assert.equal(step(d, 'auth').requests.length, 0);
     assert.match(step(d, 'auth').sentence, /\/v2\/ is open/);
@@ -539,7 +512,7 @@ describe('fresh and secret', () => {
 
   test('no password, Basic string or token anywhere in the result, even when a registry echoes them back', async () => {
     let issued = '';
-    const stub = registry((req) => {
+    const stub = testRegistry((req) => {
       if (req.url.href.startsWith(REALM)) {
         const answer = tokenFor(req, []);
         issued = (answer.body as { token: string }).token;
@@ -562,7 +535,7 @@ describe('fresh and secret', () => {
   });
 
   test('the curl commands keep secrets in variables and quote what the registry chose', async () => {
-    const stub = registry((req) => {
+    const stub = testRegistry((req) => {
       // A quote in the path stays a quote (in the query it is percent-encoded).
       if (req.url.pathname === '/v2/')
         return { status: 401, headers: { 'www-authenticate': `Bearer realm="https://auth.example/it's/token?x=it's",service="r.example"` } };

@@ -2,8 +2,8 @@
 // to the origin it was meant for (a registry's 307 to a CDN must not carry the registry token),
 // and neither does a request body (the Hub API's sign-in carries the secret in its body).
 // Tests replace the whole transport with a stub (auth.test.ts).
-import type { RegistryContext, RequestScope } from './context';
-import { RegistryError, badResponse } from './errors';
+import type { RegistryContext, RequestScope } from '../context';
+import { RegistryError, badResponse } from '../errors';
 import { send, type HttpResponse } from './http';
 
 export interface TransportRequest {

@@ -3,18 +3,12 @@
 import { createHash } from 'node:crypto';
 import { describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RegistryClient } from './client';
-import { RegistryContext, type RequestScope } from './context';
-import { RegistryError } from './errors';
-import { ResponseHeaders, type HttpResponse } from './http';
-import { MANIFEST_ACCEPT, MediaType, sha256Digest } from './manifest';
-import { AddressPolicy } from './policy';
-import { d, enc } from './test-fixtures';
-import type { Transport } from './transport';
-
-const ORIGIN = 'https://r.example';
-
-type Answer = { status?: number; headers?: Record<string, string>; body?: unknown };
+import { RegistryClient } from './index';
+import type { RegistryContext, RequestScope } from '../context';
+import { RegistryError } from '../errors';
+import { MANIFEST_ACCEPT, MediaType, sha256Digest } from '../manifest';
+import { d, enc } from '../test-fixtures';
+import { REGISTRY as ORIGIN, basicUser, testContext, testRegistry, type Answer } from '../test-registry';
 /** What a stub registry sees of a request: how much Berth reads of it, what it accepts, and who asks (Basic). */
 type Asked = { maxBytes: number; accept?: string; authorization?: string; who?: string };
 
@@ -26,16 +20,11 @@ function registry(
   answer: (url: URL, method: string, request: Asked) => Answer,
   options: { host?: string; context?: RegistryContext; credentials?: { username: string; password: string }; scope?: RequestScope } = {},
 ): RegistryClient {
-  const transport: Transport = async (req) => {
-    if (req.url.pathname === '/v2/') {
-      const challenge = options.credentials && !req.headers.authorization;
-      return respond(req.url, challenge ? { status: 401, headers: { 'www-authenticate': 'Basic realm="r"' } } : {});
-    }
-    const authorization = req.headers.authorization;
-    const who = authorization?.startsWith('Basic ') ? Buffer.from(authorization.slice(6), 'base64').toString().split(':')[0] : undefined;
-    return respond(req.url, answer(req.url, req.method, { maxBytes: req.maxBytes, accept: req.headers.accept, authorization, who }));
-  };
-  const context = options.context ?? newContext();
+  const { transport } = testRegistry(
+    (req) => answer(req.url, req.method, { maxBytes: req.maxBytes, accept: req.headers.accept, authorization: req.headers.authorization, who: basicUser(req) }),
+    { handshake: { scheme: options.credentials ? 'basic' : 'none' } },
+  );
+  const context = options.context ?? testContext();
   const host = options.host ?? 'r.example';
   return new RegistryClient({
     host,
@@ -45,13 +34,6 @@ function registry(
     credentials: options.credentials,
     scope: options.scope,
   });
-}
-
-const newContext = () => new RegistryContext({ policy: new AddressPolicy({ allowed: null, dockerHubRegistryUrl: 'https://registry-1.docker.io' }) });
-
-function respond(url: URL, a: { status?: number; headers?: Record<string, string>; body?: unknown }): HttpResponse {
-  const body = a.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(a.body) ? a.body : enc(a.body);
-  return { status: a.status ?? 200, url, headers: new ResponseHeaders(Object.entries(a.headers ?? {}).flat()), body };
 }
 
 const badResponse = (e: unknown) => e instanceof RegistryError && e.code === 'BAD_RESPONSE';
@@ -93,7 +75,7 @@ function store(options: {
   headers?: Record<string, string>;
   context?: RegistryContext;
 }) {
-  const context = options.context ?? newContext();
+  const context = options.context ?? testContext();
   const manifests = new Map((options.manifests ?? []).map((b) => [sha256Digest(b), b]));
   const blobs = new Map((options.blobs ?? []).map((b) => [sha256Digest(b), b]));
   const tags = new Map(Object.entries(options.tags ?? {}));
@@ -139,7 +121,7 @@ describe('names a registry sends', () => {
   });
 
   test('a digest of endless length or of another algorithm is refused, and nothing of it is kept', async () => {
-    const context = newContext();
+    const context = testContext();
     const long = `blake3:${'ab'.repeat(8000)}`;
     const client = registry(() => ({ headers: { 'docker-content-digest': long, 'content-type': MediaType.OciManifest } }), { context });
     for (let i = 0; i < 20; i++) await assert.rejects(client.describeTag('a', `t${i}`), badResponse);
@@ -200,7 +182,7 @@ describe('what a registry says a tag resolves to, on a GET', () => {
   const notItsContent = (e: unknown) => badResponse(e) && /that is not the digest of its content/.test((e as Error).message);
   /** A registry other than Docker Hub, so a tag is fetched with a GET; `head405` also refuses HEAD. */
   const tagged = (digest: string, options: { head405?: boolean } = {}) => {
-    const context = newContext();
+    const context = testContext();
     const methods: string[] = [];
     const client = registry(
       (_url, method) => {
@@ -265,7 +247,7 @@ describe('blobs that do not match their digest', () => {
     const digest = `${algorithm}:${createHash(algorithm).update(config).digest('hex')}`;
 
     test(`a ${algorithm} config blob whose bytes hash to another digest is refused by every way of reading it, and not kept`, async () => {
-      const context = newContext();
+      const context = testContext();
       let body = tampered;
       const client = registry(() => ({ body }), { context });
       await assert.rejects(client.getBlob('a', digest), mismatch(digest));
@@ -683,18 +665,20 @@ describe('bounds a hostile registry cannot push Berth past', () => {
   test('a summary being made for one person is not handed to another when it fails for the first (their refusal names them), nor made again for one who has left', async () => {
     const index = enc({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] });
     const digest = sha256Digest(index);
-    const context = newContext();
+    const context = testContext();
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
     const client = (who: string, signal?: AbortSignal) => {
-      const transport: Transport = async (req) => {
-        if (req.url.pathname === '/v2/') return respond(req.url, {});
-        if (req.method === 'HEAD') return respond(req.url, { headers: { 'docker-content-digest': digest, 'content-type': MediaType.OciIndex } });
-        await gate;
-        return who === 'mallory'
-          ? respond(req.url, { status: 403, body: { errors: [{ code: 'DENIED', message: 'mallory may not read a' }] } })
-          : respond(req.url, { body: index, headers: { 'content-type': MediaType.OciIndex } });
-      };
+      const { transport } = testRegistry(
+        async (req): Promise<Answer> => {
+          if (req.method === 'HEAD') return { headers: { 'docker-content-digest': digest, 'content-type': MediaType.OciIndex } };
+          await gate;
+          return who === 'mallory'
+            ? { status: 403, body: { errors: [{ code: 'DENIED', message: 'mallory may not read a' }] } }
+            : { body: index, headers: { 'content-type': MediaType.OciIndex } };
+        },
+        { handshake: { scheme: 'none' } },
+      );
       return new RegistryClient({
         host: 'r.example',
         baseUrl: ORIGIN,
@@ -762,10 +746,6 @@ describe('what Berth asks of a registry', () => {
 
   test('every request asks the token service for pull on its repository alone; listing repositories, for the catalog; only a delete, for delete', async () => {
     const img = image('app');
-    const jwt = (scopes: string[]) =>
-      ['{"alg":"none"}', JSON.stringify({ access: scopes.map((s) => ({ type: s.split(':')[0], name: 'team/app', actions: s.split(':').pop()?.split(',') })) })]
-        .map((x) => Buffer.from(x).toString('base64url'))
-        .join('.') + '.sig';
     const operations: Array<[string, (c: RegistryClient) => Promise<unknown>, string[]]> = [
       ['listing repositories', (c) => c.listRepositories(), ['registry:catalog:*']],
       ['listing tags', (c) => c.listTags('team/app'), ['repository:team/app:pull']],
@@ -777,28 +757,25 @@ describe('what Berth asks of a registry', () => {
       ['a delete', (c) => c.deleteManifest('team/app', img.digest), ['repository:team/app:delete,pull']],
     ];
     for (const [what, operation, scopes] of operations) {
-      const asked: string[][] = [];
-      const transport: Transport = async (req) => {
-        if (req.url.pathname === '/v2/')
-          return respond(req.url, { status: 401, headers: { 'www-authenticate': 'Bearer realm="https://r.example/token",service="r"' } });
-        if (req.url.pathname === '/token') {
-          asked.push(req.url.searchParams.getAll('scope'));
-          return respond(req.url, { body: { token: jwt(req.url.searchParams.getAll('scope')), expires_in: 300 } });
-        }
-        if (req.method === 'DELETE') return respond(req.url, { status: 202 });
-        if (req.url.pathname === '/v2/_catalog') return respond(req.url, { body: { repositories: ['team/app'] } });
-        if (req.url.pathname.endsWith('/tags/list')) return respond(req.url, { body: { name: 'team/app', tags: ['v1'] } });
-        if (req.url.pathname.includes('/blobs/')) return respond(req.url, { body: req.method === 'HEAD' ? undefined : img.config });
-        if (req.url.pathname.includes('/referrers/'))
-          return respond(req.url, {
-            headers: { 'content-type': MediaType.OciIndex },
-            body: { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] },
-          });
-        return respond(req.url, { headers: { 'content-type': MediaType.OciManifest, 'docker-content-digest': img.digest }, body: img.manifest });
-      };
-      const client = new RegistryClient({ host: 'r.example', baseUrl: ORIGIN, context: newContext(), transport, credentials: alice });
+      const stub = testRegistry(
+        (req): Answer => {
+          if (req.method === 'DELETE') return { status: 202 };
+          if (req.url.pathname === '/v2/_catalog') return { body: { repositories: ['team/app'] } };
+          if (req.url.pathname.endsWith('/tags/list')) return { body: { name: 'team/app', tags: ['v1'] } };
+          if (req.url.pathname.includes('/blobs/')) return { body: req.method === 'HEAD' ? undefined : img.config };
+          if (req.url.pathname.includes('/referrers/'))
+            return { headers: { 'content-type': MediaType.OciIndex }, body: { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] } };
+          return { headers: { 'content-type': MediaType.OciManifest, 'docker-content-digest': img.digest }, body: img.manifest };
+        },
+        { handshake: { scheme: 'bearer' } },
+      );
+      const client = new RegistryClient({ host: 'r.example', baseUrl: ORIGIN, context: testContext(), transport: stub.transport, credentials: alice });
       await operation(client);
-      assert.deepEqual(asked, [scopes], what);
+      assert.deepEqual(
+        stub.tokenRequests().map((r) => r.url.searchParams.getAll('scope')),
+        [scopes],
+        what,
+      );
       if (what === 'listing tags') {
         assert.deepEqual(await client.grantedAccess(['repository:team/app:pull']), [{ type: 'repository', name: 'team/app', actions: ['pull'] }]);
       }
@@ -1015,7 +992,7 @@ describe('manifests', () => {
 
   test('a signed legacy manifest is known by its Docker-Content-Digest, by tag and by digest, but never kept: it cannot be verified', async () => {
     const seen: string[] = [];
-    const context = newContext();
+    const context = testContext();
     const client = registry(
       (_url, method) => (
         seen.push(method),
@@ -1077,7 +1054,7 @@ describe('the content cache: digest-addressed bytes, served only to whom the reg
   });
 
   test('where HEAD is refused (405), the bytes are read again to confirm the person may read them', async () => {
-    const context = newContext();
+    const context = testContext();
     const seen: string[] = [];
     const answer = (url: URL, method: string): Answer => {
       seen.push(method);
@@ -1133,7 +1110,7 @@ describe('Docker Hub, where every manifest GET is a pull', () => {
   for (const [what, head, methods] of heads) {
     test(`a cached tag whose HEAD ${what} is read with a GET`, async () => {
       const seen: string[] = [];
-      const context = newContext();
+      const context = testContext();
       const hub = (h: Answer) =>
         registry(
           (_url, method) => (
@@ -1442,7 +1419,7 @@ describe('summaries of tags and digests', () => {
         ['an image, reading its config', one.digest, 'blobs'],
       ];
       for (const [which, target, part] of cases) {
-        const context = newContext();
+        const context = testContext();
         const reg = store({ manifests, blobs: [one.config, two.config], context });
         const breaking = registry(
           (url, method, request) => {

@@ -1,75 +1,39 @@
 // The authoriser's rules, each against a stub transport: no network, no registry.
 import { describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Authorizer, MAX_TOKEN_BYTES } from './auth';
-import { RegistryContext, type Credentials } from './context';
-import { RegistryError } from './errors';
-import { ResponseHeaders, type HttpResponse } from './http';
-import { AddressPolicy } from './policy';
-import type { Transport, TransportRequest } from './transport';
+import { Authorizer } from './authorizer';
+import { MAX_TOKEN_BYTES } from './handshake';
+import type { Credentials } from '../context';
+import { RegistryError } from '../errors';
+import type { HttpResponse } from '../net/http';
+import type { Transport, TransportRequest } from '../net/transport';
+import { BEARER_CHALLENGE, REALM, REGISTRY as ORIGIN, jwt, respond, testContext, testRegistry, type Route, type TestRegistry } from '../test-registry';
 
-const ORIGIN = 'https://r.example';
-const REALM = 'https://auth.example/token';
-const bearer = (params: string) => `Bearer realm="${REALM}",service="r.example"${params}`;
+const bearer = (params: string) => `${BEARER_CHALLENGE}${params}`;
+const reply = (status: number, url: URL, headers: Record<string, string> = {}, body: unknown = '') => respond(url, { status, headers, body });
 
-function reply(status: number, url: URL, headers: Record<string, string> = {}, body: unknown = ''): HttpResponse {
-  const raw = Object.entries(headers).flat();
-  const bytes = typeof body === 'string' ? Buffer.from(body) : Buffer.from(JSON.stringify(body));
-  return { status, url, headers: new ResponseHeaders(raw), body: bytes };
-}
-
-/** A scripted registry: `routes` answers by path; every request is recorded. */
-function stub(routes: (req: TransportRequest, n: number) => HttpResponse | undefined) {
-  const seen: TransportRequest[] = [];
-  const counts = new Map<string, number>();
-  const transport: Transport = async (req) => {
-    seen.push(req);
-    const key = req.url.pathname;
-    const n = (counts.get(key) ?? 0) + 1;
-    counts.set(key, n);
-    const res = routes(req, n);
-    if (!res) throw new Error(`stub: nothing scripted for ${req.method} ${req.url.href}`);
-    return res;
-  };
-  const tokenRequests = () => seen.filter((r) => r.url.href.startsWith(REALM));
-  const to = (path: string) => seen.filter((r) => r.url.pathname === path);
-  return { transport, seen, tokenRequests, to };
-}
-
-function authorizer(transport: Transport, credentials?: Credentials, context = newContext()): Authorizer {
+function authorizer(transport: Transport, credentials?: Credentials, context = testContext()): Authorizer {
   return new Authorizer({ host: 'r.example', baseUrl: new URL(ORIGIN), credentials, context, transport });
 }
 
-const newContext = () => new RegistryContext({ policy: new AddressPolicy({ allowed: null, dockerHubRegistryUrl: 'https://registry-1.docker.io' }) });
 const alice: Credentials = { username: 'alice', password: 's3cret' };
 const resource = (path = '/v2/team/app/tags/list') => new URL(path, ORIGIN);
 const pull = (repo = 'team/app') => `repository:${repo}:pull`;
 
-/** A token whose body is the JSON of `access`, so tests can see which scopes a token carried. */
-function jwt(access: unknown[]): string {
-  const part = (x: unknown) => Buffer.from(JSON.stringify(x)).toString('base64url');
-  return `${part({ alg: 'none' })}.${part({ access })}.sig`;
-}
 function scopesOf(req: TransportRequest): string[] {
   return req.url.searchParams.getAll('scope').sort();
 }
-/** Token service: a token naming the scopes asked for. */
+/** Token service: a token whose claims name the scopes asked for, so tests can see which scopes a token carried. */
 function tokenFor(req: TransportRequest, extra: Record<string, unknown> = {}): HttpResponse {
   const access = scopesOf(req).map((s) => ({ scope: s }));
-  return reply(200, req.url, { 'content-type': 'application/json' }, { token: jwt(access), expires_in: 300, ...extra });
+  return reply(200, req.url, { 'content-type': 'application/json' }, { token: jwt({ access }, { alg: 'none' }), expires_in: 300, ...extra });
 }
 /** A Bearer registry: `/v2/` answers `challenge`, the token service `token`, every other path `resource`. */
-function bearerRegistry(
+const bearerRegistry = (
   token: (req: TransportRequest) => HttpResponse = tokenFor,
-  resource: (req: TransportRequest, n: number) => HttpResponse | undefined = (req) => reply(200, req.url, {}, '{}'),
+  resource: Route = (req) => reply(200, req.url, {}, '{}'),
   challenge = bearer(''),
-) {
-  return stub((req, n) => {
-    if (req.url.pathname === '/v2/') return reply(401, req.url, { 'www-authenticate': challenge });
-    if (req.url.href.startsWith(REALM)) return token(req);
-    return resource(req, n);
-  });
-}
+) => testRegistry(resource, { handshake: { scheme: 'bearer', token, challenge } });
 const presented = (req: TransportRequest) => req.headers.authorization ?? '';
 const carries = (req: TransportRequest, scope: string) => {
   const token = presented(req).replace(/^Bearer /, '');
@@ -79,8 +43,8 @@ const carries = (req: TransportRequest, scope: string) => {
 
 describe('ping', () => {
   test('is asked once per origin and shared by every connection', async () => {
-    const s = stub((req) => (req.url.pathname === '/v2/' ? reply(200, req.url) : reply(200, req.url, {}, '{}')));
-    const context = newContext();
+    const s = testRegistry((req) => (req.url.pathname === '/v2/' ? reply(200, req.url) : reply(200, req.url, {}, '{}')));
+    const context = testContext();
     await authorizer(s.transport, alice, context).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
     await authorizer(s.transport, undefined, context).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
     assert.equal(s.to('/v2/').length, 1);
@@ -92,13 +56,15 @@ describe('ping', () => {
     [429, 'TOOMANYREQUESTS'],
   ] as const) {
     test(`a /v2/ answering ${status} is ${code}`, async () => {
-      const s = stub((req) => reply(status, req.url));
+      const s = testRegistry((req) => reply(status, req.url));
       await assert.rejects(authorizer(s.transport).ping(), (e: unknown) => e instanceof RegistryError && e.code === code);
     });
   }
 
   test('a relative realm is resolved against the URL that sent the challenge', async () => {
-    const s = stub((req) => (req.url.pathname === '/v2/' ? reply(401, req.url, { 'www-authenticate': 'Bearer realm="/auth/token",service="x"' }) : undefined));
+    const s = testRegistry((req) =>
+      req.url.pathname === '/v2/' ? reply(401, req.url, { 'www-authenticate': 'Bearer realm="/auth/token",service="x"' }) : undefined,
+    );
     assert.deepEqual(await authorizer(s.transport).ping(), { scheme: 'bearer', realm: `${ORIGIN}/auth/token`, service: 'x' });
   });
 });
@@ -131,7 +97,7 @@ describe('bearer tokens', () => {
 
   test('tokens are never shared between two people', async () => {
     const s = registry((req) => reply(200, req.url, {}, '{}'));
-    const context = newContext();
+    const context = testContext();
     await authorizer(s.transport, alice, context).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
     await authorizer(s.transport, { username: 'bob', password: 'b' }, context).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
     await authorizer(s.transport, { username: 'alice', password: 'other' }, context).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
@@ -193,8 +159,7 @@ describe('bearer tokens', () => {
 
 describe('token service answers', () => {
   const withToken = (answer: (req: TransportRequest) => HttpResponse) => bearerRegistry(answer);
-  const send = (s: ReturnType<typeof stub>, credentials?: Credentials) =>
-    authorizer(s.transport, credentials).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
+  const send = (s: TestRegistry, credentials?: Credentials) => authorizer(s.transport, credentials).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
   const rejectsWith =
     (code: string, check: (e: RegistryError) => void = () => {}) =>
     (e: unknown) => {
@@ -272,13 +237,15 @@ describe('token service answers', () => {
 
 describe('registries that are open or use Basic', () => {
   test('Basic: the credentials go with every request; no token service is asked', async () => {
-    const s = stub((req) => (req.url.pathname === '/v2/' ? reply(401, req.url, { 'www-authenticate': 'Basic realm="r"' }) : reply(200, req.url, {}, '{}')));
+    const s = testRegistry((req) =>
+      req.url.pathname === '/v2/' ? reply(401, req.url, { 'www-authenticate': 'Basic realm="r"' }) : reply(200, req.url, {}, '{}'),
+    );
     await authorizer(s.transport, alice).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
     assert.match(presented(s.to('/v2/team/app/tags/list')[0]!), /^Basic /);
   });
 
   test('an open /v2/ with a resource wanting Basic: the credentials are sent once', async () => {
-    const s = stub((req, n) => {
+    const s = testRegistry((req, n) => {
       if (req.url.pathname === '/v2/') return reply(200, req.url);
       return n === 1 ? reply(401, req.url, { 'www-authenticate': 'Basic realm="r"' }) : reply(200, req.url, {}, '{}');
     });
@@ -291,7 +258,7 @@ describe('registries that are open or use Basic', () => {
   });
 
   test('an open /v2/ with a resource wanting a token: the challenge is adopted with its scope', async () => {
-    const s = stub((req) => {
+    const s = testRegistry((req) => {
       if (req.url.pathname === '/v2/') return reply(200, req.url);
       if (req.url.href.startsWith(REALM)) return tokenFor(req);
       return req.headers.authorization ? reply(200, req.url, {}, '{}') : reply(401, req.url, { 'www-authenticate': bearer(`,scope="${pull('other/x')}"`) });
@@ -303,19 +270,19 @@ describe('registries that are open or use Basic', () => {
 
 describe('verify (sign-in check)', () => {
   test('Bearer: a token for no particular scope proves the credentials', async () => {
-    const s = stub((req) => (req.url.pathname === '/v2/' ? reply(401, req.url, { 'www-authenticate': bearer('') }) : tokenFor(req)));
+    const s = testRegistry((req) => (req.url.pathname === '/v2/' ? reply(401, req.url, { 'www-authenticate': bearer('') }) : tokenFor(req)));
     assert.deepEqual(await authorizer(s.transport, alice).verify(), { scheme: 'bearer', credentialsChecked: true });
     assert.deepEqual(scopesOf(s.tokenRequests()[0]!), []);
   });
 
   test('Basic: anonymous is refused, wrong credentials are UNAUTHORIZED', async () => {
-    const s = stub((req) => reply(401, req.url, { 'www-authenticate': 'Basic realm="r"' }));
+    const s = testRegistry((req) => reply(401, req.url, { 'www-authenticate': 'Basic realm="r"' }));
     await assert.rejects(authorizer(s.transport).verify(), (e: unknown) => e instanceof RegistryError && e.code === 'UNAUTHORIZED');
     await assert.rejects(authorizer(s.transport, alice).verify(), (e: unknown) => e instanceof RegistryError && e.code === 'UNAUTHORIZED');
   });
 
   test('an open registry cannot check credentials and says so', async () => {
-    const s = stub((req) => reply(200, req.url));
+    const s = testRegistry((req) => reply(200, req.url));
     assert.deepEqual(await authorizer(s.transport, alice).verify(), { scheme: 'none', credentialsChecked: false });
     assert.deepEqual(await authorizer(s.transport).verify(), { scheme: 'none', credentialsChecked: false });
   });
@@ -323,8 +290,10 @@ describe('verify (sign-in check)', () => {
 
 test('grantedAccess decodes what the token service granted', async () => {
   const access = [{ type: 'repository', name: 'team/app', actions: ['pull'] }];
-  const s = stub((req) =>
-    req.url.pathname === '/v2/' ? reply(401, req.url, { 'www-authenticate': bearer('') }) : reply(200, req.url, {}, { token: jwt(access) }),
+  const s = testRegistry((req) =>
+    req.url.pathname === '/v2/'
+      ? reply(401, req.url, { 'www-authenticate': bearer('') })
+      : reply(200, req.url, {}, { token: jwt({ access }, { alg: 'none' }) }),
   );
   assert.deepEqual(await authorizer(s.transport, alice).grantedAccess([`repository:team/app:pull,push`]), access);
 });
@@ -357,7 +326,7 @@ describe('a hostile token service cannot fill the server', () => {
 
   test('the token cache is bounded by bytes, not only by count', async () => {
     const s = hostile((req) => reply(200, req.url, {}, { token: 'y'.repeat(15 * 1024), expires_in: 3600 }));
-    const context = newContext();
+    const context = testContext();
     const auth = authorizer(s.transport, undefined, context);
     for (let i = 0; i < 1500; i++) await auth.send({ url: resource(), scopes: [pull(`r/${i}`)], maxBytes: 1000 });
     assert.ok(context.tokens.totalBytes <= 16 * 1024 * 1024, `${context.tokens.totalBytes} bytes held`);
@@ -368,7 +337,7 @@ describe('a hostile token service cannot fill the server', () => {
 describe('challenges only from the registry itself', () => {
   const EVIL = 'https://evil.example';
   test('a 401 challenge from a redirect target is not adopted: no token request to its realm', async () => {
-    const s = stub((req) => {
+    const s = testRegistry((req) => {
       if (req.url.pathname === '/v2/') return reply(200, req.url);
       if (req.url.origin === EVIL) return reply(200, req.url, {}, { token: 'stolen' });
       // The registry redirected; the target (another origin) answers with its own challenge.
@@ -383,7 +352,9 @@ describe('challenges only from the registry itself', () => {
   });
 
   test('a Basic challenge from a redirect target is not answered with the credentials', async () => {
-    const s = stub((req) => (req.url.pathname === '/v2/' ? reply(200, req.url) : reply(401, new URL('/x', EVIL), { 'www-authenticate': 'Basic realm="x"' })));
+    const s = testRegistry((req) =>
+      req.url.pathname === '/v2/' ? reply(200, req.url) : reply(401, new URL('/x', EVIL), { 'www-authenticate': 'Basic realm="x"' }),
+    );
     await authorizer(s.transport, alice).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
     assert.ok(
       s.seen.every((r) => r.headers.authorization === undefined),
@@ -392,7 +363,7 @@ describe('challenges only from the registry itself', () => {
   });
 
   test('a /v2/ redirected to another address that asks for credentials is refused', async () => {
-    const s = stub((req) =>
+    const s = testRegistry((req) =>
       req.url.origin === EVIL
         ? reply(200, req.url, {}, { token: 't' })
         : reply(401, new URL('/v2/', EVIL), { 'www-authenticate': `Bearer realm="${EVIL}/token"` }),
@@ -409,7 +380,7 @@ describe('challenges only from the registry itself', () => {
 });
 
 describe('requests as sent', () => {
-  const open = () => stub((req) => reply(200, req.url, {}, '{}'));
+  const open = () => testRegistry((req) => reply(200, req.url, {}, '{}'));
 
   test("GET unless told, the accept header only when given, the caller's byte limit", async () => {
     const s = open();
@@ -424,7 +395,7 @@ describe('requests as sent', () => {
 
   test('the token request: GET, JSON, at most 64 KiB, no service parameter when the challenge names none', async () => {
     const s = bearerRegistry(tokenFor, undefined, `Bearer realm="${REALM}"`);
-    const context = newContext();
+    const context = testContext();
     await authorizer(s.transport, undefined, context).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
     const [tokenRequest] = s.tokenRequests();
     assert.deepEqual([tokenRequest?.method, tokenRequest?.maxBytes, tokenRequest?.headers], ['GET', 64 * 1024, { accept: 'application/json' }]);
@@ -447,7 +418,7 @@ describe('requests as sent', () => {
 
   test('anonymous tokens are kept per registry, even with the same token service', async () => {
     const s = bearerRegistry();
-    const context = newContext();
+    const context = testContext();
     for (const origin of [ORIGIN, 'https://mirror.example']) {
       const auth = new Authorizer({ host: new URL(origin).host, baseUrl: new URL(origin), context, transport: s.transport });
       await auth.send({ url: new URL('/v2/team/app/tags/list', origin), scopes: [pull()], maxBytes: 1000 });
@@ -503,7 +474,7 @@ describe('how long pings and tokens are kept', () => {
   test('the ping is kept for 10 minutes', async (t) => {
     t.after(() => mock.timers.reset());
     mock.timers.enable({ apis: ['Date'], now: NOW });
-    const s = stub((req) => reply(200, req.url, {}, '{}'));
+    const s = testRegistry((req) => reply(200, req.url, {}, '{}'));
     const auth = authorizer(s.transport);
     for (const tick of [0, 599_000, 2_000]) {
       mock.timers.tick(tick);
@@ -517,8 +488,7 @@ describe('what each refusal says', () => {
   const tokenService = (answer: (req: TransportRequest) => HttpResponse) => bearerRegistry(answer);
   const refused = async (promise: Promise<unknown>, code: string, message: RegExp, registryMessage?: string) =>
     assert.rejects(promise, (e: unknown) => e instanceof RegistryError && e.code === code && message.test(e.message) && e.registryMessage === registryMessage);
-  const send = (s: ReturnType<typeof stub>, credentials?: Credentials) =>
-    authorizer(s.transport, credentials).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
+  const send = (s: TestRegistry, credentials?: Credentials) => authorizer(s.transport, credentials).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
   const service = 'The token service for r\\.example \\(auth\\.example\\)';
 
   test('the token service', async () => {
@@ -544,7 +514,7 @@ describe('what each refusal says', () => {
   });
 
   test('the ping', async () => {
-    const pinged = (res: (req: TransportRequest) => HttpResponse) => authorizer(stub(res).transport).ping();
+    const pinged = (res: (req: TransportRequest) => HttpResponse) => authorizer(testRegistry(res).transport).ping();
     await refused(
       pinged((req) => reply(300, req.url)),
       'NOT_A_REGISTRY',
@@ -556,7 +526,7 @@ describe('what each refusal says', () => {
       /^r\.example is rate-limiting requests\..* Signing in usually raises the limit\.$/,
     );
     await assert.rejects(
-      authorizer(stub((req) => reply(429, req.url)).transport, alice).ping(),
+      authorizer(testRegistry((req) => reply(429, req.url)).transport, alice).ping(),
       (e: unknown) => e instanceof RegistryError && !e.message.includes('Signing in'),
     );
     await refused(
@@ -572,20 +542,19 @@ describe('what each refusal says', () => {
   });
 
   test('a realm without a service', async () => {
-    const s = stub((req) => reply(401, req.url, { 'www-authenticate': `Bearer realm="${REALM}"` }));
+    const s = testRegistry((req) => reply(401, req.url, { 'www-authenticate': `Bearer realm="${REALM}"` }));
     assert.deepEqual(await authorizer(s.transport).ping(), { scheme: 'bearer', realm: REALM });
   });
 });
 
 describe('when not to retry', () => {
   const challenged = (challenge: string) =>
-    stub((req) => {
+    testRegistry((req) => {
       if (req.url.pathname === '/v2/') return reply(200, req.url);
       if (req.url.href.startsWith(REALM)) return tokenFor(req);
       return reply(401, req.url, { 'www-authenticate': challenge });
     });
-  const send = (s: ReturnType<typeof stub>, credentials?: Credentials) =>
-    authorizer(s.transport, credentials).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
+  const send = (s: TestRegistry, credentials?: Credentials) => authorizer(s.transport, credentials).send({ url: resource(), scopes: [pull()], maxBytes: 1000 });
 
   test('anonymous, asked for Basic: answered at once', async () => {
     const s = challenged('Basic realm="r"');
@@ -594,7 +563,7 @@ describe('when not to retry', () => {
   });
 
   test('Basic credentials refused: not sent again', async () => {
-    const s = stub((req) => reply(401, req.url, { 'www-authenticate': 'Basic realm="r"' }));
+    const s = testRegistry((req) => reply(401, req.url, { 'www-authenticate': 'Basic realm="r"' }));
     assert.equal((await send(s, alice)).status, 401);
     assert.equal(s.to('/v2/team/app/tags/list').length, 1);
   });
@@ -606,7 +575,7 @@ describe('when not to retry', () => {
   });
 
   test('an adopted challenge with no scope: the token asks for what the request needs', async () => {
-    const s = stub((req) => {
+    const s = testRegistry((req) => {
       if (req.url.pathname === '/v2/') return reply(200, req.url);
       if (req.url.href.startsWith(REALM)) return tokenFor(req);
       return req.headers.authorization ? reply(200, req.url, {}, '{}') : reply(401, req.url, { 'www-authenticate': bearer('') });
@@ -630,7 +599,7 @@ describe('when not to retry', () => {
 
 describe('verify and grantedAccess', () => {
   const basic = (check: (req: TransportRequest) => number) =>
-    stub((req) => (req.headers.authorization ? reply(check(req), req.url) : reply(401, req.url, { 'www-authenticate': 'Basic realm="r"' })));
+    testRegistry((req) => (req.headers.authorization ? reply(check(req), req.url) : reply(401, req.url, { 'www-authenticate': 'Basic realm="r"' })));
 
   test('Basic: the credentials are sent to /v2/ and checked', async () => {
     const s = basic((req) => (presented(req) === `Basic ${Buffer.from('alice:s3cret').toString('base64')}` ? 200 : 401));
@@ -664,11 +633,11 @@ describe('verify and grantedAccess', () => {
   });
 
   test('Bearer, anonymous: nothing to check', async () => {
-    const s = stub((req) => (req.url.pathname === '/v2/' ? reply(401, req.url, { 'www-authenticate': bearer('') }) : tokenFor(req)));
+    const s = testRegistry((req) => (req.url.pathname === '/v2/' ? reply(401, req.url, { 'www-authenticate': bearer('') }) : tokenFor(req)));
     assert.deepEqual(await authorizer(s.transport).verify(), { scheme: 'bearer', credentialsChecked: false });
   });
 
   test('an open registry grants nothing it can tell', async () => {
-    assert.equal(await authorizer(stub((req) => reply(200, req.url)).transport).grantedAccess([pull()]), undefined);
+    assert.equal(await authorizer(testRegistry((req) => reply(200, req.url)).transport).grantedAccess([pull()]), undefined);
   });
 });
