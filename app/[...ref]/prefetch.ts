@@ -9,8 +9,8 @@ import { repositoriesQueryOptions, repositoryPageSize } from '@/components/repos
 import { sessionKeys } from '@/components/session/queries';
 import { detailKeys } from '@/components/tags/details';
 import { TAG_PAGE_SIZE, seedTagDetails, tagsQueryOptions } from '@/components/tags/queries';
-import { firstScreen, listOrder, parseSort } from '@/components/tags/tag-order';
-import { DOCKER_HUB, RegistryError, readsArePulls, type RegistryClient } from '@/lib/registry';
+import { firstScreen, parseSort } from '@/components/tags/tag-order';
+import { RegistryError, traitsOf, type RegistryClient } from '@/lib/registry';
 import type { SessionBody } from '@/lib/api/types';
 import { clientFor, renderScope } from '@/lib/server/api';
 import { getSession, publicView } from '@/lib/server/session';
@@ -109,10 +109,11 @@ async function fillHubIndexDetails(queryClient: QueryClient, client: RegistryCli
 
 async function fill(queryClient: QueryClient, target: PrefetchTarget, search: PrefetchSearch, detailsUntil: number): Promise<void> {
   const { host } = target;
+  const traits = traitsOf(host);
   const client = await clientFor(host, await renderScope());
   switch (target.kind) {
     case 'registry':
-      if (host === DOCKER_HUB) {
+      if (traits.listing === 'namespaces') {
         // Who is signed in decides what the page shows: their namespace, or a request for one,
         // which needs no request to Docker Hub at all.
         const session: SessionBody = { registries: ((await getSession()).registries ?? []).map(publicView) };
@@ -146,7 +147,7 @@ async function fill(queryClient: QueryClient, target: PrefetchTarget, search: Pr
       // The rows on the first screen arrive with their size, date and platforms (Docker Hub's
       // came with the tags already).
       const described = new Set(tags.pages.flatMap((p) => p.details ?? []).map((d) => d.reference));
-      const sort = parseSort(search.sort, listOrder(host));
+      const sort = parseSort(search.sort, traits.tagOrder);
       await fillDetails(
         queryClient,
         client,
@@ -167,7 +168,7 @@ async function fill(queryClient: QueryClient, target: PrefetchTarget, search: Pr
       // it can, and nothing more is read: every child manifest read would cost the person a pull
       // (the page offers to read the rest). Elsewhere the child manifests do.
       if (manifest.kind === 'index') {
-        if (readsArePulls(host)) {
+        if (traits.readsArePulls) {
           if (target.kind === 'tag') await fillHubIndexDetails(queryClient, client, target.repository, target.tag);
           return;
         }

@@ -4,7 +4,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ManifestBody } from '@/lib/api/types';
-import { DOCKER_HUB } from '@/lib/registry/reference';
+import { traitsOf } from '@/lib/registry/traits';
 import { hrefFor } from '@/lib/route-target';
 import { ApiError } from '@/components/api/client';
 import { Button } from '@/components/ui/button';
@@ -37,7 +37,7 @@ interface DeleteProps {
 export function DeleteButton(props: DeleteProps) {
   const [open, setOpen] = useState(false);
   const off = useQuery({ queryKey: deletionKeys.off(props.host), queryFn: () => false, enabled: false, staleTime: Infinity });
-  if (props.host === DOCKER_HUB || off.data === true) return null;
+  if (!traitsOf(props.host).deletes || off.data === true) return null;
   return (
     <>
       <Button variant="secondary" onClick={() => setOpen(true)}>

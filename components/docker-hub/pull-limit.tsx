@@ -7,6 +7,7 @@ import { useIsFetching, useMutation, useQuery, useQueryClient, type InfiniteData
 import type { TagsBody } from '@/lib/api/types';
 import { describeWait } from '@/lib/registry/pull-limit';
 import { DOCKER_HUB } from '@/lib/registry/reference';
+import { traitsOf } from '@/lib/registry/traits';
 import { registryKeys } from '@/components/api/registry-keys';
 import { signInHref } from '@/components/session/sign-in-href';
 import { tagKeys } from '@/components/tags/queries';
@@ -19,7 +20,7 @@ import { checkPullLimit, hubKeys, pullLimitQueryOptions } from './queries';
 const READS_MANIFESTS = new Set(['manifest', 'details']);
 
 function readsManifests(queryKey: readonly unknown[]): boolean {
-  return queryKey[0] === registryKeys.all[0] && queryKey[1] === DOCKER_HUB && READS_MANIFESTS.has(String(queryKey[2]));
+  return queryKey[0] === registryKeys.all[0] && traitsOf(String(queryKey[1])).pullLimit && READS_MANIFESTS.has(String(queryKey[2]));
 }
 
 /** Refreshes what Berth knows of the limit whenever manifest reads of this view have settled. */

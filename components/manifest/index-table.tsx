@@ -4,7 +4,7 @@ import { useState } from 'react';
 import Link from 'next/link';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { IndexEntry } from '@/lib/api/types';
-import { readsArePulls } from '@/lib/registry/pull-limit';
+import { traitsOf } from '@/lib/registry/traits';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { formatDate, formatRelative } from '@/components/ui/format';
@@ -44,7 +44,7 @@ export function IndexTable({ host, repository, entries }: { host: string; reposi
   // Docker Hub counts every manifest read as a pull from the person's limit: the entries its API
   // did not describe are read only when the person asks.
   const [readMetered, setReadMetered] = useState(false);
-  const metered = readsArePulls(host) && !readMetered;
+  const metered = traitsOf(host).readsArePulls && !readMetered;
   const unread = metered ? entries.filter((entry) => queryClient.getQueryData(detailKeys.detail(host, repository, entry.digest)) === undefined).length : 0;
 
   const row = (entry: IndexEntry, nested: boolean) => (

@@ -4,7 +4,7 @@ import { useEffect } from 'react';
 import Link from 'next/link';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ManifestBody } from '@/lib/api/types';
-import { DOCKER_HUB } from '@/lib/registry/reference';
+import { traitsOf } from '@/lib/registry/traits';
 import { compareHref, formatRef, hrefFor } from '@/lib/route-target';
 import { DeleteButton } from '@/components/delete/delete-dialog';
 import { buttonClass } from '@/components/ui/button';
@@ -98,7 +98,7 @@ export function ManifestView({ host, repository, tag, digest }: ManifestViewProp
           </>
         }
       />
-      {host === DOCKER_HUB ? <PullLimit /> : null}
+      {traitsOf(host).pullLimit ? <PullLimit /> : null}
 
       <div className="mb-6 grid gap-2 lg:grid-cols-2">
         {tag !== undefined ? <PullCommand by="tag" reference={formatRef({ host, repository, tag })} /> : null}

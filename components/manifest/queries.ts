@@ -1,7 +1,7 @@
 import { queryOptions, type QueryClient } from '@tanstack/react-query';
 import type { DocumentBody, ImageConfigBody, ManifestBody, ReferrersBody } from '@/lib/api/types';
-import { readsArePulls } from '@/lib/registry/pull-limit';
 import { isDigest } from '@/lib/registry/reference';
+import { traitsOf } from '@/lib/registry/traits';
 import { apiFetch, registryApiPath } from '@/components/api/client';
 import { registryKeys } from '@/components/api/registry-keys';
 
@@ -33,7 +33,7 @@ export function manifestQueryOptions(host: string, repository: string, reference
  * a pull (Docker Hub), whose limit a hover must not spend.
  */
 export function prefetchManifest(queryClient: QueryClient, host: string, repository: string, reference: string): void {
-  if (!readsArePulls(host)) void queryClient.prefetchQuery(manifestQueryOptions(host, repository, reference));
+  if (!traitsOf(host).readsArePulls) void queryClient.prefetchQuery(manifestQueryOptions(host, repository, reference));
 }
 
 export function configQueryOptions(host: string, repository: string, digest: string) {

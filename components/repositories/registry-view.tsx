@@ -1,4 +1,4 @@
-import { DOCKER_HUB } from '@/lib/registry/reference';
+import { traitsOf } from '@/lib/registry/traits';
 import { PullLimit } from '@/components/docker-hub/pull-limit';
 import { HubRepositoryList } from '@/components/docker-hub/repository-list';
 import { CopyLinkButton } from '@/components/ui/copy-button';
@@ -7,18 +7,13 @@ import { RepositoryList } from './repository-list';
 
 /** The page for /HOST; on Docker Hub, a namespace's repositories from the Hub API (it has no catalog). */
 export function RegistryView({ host }: { host: string }) {
+  const traits = traitsOf(host);
   return (
     <div>
       <PageHeader host={host} actions={<CopyLinkButton />} />
       <h1 className="mb-4 text-xl font-semibold">Repositories</h1>
-      {host === DOCKER_HUB ? (
-        <>
-          <PullLimit />
-          <HubRepositoryList />
-        </>
-      ) : (
-        <RepositoryList host={host} />
-      )}
+      {traits.pullLimit ? <PullLimit /> : null}
+      {traits.listing === 'namespaces' ? <HubRepositoryList /> : <RepositoryList host={host} />}
     </div>
   );
 }

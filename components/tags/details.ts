@@ -1,7 +1,7 @@
 import { queryOptions, type QueryClient } from '@tanstack/react-query';
 import type { DetailsBody, ReferenceDetail, ReferenceDetailError } from '@/lib/api/types';
-import { readsArePulls } from '@/lib/registry/pull-limit';
-import { DOCKER_HUB, isDigest } from '@/lib/registry/reference';
+import { isDigest } from '@/lib/registry/reference';
+import { traitsOf } from '@/lib/registry/traits';
 import { apiFetch, registryApiPath } from '@/components/api/client';
 import { formatBytes } from '@/components/ui/format';
 import { registryKeys } from '@/components/api/registry-keys';
@@ -54,7 +54,7 @@ class DetailsLoader {
     try {
       // Where every manifest read is a pull, rows ask for details only once the person has agreed
       // (an index's "Load them"); the server reads such manifests only when told so (pulls=1).
-      const pulls = readsArePulls(this.host) ? '1' : undefined;
+      const pulls = traitsOf(this.host).readsArePulls ? '1' : undefined;
       const body = await apiFetch<DetailsBody>(registryApiPath(this.host, 'details', { repository: this.repository, ref: batch.map(([ref]) => ref), pulls }));
       const byReference = new Map(body.details.map((d) => [d.reference, d]));
       for (const [reference, waiters] of batch) {
@@ -95,7 +95,7 @@ export function detailQueryOptions(host: string, repository: string, reference: 
   return queryOptions({
     queryKey: detailKeys.detail(host, repository, reference),
     queryFn: () => loaderFor(host, repository).load(reference),
-    ...(isDigest(reference) || host === DOCKER_HUB ? { staleTime: Infinity } : {}),
+    ...(isDigest(reference) || traitsOf(host).tagListsCarryDetails ? { staleTime: Infinity } : {}),
   });
 }
 

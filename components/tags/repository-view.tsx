@@ -1,4 +1,4 @@
-import { DOCKER_HUB } from '@/lib/registry/reference';
+import { traitsOf } from '@/lib/registry/traits';
 import { PullLimit } from '@/components/docker-hub/pull-limit';
 import { DeletedNotice } from '@/components/delete/deleted-notice';
 import { CopyLinkButton } from '@/components/ui/copy-button';
@@ -11,7 +11,7 @@ export function RepositoryView({ host, repository }: { host: string; repository:
     <div>
       <PageHeader host={host} repository={repository} actions={<CopyLinkButton />} />
       <h1 className="mb-4 text-xl font-semibold">Tags</h1>
-      {host === DOCKER_HUB ? <PullLimit repository={repository} /> : null}
+      {traitsOf(host).pullLimit ? <PullLimit repository={repository} /> : null}
       <DeletedNotice host={host} repository={repository} />
       <TagList host={host} repository={repository} />
     </div>

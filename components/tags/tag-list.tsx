@@ -4,6 +4,7 @@ import { useCallback, useDeferredValue, useEffect, useId, useMemo, useState } fr
 import { usePathname, useSearchParams } from 'next/navigation';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { withBasePath } from '@/lib/base-path';
+import { traitsOf } from '@/lib/registry/traits';
 import { Button } from '@/components/ui/button';
 import { FilterField, ListStatus } from '@/components/ui/filter-field';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -16,18 +17,7 @@ import { prefetchManifest } from '@/components/manifest/queries';
 import { detailKeys, knownDetails } from './details';
 import { LoadAllDetails, useLoadAll } from './load-all-details';
 import { tagsQueryOptions } from './queries';
-import {
-  AUTO_DETAILS,
-  SORTS,
-  SORT_LABELS,
-  digestsWithSignatures,
-  isSignatureTag,
-  listOrder,
-  parseSort,
-  parseTagFilter,
-  sortTags,
-  type TagSort,
-} from './tag-order';
+import { AUTO_DETAILS, SORTS, SORT_LABELS, digestsWithSignatures, isSignatureTag, parseSort, parseTagFilter, sortTags, type TagSort } from './tag-order';
 import { TagTable } from './tag-table';
 
 /** Start fetching the next page of tags when this many rows remain below the screen. */
@@ -61,7 +51,8 @@ export function TagList({ host, repository }: { host: string; repository: string
   const queryClient = useQueryClient();
   const pathname = usePathname();
   const searchParams = useSearchParams();
-  const order = listOrder(host);
+  // The order the registry's own pages come in, and so the default sort, the one that needs no complete list.
+  const order = traitsOf(host).tagOrder;
   const sort = parseSort(searchParams.get('sort'), order);
   const query = useInfiniteQuery(tagsQueryOptions(host, repository));
   const paging = usePaging(query);
