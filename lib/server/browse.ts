@@ -150,8 +150,6 @@ export async function fetchReferrersBody(client: RegistryClient, repository: str
   return { referrers: result.referrers, source: result.source };
 }
 
-/** How many tags or digests one details request may name. */
-export const MAX_DETAILS_PER_REQUEST = 100;
 /** Tags of one details request described at once (the registry's own limit applies too). */
 const DETAILS_CONCURRENCY = 8;
 
