@@ -14,7 +14,7 @@ const cases: Array<[string, string, string, RegExp | null]> = [
   [
     'lib never imports components',
     'lib/server/x.ts',
-    "import { apiFetch } from '@/components/api/client';\nexport const f = apiFetch;\n",
+    "import { apiFetch } from '@/components/data/fetch';\nexport const f = apiFetch;\n",
     /lib\/ is below components/,
   ],
   ['lib never imports app', 'lib/x.ts', "import { GET } from '@/app/api/session/route';\nexport const f = GET;\n", /lib\/ is below/],

@@ -9,9 +9,8 @@ import { ManifestView } from '@/components/manifest/manifest-view';
 import { RegistryView } from '@/components/repositories/registry-view';
 import { RepositoryView } from '@/components/tags/repository-view';
 import { prefetchView, type PrefetchTarget } from './prefetch';
-import { manifestKeys } from '@/components/manifest/queries';
+import { keys } from '@/components/data';
 import { RememberRepository } from '@/components/repositories/recent-repositories';
-import { tagKeys } from '@/components/tags/queries';
 import { InvalidReference } from './invalid-reference';
 import { ViewSkeleton } from './view-skeleton';
 
@@ -100,11 +99,11 @@ function view(target: PrefetchTarget): React.ReactNode {
   );
   switch (target.kind) {
     case 'repository':
-      return remembered(tagKeys.list(host, repository), <RepositoryView host={host} repository={repository} />);
+      return remembered(keys.tags(host, repository), <RepositoryView host={host} repository={repository} />);
     case 'tag':
-      return remembered(manifestKeys.manifest(host, repository, target.tag), <ManifestView host={host} repository={repository} tag={target.tag} />);
+      return remembered(keys.manifest(host, repository, target.tag), <ManifestView host={host} repository={repository} tag={target.tag} />);
     case 'digest':
-      return remembered(manifestKeys.manifest(host, repository, target.digest), <ManifestView host={host} repository={repository} digest={target.digest} />);
+      return remembered(keys.manifest(host, repository, target.digest), <ManifestView host={host} repository={repository} digest={target.digest} />);
     case 'compare':
       return <CompareView host={host} repository={repository} a={target.a} b={target.b} platform={target.platform} />;
   }

@@ -2,13 +2,22 @@ import 'server-only';
 import { dehydrate, type DehydratedState, type QueryClient } from '@tanstack/react-query';
 import type { ManifestBody } from '@/lib/api/types';
 import type { RouteTarget } from '@/lib/route-target';
-import { getQueryClient } from '@/components/api/query-client';
-import { configQueryOptions, manifestQueryOptions } from '@/components/manifest/queries';
-import { hubOrdering, hubRepositoriesQueryOptions, hubUsername, normaliseNamespace, parseHubSort } from '@/components/docker-hub/queries';
-import { repositoriesQueryOptions, repositoryPageSize } from '@/components/repositories/queries';
-import { sessionKeys } from '@/components/session/queries';
-import { detailKeys } from '@/components/tags/details';
-import { TAG_PAGE_SIZE, seedTagDetails, tagsQueryOptions } from '@/components/tags/queries';
+import {
+  TAG_PAGE_SIZE,
+  configQueryOptions,
+  getQueryClient,
+  hubOrdering,
+  keys,
+  manifestQueryOptions,
+  namespaceQueryOptions,
+  normaliseNamespace,
+  parseHubSort,
+  repositoriesQueryOptions,
+  repositoryPageSize,
+  seedDetails,
+  signedInAs,
+  tagsQueryOptions,
+} from '@/components/data';
 import { firstScreen, parseSort } from '@/components/tags/tag-order';
 import { RegistryError, traitsOf, type RegistryClient } from '@/lib/registry';
 import type { SessionBody } from '@/lib/api/types';
@@ -61,7 +70,7 @@ async function fillDetails(
   const { host, repository } = target;
   const fetched = fetchDetailsBody(client, repository, references).then(
     (body) => {
-      for (const detail of body.details) queryClient.setQueryData(detailKeys.detail(host, repository, detail.reference), detail);
+      for (const detail of body.details) queryClient.setQueryData(keys.detail(host, repository, detail.reference), detail);
     },
     (e: unknown) => reportUnexpected(e),
   );
@@ -104,7 +113,7 @@ async function fillHubIndexDetails(queryClient: QueryClient, client: RegistryCli
     reportUnexpected(e);
     return [];
   });
-  for (const detail of details) queryClient.setQueryData(detailKeys.detail(client.host, repository, detail.reference), detail);
+  for (const detail of details) queryClient.setQueryData(keys.detail(client.host, repository, detail.reference), detail);
 }
 
 async function fill(queryClient: QueryClient, target: PrefetchTarget, search: PrefetchSearch, detailsUntil: number): Promise<void> {
@@ -117,12 +126,12 @@ async function fill(queryClient: QueryClient, target: PrefetchTarget, search: Pr
         // Who is signed in decides what the page shows: their namespace, or a request for one,
         // which needs no request to Docker Hub at all.
         const session: SessionBody = { registries: ((await getSession()).registries ?? []).map(publicView) };
-        queryClient.setQueryData(sessionKeys.all, session);
+        queryClient.setQueryData(keys.session, session);
         const namespace = normaliseNamespace(search.namespace ?? '');
-        if (!namespace && !hubUsername(session)) return;
+        if (!namespace && !signedInAs(session, host)) return;
         const sort = parseHubSort(search.sort);
         await queryClient.fetchInfiniteQuery({
-          ...hubRepositoriesQueryOptions(namespace, sort),
+          ...namespaceQueryOptions(host, namespace, sort),
           queryFn: ({ pageParam }) => fetchHubRepositoriesBody(client, { namespace, ordering: hubOrdering(sort), cursor: pageParam ?? undefined }),
           retry: false,
         });
@@ -139,7 +148,7 @@ async function fill(queryClient: QueryClient, target: PrefetchTarget, search: Pr
         ...tagsQueryOptions(host, target.repository),
         queryFn: async ({ pageParam }) => {
           const body = await fetchTagsBody(client, target.repository, { n: TAG_PAGE_SIZE, cursor: pageParam ?? undefined });
-          seedTagDetails(queryClient, host, target.repository, body);
+          seedDetails(queryClient, host, target.repository, body.details ?? []);
           return body;
         },
         retry: false,

@@ -20,8 +20,7 @@ import { Fact, Facts, Muted, Section, Table, Td, Th } from '@/components/ui/tabl
 import { DigestLink } from '@/components/manifest/digest-link';
 import { LayerCells, LayerHeaderCells } from '@/components/manifest/layer-cells';
 import { cleanCreatedBy } from '@/components/manifest/history';
-import { configQueryOptions, manifestQueryOptions } from '@/components/manifest/queries';
-import { tagsQueryOptions } from '@/components/tags/queries';
+import { configQueryOptions, manifestQueryOptions, tagsQueryOptions } from '@/components/data';
 import {
   CONFIG_FIELDS,
   compareImages,

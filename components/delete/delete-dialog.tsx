@@ -6,14 +6,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ManifestBody } from '@/lib/api/types';
 import { traitsOf } from '@/lib/registry/traits';
 import { hrefFor } from '@/lib/route-target';
-import { ApiError } from '@/components/api/client';
+import { ApiError, deleteReference, deletionCheckOptions, keys } from '@/components/data';
 import { Button } from '@/components/ui/button';
 import { ErrorState } from '@/components/ui/error-state';
 import { fieldClass, nameInputProps } from '@/components/ui/field';
 import { formatCount, plural, shortDigest } from '@/components/ui/format';
 import { Notice } from '@/components/ui/notice';
 import { ProgressBar } from '@/components/ui/progress-bar';
-import { deleteReference, deletionCheckOptions, deletionKeys, forgetDeleted, listAllTags, scanTags, type Deleted, type TagScanResult } from './queries';
+import { forgetDeleted, listAllTags, scanTags, type Deleted, type TagScanResult } from './scan';
 
 // Deleting, as docs/protocol.md ("Deleting") explains it: most registries delete a manifest by
 // digest and every tag on it goes too, so the dialog finds those tags first and names them all;
@@ -36,7 +36,7 @@ interface DeleteProps {
  */
 export function DeleteButton(props: DeleteProps) {
   const [open, setOpen] = useState(false);
-  const off = useQuery({ queryKey: deletionKeys.off(props.host), queryFn: () => false, enabled: false, staleTime: Infinity });
+  const off = useQuery({ queryKey: keys.deletionOff(props.host), queryFn: () => false, enabled: false, staleTime: Infinity });
   if (!traitsOf(props.host).deletes || off.data === true) return null;
   return (
     <>
@@ -64,7 +64,7 @@ function useTagsOn(host: string, repository: string, digest: string, enabled: bo
     void (async () => {
       try {
         setScan({ phase: 'listing' });
-        const tags = await listAllTags(host, repository, controller.signal);
+        const tags = await listAllTags(queryClient, host, repository, controller.signal);
         setScan({ phase: 'checking', done: 0, total: tags.length });
         const progress = (done: number) => setScan({ phase: 'checking', done, total: tags.length });
         const result = await scanTags(queryClient, host, repository, tags, digest, progress, controller.signal);
@@ -127,7 +127,7 @@ function DeleteDialog({ host, repository, tag, manifest, onClose }: DeleteProps 
 
   const close = () => {
     // A registry that has deletion off keeps it off: no Delete button on its views from now on.
-    if (check.error instanceof ApiError && check.error.code === 'UNSUPPORTED') queryClient.setQueryData(deletionKeys.off(host), true);
+    if (check.error instanceof ApiError && check.error.code === 'UNSUPPORTED') queryClient.setQueryData(keys.deletionOff(host), true);
     onClose();
   };
 

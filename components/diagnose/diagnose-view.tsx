@@ -13,7 +13,7 @@ import { ErrorState } from '@/components/ui/error-state';
 import { fieldClass, nameInputProps } from '@/components/ui/field';
 import { PageHeader } from '@/components/ui/page-header';
 import { Skeleton } from '@/components/ui/skeleton';
-import { diagnosisQueryOptions } from './queries';
+import { diagnosisQueryOptions } from '@/components/data';
 import { diagnosisReport } from './report';
 import { Sentence } from './sentence';
 import { SUMMARY_TONES, StatusBadge } from './status-badge';

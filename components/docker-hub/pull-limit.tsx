@@ -8,19 +8,17 @@ import type { TagsBody } from '@/lib/api/types';
 import { describeWait } from '@/lib/registry/pull-limit';
 import { DOCKER_HUB } from '@/lib/registry/reference';
 import { traitsOf } from '@/lib/registry/traits';
-import { registryKeys } from '@/components/api/registry-keys';
+import { checkPullLimit, keys, pullLimitQueryOptions } from '@/components/data';
 import { signInHref } from '@/components/session/sign-in-href';
-import { tagKeys } from '@/components/tags/queries';
 import { Button } from '@/components/ui/button';
 import { ErrorState } from '@/components/ui/error-state';
 import { formatCount, formatDate, formatRelative } from '@/components/ui/format';
-import { checkPullLimit, hubKeys, pullLimitQueryOptions } from './queries';
 
 /** Queries whose answers come from registry-1's manifest answers, which carry the pull limit. */
 const READS_MANIFESTS = new Set(['manifest', 'details']);
 
 function readsManifests(queryKey: readonly unknown[]): boolean {
-  return queryKey[0] === registryKeys.all[0] && traitsOf(String(queryKey[1])).pullLimit && READS_MANIFESTS.has(String(queryKey[2]));
+  return queryKey[0] === keys.registries[0] && traitsOf(String(queryKey[1])).pullLimit && READS_MANIFESTS.has(String(queryKey[2]));
 }
 
 /** Refreshes what Berth knows of the limit whenever manifest reads of this view have settled. */
@@ -41,15 +39,15 @@ function useRefreshAfterManifestReads(refetch: () => unknown): void {
 export function PullLimit({ repository }: { repository?: string }) {
   const queryClient = useQueryClient();
   const pathname = usePathname();
-  const query = useQuery(pullLimitQueryOptions());
+  const query = useQuery(pullLimitQueryOptions(DOCKER_HUB));
   useRefreshAfterManifestReads(query.refetch);
   const check = useMutation({
     mutationFn: () => {
       // The newest tag of the list on screen: it exists, and the registry reports the limit only on answers that succeed.
-      const tags = queryClient.getQueryData<InfiniteData<TagsBody>>(tagKeys.list(DOCKER_HUB, repository ?? ''));
-      return checkPullLimit(repository ?? '', tags?.pages[0]?.tags[0] ?? 'latest');
+      const tags = queryClient.getQueryData<InfiniteData<TagsBody>>(keys.tags(DOCKER_HUB, repository ?? ''));
+      return checkPullLimit(queryClient, DOCKER_HUB, repository ?? '', tags?.pages[0]?.tags[0] ?? 'latest');
     },
-    onSuccess: (body) => queryClient.setQueryData(hubKeys.pullLimit(), body),
+    onSuccess: (body) => queryClient.setQueryData(keys.pullLimit(DOCKER_HUB), body),
   });
 
   const body = query.data;

@@ -7,9 +7,18 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { HubRepositoryEntry } from '@/lib/api/types';
 import { DOCKER_HUB } from '@/lib/registry/reference';
 import { hrefFor } from '@/lib/route-target';
-import { isApiError } from '@/components/api/client';
+import {
+  DEFAULT_HUB_SORT,
+  HUB_SORTS,
+  isApiError,
+  namespaceQueryOptions,
+  normaliseNamespace,
+  parseHubSort,
+  sessionQueryOptions,
+  signedInAs,
+  type HubSort,
+} from '@/components/data';
 import { OpenByName } from '@/components/repositories/open-by-name';
-import { sessionQueryOptions } from '@/components/session/queries';
 import { signInHref } from '@/components/session/sign-in-href';
 import { Button, buttonClass } from '@/components/ui/button';
 import { ErrorState } from '@/components/ui/error-state';
@@ -17,16 +26,8 @@ import { fieldClass, nameInputProps } from '@/components/ui/field';
 import { FilterableList, usePaging, type ItemDetails } from '@/components/ui/filterable-list';
 import { formatDate, formatRelative } from '@/components/ui/format';
 import { ListSkeleton } from '@/components/ui/skeleton';
-import {
-  DEFAULT_HUB_SORT,
-  HUB_SORTS,
-  HUB_SORT_LABELS,
-  hubRepositoriesQueryOptions,
-  hubUsername,
-  normaliseNamespace,
-  parseHubSort,
-  type HubSort,
-} from './queries';
+
+const HUB_SORT_LABELS: Record<HubSort, string> = { updated: 'Last updated', name: 'Name', pulls: 'Pulls' };
 
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 const exact = new Intl.NumberFormat('en-US');
@@ -135,10 +136,10 @@ export function HubRepositoryList() {
   const asked = normaliseNamespace(searchParams.get('namespace') ?? '');
   const sort = parseHubSort(searchParams.get('sort'));
   const session = useQuery(sessionQueryOptions());
-  const username = hubUsername(session.data);
+  const username = signedInAs(session.data, DOCKER_HUB);
   // Without a namespace and without signing in there is nothing to ask Docker Hub for.
   const namespaceRequired = asked === '' && session.isSuccess && username === null;
-  const query = useInfiniteQuery({ ...hubRepositoriesQueryOptions(asked, sort), enabled: !namespaceRequired });
+  const query = useInfiniteQuery({ ...namespaceQueryOptions(DOCKER_HUB, asked, sort), enabled: !namespaceRequired });
   const paging = usePaging(query);
 
   const pages = query.data?.pages;

@@ -9,7 +9,7 @@ import { Fact, Facts, KeyValueTable, Muted, Section, Table, Td, Th } from '@/com
 import { DigestText } from './digest-link';
 import { cleanCreatedBy } from './history';
 import { LayerCells, LayerHeaderCells } from './layer-cells';
-import { configQueryOptions } from './queries';
+import { configQueryOptions } from '@/components/data';
 import { RawDocument } from './raw-document';
 
 function command(value: string[] | undefined): React.ReactNode {

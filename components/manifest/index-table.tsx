@@ -7,13 +7,12 @@ import type { IndexEntry } from '@/lib/api/types';
 import { traitsOf } from '@/lib/registry/traits';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
-import { formatDate, formatRelative } from '@/components/ui/format';
+import { formatDate, formatRelative, sizeText } from '@/components/ui/format';
 import { Skeleton } from '@/components/ui/skeleton';
 import { BreakableName, Section, Table, Td, Th } from '@/components/ui/table';
-import { detailKeys, detailQueryOptions, isDetailError, sizeText } from '@/components/tags/details';
+import { detailQueryOptions, isDetailError, keys, prefetchManifest } from '@/components/data';
 import { hrefFor } from '@/lib/route-target';
 import { DigestLink } from './digest-link';
-import { prefetchManifest } from './queries';
 
 interface Group {
   entry: IndexEntry;
@@ -45,7 +44,7 @@ export function IndexTable({ host, repository, entries }: { host: string; reposi
   // did not describe are read only when the person asks.
   const [readMetered, setReadMetered] = useState(false);
   const metered = traitsOf(host).readsArePulls && !readMetered;
-  const unread = metered ? entries.filter((entry) => queryClient.getQueryData(detailKeys.detail(host, repository, entry.digest)) === undefined).length : 0;
+  const unread = metered ? entries.filter((entry) => queryClient.getQueryData(keys.detail(host, repository, entry.digest)) === undefined).length : 0;
 
   const row = (entry: IndexEntry, nested: boolean) => (
     <IndexRow

@@ -6,6 +6,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ManifestBody } from '@/lib/api/types';
 import { traitsOf } from '@/lib/registry/traits';
 import { compareHref, formatRef, hrefFor } from '@/lib/route-target';
+import { keys, manifestQueryOptions } from '@/components/data';
 import { DeleteButton } from '@/components/delete/delete-dialog';
 import { buttonClass } from '@/components/ui/button';
 import { PullLimit } from '@/components/docker-hub/pull-limit';
@@ -23,7 +24,6 @@ import { ImageDetails } from './image-details';
 import { IndexTable } from './index-table';
 import { LegacyNotice } from './legacy-notice';
 import { mediaTypeName } from './media-type';
-import { manifestKeys, manifestQueryOptions } from './queries';
 import { RawDocument } from './raw-document';
 import { ReferrersSection } from './referrers-section';
 
@@ -71,7 +71,7 @@ export function ManifestView({ host, repository, tag, digest }: ManifestViewProp
   // What a tag points at today is also that digest forever: seed the digest's cache entry.
   useEffect(() => {
     if (!manifest || tag === undefined) return;
-    const key = manifestKeys.manifest(host, repository, manifest.digest);
+    const key = keys.manifest(host, repository, manifest.digest);
     if (queryClient.getQueryData(key) === undefined) {
       const { tag: _tag, ...byDigest } = manifest;
       queryClient.setQueryData(key, byDigest);

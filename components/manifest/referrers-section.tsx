@@ -8,7 +8,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { BreakableName, Section, Table, Td, Th } from '@/components/ui/table';
 import { DigestLink } from './digest-link';
 import { mediaTypeName } from './media-type';
-import { referrersQueryOptions } from './queries';
+import { referrersQueryOptions } from '@/components/data';
 
 const SOURCE: Record<string, string> = {
   api: 'from the registry’s referrers API',

@@ -4,7 +4,7 @@ import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import Link from 'next/link';
 import { useQueryClient } from '@tanstack/react-query';
 import { hrefFor } from '@/lib/route-target';
-import { ApiError } from '@/components/api/client';
+import { ApiError } from '@/components/data';
 import { Button } from '@/components/ui/button';
 import { formatDate, formatRelative } from '@/components/ui/format';
 import { RECENT_STORAGE_KEY, parseRecent, withOpened, without, type RecentByHost } from './recent';

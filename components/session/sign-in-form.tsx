@@ -3,15 +3,13 @@
 import { useId, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { registryKeys } from '@/components/api/registry-keys';
-import { isApiError } from '@/components/api/client';
+import { isApiError, keys, signIn } from '@/components/data';
 import { DIAGNOSABLE_CODES, DiagnoseLink } from '@/components/diagnose/diagnose-link';
 import { parseRegistryAddress } from '@/lib/registry/reference';
 import { traitsOf } from '@/lib/registry/traits';
 import { Button } from '@/components/ui/button';
 import { fieldClass, nameInputProps } from '@/components/ui/field';
 import { safeNextPath } from './sign-in-href';
-import { sessionKeys, signIn } from './queries';
 
 const inputClass = `${fieldClass} w-full px-3 py-2 text-sm`;
 
@@ -36,8 +34,8 @@ export function SignInForm({ registry: initialRegistry, next }: { registry: stri
     mutationFn: signIn,
     onSuccess: async ({ registry: signedIn }) => {
       // Anything cached while signed out (SIGN_IN_REQUIRED, DENIED…) is now wrong.
-      queryClient.removeQueries({ queryKey: registryKeys.host(signedIn.host) });
-      await queryClient.invalidateQueries({ queryKey: sessionKeys.all });
+      queryClient.removeQueries({ queryKey: keys.registry(signedIn.host) });
+      await queryClient.invalidateQueries({ queryKey: keys.session });
       router.replace(safeNextPath(next) ?? `/${signedIn.host}`);
     },
   });

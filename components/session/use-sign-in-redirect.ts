@@ -2,7 +2,7 @@
 
 import { useEffect } from 'react';
 import { useRouter } from 'next/navigation';
-import { ApiError } from '@/components/api/client';
+import { ApiError } from '@/components/data';
 import { withoutBasePath } from '@/lib/base-path';
 import { signInHref } from './sign-in-href';
 

@@ -13,10 +13,8 @@ import { fieldClass } from '@/components/ui/field';
 import { formatCount, plural } from '@/components/ui/format';
 import { usePaging } from '@/components/ui/filterable-list';
 import { ListSkeleton } from '@/components/ui/skeleton';
-import { prefetchManifest } from '@/components/manifest/queries';
-import { detailKeys, knownDetails } from './details';
+import { keys, knownDetails, prefetchManifest, tagsQueryOptions } from '@/components/data';
 import { LoadAllDetails, useLoadAll } from './load-all-details';
-import { tagsQueryOptions } from './queries';
 import { AUTO_DETAILS, SORTS, SORT_LABELS, digestsWithSignatures, isSignatureTag, parseSort, parseTagFilter, sortTags, type TagSort } from './tag-order';
 import { TagTable } from './tag-table';
 
@@ -29,7 +27,7 @@ function useDetailsVersion(host: string, repository: string, enabled: boolean): 
   const [version, setVersion] = useState(0);
   useEffect(() => {
     if (!enabled) return;
-    const prefix = JSON.stringify(detailKeys.repository(host, repository)).slice(0, -1);
+    const prefix = JSON.stringify(keys.details(host, repository)).slice(0, -1);
     let frame = 0;
     const unsubscribe = queryClient.getQueryCache().subscribe((event) => {
       if (event.type !== 'updated' || frame || !JSON.stringify(event.query.queryKey).startsWith(prefix)) return;
