@@ -3,6 +3,7 @@ import { endpoints } from '@/lib/api/endpoints';
 import type { PullLimitBody, SignInRequest } from '@/lib/api/types';
 import { send } from './fetch';
 import { keys } from './keys';
+import { notePullLimit } from './pull-limit';
 import { sourceOf } from './source';
 
 // What the person does from the browser, not what a page reads: signing in and out, deleting, and
@@ -41,7 +42,7 @@ export function deleteReference(host: string, repository: string, reference: str
   return send(endpoints.deleteManifest, { host, repository, reference });
 }
 
-/** The pull limit read now, with a HEAD of a tag that exists (Docker Hub does not count a HEAD as a pull). */
-export function checkPullLimit(client: QueryClient, host: string, repository: string, reference: string): Promise<PullLimitBody> {
-  return sourceOf(client).pullLimit({ host, repository, reference });
+/** The pull limit read now, with a HEAD of a tag that exists (Docker Hub does not count a HEAD as a pull), and kept for the views. */
+export async function checkPullLimit(client: QueryClient, host: string, repository: string, reference: string): Promise<PullLimitBody> {
+  return notePullLimit(client, host, await sourceOf(client).pullLimit({ host, repository, reference }));
 }

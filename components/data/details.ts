@@ -1,8 +1,10 @@
 import { queryOptions, type QueryClient } from '@tanstack/react-query';
-import type { ReferenceDetail, ReferenceDetailError } from '@/lib/api/types';
+import type { Endpoints, InputOf } from '@/lib/api/endpoints';
+import type { DetailsBody, ReferenceDetail, ReferenceDetailError } from '@/lib/api/types';
 import { isDigest } from '@/lib/registry/reference';
 import { traitsOf } from '@/lib/registry/traits';
 import { keys } from './keys';
+import { readingManifests } from './pull-limit';
 import { sourceOf } from './source';
 
 // Tag details (digest, compressed size, created, platforms) are asked for row by row, each its
@@ -15,6 +17,14 @@ export const isDetailError = (d: DetailResult | undefined): d is ReferenceDetail
 
 /** Tags and digests per request; the server takes up to 100 (MAX_DETAILS_PER_REQUEST). */
 export const DETAILS_BATCH = 50;
+
+/**
+ * Several tags' or digests' details in one request (the rows' loader, "Load all details", the
+ * delete dialog's scan); the pull limit its answer carries is kept (./pull-limit.ts).
+ */
+export function readDetails(client: QueryClient, input: InputOf<Endpoints['details']>, signal?: AbortSignal): Promise<DetailsBody> {
+  return readingManifests(client, input.host, sourceOf(client).details(input, { signal }));
+}
 
 interface Waiter {
   resolve: (d: DetailResult) => void;
@@ -55,7 +65,7 @@ class DetailsLoader {
       // Where every manifest read is a pull, rows ask for details only once the person has agreed
       // (an index's "Load them"); the server reads such manifests only when told so (pulls=1).
       const pulls = traitsOf(this.host).readsArePulls || undefined;
-      const body = await sourceOf(this.client).details({ host: this.host, repository: this.repository, ref: batch.map(([ref]) => ref), pulls });
+      const body = await readDetails(this.client, { host: this.host, repository: this.repository, ref: batch.map(([ref]) => ref), pulls });
       const byReference = new Map(body.details.map((d) => [d.reference, d]));
       for (const [reference, waiters] of batch) {
         const detail = byReference.get(reference);

@@ -1,13 +1,12 @@
 // The data layer every feature reads through (docs/architecture.md "Folders"): the fetcher of
 // Berth's API and its error, the query keys, the query options of every read, the details loader,
 // what the person changes, and where a QueryClient reads from.
-export { ApiError, SERVER_UNAVAILABLE, apiFetch, isApiError, send, type ClientErrorCode } from './fetch';
+export { ApiError, SERVER_UNAVAILABLE, isApiError, type ClientErrorCode } from './fetch';
 export { keys, type DocumentKind } from './keys';
-export { browserSource, readFrom, sourceOf } from './source';
+export { sourceOf } from './source';
 export { getQueryClient, renderQueryClient } from './query-client';
-export { nextCursor } from './pagination';
-export { DEFAULT_HUB_SORT, HUB_SORTS, hubOrdering, normaliseNamespace, parseHubSort, signedInAs, type HubSort } from './namespaces';
-export { DETAILS_BATCH, detailQueryOptions, isDetailError, knownDetails, seedDetails, type DetailResult } from './details';
+export { DEFAULT_HUB_SORT, HUB_SORTS, normaliseNamespace, parseHubSort, signedInAs, type HubSort } from './namespaces';
+export { DETAILS_BATCH, detailQueryOptions, isDetailError, knownDetails, readDetails, seedDetails, type DetailResult } from './details';
 export {
   TAG_PAGE_SIZE,
   configQueryOptions,
@@ -19,7 +18,6 @@ export {
   pullLimitQueryOptions,
   referrersQueryOptions,
   repositoriesQueryOptions,
-  repositoryPageSize,
   sessionQueryOptions,
   tagsQueryOptions,
 } from './queries';

@@ -5,6 +5,7 @@ import { seedDetails } from './details';
 import { keys, type DocumentKind } from './keys';
 import { hubOrdering, type HubSort } from './namespaces';
 import { nextCursor } from './pagination';
+import { laterPullLimit, readingManifests } from './pull-limit';
 import { sourceOf } from './source';
 
 // The query options of every read: its key (./keys.ts) and its query function, which asks its
@@ -73,7 +74,7 @@ export function tagsQueryOptions(host: string, repository: string) {
 export function manifestQueryOptions(host: string, repository: string, reference: string) {
   return queryOptions({
     queryKey: keys.manifest(host, repository, reference),
-    queryFn: ({ client, signal }) => sourceOf(client).manifest({ host, repository, reference }, { signal }),
+    queryFn: ({ client, signal }) => readingManifests(client, host, sourceOf(client).manifest({ host, repository, reference }, { signal })),
     ...(isDigest(reference) ? immutable : {}),
   });
 }
@@ -112,11 +113,18 @@ export function documentQueryOptions(host: string, repository: string, digest: s
   });
 }
 
-/** What Berth last read of the pull limit: asks Berth only, never the registry. */
+/**
+ * What Berth last read of the pull limit: asks Berth only, never the registry. Afterwards the
+ * answers that read manifests bring it (./pull-limit.ts); an answer to this that is older than
+ * what they brought meanwhile does not replace it.
+ */
 export function pullLimitQueryOptions(host: string) {
   return queryOptions({
     queryKey: keys.pullLimit(host),
-    queryFn: ({ client, signal }) => sourceOf(client).pullLimit({ host }, { signal }),
+    queryFn: async ({ client, signal }) => {
+      const arrived = await sourceOf(client).pullLimit({ host }, { signal });
+      return laterPullLimit(client.getQueryData(keys.pullLimit(host)), arrived);
+    },
     staleTime: 0,
     refetchOnWindowFocus: false,
   });

@@ -1,6 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { TagsBody } from '@/lib/api/types';
-import { TAG_PAGE_SIZE, isDetailError, keys, seedDetails, sourceOf } from '@/components/data';
+import { TAG_PAGE_SIZE, isDetailError, keys, readDetails, seedDetails, sourceOf } from '@/components/data';
 
 // What deleting removes: the tags on a digest, found afresh before anything goes, and what the
 // tab forgets afterwards.
@@ -82,7 +82,7 @@ export async function scanTags(
   const worker = async () => {
     for (let b = next++; b < batches.length; b = next++) {
       const refs = batches[b] ?? [];
-      const body = await sourceOf(queryClient).details({ host, repository, ref: refs, fresh: true }, { signal });
+      const body = await readDetails(queryClient, { host, repository, ref: refs, fresh: true }, signal);
       seedDetails(queryClient, host, repository, body.details);
       const answered = new Set<string>();
       for (const detail of body.details) {
