@@ -22,3 +22,4 @@ export {
   tagsQueryOptions,
 } from './queries';
 export { checkPullLimit, deleteReference, deletionCheckOptions, signIn, signOut, signOutOfAll } from './changes';
+export { forgetRecentRepositories, parseRecent, readRecent, rememberRepository, subscribeToRecent } from './recent';

@@ -6,7 +6,7 @@ import { useRouter } from 'next/navigation';
 import { useQuery } from '@tanstack/react-query';
 import { withBasePath } from '@/lib/base-path';
 import { diagnoseHref } from '@/lib/route-target';
-import { signInHref } from '@/components/session/sign-in-href';
+import { signInHref } from '@/lib/sign-in-href';
 import { Button, buttonClass } from '@/components/ui/button';
 import { CopyButton, toolButtonClass } from '@/components/ui/copy-button';
 import { ErrorState } from '@/components/ui/error-state';

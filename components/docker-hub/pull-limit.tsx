@@ -7,7 +7,7 @@ import type { TagsBody } from '@/lib/api/types';
 import { describeWait } from '@/lib/registry/pull-limit';
 import { DOCKER_HUB } from '@/lib/registry/reference';
 import { checkPullLimit, keys, pullLimitQueryOptions } from '@/components/data';
-import { signInHref } from '@/components/session/sign-in-href';
+import { signInHref } from '@/lib/sign-in-href';
 import { Button } from '@/components/ui/button';
 import { ErrorState } from '@/components/ui/error-state';
 import { formatCount, formatDate, formatRelative } from '@/components/ui/format';

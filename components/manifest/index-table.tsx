@@ -12,7 +12,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { BreakableName, Section, Table, Td, Th } from '@/components/ui/table';
 import { detailQueryOptions, isDetailError, keys, prefetchManifest } from '@/components/data';
 import { hrefFor } from '@/lib/route-target';
-import { DigestLink } from './digest-link';
+import { DigestLink } from '@/components/ui/digest-link';
 
 interface Group {
   entry: IndexEntry;

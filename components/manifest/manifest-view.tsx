@@ -19,7 +19,7 @@ import { Notice } from '@/components/ui/notice';
 import { ManifestSkeleton } from '@/components/ui/skeleton';
 import { Fact, Facts, KeyValueTable, Section } from '@/components/ui/table';
 import { ArtifactDetails } from './artifact-details';
-import { DigestLink } from './digest-link';
+import { DigestLink } from '@/components/ui/digest-link';
 import { ImageDetails } from './image-details';
 import { IndexTable } from './index-table';
 import { LegacyNotice } from './legacy-notice';

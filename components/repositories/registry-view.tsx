@@ -1,6 +1,6 @@
 import { traitsOf } from '@/lib/registry/traits';
 import { PullLimit } from '@/components/docker-hub/pull-limit';
-import { HubRepositoryList } from '@/components/docker-hub/repository-list';
+import { HubRepositoryList } from './namespace-list';
 import { CopyLinkButton } from '@/components/ui/copy-button';
 import { PageHeader } from '@/components/ui/page-header';
 import { RepositoryList } from './repository-list';

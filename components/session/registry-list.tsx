@@ -2,9 +2,8 @@
 
 import Link from 'next/link';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { keys, sessionQueryOptions, signOut, signOutOfAll } from '@/components/data';
-import { DiagnoseLink } from '@/components/diagnose/diagnose-link';
-import { forgetRecentRepositories } from '@/components/repositories/recent-repositories';
+import { forgetRecentRepositories, keys, sessionQueryOptions, signOut, signOutOfAll } from '@/components/data';
+import { DiagnoseLink } from '@/components/ui/diagnose-link';
 import { Button, buttonClass } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';

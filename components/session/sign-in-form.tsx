@@ -4,12 +4,12 @@ import { useId, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { isApiError, keys, signIn } from '@/components/data';
-import { DIAGNOSABLE_CODES, DiagnoseLink } from '@/components/diagnose/diagnose-link';
+import { DIAGNOSABLE_CODES, DiagnoseLink } from '@/components/ui/diagnose-link';
 import { parseRegistryAddress } from '@/lib/registry/reference';
 import { traitsOf } from '@/lib/registry/traits';
 import { Button } from '@/components/ui/button';
 import { fieldClass, nameInputProps } from '@/components/ui/field';
-import { safeNextPath } from './sign-in-href';
+import { safeNextPath } from '@/lib/sign-in-href';
 
 const inputClass = `${fieldClass} w-full px-3 py-2 text-sm`;
 

@@ -19,7 +19,7 @@ import {
   type HubSort,
 } from '@/components/data';
 import { OpenByName } from '@/components/repositories/open-by-name';
-import { signInHref } from '@/components/session/sign-in-href';
+import { signInHref } from '@/lib/sign-in-href';
 import { Button, buttonClass } from '@/components/ui/button';
 import { ErrorState } from '@/components/ui/error-state';
 import { fieldClass, nameInputProps } from '@/components/ui/field';
