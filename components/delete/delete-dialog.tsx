@@ -6,7 +6,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ManifestBody } from '@/lib/api/types';
 import { traitsOf } from '@/lib/registry/traits';
 import { hrefFor } from '@/lib/route-target';
-import { ApiError, deleteReference, deletionCheckOptions, keys } from '@/components/data';
+import { ApiError, deleteReference, deletionCheckOptions, keys, manifestQueryOptions } from '@/components/data';
 import { Button } from '@/components/ui/button';
 import { ErrorState } from '@/components/ui/error-state';
 import { fieldClass, nameInputProps } from '@/components/ui/field';
@@ -31,19 +31,22 @@ interface DeleteProps {
 }
 
 /**
- * The Delete button of a tag or digest view, where deleting can work: not on Docker Hub (its
- * registry API does not delete), nor on a registry that said in this tab that deletion is off.
+ * The Delete button of a tag or digest view (`reference`: the tag or digest it was opened by),
+ * once the view has its manifest, where deleting can work: not on Docker Hub (its registry API
+ * does not delete), nor on a registry that said in this tab that deletion is off.
  */
-export function DeleteButton(props: DeleteProps) {
+export function DeleteButton({ reference, ...props }: Omit<DeleteProps, 'manifest'> & { reference: string }) {
   const [open, setOpen] = useState(false);
   const off = useQuery({ queryKey: keys.deletionOff(props.host), queryFn: () => false, enabled: false, staleTime: Infinity });
-  if (!traitsOf(props.host).deletes || off.data === true) return null;
+  // The view's own query: read here, never asked again.
+  const manifest = useQuery(manifestQueryOptions(props.host, props.repository, reference)).data;
+  if (!manifest || !traitsOf(props.host).deletes || off.data === true) return null;
   return (
     <>
       <Button variant="secondary" onClick={() => setOpen(true)}>
         Delete
       </Button>
-      {open ? <DeleteDialog {...props} onClose={() => setOpen(false)} /> : null}
+      {open ? <DeleteDialog {...props} manifest={manifest} onClose={() => setOpen(false)} /> : null}
     </>
   );
 }

@@ -4,12 +4,9 @@ import { useEffect } from 'react';
 import Link from 'next/link';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ManifestBody } from '@/lib/api/types';
-import { traitsOf } from '@/lib/registry/traits';
 import { compareHref, formatRef, hrefFor } from '@/lib/route-target';
 import { keys, manifestQueryOptions } from '@/components/data';
-import { DeleteButton } from '@/components/delete/delete-dialog';
 import { buttonClass } from '@/components/ui/button';
-import { PullLimit } from '@/components/docker-hub/pull-limit';
 import { CopyLinkButton } from '@/components/ui/copy-button';
 import { ErrorState } from '@/components/ui/error-state';
 import { formatBytes } from '@/components/ui/format';
@@ -27,8 +24,14 @@ import { mediaTypeName } from './media-type';
 import { RawDocument } from './raw-document';
 import { ReferrersSection } from './referrers-section';
 
-type ManifestViewProps =
-  { host: string; repository: string; tag: string; digest?: undefined } | { host: string; repository: string; digest: string; tag?: undefined };
+/** What the page puts beside the manifest: buttons in its header after Compare, and notices under the header. */
+interface Slots {
+  actions?: React.ReactNode;
+  notices?: React.ReactNode;
+}
+
+type ManifestViewProps = Slots &
+  ({ host: string; repository: string; tag: string; digest?: undefined } | { host: string; repository: string; digest: string; tag?: undefined });
 
 function kindLabel(manifest: ManifestBody): string {
   if (manifest.kind === 'index') return 'Multi-platform index';
@@ -62,7 +65,7 @@ function Summary({ manifest }: { manifest: ManifestBody }) {
 }
 
 /** The page for HOST/REPO:TAG and HOST/REPO@DIGEST. */
-export function ManifestView({ host, repository, tag, digest }: ManifestViewProps) {
+export function ManifestView({ host, repository, tag, digest, actions, notices }: ManifestViewProps) {
   const queryClient = useQueryClient();
   const reference = tag ?? digest;
   const query = useQuery(manifestQueryOptions(host, repository, reference));
@@ -93,12 +96,12 @@ export function ManifestView({ host, repository, tag, digest }: ManifestViewProp
             <Link href={compareHref(host, repository, reference)} className={buttonClass('secondary')}>
               Compare with…
             </Link>
-            {manifest ? <DeleteButton host={host} repository={repository} tag={tag} manifest={manifest} /> : null}
+            {actions}
             <CopyLinkButton />
           </>
         }
       />
-      {traitsOf(host).pullLimit ? <PullLimit /> : null}
+      {notices}
 
       <div className="mb-6 grid gap-2 lg:grid-cols-2">
         {tag !== undefined ? <PullCommand by="tag" reference={formatRef({ host, repository, tag })} /> : null}
