@@ -33,6 +33,43 @@ const cases: Array<[string, string, string, RegExp | null]> = [
     "import { getSession } from '@/lib/server/session';\nexport const f = getSession;\n",
     /components\/ never import/,
   ],
+  [
+    'a feature never imports another feature',
+    'components/tags/x.ts',
+    "import { ManifestView } from '@/components/manifest/manifest-view';\nexport const f = ManifestView;\n",
+    /never another feature/,
+  ],
+  [
+    'a feature never imports another feature, by a relative path either',
+    'components/tags/x.ts',
+    "import { forgetDeleted } from '../delete/scan';\nexport const f = forgetDeleted;\n",
+    /never another feature/,
+  ],
+  [
+    'the shared primitives never import a feature',
+    'components/ui/x.ts',
+    "import { SignInForm } from '@/components/session/sign-in-form';\nexport const f = SignInForm;\n",
+    /imports no feature/,
+  ],
+  [
+    'the data layer never imports the primitives',
+    'components/data/x.ts',
+    "import { formatBytes } from '@/components/ui/format';\nexport const f = formatBytes;\n",
+    /data layer under every view/,
+  ],
+  [
+    'a feature may use the data layer, the primitives and its own files',
+    'components/tags/x.ts',
+    "import { keys } from '@/components/data';\nimport { Button } from '@/components/ui/button';\nimport { TagTable } from './tag-table';\nexport const f = [keys, Button, TagTable];\n",
+    null,
+  ],
+  ['the primitives may use the data layer', 'components/ui/x.ts', "import { isApiError } from '@/components/data';\nexport const f = isApiError;\n", null],
+  [
+    'a page puts features side by side',
+    'app/x.tsx',
+    "import { TagList } from '@/components/tags/tag-list';\nimport { PullLimit } from '@/components/docker-hub/pull-limit';\nexport const f = [TagList, PullLimit];\n",
+    null,
+  ],
   ['the contract may use the core', 'lib/api/x.ts', "import type { Descriptor } from '../registry/manifest';\nexport type X = Descriptor;\n", null],
   ['components may use lib', 'components/x.ts', "import { hrefFor } from '@/lib/route-target';\nexport const f = hrefFor;\n", null],
 ];
