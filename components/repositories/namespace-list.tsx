@@ -26,6 +26,7 @@ import { fieldClass, nameInputProps } from '@/components/ui/field';
 import { FilterableList, usePaging, type ItemDetails } from '@/components/ui/filterable-list';
 import { formatDate, formatRelative } from '@/components/ui/format';
 import { ListSkeleton } from '@/components/ui/skeleton';
+import { InlineLabel } from '@/components/ui/inline-label';
 
 const HUB_SORT_LABELS: Record<HubSort, string> = { updated: 'Last updated', name: 'Name', pulls: 'Pulls' };
 
@@ -85,9 +86,7 @@ function NamespaceForm({ current, onOpen }: { current: string; onOpen: (namespac
   };
   return (
     <form className="flex items-center gap-2" onSubmit={submit}>
-      <label htmlFor={id} className="text-sm font-medium text-fg-soft">
-        Namespace
-      </label>
+      <InlineLabel htmlFor={id}>Namespace</InlineLabel>
       <input
         id={id}
         value={text}

@@ -17,6 +17,7 @@ import { keys, knownDetails, prefetchManifest, tagsQueryOptions } from '@/compon
 import { LoadAllDetails, useLoadAll } from './load-all-details';
 import { AUTO_DETAILS, SORTS, SORT_LABELS, digestsWithSignatures, isSignatureTag, parseSort, parseTagFilter, sortTags, type TagSort } from './tag-order';
 import { TagTable } from './tag-table';
+import { InlineLabel } from '@/components/ui/inline-label';
 
 /** Start fetching the next page of tags when this many rows remain below the screen. */
 const PREFETCH_ROWS = 30;
@@ -151,9 +152,7 @@ export function TagList({ host, repository }: { host: string; repository: string
           }}
         />
         <div className="flex items-center gap-2">
-          <label htmlFor={sortId} className="text-sm font-medium text-fg-soft">
-            Sort
-          </label>
+          <InlineLabel htmlFor={sortId}>Sort</InlineLabel>
           <select id={sortId} value={sort} onChange={(event) => setSort(event.target.value as TagSort)} className={`px-2 py-1.5 text-sm ${fieldClass}`}>
             {SORTS.map((s) => (
               <option key={s} value={s}>

@@ -139,6 +139,9 @@ export const signInRequest = z.object({
 
 const registry = (resource: string) => `/api/registries/{host}/${resource}` as const;
 
+/** A manifest's endpoints read a repository and a tag or digest in it. */
+const byReference = z.object({ repository: param.required(), reference: param.required() });
+
 export const endpoints = {
   /** For load balancers and probes: answers as soon as the server serves requests. */
   health: row<{ status: 'ok' }>()({ method: 'GET', path: '/api/health' }),
@@ -171,17 +174,12 @@ export const endpoints = {
     what: 'a repository',
   }),
   /** `reference`: a tag or a digest. */
-  manifest: row<ManifestBody>()({
-    method: 'GET',
-    path: registry('manifest'),
-    query: z.object({ repository: param.required(), reference: param.required() }),
-    what: 'a repository and a tag or digest',
-  }),
+  manifest: row<ManifestBody>()({ method: 'GET', path: registry('manifest'), query: byReference, what: 'a repository and a tag or digest' }),
   /** Same-origin only: a digest deletes the manifest, a tag that tag alone (where the registry can). */
   deleteManifest: row<DeletedBody>()({
     method: 'DELETE',
     path: registry('manifest'),
-    query: z.object({ repository: param.required(), reference: param.required() }),
+    query: byReference,
     what: 'a repository and the digest or tag to delete',
   }),
   config: row<ImageConfigBody>()({

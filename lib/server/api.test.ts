@@ -109,15 +109,18 @@ describe('browseRoute', () => {
     assert.deepEqual(await response.json(), { host: registry.host, repository: 'team/app', n: 1000 });
   });
 
-  test('a query its endpoint refuses is a 400 that says why, and the fetcher is not called', async () => {
+  /** A browse route whose fetcher records whether it was called. */
+  async function browseCalling(init: Parameters<typeof browse>[1]): Promise<{ response: Response; called: boolean }> {
     let called = false;
-    const response = await browse(
-      async () => {
-        called = true;
-        return {};
-      },
-      { search: '?n=ten' },
-    );
+    const response = await browse(async () => {
+      called = true;
+      return {};
+    }, init);
+    return { response, called };
+  }
+
+  test('a query its endpoint refuses is a 400 that says why, and the fetcher is not called', async () => {
+    const { response, called } = await browseCalling({ search: '?n=ten' });
     assert.equal(response.status, 400);
     assert.deepEqual(await response.json(), {
       error: { code: 'INVALID_REQUEST', message: 'n must be a positive whole number.', status: 400, registry: registry.host },
@@ -136,14 +139,7 @@ describe('browseRoute', () => {
   });
 
   test('a host that is not one is a 400 before anything is asked of a registry', async () => {
-    let called = false;
-    const response = await browse(
-      async () => {
-        called = true;
-        return {};
-      },
-      { host: 'not a host' },
-    );
+    const { response, called } = await browseCalling({ host: 'not a host' });
     assert.equal(response.status, 400);
     assert.equal(((await response.json()) as Envelope).error.status, 400);
     assert.equal(called, false);
