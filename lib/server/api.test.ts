@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { BERTH_ERROR_CODES, REGISTRY_ERROR_CODES, RegistryError, STATUS_OF } from '@/lib/registry/errors';
 import * as z from 'zod/mini';
 import { param, type Endpoint } from '@/lib/api/endpoints';
-import { admitDiagnosis, browseRoute, changeRoute, clientKey, errorResponse, hostParam, renderScope, type Answer } from './api';
+import { admitDiagnosis, browseRoute, changeRoute, clientKey, errorBody, errorResponse, hostParam, renderScope, type Answer } from './api';
 import { getSession } from './session';
 
 interface Envelope {
@@ -73,6 +73,10 @@ describe('the error envelope', () => {
     assert.equal(body.error.registry, 'r.example');
   });
 
+  test('the body of an error without a wait has no retryAfter at all (not even an undefined one)', () => {
+    assert.deepEqual(errorBody(new RegistryError({ code: 'DENIED', message: 'No.' })), { error: { code: 'DENIED', message: 'No.', status: STATUS_OF.DENIED } });
+  });
+
   test('errors are never stored by a cache', () => {
     assert.equal(errorResponse(new RegistryError({ code: 'DENIED', message: 'No.' })).headers.get('cache-control'), 'no-store');
   });
@@ -93,7 +97,9 @@ describe('the error envelope', () => {
         assert.equal(body.error.status, 500);
         assert.match(body.error.message, /^Berth hit an unexpected error\./);
         for (const secret of ['hunter2', 's3cr3t', 'ECONNREFUSED', '418']) assert.ok(!text.includes(secret), `the answer repeats ${secret}: ${text}`);
+        // The server's log says where it happened (the message of an Error only: ./api.ts).
         assert.equal(log.mock.callCount(), 1);
+        assert.equal(log.mock.calls[0]?.arguments[0], 'Berth: unexpected error in an API route:');
       } finally {
         log.mock.restore();
       }
