@@ -1,6 +1,6 @@
-// The data layer every feature reads through (docs/architecture.md "Folders"): the fetcher of
+// The data layer every feature reads through (docs/architecture.md "The data layer"): the fetcher of
 // Berth's API and its error, the query keys, the query options of every read, the details loader,
-// what the person changes, and where a QueryClient reads from.
+// what the person changes, where a QueryClient reads from, and the repositories this browser opened.
 export { ApiError, SERVER_UNAVAILABLE, isApiError, type ClientErrorCode } from './fetch';
 export { keys, type DocumentKind } from './keys';
 export { sourceOf } from './source';
