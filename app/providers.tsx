@@ -1,7 +1,7 @@
 'use client';
 
 import { QueryClientProvider } from '@tanstack/react-query';
-import { getQueryClient } from '@/components/api/query-client';
+import { getQueryClient } from '@/components/data';
 
 export function Providers({ children }: { children: React.ReactNode }) {
   // Not useState: a suspending first render would otherwise throw the client away.

@@ -224,8 +224,7 @@ async function listHarness(): Promise<{ html: string; js: string; css: string }>
       import { flushSync } from 'react-dom';
       import { createRoot, type Root } from 'react-dom/client';
       import { QueryClientProvider } from '@tanstack/react-query';
-      import { getQueryClient } from './components/api/query-client';
-      import { detailQueryOptions } from './components/tags/details';
+      import { detailQueryOptions, getQueryClient } from './components/data';
       import { TagTable } from './components/tags/tag-table';
       const queryClient = getQueryClient();
       const signed = new Set<string>();

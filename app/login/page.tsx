@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { SignInForm } from '@/components/session/sign-in-form';
-import { safeNextPath } from '@/components/session/sign-in-href';
+import { safeNextPath } from '@/lib/sign-in-href';
 
 export const metadata: Metadata = { title: 'Sign in' };
 

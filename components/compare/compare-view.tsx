@@ -17,11 +17,10 @@ import { Notice } from '@/components/ui/notice';
 import { PageHeader } from '@/components/ui/page-header';
 import { ManifestSkeleton } from '@/components/ui/skeleton';
 import { Fact, Facts, Muted, Section, Table, Td, Th } from '@/components/ui/table';
-import { DigestLink } from '@/components/manifest/digest-link';
-import { LayerCells, LayerHeaderCells } from '@/components/manifest/layer-cells';
-import { cleanCreatedBy } from '@/components/manifest/history';
-import { configQueryOptions, manifestQueryOptions } from '@/components/manifest/queries';
-import { tagsQueryOptions } from '@/components/tags/queries';
+import { DigestLink } from '@/components/ui/digest-link';
+import { LayerCells, LayerHeaderCells } from '@/components/ui/layer-cells';
+import { cleanCreatedBy } from '@/components/ui/history';
+import { configQueryOptions, manifestQueryOptions, tagsQueryOptions } from '@/components/data';
 import {
   CONFIG_FIELDS,
   compareImages,

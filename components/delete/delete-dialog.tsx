@@ -4,16 +4,16 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ManifestBody } from '@/lib/api/types';
-import { DOCKER_HUB } from '@/lib/registry/reference';
+import { traitsOf } from '@/lib/registry/traits';
 import { hrefFor } from '@/lib/route-target';
-import { ApiError } from '@/components/api/client';
+import { ApiError, deleteReference, deletionCheckOptions, keys, manifestQueryOptions } from '@/components/data';
 import { Button } from '@/components/ui/button';
 import { ErrorState } from '@/components/ui/error-state';
 import { fieldClass, nameInputProps } from '@/components/ui/field';
 import { formatCount, plural, shortDigest } from '@/components/ui/format';
 import { Notice } from '@/components/ui/notice';
 import { ProgressBar } from '@/components/ui/progress-bar';
-import { deleteReference, deletionCheckOptions, deletionKeys, forgetDeleted, listAllTags, scanTags, type Deleted, type TagScanResult } from './queries';
+import { forgetDeleted, listAllTags, scanTags, type Deleted, type TagScanResult } from './scan';
 
 // Deleting, as docs/protocol.md ("Deleting") explains it: most registries delete a manifest by
 // digest and every tag on it goes too, so the dialog finds those tags first and names them all;
@@ -31,19 +31,22 @@ interface DeleteProps {
 }
 
 /**
- * The Delete button of a tag or digest view, where deleting can work: not on Docker Hub (its
- * registry API does not delete), nor on a registry that said in this tab that deletion is off.
+ * The Delete button of a tag or digest view (`reference`: the tag or digest it was opened by),
+ * once the view has its manifest, where deleting can work: not on Docker Hub (its registry API
+ * does not delete), nor on a registry that said in this tab that deletion is off.
  */
-export function DeleteButton(props: DeleteProps) {
+export function DeleteButton({ reference, ...props }: Omit<DeleteProps, 'manifest'> & { reference: string }) {
   const [open, setOpen] = useState(false);
-  const off = useQuery({ queryKey: deletionKeys.off(props.host), queryFn: () => false, enabled: false, staleTime: Infinity });
-  if (props.host === DOCKER_HUB || off.data === true) return null;
+  const off = useQuery({ queryKey: keys.deletionOff(props.host), queryFn: () => false, enabled: false, staleTime: Infinity });
+  // The view's own query: read here, never asked again.
+  const manifest = useQuery(manifestQueryOptions(props.host, props.repository, reference)).data;
+  if (!manifest || !traitsOf(props.host).deletes || off.data === true) return null;
   return (
     <>
       <Button variant="secondary" onClick={() => setOpen(true)}>
         Delete
       </Button>
-      {open ? <DeleteDialog {...props} onClose={() => setOpen(false)} /> : null}
+      {open ? <DeleteDialog {...props} manifest={manifest} onClose={() => setOpen(false)} /> : null}
     </>
   );
 }
@@ -64,7 +67,7 @@ function useTagsOn(host: string, repository: string, digest: string, enabled: bo
     void (async () => {
       try {
         setScan({ phase: 'listing' });
-        const tags = await listAllTags(host, repository, controller.signal);
+        const tags = await listAllTags(queryClient, host, repository, controller.signal);
         setScan({ phase: 'checking', done: 0, total: tags.length });
         const progress = (done: number) => setScan({ phase: 'checking', done, total: tags.length });
         const result = await scanTags(queryClient, host, repository, tags, digest, progress, controller.signal);
@@ -127,7 +130,7 @@ function DeleteDialog({ host, repository, tag, manifest, onClose }: DeleteProps 
 
   const close = () => {
     // A registry that has deletion off keeps it off: no Delete button on its views from now on.
-    if (check.error instanceof ApiError && check.error.code === 'UNSUPPORTED') queryClient.setQueryData(deletionKeys.off(host), true);
+    if (check.error instanceof ApiError && check.error.code === 'UNSUPPORTED') queryClient.setQueryData(keys.deletionOff(host), true);
     onClose();
   };
 

@@ -4,12 +4,13 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button } from '@/components/ui/button';
 import { plural } from '@/components/ui/format';
 import { Notice } from '@/components/ui/notice';
-import { deletionKeys, type Deleted } from './queries';
+import { keys } from '@/components/data';
+import type { Deleted } from './scan';
 
 /** After a deletion, the tag list says what went, and that the storage is freed later. */
 export function DeletedNotice({ host, repository }: { host: string; repository: string }) {
   const queryClient = useQueryClient();
-  const key = deletionKeys.deleted(host, repository);
+  const key = keys.deleted(host, repository);
   const deleted = useQuery<Deleted | null>({ queryKey: key, queryFn: () => null, enabled: false, staleTime: Infinity }).data;
   if (!deleted) return null;
   const tags = deleted.tags.length ? `${plural(deleted.tags.length, 'tag', 'tags')} ${deleted.tags.join(', ')}` : undefined;

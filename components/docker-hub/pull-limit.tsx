@@ -1,54 +1,33 @@
 'use client';
 
-import { useEffect, useRef } from 'react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { useIsFetching, useMutation, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import type { TagsBody } from '@/lib/api/types';
 import { describeWait } from '@/lib/registry/pull-limit';
 import { DOCKER_HUB } from '@/lib/registry/reference';
-import { registryKeys } from '@/components/api/registry-keys';
-import { signInHref } from '@/components/session/sign-in-href';
-import { tagKeys } from '@/components/tags/queries';
+import { checkPullLimit, keys, pullLimitQueryOptions } from '@/components/data';
+import { signInHref } from '@/lib/sign-in-href';
 import { Button } from '@/components/ui/button';
 import { ErrorState } from '@/components/ui/error-state';
 import { formatCount, formatDate, formatRelative } from '@/components/ui/format';
-import { checkPullLimit, hubKeys, pullLimitQueryOptions } from './queries';
-
-/** Queries whose answers come from registry-1's manifest answers, which carry the pull limit. */
-const READS_MANIFESTS = new Set(['manifest', 'details']);
-
-function readsManifests(queryKey: readonly unknown[]): boolean {
-  return queryKey[0] === registryKeys.all[0] && queryKey[1] === DOCKER_HUB && READS_MANIFESTS.has(String(queryKey[2]));
-}
-
-/** Refreshes what Berth knows of the limit whenever manifest reads of this view have settled. */
-function useRefreshAfterManifestReads(refetch: () => unknown): void {
-  const reading = useIsFetching({ predicate: (q) => readsManifests(q.queryKey) });
-  const previous = useRef(reading);
-  useEffect(() => {
-    if (previous.current > 0 && reading === 0) void refetch();
-    previous.current = reading;
-  }, [reading, refetch]);
-}
 
 /**
  * Docker Hub's pull limit for this session: what remains of it, over which window, and when pulls
  * work again after a 429. Berth reads it from the registry's manifest answers (a HEAD costs no
- * pull); on a tag list, where nothing has been read yet, it can check with one HEAD.
+ * pull), and the answers of Berth's API that read manifests bring it (components/data); on a tag
+ * list, where nothing has been read yet, it can check with one HEAD.
  */
 export function PullLimit({ repository }: { repository?: string }) {
   const queryClient = useQueryClient();
   const pathname = usePathname();
-  const query = useQuery(pullLimitQueryOptions());
-  useRefreshAfterManifestReads(query.refetch);
+  const query = useQuery(pullLimitQueryOptions(DOCKER_HUB));
   const check = useMutation({
     mutationFn: () => {
       // The newest tag of the list on screen: it exists, and the registry reports the limit only on answers that succeed.
-      const tags = queryClient.getQueryData<InfiniteData<TagsBody>>(tagKeys.list(DOCKER_HUB, repository ?? ''));
-      return checkPullLimit(repository ?? '', tags?.pages[0]?.tags[0] ?? 'latest');
+      const tags = queryClient.getQueryData<InfiniteData<TagsBody>>(keys.tags(DOCKER_HUB, repository ?? ''));
+      return checkPullLimit(queryClient, DOCKER_HUB, repository ?? '', tags?.pages[0]?.tags[0] ?? 'latest');
     },
-    onSuccess: (body) => queryClient.setQueryData(hubKeys.pullLimit(), body),
   });
 
   const body = query.data;

@@ -1,7 +1,7 @@
 import type { ImageManifestBody } from '@/lib/api/types';
 import { formatBytes, plural } from '@/components/ui/format';
 import { BreakableName, Fact, Facts, Muted, Section, Table, Td, Th } from '@/components/ui/table';
-import { DigestText } from './digest-link';
+import { DigestText } from '@/components/ui/digest-link';
 import { mediaTypeName } from './media-type';
 
 /** A manifest that is not a runnable image: a signature, an SBOM, a Helm chart… */

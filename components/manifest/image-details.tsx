@@ -6,10 +6,10 @@ import { ErrorState } from '@/components/ui/error-state';
 import { formatBytes, formatDate, formatRelative, plural } from '@/components/ui/format';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Fact, Facts, KeyValueTable, Muted, Section, Table, Td, Th } from '@/components/ui/table';
-import { DigestText } from './digest-link';
-import { cleanCreatedBy } from './history';
-import { LayerCells, LayerHeaderCells } from './layer-cells';
-import { configQueryOptions } from './queries';
+import { DigestText } from '@/components/ui/digest-link';
+import { cleanCreatedBy } from '@/components/ui/history';
+import { LayerCells, LayerHeaderCells } from '@/components/ui/layer-cells';
+import { configQueryOptions } from '@/components/data';
 import { RawDocument } from './raw-document';
 
 function command(value: string[] | undefined): React.ReactNode {

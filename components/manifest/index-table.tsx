@@ -4,16 +4,15 @@ import { useState } from 'react';
 import Link from 'next/link';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { IndexEntry } from '@/lib/api/types';
-import { readsArePulls } from '@/lib/registry/pull-limit';
+import { traitsOf } from '@/lib/registry/traits';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
-import { formatDate, formatRelative } from '@/components/ui/format';
+import { formatDate, formatRelative, sizeText } from '@/components/ui/format';
 import { Skeleton } from '@/components/ui/skeleton';
 import { BreakableName, Section, Table, Td, Th } from '@/components/ui/table';
-import { detailKeys, detailQueryOptions, isDetailError, sizeText } from '@/components/tags/details';
+import { detailQueryOptions, isDetailError, keys, prefetchManifest } from '@/components/data';
 import { hrefFor } from '@/lib/route-target';
-import { DigestLink } from './digest-link';
-import { prefetchManifest } from './queries';
+import { DigestLink } from '@/components/ui/digest-link';
 
 interface Group {
   entry: IndexEntry;
@@ -44,8 +43,8 @@ export function IndexTable({ host, repository, entries }: { host: string; reposi
   // Docker Hub counts every manifest read as a pull from the person's limit: the entries its API
   // did not describe are read only when the person asks.
   const [readMetered, setReadMetered] = useState(false);
-  const metered = readsArePulls(host) && !readMetered;
-  const unread = metered ? entries.filter((entry) => queryClient.getQueryData(detailKeys.detail(host, repository, entry.digest)) === undefined).length : 0;
+  const metered = traitsOf(host).readsArePulls && !readMetered;
+  const unread = metered ? entries.filter((entry) => queryClient.getQueryData(keys.detail(host, repository, entry.digest)) === undefined).length : 0;
 
   const row = (entry: IndexEntry, nested: boolean) => (
     <IndexRow

@@ -2,7 +2,7 @@ import type { LegacyManifestBody } from '@/lib/api/types';
 import { plural } from '@/components/ui/format';
 import { Notice } from '@/components/ui/notice';
 import { Section, Table, Td, Th } from '@/components/ui/table';
-import { DigestText } from './digest-link';
+import { DigestText } from '@/components/ui/digest-link';
 
 /** Docker schema 1 is long deprecated; shown so people recognise it, not inspected further. */
 export function LegacyNotice({ manifest }: { manifest: LegacyManifestBody }) {

@@ -4,11 +4,9 @@ import { useEffect } from 'react';
 import Link from 'next/link';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ManifestBody } from '@/lib/api/types';
-import { DOCKER_HUB } from '@/lib/registry/reference';
 import { compareHref, formatRef, hrefFor } from '@/lib/route-target';
-import { DeleteButton } from '@/components/delete/delete-dialog';
+import { keys, manifestQueryOptions } from '@/components/data';
 import { buttonClass } from '@/components/ui/button';
-import { PullLimit } from '@/components/docker-hub/pull-limit';
 import { CopyLinkButton } from '@/components/ui/copy-button';
 import { ErrorState } from '@/components/ui/error-state';
 import { formatBytes } from '@/components/ui/format';
@@ -18,17 +16,22 @@ import { Notice } from '@/components/ui/notice';
 import { ManifestSkeleton } from '@/components/ui/skeleton';
 import { Fact, Facts, KeyValueTable, Section } from '@/components/ui/table';
 import { ArtifactDetails } from './artifact-details';
-import { DigestLink } from './digest-link';
+import { DigestLink } from '@/components/ui/digest-link';
 import { ImageDetails } from './image-details';
 import { IndexTable } from './index-table';
 import { LegacyNotice } from './legacy-notice';
 import { mediaTypeName } from './media-type';
-import { manifestKeys, manifestQueryOptions } from './queries';
 import { RawDocument } from './raw-document';
 import { ReferrersSection } from './referrers-section';
 
-type ManifestViewProps =
-  { host: string; repository: string; tag: string; digest?: undefined } | { host: string; repository: string; digest: string; tag?: undefined };
+/** What the page puts beside the manifest: buttons in its header after Compare, and notices under the header. */
+interface Slots {
+  actions?: React.ReactNode;
+  notices?: React.ReactNode;
+}
+
+type ManifestViewProps = Slots &
+  ({ host: string; repository: string; tag: string; digest?: undefined } | { host: string; repository: string; digest: string; tag?: undefined });
 
 function kindLabel(manifest: ManifestBody): string {
   if (manifest.kind === 'index') return 'Multi-platform index';
@@ -62,7 +65,7 @@ function Summary({ manifest }: { manifest: ManifestBody }) {
 }
 
 /** The page for HOST/REPO:TAG and HOST/REPO@DIGEST. */
-export function ManifestView({ host, repository, tag, digest }: ManifestViewProps) {
+export function ManifestView({ host, repository, tag, digest, actions, notices }: ManifestViewProps) {
   const queryClient = useQueryClient();
   const reference = tag ?? digest;
   const query = useQuery(manifestQueryOptions(host, repository, reference));
@@ -71,7 +74,7 @@ export function ManifestView({ host, repository, tag, digest }: ManifestViewProp
   // What a tag points at today is also that digest forever: seed the digest's cache entry.
   useEffect(() => {
     if (!manifest || tag === undefined) return;
-    const key = manifestKeys.manifest(host, repository, manifest.digest);
+    const key = keys.manifest(host, repository, manifest.digest);
     if (queryClient.getQueryData(key) === undefined) {
       const { tag: _tag, ...byDigest } = manifest;
       queryClient.setQueryData(key, byDigest);
@@ -93,12 +96,12 @@ export function ManifestView({ host, repository, tag, digest }: ManifestViewProp
             <Link href={compareHref(host, repository, reference)} className={buttonClass('secondary')}>
               Compare with…
             </Link>
-            {manifest ? <DeleteButton host={host} repository={repository} tag={tag} manifest={manifest} /> : null}
+            {actions}
             <CopyLinkButton />
           </>
         }
       />
-      {host === DOCKER_HUB ? <PullLimit /> : null}
+      {notices}
 
       <div className="mb-6 grid gap-2 lg:grid-cols-2">
         {tag !== undefined ? <PullCommand by="tag" reference={formatRef({ host, repository, tag })} /> : null}

@@ -8,7 +8,7 @@ import { ErrorState } from '@/components/ui/error-state';
 import { formatCount } from '@/components/ui/format';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Fact, Facts, Muted, Section } from '@/components/ui/table';
-import { documentQueryOptions, type DocumentKind } from './queries';
+import { documentQueryOptions, type DocumentKind } from '@/components/data';
 
 /** Indented for reading; the bytes as sent when they are not JSON. */
 function pretty(text: string): string {

@@ -6,9 +6,9 @@ import { ErrorState } from '@/components/ui/error-state';
 import { formatBytes, formatRelative } from '@/components/ui/format';
 import { Skeleton } from '@/components/ui/skeleton';
 import { BreakableName, Section, Table, Td, Th } from '@/components/ui/table';
-import { DigestLink } from './digest-link';
+import { DigestLink } from '@/components/ui/digest-link';
 import { mediaTypeName } from './media-type';
-import { referrersQueryOptions } from './queries';
+import { referrersQueryOptions } from '@/components/data';
 
 const SOURCE: Record<string, string> = {
   api: 'from the registry’s referrers API',

@@ -1,4 +1,4 @@
-import { DiagnoseLink } from '@/components/diagnose/diagnose-link';
+import { DiagnoseLink } from '@/components/ui/diagnose-link';
 import { Notice } from '@/components/ui/notice';
 import { OpenRepositoryForm } from './open-repository-form';
 import { RecentRepositories } from './recent-repositories';

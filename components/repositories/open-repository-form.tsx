@@ -2,6 +2,7 @@
 
 import { useId, useState } from 'react';
 import { useRouter } from 'next/navigation';
+import { traitsOf } from '@/lib/registry/traits';
 import { Button } from '@/components/ui/button';
 import { fieldGroupClass, nameInputProps } from '@/components/ui/field';
 
@@ -31,7 +32,7 @@ export function OpenRepositoryForm({ host }: { host: string }) {
             id={inputId}
             value={name}
             onChange={(event) => setName(event.target.value)}
-            placeholder={host === 'docker.io' ? 'library/alpine' : 'owner/name'}
+            placeholder={traitsOf(host).exampleRepository}
             required
             {...nameInputProps}
             className="min-w-0 flex-1 bg-transparent px-1 py-1.5 font-mono text-sm outline-none"

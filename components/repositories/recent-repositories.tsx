@@ -4,56 +4,15 @@ import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import Link from 'next/link';
 import { useQueryClient } from '@tanstack/react-query';
 import { hrefFor } from '@/lib/route-target';
-import { ApiError } from '@/components/api/client';
+import { ApiError, forgetRecentRepositories, parseRecent, readRecent, rememberRepository, subscribeToRecent } from '@/components/data';
 import { Button } from '@/components/ui/button';
 import { formatDate, formatRelative } from '@/components/ui/format';
-import { RECENT_STORAGE_KEY, parseRecent, withOpened, without, type RecentByHost } from './recent';
 
-// The browser side of ./recent.ts: localStorage, shared by this origin's tabs.
-
-const listeners = new Set<() => void>();
-
-function read(): string | null {
-  try {
-    return window.localStorage.getItem(RECENT_STORAGE_KEY);
-  } catch {
-    return null; // storage disabled: nothing remembered
-  }
-}
-
-function write(update: (recent: RecentByHost) => RecentByHost): void {
-  try {
-    window.localStorage.setItem(RECENT_STORAGE_KEY, JSON.stringify(update(parseRecent(read()))));
-  } catch {
-    return; // full or disabled: remembering is a convenience
-  }
-  for (const listener of listeners) listener();
-}
-
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  // Other tabs write too.
-  const onStorage = (event: StorageEvent) => {
-    if (event.key === RECENT_STORAGE_KEY || event.key === null) listener();
-  };
-  window.addEventListener('storage', onStorage);
-  return () => {
-    listeners.delete(listener);
-    window.removeEventListener('storage', onStorage);
-  };
-}
-
-export function rememberRepository(host: string, repository: string): void {
-  write((recent) => withOpened(recent, host, repository, Date.now()));
-}
-
-/** Signing out of a registry forgets what was opened on it (all of them when `host` is undefined). */
-export function forgetRecentRepositories(host?: string): void {
-  write((recent) => without(recent, host));
-}
+// What this browser remembers opening (components/data/recent.ts): the list a registry without a
+// catalog shows, and the marker that remembers a repository once its view has an answer.
 
 export function useRecentRepositories(host: string) {
-  const text = useSyncExternalStore(subscribe, read, () => null);
+  const text = useSyncExternalStore(subscribeToRecent, readRecent, () => null);
   return useMemo(() => parseRecent(text)[host] ?? [], [text, host]);
 }
 

@@ -3,11 +3,10 @@
 import { useMemo } from 'react';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { hrefFor } from '@/lib/route-target';
-import { isApiError } from '@/components/api/client';
+import { isApiError, repositoriesQueryOptions } from '@/components/data';
 import { ErrorState } from '@/components/ui/error-state';
 import { FilterableList, usePaging } from '@/components/ui/filterable-list';
 import { ListSkeleton } from '@/components/ui/skeleton';
-import { repositoriesQueryOptions } from './queries';
 import { OpenByName } from './open-by-name';
 import { OpenRepositoryForm } from './open-repository-form';
 

@@ -2,14 +2,12 @@
 
 import Link from 'next/link';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { registryKeys } from '@/components/api/registry-keys';
-import { DiagnoseLink } from '@/components/diagnose/diagnose-link';
-import { forgetRecentRepositories } from '@/components/repositories/recent-repositories';
+import { forgetRecentRepositories, keys, sessionQueryOptions, signOut, signOutOfAll } from '@/components/data';
+import { DiagnoseLink } from '@/components/ui/diagnose-link';
 import { Button, buttonClass } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { Skeleton } from '@/components/ui/skeleton';
-import { sessionKeys, sessionQueryOptions, signOut, signOutOfAll } from './queries';
 
 /** The registries of this session, each with a way out. */
 export function RegistryList() {
@@ -19,17 +17,17 @@ export function RegistryList() {
   const signOutOne = useMutation({
     mutationFn: signOut,
     onSuccess: (_result, host) => {
-      queryClient.removeQueries({ queryKey: registryKeys.host(host) });
+      queryClient.removeQueries({ queryKey: keys.registry(host) });
       forgetRecentRepositories(host);
-      return queryClient.invalidateQueries({ queryKey: sessionKeys.all });
+      return queryClient.invalidateQueries({ queryKey: keys.session });
     },
   });
   const signOutAll = useMutation({
     mutationFn: signOutOfAll,
     onSuccess: () => {
-      queryClient.removeQueries({ queryKey: registryKeys.all });
+      queryClient.removeQueries({ queryKey: keys.registries });
       forgetRecentRepositories();
-      return queryClient.invalidateQueries({ queryKey: sessionKeys.all });
+      return queryClient.invalidateQueries({ queryKey: keys.session });
     },
   });
 

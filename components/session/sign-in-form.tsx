@@ -3,25 +3,22 @@
 import { useId, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { registryKeys } from '@/components/api/registry-keys';
-import { isApiError } from '@/components/api/client';
-import { DIAGNOSABLE_CODES, DiagnoseLink } from '@/components/diagnose/diagnose-link';
-import { DOCKER_HUB, parseRegistryAddress } from '@/lib/registry/reference';
+import { isApiError, keys, signIn } from '@/components/data';
+import { DIAGNOSABLE_CODES, DiagnoseLink } from '@/components/ui/diagnose-link';
+import { parseRegistryAddress } from '@/lib/registry/reference';
+import { traitsOf } from '@/lib/registry/traits';
 import { Button } from '@/components/ui/button';
 import { fieldClass, nameInputProps } from '@/components/ui/field';
-import { safeNextPath } from './sign-in-href';
-import { sessionKeys, signIn } from './queries';
+import { safeNextPath } from '@/lib/sign-in-href';
 
 const inputClass = `${fieldClass} w-full px-3 py-2 text-sm`;
 
-/** What Docker Hub takes, which is not what people guess first. */
-const DOCKER_HUB_HINT =
-  'Docker Hub: your Docker ID and password, or a personal access token (dckr_pat_…), which accounts with two-factor authentication need; for an organisation, its name and an organisation access token.';
-function isDockerHub(registry: string): boolean {
+/** What the registry being typed takes, when it is not what people guess first (Docker Hub's tokens). */
+function signInHint(registry: string): string | undefined {
   try {
-    return parseRegistryAddress(registry).host === DOCKER_HUB;
+    return traitsOf(parseRegistryAddress(registry).host).signInHint;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -37,8 +34,8 @@ export function SignInForm({ registry: initialRegistry, next }: { registry: stri
     mutationFn: signIn,
     onSuccess: async ({ registry: signedIn }) => {
       // Anything cached while signed out (SIGN_IN_REQUIRED, DENIED…) is now wrong.
-      queryClient.removeQueries({ queryKey: registryKeys.host(signedIn.host) });
-      await queryClient.invalidateQueries({ queryKey: sessionKeys.all });
+      queryClient.removeQueries({ queryKey: keys.registry(signedIn.host) });
+      await queryClient.invalidateQueries({ queryKey: keys.session });
       router.replace(safeNextPath(next) ?? `/${signedIn.host}`);
     },
   });
@@ -80,7 +77,7 @@ export function SignInForm({ registry: initialRegistry, next }: { registry: stri
         value={password}
         onChange={(event) => setPassword(event.target.value)}
         autoComplete="current-password"
-        hint={isDockerHub(registry) ? DOCKER_HUB_HINT : undefined}
+        hint={signInHint(registry)}
       />
 
       {error ? (

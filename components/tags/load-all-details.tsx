@@ -6,9 +6,7 @@ import { Button } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
 import { formatCount } from '@/components/ui/format';
 import { ProgressBar } from '@/components/ui/progress-bar';
-import type { DetailsBody } from '@/lib/api/types';
-import { apiFetch, registryApiPath } from '@/components/api/client';
-import { DETAILS_BATCH, detailKeys } from './details';
+import { DETAILS_BATCH, readDetails, seedDetails } from '@/components/data';
 import { SORT_LABELS, type TagSort } from './tag-order';
 
 /** Batches in flight at once while loading every tag's details (the server bounds the registry's share). */
@@ -39,8 +37,8 @@ export function useLoadAll(host: string, repository: string): LoadAll {
       // One batch of tags per request, a few at a time; each answer fills the rows' own queries.
       const batch = async (refs: string[]): Promise<number> => {
         try {
-          const body = await apiFetch<DetailsBody>(registryApiPath(host, 'details', { repository, ref: refs }), { signal: controller.signal });
-          for (const detail of body.details) queryClient.setQueryData(detailKeys.detail(host, repository, detail.reference), detail);
+          const body = await readDetails(queryClient, { host, repository, ref: refs }, controller.signal);
+          seedDetails(queryClient, host, repository, body.details);
           return body.details.filter((d) => 'error' in d).length;
         } catch {
           return refs.length;

@@ -4,6 +4,7 @@ import { useCallback, useDeferredValue, useEffect, useId, useMemo, useState } fr
 import { usePathname, useSearchParams } from 'next/navigation';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { withBasePath } from '@/lib/base-path';
+import { traitsOf } from '@/lib/registry/traits';
 import { Button } from '@/components/ui/button';
 import { FilterField, ListStatus } from '@/components/ui/filter-field';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -12,23 +13,11 @@ import { fieldClass } from '@/components/ui/field';
 import { formatCount, plural } from '@/components/ui/format';
 import { usePaging } from '@/components/ui/filterable-list';
 import { ListSkeleton } from '@/components/ui/skeleton';
-import { prefetchManifest } from '@/components/manifest/queries';
-import { detailKeys, knownDetails } from './details';
+import { keys, knownDetails, prefetchManifest, tagsQueryOptions } from '@/components/data';
 import { LoadAllDetails, useLoadAll } from './load-all-details';
-import { tagsQueryOptions } from './queries';
-import {
-  AUTO_DETAILS,
-  SORTS,
-  SORT_LABELS,
-  digestsWithSignatures,
-  isSignatureTag,
-  listOrder,
-  parseSort,
-  parseTagFilter,
-  sortTags,
-  type TagSort,
-} from './tag-order';
+import { AUTO_DETAILS, SORTS, SORT_LABELS, digestsWithSignatures, isSignatureTag, parseSort, parseTagFilter, sortTags, type TagSort } from './tag-order';
 import { TagTable } from './tag-table';
+import { InlineLabel } from '@/components/ui/inline-label';
 
 /** Start fetching the next page of tags when this many rows remain below the screen. */
 const PREFETCH_ROWS = 30;
@@ -39,7 +28,7 @@ function useDetailsVersion(host: string, repository: string, enabled: boolean): 
   const [version, setVersion] = useState(0);
   useEffect(() => {
     if (!enabled) return;
-    const prefix = JSON.stringify(detailKeys.repository(host, repository)).slice(0, -1);
+    const prefix = JSON.stringify(keys.details(host, repository)).slice(0, -1);
     let frame = 0;
     const unsubscribe = queryClient.getQueryCache().subscribe((event) => {
       if (event.type !== 'updated' || frame || !JSON.stringify(event.query.queryKey).startsWith(prefix)) return;
@@ -61,7 +50,8 @@ export function TagList({ host, repository }: { host: string; repository: string
   const queryClient = useQueryClient();
   const pathname = usePathname();
   const searchParams = useSearchParams();
-  const order = listOrder(host);
+  // The order the registry's own pages come in, and so the default sort, the one that needs no complete list.
+  const order = traitsOf(host).tagOrder;
   const sort = parseSort(searchParams.get('sort'), order);
   const query = useInfiniteQuery(tagsQueryOptions(host, repository));
   const paging = usePaging(query);
@@ -162,9 +152,7 @@ export function TagList({ host, repository }: { host: string; repository: string
           }}
         />
         <div className="flex items-center gap-2">
-          <label htmlFor={sortId} className="text-sm font-medium text-fg-soft">
-            Sort
-          </label>
+          <InlineLabel htmlFor={sortId}>Sort</InlineLabel>
           <select id={sortId} value={sort} onChange={(event) => setSort(event.target.value as TagSort)} className={`px-2 py-1.5 text-sm ${fieldClass}`}>
             {SORTS.map((s) => (
               <option key={s} value={s}>

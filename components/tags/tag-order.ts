@@ -1,7 +1,6 @@
 // How a tag list is ordered, filtered and trimmed: pure functions, shared by the table and its
 // tests. Sort orders are part of the page's link (?sort=).
 import type { ReferenceDetail } from '@/lib/api/types';
-import { DOCKER_HUB } from '@/lib/registry/reference';
 
 /** Rows on the first screen of a tag list: rendered on the server, with their details when they come quickly. */
 export const FIRST_SCREEN_ROWS = 16;
@@ -15,14 +14,6 @@ export const SORT_LABELS: Record<TagSort, string> = { name: 'Name', newest: 'New
 
 export function parseSort(value: string | null | undefined, fallback: TagSort = 'name'): TagSort {
   return SORTS.includes(value as TagSort) ? (value as TagSort) : fallback;
-}
-
-/**
- * The order a registry's own pages come in, and so the default sort, the one that needs no
- * complete list: Docker Hub's API lists tags newest first; registries list them by name.
- */
-export function listOrder(host: string): TagSort {
-  return host === DOCKER_HUB ? 'newest' : 'name';
 }
 
 const natural = new Intl.Collator('en', { numeric: true });

@@ -5,8 +5,8 @@ import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { hrefFor } from '@/lib/route-target';
-import { formatDate, formatRelative, shortDigest } from '@/components/ui/format';
-import { detailQueryOptions, isDetailError, sizeText, type DetailResult } from './details';
+import { formatDate, formatRelative, shortDigest, sizeText } from '@/components/ui/format';
+import { detailQueryOptions, isDetailError, type DetailResult } from '@/components/data';
 import { FIRST_SCREEN_ROWS } from './tag-order';
 
 export const TAG_ROW_HEIGHT = 48;

@@ -3,10 +3,10 @@
 import { useEffect, useState } from 'react';
 import { usePathname } from 'next/navigation';
 import { resolveRoute } from '@/lib/route-target';
-import { ApiError, SERVER_UNAVAILABLE, type ClientErrorCode } from '@/components/api/client';
-import { DIAGNOSABLE_CODES, DiagnoseLink } from '@/components/diagnose/diagnose-link';
-import { signInHref } from '@/components/session/sign-in-href';
-import { useSignInRedirect } from '@/components/session/use-sign-in-redirect';
+import { ApiError, SERVER_UNAVAILABLE, type ClientErrorCode } from '@/components/data';
+import { DIAGNOSABLE_CODES, DiagnoseLink } from './diagnose-link';
+import { signInHref } from '@/lib/sign-in-href';
+import { useSignInRedirect } from './use-sign-in-redirect';
 import { withBasePath } from '@/lib/base-path';
 import { Button, buttonClass } from './button';
 

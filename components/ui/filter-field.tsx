@@ -2,6 +2,7 @@
 
 import type { Ref } from 'react';
 import { fieldClass } from './field';
+import { InlineLabel } from './inline-label';
 
 /**
  * The Filter box above a long list: a labelled search field in which ArrowDown moves into the
@@ -26,9 +27,7 @@ export function FilterField({
 }) {
   return (
     <div className="flex w-full max-w-sm items-center gap-2">
-      <label htmlFor={id} className="text-sm font-medium text-fg-soft">
-        Filter
-      </label>
+      <InlineLabel htmlFor={id}>Filter</InlineLabel>
       <input
         id={id}
         ref={inputRef}

@@ -1,4 +1,5 @@
 // Formatting shared by every view. Fixed 'en-US' so server and browser render the same text.
+import type { ReferenceDetail } from '@/lib/api/types';
 
 const numberFormat = new Intl.NumberFormat('en-US');
 
@@ -65,4 +66,14 @@ export function formatDate(iso: string): string {
     .replace('T', ' ')
     .replace(/\.\d+Z$/, ' UTC')
     .replace(/Z$/, ' UTC');
+}
+
+/** "12.3 MB", or the range of an index's platform images, "3.1 MB – 3.4 MB". */
+export function sizeText(detail: ReferenceDetail): string | undefined {
+  if (detail.size !== undefined) return formatBytes(detail.size);
+  const sizes = detail.platforms.map((p) => p.size).filter((s): s is number => s !== undefined);
+  if (sizes.length === 0) return undefined;
+  const min = Math.min(...sizes);
+  const max = Math.max(...sizes);
+  return min === max ? formatBytes(min) : `${formatBytes(min)} – ${formatBytes(max)}`;
 }

@@ -115,6 +115,14 @@ export interface PullLimitBody {
   anonymous: boolean;
 }
 
+/**
+ * An answer that reads manifests where each read counts against a pull limit (Docker Hub): it
+ * carries the limit as Berth knows it once those reads are done, so the views need not ask.
+ */
+export interface CarriesPullLimit {
+  pullLimit?: PullLimitBody;
+}
+
 /** One row of an index: a platform image, or an attestation/artifact attached to one. */
 export interface IndexEntry extends Descriptor {
   /** "linux/arm64/v8", "windows/amd64 10.0.20348.2113", or "unknown/unknown". */
@@ -123,7 +131,7 @@ export interface IndexEntry extends Descriptor {
   attestationFor?: string;
 }
 
-interface ManifestCommon {
+interface ManifestCommon extends CarriesPullLimit {
   /** Registry host and repository the manifest was read from. */
   host: string;
   repository: string;
@@ -216,7 +224,7 @@ export interface ReferenceDetailError {
 }
 
 /** GET /api/registries/{host}/details?repository=&ref=…&ref=… (tags or digests, at most 100). */
-export interface DetailsBody {
+export interface DetailsBody extends CarriesPullLimit {
   repository: string;
   details: Array<ReferenceDetail | ReferenceDetailError>;
 }

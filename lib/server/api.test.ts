@@ -5,7 +5,9 @@ import { configure, cookiesSet, requestTo, serve, startStubRegistry, type StubRe
 import { after, before, beforeEach, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BERTH_ERROR_CODES, REGISTRY_ERROR_CODES, RegistryError, STATUS_OF } from '@/lib/registry/errors';
-import { Query, admitDiagnosis, browseRoute, changeRoute, clientKey, errorResponse, hostParam, intParam, renderScope } from './api';
+import * as z from 'zod/mini';
+import { param, type Endpoint } from '@/lib/api/endpoints';
+import { admitDiagnosis, browseRoute, changeRoute, clientKey, errorBody, errorResponse, hostParam, renderScope, type Answer } from './api';
 import { getSession } from './session';
 
 interface Envelope {
@@ -24,11 +26,18 @@ beforeEach(() => {
   registry.requests.length = 0;
 });
 
-/** A browse route at /api/registries/{host}/tags running `fn`, as a route handler would. */
-function browse(fn: Parameters<typeof browseRoute>[2], init: { host?: string; cookie?: string; search?: string } = {}): Promise<Response> {
+/** A registry endpoint reading an optional `repository` and a page size. */
+const probe = {
+  method: 'GET',
+  path: '/api/registries/{host}/tags',
+  query: z.object({ repository: param.text(), n: param.count(1000) }),
+} satisfies Endpoint;
+
+/** A browse route at /api/registries/{host}/tags answering with `answer`, as a route handler would. */
+function browse(answer: Answer<typeof probe>, init: { host?: string; cookie?: string; search?: string } = {}): Promise<Response> {
   const host = init.host ?? registry.host;
   const request = requestTo(`/api/registries/${encodeURIComponent(host)}/tags${init.search ?? ''}`, { headers: init.cookie ? { cookie: init.cookie } : {} });
-  return serve(request, (r) => browseRoute(r, Promise.resolve({ host: encodeURIComponent(host) }), fn));
+  return serve(request, (r) => browseRoute(r, Promise.resolve({ host: encodeURIComponent(host) }), probe, answer));
 }
 
 /** The cookie of a session signed in to the stub as alice with `password`, saved by Berth's own session code. */
@@ -64,6 +73,10 @@ describe('the error envelope', () => {
     assert.equal(body.error.registry, 'r.example');
   });
 
+  test('the body of an error without a wait has no retryAfter at all (not even an undefined one)', () => {
+    assert.deepEqual(errorBody(new RegistryError({ code: 'DENIED', message: 'No.' })), { error: { code: 'DENIED', message: 'No.', status: STATUS_OF.DENIED } });
+  });
+
   test('errors are never stored by a cache', () => {
     assert.equal(errorResponse(new RegistryError({ code: 'DENIED', message: 'No.' })).headers.get('cache-control'), 'no-store');
   });
@@ -84,7 +97,9 @@ describe('the error envelope', () => {
         assert.equal(body.error.status, 500);
         assert.match(body.error.message, /^Berth hit an unexpected error\./);
         for (const secret of ['hunter2', 's3cr3t', 'ECONNREFUSED', '418']) assert.ok(!text.includes(secret), `the answer repeats ${secret}: ${text}`);
+        // The server's log says where it happened (the message of an Error only: ./api.ts).
         assert.equal(log.mock.callCount(), 1);
+        assert.equal(log.mock.calls[0]?.arguments[0], 'Berth: unexpected error in an API route:');
       } finally {
         log.mock.restore();
       }
@@ -93,22 +108,44 @@ describe('the error envelope', () => {
 });
 
 describe('browseRoute', () => {
-  test('answers what the fetcher returns, for the host in the URL, as a private body no cache keeps', async () => {
-    const response = await browse(async (_client, query, host) => ({ host, repository: query.optional('repository') }), { search: '?repository=team/app' });
+  test('answers what the fetcher returns, for the host in the URL and the query its endpoint reads, as a private body no cache keeps', async () => {
+    const response = await browse(async (_client, query, host) => ({ host, ...query }), { search: '?repository=team/app&n=5000&other=x' });
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('cache-control'), 'private, no-store');
-    assert.deepEqual(await response.json(), { host: registry.host, repository: 'team/app' });
+    assert.deepEqual(await response.json(), { host: registry.host, repository: 'team/app', n: 1000 });
+  });
+
+  /** A browse route whose fetcher records whether it was called. */
+  async function browseCalling(init: Parameters<typeof browse>[1]): Promise<{ response: Response; called: boolean }> {
+    let called = false;
+    const response = await browse(async () => {
+      called = true;
+      return {};
+    }, init);
+    return { response, called };
+  }
+
+  test('a query its endpoint refuses is a 400 that says why, and the fetcher is not called', async () => {
+    const { response, called } = await browseCalling({ search: '?n=ten' });
+    assert.equal(response.status, 400);
+    assert.deepEqual(await response.json(), {
+      error: { code: 'INVALID_REQUEST', message: 'n must be a positive whole number.', status: 400, registry: registry.host },
+    });
+    assert.equal(called, false);
+    assert.deepEqual(registry.requests, []);
+  });
+
+  test('the fetcher is given the request’s signal: a person who leaves ends the work', async () => {
+    let signal: AbortSignal | undefined;
+    await browse(async (_client, _query, _host, given) => {
+      signal = given;
+      return {};
+    });
+    assert.ok(signal instanceof AbortSignal);
   });
 
   test('a host that is not one is a 400 before anything is asked of a registry', async () => {
-    let called = false;
-    const response = await browse(
-      async () => {
-        called = true;
-        return {};
-      },
-      { host: 'not a host' },
-    );
+    const { response, called } = await browseCalling({ host: 'not a host' });
     assert.equal(response.status, 400);
     assert.equal(((await response.json()) as Envelope).error.status, 400);
     assert.equal(called, false);
@@ -169,7 +206,7 @@ describe('browseRoute', () => {
 describe('changeRoute', () => {
   const change = (headers: Record<string, string>, fn: () => Promise<unknown>) =>
     serve(requestTo(`/api/registries/${registry.host}/manifest`, { method: 'DELETE', headers }), (r) =>
-      changeRoute(r, Promise.resolve({ host: registry.host }), fn),
+      changeRoute(r, Promise.resolve({ host: registry.host }), probe, fn),
     );
 
   test('a request from another site is refused with 403 CROSS_ORIGIN, and nothing is done', async () => {
@@ -199,31 +236,10 @@ describe('changeRoute', () => {
 });
 
 describe('what every route reads from its request', () => {
-  const query = (search: string) => new Query(new URLSearchParams(search));
   const invalid = (message: RegExp) => (e: unknown) =>
     e instanceof RegistryError && e.code === 'INVALID_REQUEST' && e.status === 400 && message.test(e.message);
 
-  test('required parameters: all present, or a 400 that names what is missing', () => {
-    assert.deepEqual(query('repository=a&digest=b').required(['repository', 'digest'], 'a repository and a digest'), ['a', 'b']);
-    for (const search of ['repository=a', 'digest=b', 'repository=&digest=b', '']) {
-      assert.throws(() => query(search).required(['repository', 'digest'], 'a repository and a digest'), invalid(/^Name a repository and a digest\.$/), search);
-    }
-  });
-
-  test('a repeated parameter: at least one (empty ones left out), at most the maximum', () => {
-    assert.deepEqual(query('ref=a&ref=&ref=b').list('ref', 2, 'a tag'), ['a', 'b']);
-    assert.throws(() => query('ref=').list('ref', 2, 'a tag'), invalid(/^Name a tag\.$/));
-    assert.throws(() => query('ref=a&ref=b&ref=c').list('ref', 2, 'a tag'), invalid(/^Ask for at most 2 ref values at once\.$/));
-  });
-
-  test('a page: n a positive whole number, capped at 1000, the default when absent; the cursor as given', () => {
-    assert.deepEqual(query('').page(100), { n: 100, cursor: undefined });
-    assert.deepEqual(query('n=&cursor=').page(100), { n: 100, cursor: undefined });
-    assert.deepEqual(query('n=1&cursor=/v2/a/tags/list?last=x').page(100), { n: 1, cursor: '/v2/a/tags/list?last=x' });
-    assert.deepEqual(query('n=5000').page(100), { n: 1000, cursor: undefined });
-    assert.equal(intParam('999', 5, 1000), 999);
-    for (const bad of ['0', '-1', '1.5', 'ten']) assert.throws(() => query(`n=${bad}`).page(100), invalid(/^n must be a positive whole number\.$/), bad);
-  });
+  // The query each route reads is its endpoint's row: lib/api/endpoints.test.ts.
 
   test('the host in the URL: decoded and made canonical, or a 400 that says what is wrong', () => {
     assert.equal(hostParam('Registry.Example%3A5000'), 'registry.example:5000');

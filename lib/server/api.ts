@@ -1,5 +1,6 @@
 import 'server-only';
 import { headers } from 'next/headers';
+import { readQuery, type BodyOf, type Endpoint, type QueryOf } from '@/lib/api/endpoints';
 import type { ApiErrorBody } from '@/lib/api/types';
 import { RegistryClient, RegistryError, parseHost, type RequestScope } from '@/lib/registry';
 import { budgetedJson } from './answers';
@@ -99,48 +100,28 @@ export async function clientFor(host: string, scope: RequestScope): Promise<Regi
   return new RegistryClient({ host, baseUrl: resolved.baseUrl, credentials, context, scope });
 }
 
-/** The query string of a browse route, with the checks every route needs. */
-export class Query {
-  constructor(private readonly params: URLSearchParams) {}
-  optional(name: string): string | undefined {
-    return this.params.get(name) || undefined;
-  }
-  /** `what` completes "Name …" in the 400 message, e.g. "a repository and a digest". */
-  required<const N extends readonly string[]>(names: N, what: string): { [K in keyof N]: string } {
-    const values = names.map((n) => this.params.get(n));
-    if (values.some((v) => !v)) throw badRequest(`Name ${what}.`);
-    return values as { [K in keyof N]: string };
-  }
-  /** Every value of a repeated parameter (`ref=a&ref=b`), at least one and at most `max`. */
-  list(name: string, max: number, what: string): string[] {
-    const values = this.params.getAll(name).filter(Boolean);
-    if (values.length === 0) throw badRequest(`Name ${what}.`);
-    if (values.length > max) throw badRequest(`Ask for at most ${max} ${name} values at once.`);
-    return values;
-  }
-  page(defaultN: number): { n: number; cursor?: string } {
-    return { n: intParam(this.params.get('n'), defaultN, 1000), cursor: this.optional('cursor') };
-  }
-}
+/**
+ * What a registry endpoint answers (lib/server/endpoints.ts): from the client for its host, the
+ * query its row reads (lib/api/endpoints.ts), and the request's signal when there is a request.
+ */
+export type Answer<E extends Endpoint> = (client: RegistryClient, query: QueryOf<E>, host: string, signal?: AbortSignal) => Promise<BodyOf<E>>;
 
 /**
  * Runs a browse route (GET /api/registries/{host}/…): decodes the host, makes the client for it
- * (with the asker's budget, and the request's signal, so that leaving cancels the work), answers
- * what `fn` returns as JSON and maps errors once. A 401 from the registry means "sign in" to the
- * page, which then sends the person to /login for that registry and back.
+ * (with the asker's budget, and the request's signal, so that leaving cancels the work), reads the
+ * query as the endpoint's row says, answers what `answer` returns as JSON and maps errors once. A
+ * 401 from the registry means "sign in" to the page, which then sends the person to /login for
+ * that registry and back.
  */
-export async function browseRoute(
-  request: Request,
-  params: Promise<{ host: string }>,
-  fn: (client: RegistryClient, query: Query, host: string) => Promise<unknown>,
-): Promise<Response> {
+export async function browseRoute<E extends Endpoint>(request: Request, params: Promise<{ host: string }>, endpoint: E, answer: Answer<E>): Promise<Response> {
   let host: string | undefined;
   try {
     host = hostParam((await params).host);
     const scope = requestScope(request);
     const client = await clientFor(host, scope);
     try {
-      return json(await fn(client, new Query(new URL(request.url).searchParams), host), scope.client);
+      const query = readQuery(endpoint, new URL(request.url).searchParams);
+      return json(await answer(client, query, host, request.signal), scope.client);
     } catch (e) {
       if (e instanceof RegistryError && e.code === 'UNAUTHORIZED') {
         throw new RegistryError({
@@ -160,17 +141,13 @@ export async function browseRoute(
  * Runs a route that changes something at the registry (a DELETE): same-origin requests only
  * (docs/architecture.md "Security policy"), then as a browse route.
  */
-export async function changeRoute(
-  request: Request,
-  params: Promise<{ host: string }>,
-  fn: (client: RegistryClient, query: Query, host: string) => Promise<unknown>,
-): Promise<Response> {
+export async function changeRoute<E extends Endpoint>(request: Request, params: Promise<{ host: string }>, endpoint: E, answer: Answer<E>): Promise<Response> {
   try {
     assertSameOrigin(request);
   } catch (e) {
     return errorResponse(e);
   }
-  return browseRoute(request, params, fn);
+  return browseRoute(request, params, endpoint, answer);
 }
 
 /**
@@ -194,11 +171,4 @@ export function admitDiagnosis(request: Request, scope: RequestScope): void {
       message: `Too many diagnoses from your address in the last minute. Wait ${wait} s and run it again.`,
     });
   }
-}
-
-export function intParam(value: string | null, fallback: number, max: number): number {
-  if (value === null || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw badRequest('n must be a positive whole number.');
-  return Math.min(n, max);
 }

@@ -21,6 +21,7 @@ import {
   isDigest,
   parseImageConfig,
   secondsUntilRetry,
+  traitsOf,
   type HubOrdering,
   type ManifestSummary,
   type RegistryClient,
@@ -28,6 +29,16 @@ import {
 
 // The JSON bodies of the browse routes, fetched through the protocol core and shaped once here,
 // so the route handlers (app/api/registries/…) and the pages' server prefetch cannot drift apart.
+
+/**
+ * The registry's vendor API (Docker Hub's), where its traits (lib/registry/traits.ts) say Berth
+ * reads `what` through it; undefined where the distribution API is all there is.
+ */
+function vendorApi(client: RegistryClient, what: 'namespaces' | 'tagDetails') {
+  const traits = traitsOf(client.host);
+  const used = what === 'namespaces' ? traits.listing === 'namespaces' : traits.tagListsCarryDetails;
+  return used ? client.hub : undefined;
+}
 
 export interface PageRequest {
   n: number;
@@ -40,9 +51,10 @@ export async function fetchRepositoriesBody(client: RegistryClient, page: PageRe
 }
 
 export async function fetchTagsBody(client: RegistryClient, repository: string, page: PageRequest): Promise<TagsBody> {
-  if (client.hub) {
+  const hub = vendorApi(client, 'tagDetails');
+  if (hub) {
     // Docker Hub: the Hub API lists tags with their details, 100 a page, newest first.
-    const result = await client.hub.listTags(repository, { cursor: page.cursor });
+    const result = await hub.listTags(repository, { cursor: page.cursor });
     const details = result.items.flatMap((t): ReferenceDetail[] => (t.summary ? [{ reference: t.name, ...t.summary }] : []));
     return {
       name: repository,
@@ -62,9 +74,10 @@ export async function fetchHubRepositoriesBody(
   client: RegistryClient,
   request: { namespace?: string; ordering: HubOrdering; cursor?: string },
 ): Promise<HubRepositoriesBody> {
-  if (!client.hub)
+  const hub = vendorApi(client, 'namespaces');
+  if (!hub)
     throw new RegistryError({ code: 'INVALID_REQUEST', host: client.host, message: `${client.host} is not Docker Hub: only Docker Hub lists namespaces.` });
-  const namespace = request.namespace || client.hub.username?.toLowerCase();
+  const namespace = request.namespace || hub.username?.toLowerCase();
   if (!namespace) {
     throw new RegistryError({
       code: 'NAMESPACE_REQUIRED',
@@ -72,7 +85,7 @@ export async function fetchHubRepositoriesBody(
       message: 'Docker Hub lists the repositories of one namespace at a time: name one (library holds the official images), or sign in to see your own.',
     });
   }
-  const result = await client.hub.listRepositories(namespace, { ordering: request.ordering, cursor: request.cursor });
+  const result = await hub.listRepositories(namespace, { ordering: request.ordering, cursor: request.cursor });
   return {
     namespace,
     repositories: result.items.map(({ namespace: _namespace, ...repository }) => repository),
@@ -94,8 +107,9 @@ export async function fetchPullLimitBody(client: RegistryClient, check?: { repos
  * tag that names the index (one request, no pull). Empty elsewhere.
  */
 export async function fetchHubIndexDetails(client: RegistryClient, repository: string, tag: string): Promise<ReferenceDetail[]> {
-  if (!client.hub) return [];
-  const described = await client.hub.getTag(repository, tag);
+  const hub = vendorApi(client, 'tagDetails');
+  if (!hub) return [];
+  const described = await hub.getTag(repository, tag);
   return (described.images ?? []).map((image) => ({ reference: image.digest, ...image }));
 }
 
@@ -136,8 +150,6 @@ export async function fetchReferrersBody(client: RegistryClient, repository: str
   return { referrers: result.referrers, source: result.source };
 }
 
-/** How many tags or digests one details request may name. */
-export const MAX_DETAILS_PER_REQUEST = 100;
 /** Tags of one details request described at once (the registry's own limit applies too). */
 const DETAILS_CONCURRENCY = 8;
 
@@ -185,6 +197,7 @@ export async function fetchDetailsBody(
  * limit); the registry only for a tag the Hub describes too little (no digest).
  */
 async function describeTag(client: RegistryClient, repository: string, tag: string, options: { fresh?: boolean; pulls?: boolean }): Promise<ManifestSummary> {
-  const fromHub = client.hub ? (await client.hub.getTag(repository, tag)).summary : undefined;
+  const hub = vendorApi(client, 'tagDetails');
+  const fromHub = hub ? (await hub.getTag(repository, tag)).summary : undefined;
   return fromHub ?? client.describeTag(repository, tag, options);
 }

@@ -1,7 +1,7 @@
 import 'server-only';
 import { cookies, headers } from 'next/headers';
 import { getIronSession, unsealData, type IronSession } from 'iron-session';
-import type { SessionRegistry } from '@/lib/api/types';
+import type { SessionBody, SessionRegistry } from '@/lib/api/types';
 import { basePath } from '@/lib/base-path';
 import { config } from './config';
 
@@ -70,6 +70,11 @@ export async function getSession(): Promise<IronSession<SessionData>> {
 
 export function publicView(r: StoredRegistry): SessionRegistry {
   return { host: r.host, url: r.url, username: r.username };
+}
+
+/** The session as the browser may see it: each registry's host, address and username, never a password. */
+export async function sessionBody(): Promise<SessionBody> {
+  return { registries: ((await getSession()).registries ?? []).map(publicView) };
 }
 
 export async function storedRegistry(host: string): Promise<StoredRegistry | undefined> {

@@ -1,12 +1,10 @@
 import type { SessionBody } from '@/lib/api/types';
 import { assertSameOrigin, errorResponse, json } from '@/lib/server/api';
-import { getSession, publicView } from '@/lib/server/session';
+import { getSession, sessionBody } from '@/lib/server/session';
 
 export async function GET(): Promise<Response> {
   try {
-    const session = await getSession();
-    const body: SessionBody = { registries: (session.registries ?? []).map(publicView) };
-    return json(body);
+    return json(await sessionBody());
   } catch (e) {
     return errorResponse(e);
   }

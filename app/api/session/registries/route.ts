@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { signInRequest } from '@/lib/api/endpoints';
 import type { SignInBody } from '@/lib/api/types';
 import { RegistryClient, RegistryError, parseRegistryAddress } from '@/lib/registry';
 import { assertSameOrigin, badRequest, clientKey, errorResponse, json, requestScope } from '@/lib/server/api';
@@ -9,12 +9,6 @@ import { getSession, publicView, type StoredRegistry } from '@/lib/server/sessio
 
 /** The form is three short fields; anything larger is not a sign-in. */
 const MAX_SIGN_IN_BYTES = 16 * 1024;
-
-const signInSchema = z.object({
-  registry: z.string().max(300),
-  username: z.string().max(256).default(''),
-  password: z.string().max(8192).default(''),
-});
 
 /** Browsers drop cookies over 4 KB; say so instead of failing with a 500. */
 async function saveWithin4k(session: Awaited<ReturnType<typeof getSession>>, host: string): Promise<void> {
@@ -36,7 +30,7 @@ async function saveWithin4k(session: Awaited<ReturnType<typeof getSession>>, hos
 export async function POST(request: Request): Promise<Response> {
   try {
     assertSameOrigin(request);
-    const parsed = signInSchema.safeParse(await readJsonBody(request, MAX_SIGN_IN_BYTES));
+    const parsed = signInRequest.safeParse(await readJsonBody(request, MAX_SIGN_IN_BYTES));
     if (!parsed.success) throw badRequest('Enter a registry, and a username and password (or leave the username empty).');
     const { username, password } = parsed.data;
     const address = parseRegistryAddress(parsed.data.registry);

@@ -1,4 +1,5 @@
-import { Query, admitDiagnosis, errorResponse, hostParam, json, requestScope } from '@/lib/server/api';
+import { endpoints, readQuery } from '@/lib/api/endpoints';
+import { admitDiagnosis, errorResponse, hostParam, json, requestScope } from '@/lib/server/api';
 import { fetchDiagnosisBody } from '@/lib/server/diagnose';
 
 /** Unlike the browse routes, a refused or failing registry is an answer here, not an error. */
@@ -7,7 +8,7 @@ export async function GET(request: Request, ctx: RouteContext<'/api/registries/[
     const host = hostParam((await ctx.params).host);
     const scope = requestScope(request);
     admitDiagnosis(request, scope);
-    const repository = new Query(new URL(request.url).searchParams).optional('repository')?.slice(0, 300);
+    const { repository } = readQuery(endpoints.diagnose, new URL(request.url).searchParams);
     return json(await fetchDiagnosisBody(host, repository, scope), scope.client);
   } catch (e) {
     return errorResponse(e);

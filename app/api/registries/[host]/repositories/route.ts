@@ -1,6 +1,7 @@
+import { endpoints } from '@/lib/api/endpoints';
 import { browseRoute } from '@/lib/server/api';
-import { fetchRepositoriesBody } from '@/lib/server/browse';
+import { answers } from '@/lib/server/endpoints';
 
 export function GET(request: Request, ctx: RouteContext<'/api/registries/[host]/repositories'>): Promise<Response> {
-  return browseRoute(request, ctx.params, (client, query) => fetchRepositoriesBody(client, query.page(100)));
+  return browseRoute(request, ctx.params, endpoints.repositories, answers.repositories);
 }

@@ -1,9 +1,7 @@
+import { endpoints } from '@/lib/api/endpoints';
 import { browseRoute } from '@/lib/server/api';
-import { fetchTagsBody } from '@/lib/server/browse';
+import { answers } from '@/lib/server/endpoints';
 
 export function GET(request: Request, ctx: RouteContext<'/api/registries/[host]/tags'>): Promise<Response> {
-  return browseRoute(request, ctx.params, async (client, query) => {
-    const [repository] = query.required(['repository'], 'a repository');
-    return fetchTagsBody(client, repository, query.page(1000));
-  });
+  return browseRoute(request, ctx.params, endpoints.tags, answers.tags);
 }

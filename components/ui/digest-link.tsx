@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { hrefFor } from '@/lib/route-target';
-import { buttonClass } from '@/components/ui/button';
-import { shortDigest } from '@/components/ui/format';
+import { buttonClass } from './button';
+import { shortDigest } from './format';
 
 /** A shortened digest linking to its manifest page; the full digest is on hover. */
 export function DigestLink({

@@ -1,10 +1,11 @@
 import { queryOptions, type QueryClient } from '@tanstack/react-query';
+import type { Endpoints, InputOf } from '@/lib/api/endpoints';
 import type { DetailsBody, ReferenceDetail, ReferenceDetailError } from '@/lib/api/types';
-import { readsArePulls } from '@/lib/registry/pull-limit';
-import { DOCKER_HUB, isDigest } from '@/lib/registry/reference';
-import { apiFetch, registryApiPath } from '@/components/api/client';
-import { formatBytes } from '@/components/ui/format';
-import { registryKeys } from '@/components/api/registry-keys';
+import { isDigest } from '@/lib/registry/reference';
+import { traitsOf } from '@/lib/registry/traits';
+import { keys } from './keys';
+import { readingManifests } from './pull-limit';
+import { sourceOf } from './source';
 
 // Tag details (digest, compressed size, created, platforms) are asked for row by row, each its
 // own query, so every row caches on its own; the loader gathers the rows asked for in the same
@@ -14,8 +15,16 @@ export type DetailResult = ReferenceDetail | ReferenceDetailError;
 
 export const isDetailError = (d: DetailResult | undefined): d is ReferenceDetailError => d !== undefined && 'error' in d;
 
-/** Tags and digests per request; the server takes up to 100. */
+/** Tags and digests per request; the server takes up to 100 (MAX_DETAILS_PER_REQUEST). */
 export const DETAILS_BATCH = 50;
+
+/**
+ * Several tags' or digests' details in one request (the rows' loader, "Load all details", the
+ * delete dialog's scan); the pull limit its answer carries is kept (./pull-limit.ts).
+ */
+export function readDetails(client: QueryClient, input: InputOf<Endpoints['details']>, signal?: AbortSignal): Promise<DetailsBody> {
+  return readingManifests(client, input.host, sourceOf(client).details(input, { signal }));
+}
 
 interface Waiter {
   resolve: (d: DetailResult) => void;
@@ -27,6 +36,7 @@ class DetailsLoader {
   private scheduled = false;
 
   constructor(
+    private readonly client: QueryClient,
     private readonly host: string,
     private readonly repository: string,
   ) {}
@@ -54,8 +64,8 @@ class DetailsLoader {
     try {
       // Where every manifest read is a pull, rows ask for details only once the person has agreed
       // (an index's "Load them"); the server reads such manifests only when told so (pulls=1).
-      const pulls = readsArePulls(this.host) ? '1' : undefined;
-      const body = await apiFetch<DetailsBody>(registryApiPath(this.host, 'details', { repository: this.repository, ref: batch.map(([ref]) => ref), pulls }));
+      const pulls = traitsOf(this.host).readsArePulls || undefined;
+      const body = await readDetails(this.client, { host: this.host, repository: this.repository, ref: batch.map(([ref]) => ref), pulls });
       const byReference = new Map(body.details.map((d) => [d.reference, d]));
       for (const [reference, waiters] of batch) {
         const detail = byReference.get(reference);
@@ -70,51 +80,42 @@ class DetailsLoader {
   }
 }
 
-const loaders = new Map<string, DetailsLoader>();
+/** Per QueryClient (the tab's, or one page render's on the server), per repository. */
+const loaders = new WeakMap<QueryClient, Map<string, DetailsLoader>>();
 
-function loaderFor(host: string, repository: string): DetailsLoader {
+function loaderFor(client: QueryClient, host: string, repository: string): DetailsLoader {
+  let mine = loaders.get(client);
+  if (!mine) loaders.set(client, (mine = new Map()));
   const key = `${host}\0${repository}`;
-  let loader = loaders.get(key);
-  if (!loader) {
-    loader = new DetailsLoader(host, repository);
-    loaders.set(key, loader);
-  }
+  let loader = mine.get(key);
+  if (!loader) mine.set(key, (loader = new DetailsLoader(client, host, repository)));
   return loader;
 }
 
-export const detailKeys = {
-  repository: (host: string, repository: string) => [...registryKeys.host(host), 'details', repository] as const,
-  detail: (host: string, repository: string, reference: string) => [...detailKeys.repository(host, repository), reference] as const,
-};
-
 /**
- * One tag's (or digest's) details. By digest they never change; a tag may move. On Docker Hub a
- * tag's details come with the tag list and are renewed with it: a row never asks again for them.
+ * One tag's (or digest's) details. By digest they never change; a tag may move. Where a tag list
+ * carries its tags' details (Docker Hub), they come with the list and are renewed with it: a row
+ * never asks again for them.
  */
 export function detailQueryOptions(host: string, repository: string, reference: string) {
   return queryOptions({
-    queryKey: detailKeys.detail(host, repository, reference),
-    queryFn: () => loaderFor(host, repository).load(reference),
-    ...(isDigest(reference) || host === DOCKER_HUB ? { staleTime: Infinity } : {}),
+    queryKey: keys.detail(host, repository, reference),
+    queryFn: ({ client }) => loaderFor(client, host, repository).load(reference),
+    ...(isDigest(reference) || traitsOf(host).tagListsCarryDetails ? { staleTime: Infinity } : {}),
   });
 }
 
+/** Details that arrived with another answer (a tag list, a details request of its own) go into the rows' own queries. */
+export function seedDetails(client: QueryClient, host: string, repository: string, details: readonly DetailResult[]): void {
+  for (const detail of details) client.setQueryData(keys.detail(host, repository, detail.reference), detail);
+}
+
 /** What is known now about these tags, without asking. */
-export function knownDetails(queryClient: QueryClient, host: string, repository: string, references: readonly string[]): Map<string, ReferenceDetail> {
+export function knownDetails(client: QueryClient, host: string, repository: string, references: readonly string[]): Map<string, ReferenceDetail> {
   const out = new Map<string, ReferenceDetail>();
   for (const reference of references) {
-    const d = queryClient.getQueryData<DetailResult>(detailKeys.detail(host, repository, reference));
+    const d = client.getQueryData<DetailResult>(keys.detail(host, repository, reference));
     if (d && !isDetailError(d)) out.set(reference, d);
   }
   return out;
-}
-
-/** "12.3 MB", or the range of an index's platform images, "3.1 MB – 3.4 MB". */
-export function sizeText(detail: ReferenceDetail): string | undefined {
-  if (detail.size !== undefined) return formatBytes(detail.size);
-  const sizes = detail.platforms.map((p) => p.size).filter((s): s is number => s !== undefined);
-  if (sizes.length === 0) return undefined;
-  const min = Math.min(...sizes);
-  const max = Math.max(...sizes);
-  return min === max ? formatBytes(min) : `${formatBytes(min)} – ${formatBytes(max)}`;
 }

@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import type { ErrorCode } from '@/lib/api/types';
 import { diagnoseHref } from '@/lib/route-target';
-import { buttonClass, type ButtonVariant } from '@/components/ui/button';
+import { buttonClass, type ButtonVariant } from './button';
 
 /** Codes worth explaining step by step: reaching the registry, signing in, being let in. */
 export const DIAGNOSABLE_CODES: ReadonlySet<string> = new Set<ErrorCode>([

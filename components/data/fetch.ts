@@ -1,3 +1,4 @@
+import { urlOf, type BodyOf, type Endpoint, type InputOf } from '@/lib/api/endpoints';
 import type { ApiErrorBody, ErrorCode } from '@/lib/api/types';
 import { withBasePath } from '@/lib/base-path';
 
@@ -35,8 +36,8 @@ function isErrorBody(value: unknown): value is ApiErrorBody {
 }
 
 /**
- * Calls one of Berth's route handlers (`path` as in app/api, e.g. "/api/session"; the base path
- * is added here) and returns its JSON.
+ * Calls one of Berth's route handlers (`path` as in app/api, e.g. "/api/session", written by
+ * lib/api/endpoints.ts's urlOf; the base path is added here) and returns its JSON.
  * Throws ApiError for the error envelope, and for anything that is not JSON at all.
  */
 export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise<T> {
@@ -79,17 +80,11 @@ export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise
   return body as T;
 }
 
-/** `/api/registries/{host}/{resource}?…` with every part encoded; undefined params are left out, lists repeat. */
-export function registryApiPath(host: string, resource: string, params: Record<string, string | number | readonly string[] | null | undefined> = {}): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (Array.isArray(value)) for (const item of value) search.append(key, item);
-    else if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
-  }
-  const query = search.toString();
-  return `/api/registries/${encodeURIComponent(host)}/${resource}${query ? `?${query}` : ''}`;
-}
-
 export function isApiError(error: unknown): error is ApiError {
   return error instanceof ApiError;
+}
+
+/** One request to `endpoint` from the browser: its URL from the row, its method, its answer's body. */
+export function send<E extends Endpoint>(endpoint: E, input: InputOf<E>, init: RequestInit = {}): Promise<BodyOf<E>> {
+  return apiFetch<BodyOf<E>>(urlOf(endpoint, input), { ...init, method: endpoint.method });
 }

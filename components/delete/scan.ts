@@ -1,38 +1,9 @@
-import { queryOptions, type QueryClient } from '@tanstack/react-query';
-import type { DeletedBody, DeletionBody, DetailsBody, TagsBody } from '@/lib/api/types';
-import { apiFetch, registryApiPath } from '@/components/api/client';
-import { registryKeys } from '@/components/api/registry-keys';
-import { manifestKeys } from '@/components/manifest/queries';
-import { detailKeys, isDetailError } from '@/components/tags/details';
-import { TAG_PAGE_SIZE, tagKeys } from '@/components/tags/queries';
+import type { QueryClient } from '@tanstack/react-query';
+import type { TagsBody } from '@/lib/api/types';
+import { TAG_PAGE_SIZE, isDetailError, keys, readDetails, seedDetails, sourceOf } from '@/components/data';
 
-export const deletionKeys = {
-  /** Whether and how the person can delete in a repository: asked each time the dialog opens. */
-  check: (host: string, repository: string) => [...registryKeys.host(host), 'deletion', repository] as const,
-  /** What was deleted last in a repository, for the tag list to say so. */
-  deleted: (host: string, repository: string) => [...registryKeys.host(host), 'deleted', repository] as const,
-  /** Registries that answered that deletion is turned off: the Delete button is not shown there. */
-  off: (host: string) => [...registryKeys.host(host), 'deletion-off'] as const,
-};
-
-/**
- * The check sends the registry a DELETE (of a tag nobody made): it runs when the person has pressed
- * Delete, never ahead, and is never reused from an earlier opening.
- */
-export function deletionCheckOptions(host: string, repository: string) {
-  return queryOptions({
-    queryKey: deletionKeys.check(host, repository),
-    queryFn: ({ signal }) => apiFetch<DeletionBody>(registryApiPath(host, 'deletion', { repository }), { method: 'POST', signal }),
-    retry: false,
-    staleTime: 0,
-    gcTime: 0,
-    refetchOnWindowFocus: false,
-  });
-}
-
-export function deleteReference(host: string, repository: string, reference: string): Promise<DeletedBody> {
-  return apiFetch<DeletedBody>(registryApiPath(host, 'manifest', { repository, reference }), { method: 'DELETE' });
-}
+// What deleting removes: the tags on a digest, found afresh before anything goes, and what the
+// tab forgets afterwards.
 
 /** What a deletion removed, as the tag list tells it afterwards. */
 export interface Deleted {
@@ -50,24 +21,24 @@ export async function forgetDeleted(queryClient: QueryClient, host: string, repo
   const references = [...deleted.tags, ...(gone ? [gone] : [])];
   for (const reference of references) {
     // Digest-addressed entries never go stale on their own: they must be removed.
-    queryClient.removeQueries({ queryKey: manifestKeys.manifest(host, repository, reference), exact: true });
-    queryClient.removeQueries({ queryKey: detailKeys.detail(host, repository, reference), exact: true });
+    queryClient.removeQueries({ queryKey: keys.manifest(host, repository, reference), exact: true });
+    queryClient.removeQueries({ queryKey: keys.detail(host, repository, reference), exact: true });
   }
-  if (gone) queryClient.removeQueries({ queryKey: manifestKeys.referrers(host, repository, gone), exact: true });
-  queryClient.setQueryData(deletionKeys.deleted(host, repository), deleted);
+  if (gone) queryClient.removeQueries({ queryKey: keys.referrers(host, repository, gone), exact: true });
+  queryClient.setQueryData(keys.deleted(host, repository), deleted);
   await Promise.all([
-    queryClient.invalidateQueries({ queryKey: tagKeys.list(host, repository) }),
-    queryClient.invalidateQueries({ queryKey: detailKeys.repository(host, repository) }),
+    queryClient.invalidateQueries({ queryKey: keys.tags(host, repository) }),
+    queryClient.invalidateQueries({ queryKey: keys.details(host, repository) }),
   ]);
 }
 
 /** Every tag of a repository, page after page. */
-export async function listAllTags(host: string, repository: string, signal: AbortSignal): Promise<string[]> {
+export async function listAllTags(queryClient: QueryClient, host: string, repository: string, signal: AbortSignal): Promise<string[]> {
   const tags: string[] = [];
   const seen = new Set<string>();
   let cursor: string | null = null;
   do {
-    const page: TagsBody = await apiFetch<TagsBody>(registryApiPath(host, 'tags', { repository, cursor, n: TAG_PAGE_SIZE }), { signal });
+    const page: TagsBody = await sourceOf(queryClient).tags({ host, repository, cursor: cursor ?? undefined, n: TAG_PAGE_SIZE }, { signal });
     tags.push(...page.tags);
     if (cursor !== null) seen.add(cursor);
     cursor = page.next !== null && !seen.has(page.next) ? page.next : null;
@@ -111,11 +82,11 @@ export async function scanTags(
   const worker = async () => {
     for (let b = next++; b < batches.length; b = next++) {
       const refs = batches[b] ?? [];
-      const body = await apiFetch<DetailsBody>(registryApiPath(host, 'details', { repository, ref: refs, fresh: 1 }), { signal });
+      const body = await readDetails(queryClient, { host, repository, ref: refs, fresh: true }, signal);
+      seedDetails(queryClient, host, repository, body.details);
       const answered = new Set<string>();
       for (const detail of body.details) {
         answered.add(detail.reference);
-        queryClient.setQueryData(detailKeys.detail(host, repository, detail.reference), detail);
         if (isDetailError(detail)) {
           // A tag that is gone cannot go with the digest; one that could not be read might.
           if (detail.error.code !== 'MANIFEST_UNKNOWN') result.unknown.push(detail.reference);

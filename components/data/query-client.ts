@@ -1,5 +1,7 @@
 import { QueryClient, isServer } from '@tanstack/react-query';
-import { ApiError, type ClientErrorCode } from './client';
+import type { Source } from '@/lib/api/endpoints';
+import { ApiError, type ClientErrorCode } from './fetch';
+import { readFrom } from './source';
 
 /**
  * Errors Berth's server already waited out or judged for good: asking again at once only keeps
@@ -36,4 +38,15 @@ export function getQueryClient(): QueryClient {
   if (isServer) return makeQueryClient();
   browserQueryClient ??= makeQueryClient();
   return browserQueryClient;
+}
+
+/**
+ * The QueryClient of one page render on the server (one person's data never lands in another's
+ * cache), reading from `source`. A query that fails there is not asked again: the browser asks,
+ * and shows the error.
+ */
+export function renderQueryClient(source: Source): QueryClient {
+  const client = makeQueryClient();
+  client.setDefaultOptions({ ...client.getDefaultOptions(), queries: { ...client.getDefaultOptions().queries, retry: false } });
+  return readFrom(client, source);
 }

@@ -1,13 +1,13 @@
 // The delete dialog's search for a digest's tags, against a stubbed Berth API (globalThis.fetch,
-// which apiFetch calls): it must see every tag of the repository, however many pages they take,
+// which the browser's source calls): it must see every tag of the repository, however many pages they take,
 // or a tag that goes with the digest would not be named before it goes.
 import { afterEach, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { QueryClient } from '@tanstack/react-query';
 import type { DetailsBody, ReferenceDetail, ReferenceDetailError, TagsBody } from '@/lib/api/types';
 import { d } from '@/lib/registry/test-fixtures';
-import { detailKeys } from '@/components/tags/details';
-import { listAllTags, scanTags } from './queries';
+import { keys } from '@/components/data';
+import { listAllTags, scanTags } from './scan';
 
 const HOST = 'r.example';
 const REPOSITORY = 'team/app';
@@ -68,7 +68,7 @@ afterEach(() => {
 });
 
 test('every tag of a repository is listed, page after page, each cursor passed back as it came', async () => {
-  const tags = await listAllTags(HOST, REPOSITORY, new AbortController().signal);
+  const tags = await listAllTags(new QueryClient(), HOST, REPOSITORY, new AbortController().signal);
   assert.equal(tags.length, 2500);
   assert.deepEqual(tags, TAGS);
   assert.deepEqual(
@@ -86,14 +86,14 @@ test('a registry that hands back a cursor already followed ends the listing inst
     if (requests.length > 10) return Promise.reject(new Error('paged forever'));
     return Promise.resolve(new Response(JSON.stringify({ name: REPOSITORY, tags: ['x'], next: cycle })));
   };
-  assert.deepEqual(await listAllTags(HOST, REPOSITORY, new AbortController().signal), ['x', 'x']);
+  assert.deepEqual(await listAllTags(new QueryClient(), HOST, REPOSITORY, new AbortController().signal), ['x', 'x']);
   assert.equal(requests.length, 2);
 });
 
 test('the scan names a tag on the third page that points at the digest, and one whose index lists it', async () => {
   const queryClient = new QueryClient();
   const progress: number[] = [];
-  const tags = await listAllTags(HOST, REPOSITORY, new AbortController().signal);
+  const tags = await listAllTags(new QueryClient(), HOST, REPOSITORY, new AbortController().signal);
   const result = await scanTags(queryClient, HOST, REPOSITORY, tags, DIGEST, (done) => progress.push(done), new AbortController().signal);
   assert.deepEqual(result, { on: [ON_PAGE_3], inIndex: [INDEX_ON_PAGE_3], unknown: [UNREADABLE, UNANSWERED] });
   // Every tag was asked about, once, in batches of 100.
@@ -102,5 +102,5 @@ test('the scan names a tag on the third page that points at the digest, and one 
   assert.deepEqual(new Set(asked), new Set(TAGS));
   assert.equal(Math.max(...progress), 2500);
   // The answers refresh the tag list's rows.
-  assert.equal((queryClient.getQueryData(detailKeys.detail(HOST, REPOSITORY, ON_PAGE_3)) as ReferenceDetail | undefined)?.digest, DIGEST);
+  assert.equal((queryClient.getQueryData(keys.detail(HOST, REPOSITORY, ON_PAGE_3)) as ReferenceDetail | undefined)?.digest, DIGEST);
 });

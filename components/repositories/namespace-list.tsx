@@ -7,26 +7,28 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { HubRepositoryEntry } from '@/lib/api/types';
 import { DOCKER_HUB } from '@/lib/registry/reference';
 import { hrefFor } from '@/lib/route-target';
-import { isApiError } from '@/components/api/client';
+import {
+  DEFAULT_HUB_SORT,
+  HUB_SORTS,
+  isApiError,
+  namespaceQueryOptions,
+  normaliseNamespace,
+  parseHubSort,
+  sessionQueryOptions,
+  signedInAs,
+  type HubSort,
+} from '@/components/data';
 import { OpenByName } from '@/components/repositories/open-by-name';
-import { sessionQueryOptions } from '@/components/session/queries';
-import { signInHref } from '@/components/session/sign-in-href';
+import { signInHref } from '@/lib/sign-in-href';
 import { Button, buttonClass } from '@/components/ui/button';
 import { ErrorState } from '@/components/ui/error-state';
 import { fieldClass, nameInputProps } from '@/components/ui/field';
 import { FilterableList, usePaging, type ItemDetails } from '@/components/ui/filterable-list';
 import { formatDate, formatRelative } from '@/components/ui/format';
 import { ListSkeleton } from '@/components/ui/skeleton';
-import {
-  DEFAULT_HUB_SORT,
-  HUB_SORTS,
-  HUB_SORT_LABELS,
-  hubRepositoriesQueryOptions,
-  hubUsername,
-  normaliseNamespace,
-  parseHubSort,
-  type HubSort,
-} from './queries';
+import { InlineLabel } from '@/components/ui/inline-label';
+
+const HUB_SORT_LABELS: Record<HubSort, string> = { updated: 'Last updated', name: 'Name', pulls: 'Pulls' };
 
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 const exact = new Intl.NumberFormat('en-US');
@@ -84,9 +86,7 @@ function NamespaceForm({ current, onOpen }: { current: string; onOpen: (namespac
   };
   return (
     <form className="flex items-center gap-2" onSubmit={submit}>
-      <label htmlFor={id} className="text-sm font-medium text-fg-soft">
-        Namespace
-      </label>
+      <InlineLabel htmlFor={id}>Namespace</InlineLabel>
       <input
         id={id}
         value={text}
@@ -135,10 +135,10 @@ export function HubRepositoryList() {
   const asked = normaliseNamespace(searchParams.get('namespace') ?? '');
   const sort = parseHubSort(searchParams.get('sort'));
   const session = useQuery(sessionQueryOptions());
-  const username = hubUsername(session.data);
+  const username = signedInAs(session.data, DOCKER_HUB);
   // Without a namespace and without signing in there is nothing to ask Docker Hub for.
   const namespaceRequired = asked === '' && session.isSuccess && username === null;
-  const query = useInfiniteQuery({ ...hubRepositoriesQueryOptions(asked, sort), enabled: !namespaceRequired });
+  const query = useInfiniteQuery({ ...namespaceQueryOptions(DOCKER_HUB, asked, sort), enabled: !namespaceRequired });
   const paging = usePaging(query);
 
   const pages = query.data?.pages;

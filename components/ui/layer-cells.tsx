@@ -1,5 +1,5 @@
-import { formatBytes } from '@/components/ui/format';
-import { Muted, Td, Th } from '@/components/ui/table';
+import { formatBytes } from './format';
+import { Muted, Td, Th } from './table';
 import { DigestText } from './digest-link';
 
 /** The header cells over LayerCells: the step's column shows from the sm breakpoint on, as its cells do. */

@@ -2,9 +2,9 @@
 
 import { useEffect } from 'react';
 import { useRouter } from 'next/navigation';
-import { ApiError } from '@/components/api/client';
+import { ApiError } from '@/components/data';
 import { withoutBasePath } from '@/lib/base-path';
-import { signInHref } from './sign-in-href';
+import { signInHref } from '@/lib/sign-in-href';
 
 /**
  * When `error` says the registry wants a sign-in, replace this page with the sign-in form for that

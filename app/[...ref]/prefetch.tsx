@@ -1,0 +1,103 @@
+import 'server-only';
+import { Suspense } from 'react';
+import { HydrationBoundary, dehydrate, type DehydratedState } from '@tanstack/react-query';
+import type { ManifestBody } from '@/lib/api/types';
+import { RegistryError, traitsOf } from '@/lib/registry';
+import { configQueryOptions, detailQueryOptions, manifestQueryOptions, renderQueryClient } from '@/components/data';
+import { renderScope } from '@/lib/server/api';
+import { serverSource } from '@/lib/server/source';
+import type { Prefetch, Search, View, ViewTarget } from './views/view';
+
+// How a view's page is rendered: its first queries are answered while the page renders and handed
+// to the browser's QueryClient through <HydrationBoundary>. They are the browser's own query
+// options, query functions included: the page's QueryClient reads from the server's source
+// (lib/server/source.ts: what the route handlers answer, called directly instead of over HTTP), so
+// the hydrated entries are exactly those the hooks read, made the same way.
+//
+// Prefetch is an optimisation only: any failure (sign-in needed, denied, unreachable…) leaves
+// the query out, and the client fetches it through the route handler and shows its error or
+// sends the person to sign in, as without prefetch. A slow registry is not waited on for long.
+
+/** The longest a page's prefetch goes on: what is not there by then, the browser asks for. */
+const PREFETCH_BUDGET_MS = 3_000;
+
+/**
+ * How long the page waits for its data before sending anything. A registry that answers within
+ * it gets a first paint with the data in it (and a page that works without JavaScript); a slower
+ * one gets the view's skeleton at once and the data streamed in when it comes.
+ */
+const FIRST_PAINT_WAIT_MS = 250;
+
+/** Extras (sizes, dates) are waited for a little less, so the page is rendered within the first paint's wait. */
+const EXTRAS_WAIT_MS = FIRST_PAINT_WAIT_MS - 50;
+
+export function reportUnexpected(err: unknown): void {
+  if (err instanceof RegistryError) return; // the client will fetch it again and show it
+  console.error('Berth: page prefetch failed unexpectedly:', err instanceof Error ? err.message : String(err));
+}
+
+const settlesWithin = (promise: Promise<unknown>, ms: number) => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  return Promise.race([promise.then(() => true), late]).finally(() => clearTimeout(timer));
+};
+
+/**
+ * Details of tags or digests, each the query of its row; an extra. Not where reading a manifest
+ * is a pull: a page being rendered spends none of the person's pulls.
+ */
+export async function fillDetails(p: Prefetch, host: string, repository: string, references: string[]): Promise<void> {
+  if (references.length === 0 || traitsOf(host).readsArePulls) return;
+  await p.extras(Promise.all(references.map((reference) => p.queryClient.fetchQuery(detailQueryOptions(host, repository, reference)).catch(reportUnexpected))));
+}
+
+/** A manifest, and an image's config: its facts come from there. */
+export async function fillManifest(p: Prefetch, host: string, repository: string, reference: string): Promise<ManifestBody> {
+  const manifest = await p.queryClient.fetchQuery(manifestQueryOptions(host, repository, reference));
+  // Without the config the page would paint a skeleton and ask again right after hydration. Its
+  // failure costs the manifest nothing.
+  if (manifest.kind === 'image' && !manifest.isArtifact) {
+    await p.queryClient.fetchQuery(configQueryOptions(host, repository, manifest.config.digest)).catch(reportUnexpected);
+  }
+  return manifest;
+}
+
+/** The dehydrated cache of `view`'s prefetch: what could be fetched within the budget, nothing for what failed. Never throws. */
+async function prefetched<T extends ViewTarget>(view: View<T>, target: T, search: Search): Promise<DehydratedState> {
+  const extrasUntil = Date.now() + EXTRAS_WAIT_MS;
+  const scope = await renderScope();
+  // A new QueryClient per request: one person's data never lands in another's cache.
+  const queryClient = renderQueryClient(serverSource(scope));
+  const extras = async (work: Promise<unknown>) => {
+    await settlesWithin(work, Math.max(0, extrasUntil - Date.now()));
+  };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const budget = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, PREFETCH_BUDGET_MS);
+  });
+  try {
+    await Promise.race([view.prefetch?.({ queryClient, scope, extras }, target, search).catch(reportUnexpected), budget]);
+  } finally {
+    clearTimeout(timer);
+  }
+  // Only successful queries are dehydrated (TanStack's default): failed or still-running ones
+  // are left for the client to fetch.
+  return dehydrate(queryClient);
+}
+
+async function Hydrated({ state, children }: { state: Promise<DehydratedState>; children: React.ReactNode }) {
+  return <HydrationBoundary state={await state}>{children}</HydrationBoundary>;
+}
+
+/**
+ * The page of `view`: with the data its prefetch found when that took no longer than the first
+ * paint's wait, else its skeleton at once and the view streamed in when the data is there (or
+ * the budget is spent). A view without a prefetch renders at once.
+ */
+export async function renderView<T extends ViewTarget>(view: View<T>, target: T, search: Search): Promise<React.ReactNode> {
+  if (!view.prefetch) return view.view(target, search);
+  const state = prefetched(view, target, search);
+  const page = <Hydrated state={state}>{view.view(target, search)}</Hydrated>;
+  if (await settlesWithin(state, FIRST_PAINT_WAIT_MS)) return page;
+  return <Suspense fallback={view.skeleton}>{page}</Suspense>;
+}
