@@ -124,7 +124,7 @@ const row =
     what?: string;
   }): Endpoint<Path, Query, Body> => ({ ...definition, query: definition.query ?? (NO_QUERY as Query) });
 
-/** The orderings Docker Hub's API lists a namespace in (the same list as lib/registry/hub.ts, which is not browser-safe). */
+/** The orderings Docker Hub's API lists a namespace in (the same list as lib/registry/hub/, which is not browser-safe). */
 export const HUB_ORDERINGS = ['last_updated', 'name', 'pull_count'] as const satisfies readonly HubOrdering[];
 
 /** How many tags or digests one details request may name. */

@@ -6,7 +6,7 @@ import { storedRegistry } from './session';
 
 /**
  * The diagnosis of `host` as this session's user for it, or anonymously: the same address policy,
- * deadline and concurrency limits as browsing, none of the caches (lib/registry/diagnose.ts).
+ * deadline and concurrency limits as browsing, none of the caches (lib/registry/diagnose/).
  */
 export async function fetchDiagnosisBody(host: string, repository: string | undefined, scope: RequestScope): Promise<DiagnosisBody> {
   const stored = await storedRegistry(host);
