@@ -35,8 +35,8 @@ export const MEASURED = [
   { source: 'lib/registry/response-error.ts', tests: ['lib/registry/response-error.test.ts', CLIENT_TESTS, HUB_TESTS, AUTH_TESTS] },
   // The Docker Hub API client.
   ...['index', 'summaries'].map((name) => ({ source: `lib/registry/hub/${name}.ts`, tests: [HUB_TESTS] })),
-  // The server's own rules: who is asking, same origin and public host, sign-in limits, answers in flight, configuration.
-  ...['client-address', 'origin', 'attempts', 'answers', 'env'].map((name) => ({ source: `lib/server/${name}.ts`, tests: [`lib/server/${name}.test.ts`] })),
+  // The server's own rules: who is asking, same origin and public host, sign-in limits, answers in flight, configuration, opened session cookies.
+  ...['client-address', 'origin', 'attempts', 'answers', 'env', 'opened-sessions'].map((name) => ({ source: `lib/server/${name}.ts`, tests: [`lib/server/${name}.test.ts`] })),
   // The route handlers' shared preamble and body reading, through the real handlers; the page policy and the proxy.
   { source: 'lib/server/api.ts', tests: ['lib/server/api.test.ts', 'app/api/routes.test.ts'] },
   { source: 'lib/server/body.ts', tests: ['app/api/routes.test.ts'] },

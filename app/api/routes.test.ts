@@ -16,6 +16,7 @@ import {
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { webcrypto } from 'node:crypto';
 import { signInAttempts } from '@/lib/server/config';
 import { GET as config } from './registries/[host]/config/route';
 import { POST as deletion } from './registries/[host]/deletion/route';
@@ -217,6 +218,30 @@ describe('the session cookie a sign-in sets', () => {
     assert.ok(attributes(cookie).includes('samesite=lax'), cookie);
     assert.ok(attributes(cookie).includes('path=/'), cookie);
     assert.ok(!cookie.includes('right'), 'the password is sealed');
+  });
+
+  test('a person’s cookie is opened once: reading it again costs no key derivation', async () => {
+    const signedIn = await serve(signInRequest({ username: 'alice', password: 'right' }), signIn);
+    const cookie = cookiesSet(signedIn);
+    const subtle = webcrypto.subtle;
+    const derive = subtle.deriveBits.bind(subtle);
+    let derivations = 0;
+    subtle.deriveBits = ((...args: Parameters<SubtleCrypto['deriveBits']>) => {
+      derivations++;
+      return derive(...args);
+    }) as SubtleCrypto['deriveBits'];
+    try {
+      for (let i = 0; i < 5; i++) {
+        const body = (await (await serve(requestTo('/api/session', { headers: { cookie } }), session)).json()) as { registries: { username: string }[] };
+        assert.deepEqual(
+          body.registries.map((r) => r.username),
+          ['alice'],
+        );
+      }
+    } finally {
+      subtle.deriveBits = derive;
+    }
+    assert.equal(derivations, 2, 'its encryption and integrity keys, once');
   });
 
   test('over https it is Secure and bound to this host (__Host-)', async () => {

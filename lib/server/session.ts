@@ -1,9 +1,10 @@
 import 'server-only';
 import { cookies, headers } from 'next/headers';
-import { getIronSession, unsealData, type IronSession } from 'iron-session';
+import { getIronSession, type IronSession } from 'iron-session';
 import type { SessionBody, SessionRegistry } from '@/lib/api/types';
 import { basePath } from '@/lib/base-path';
 import { config } from './config';
+import { openSession } from './opened-sessions';
 
 // The sealed cookie holds, per registry, the base URL and credentials (docs/architecture.md
 // "Session"). Bearer tokens never go in it: they live in the server-side token cache.
@@ -53,17 +54,19 @@ export async function getSession(): Promise<IronSession<SessionData>> {
     ttl: c.sessionMaxAgeSeconds,
     cookieOptions: { httpOnly: true, sameSite: 'lax' as const, secure, path },
   };
+  // The session object is made without the cookie (so iron-session opens nothing) and filled with
+  // what the cookie opens to, through the memory of opened cookies (lib/server/opened-sessions.ts).
   // A cookie Berth cannot open (tampered, truncated, sealed elsewhere) is no session, never an
-  // error; the next save replaces it. iron-session reads most such cookies as empty but throws
-  // on some malformed ones (an expiry that is not a number, for one).
-  const session = await getIronSession<SessionData>(store, options).catch(() => getIronSession<SessionData>(withoutSessionCookie(store), options));
-  // Rotation: a cookie sealed with the previous secret is still read; the next save re-seals it
-  // with the current one. (iron-session's own password map picks the sealing password by the
-  // highest id, which breaks on the second rotation.)
+  // error; the next save replaces it.
+  const session = await getIronSession<SessionData>(withoutSessionCookie(store), options);
   const sealed = store.get(cookieName)?.value;
-  if (!session.registries && sealed && c.previousSessionSecret) {
-    const old = await unsealData<SessionData>(sealed, { password: c.previousSessionSecret, ttl: c.sessionMaxAgeSeconds }).catch((): SessionData => ({}));
-    if (old.registries) session.registries = old.registries;
+  if (sealed) {
+    let data = await openSession<SessionData>(sealed, c.sessionSecret, c.sessionMaxAgeSeconds);
+    // Rotation: a cookie sealed with the previous secret is still read; the next save re-seals it
+    // with the current one. (iron-session's own password map picks the sealing password by the
+    // highest id, which breaks on the second rotation.)
+    if (!data.registries && c.previousSessionSecret) data = await openSession<SessionData>(sealed, c.previousSessionSecret, c.sessionMaxAgeSeconds);
+    if (data.registries) session.registries = data.registries;
   }
   return session;
 }
