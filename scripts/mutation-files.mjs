@@ -36,7 +36,10 @@ export const MEASURED = [
   // The Docker Hub API client.
   ...['index', 'summaries'].map((name) => ({ source: `lib/registry/hub/${name}.ts`, tests: [HUB_TESTS] })),
   // The server's own rules: who is asking, same origin and public host, sign-in limits, answers in flight, configuration, opened session cookies.
-  ...['client-address', 'origin', 'attempts', 'answers', 'env', 'opened-sessions'].map((name) => ({ source: `lib/server/${name}.ts`, tests: [`lib/server/${name}.test.ts`] })),
+  ...['client-address', 'origin', 'attempts', 'answers', 'env', 'opened-sessions'].map((name) => ({
+    source: `lib/server/${name}.ts`,
+    tests: [`lib/server/${name}.test.ts`],
+  })),
   // The route handlers' shared preamble and body reading, through the real handlers; the page policy and the proxy.
   { source: 'lib/server/api.ts', tests: ['lib/server/api.test.ts', 'app/api/routes.test.ts'] },
   { source: 'lib/server/body.ts', tests: ['app/api/routes.test.ts'] },
