@@ -31,7 +31,7 @@ interface Counter {
 }
 
 /** An HTTP proxy in front of the registry that counts what passes and how much at once. */
-async function countingProxy(target: string): Promise<Counter> {
+export async function countingProxy(target: string): Promise<Counter> {
   const upstream = new URL(target);
   const counter = { requests: 0, inFlight: 0, peak: 0 };
   const server: Server = createServer((req, res) => {

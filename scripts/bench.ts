@@ -13,6 +13,10 @@
 //
 // 3. Tag lists with details, the way a person meets them (scripts/bench-details.ts).
 //
+// 3b. The index view: a multi-platform index's first platform row and its registry requests, cold
+//    and on a revisit, against the registry's own index GET plus Berth's page with no registry
+//    data (scripts/bench-index.ts; BENCH_SKIP_INDEX=1).
+//
 // 4. Load: many connections browsing Berth's API at once, against the standalone build and a real
 //    registry; requests/s, latency, Berth's own 5xx, and server memory over two runs
 //    (scripts/bench-load.ts; BENCH_LOAD_SECONDS, BENCH_LOAD_CONNECTIONS, BENCH_SKIP_LOAD=1).
@@ -39,6 +43,7 @@ import { AddressPolicy, RegistryClient, RegistryContext } from '../lib/registry'
 import { BoundedCache } from '../lib/registry/cache';
 import { detailsBench, startBerthServer } from './bench-details';
 import { attackBench } from './bench-attack';
+import { indexBench } from './bench-index';
 import { loadBench } from './bench-load';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
@@ -452,6 +457,16 @@ async function all(): Promise<void> {
       await browser.close();
     }
   }
+  let index: string[] = [];
+  if (process.env.BENCH_SKIP_INDEX !== '1') {
+    ensureFreshBuild();
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    try {
+      index = await indexBench({ browser, repeats: REPEATS, startBerth: (env) => startBerthServer(root, env) });
+    } finally {
+      await browser.close();
+    }
+  }
   if (process.env.BENCH_SKIP_LOAD !== '1') {
     ensureFreshBuild();
     await loadBench();
@@ -472,6 +487,7 @@ async function all(): Promise<void> {
     'Absolute times depend on the machine and what else it runs; the ratios, each against a baseline in the same run, and the request counts are the point.',
     '',
     ...(details.length ? ['## Tag lists with details', '', '| measured | result |', '|---|---|', ...details, ''] : []),
+    ...(index.length ? ['## The index view', '', '| measured | result |', '|---|---|', ...index, ''] : []),
     '## The whole run, as printed',
     '',
     '```',
