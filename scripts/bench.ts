@@ -364,9 +364,7 @@ async function appLoad(page: Page, url: string): Promise<{ firstRow: number; com
   return { firstRow, complete: (performance.now() - t0) / 1000 };
 }
 
-async function listBench(): Promise<void> {
-  ensureFreshBuild();
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+async function listBench(browser: Browser): Promise<void> {
   const registry = await startRegistry({ mode: 'anonymous' });
   let app: { origin: string; stop: () => void } | undefined;
   try {
@@ -429,7 +427,6 @@ async function listBench(): Promise<void> {
       )}`,
     );
   } finally {
-    await browser.close();
     app?.stop();
     await registry.stop();
   }
@@ -443,30 +440,24 @@ console.log = (...args: unknown[]) => {
   print(...args);
 };
 
+/** Runs `work` in a Chromium of its own against a fresh production build, and closes it. */
+async function withChromium<T>(work: (browser: Browser) => Promise<T>): Promise<T> {
+  ensureFreshBuild();
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    return await work(browser);
+  } finally {
+    await browser.close();
+  }
+}
+
 async function all(): Promise<void> {
   const started = new Date();
   if (process.env.BENCH_SKIP_SERVER !== '1') await serverBench();
-  if (process.env.BENCH_SKIP_UI !== '1') await listBench();
-  let details: string[] = [];
-  if (process.env.BENCH_SKIP_DETAILS !== '1') {
-    ensureFreshBuild();
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    try {
-      details = await detailsBench({ browser, repeats: REPEATS, startBerth: (env) => startBerthServer(root, env) });
-    } finally {
-      await browser.close();
-    }
-  }
-  let index: string[] = [];
-  if (process.env.BENCH_SKIP_INDEX !== '1') {
-    ensureFreshBuild();
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    try {
-      index = await indexBench({ browser, repeats: REPEATS, startBerth: (env) => startBerthServer(root, env) });
-    } finally {
-      await browser.close();
-    }
-  }
+  if (process.env.BENCH_SKIP_UI !== '1') await withChromium(listBench);
+  const startBerth = (env: Record<string, string>) => startBerthServer(root, env);
+  const details = process.env.BENCH_SKIP_DETAILS === '1' ? [] : await withChromium((browser) => detailsBench({ browser, repeats: REPEATS, startBerth }));
+  const index = process.env.BENCH_SKIP_INDEX === '1' ? [] : await withChromium((browser) => indexBench({ browser, repeats: REPEATS, startBerth }));
   if (process.env.BENCH_SKIP_LOAD !== '1') {
     ensureFreshBuild();
     await loadBench();

@@ -54,6 +54,23 @@ const pat: Credentials = { username: 'someone', password: 'dckr_pat_abc' };
 const emptyPage = { count: 0, next: null, previous: null, results: [] };
 const isCode = (code: string) => (e: unknown) => e instanceof RegistryError && e.code === code;
 
+const PUSHED = '2025-01-08T20:15:00.000000Z';
+/** An image as Docker Hub's tag answers list them. */
+const hubImage = (architecture: string, digest: string, size: number, extra: Record<string, unknown> = {}) => ({
+  architecture,
+  os: 'linux',
+  variant: null,
+  digest,
+  size,
+  last_pushed: PUSHED,
+  ...extra,
+});
+/** What getTag makes of an index tag (3.21) whose Hub answer lists these images. */
+async function indexTagImages(images: unknown[]) {
+  const s = stub((req) => reply(req, 200, { name: '3.21', digest: d('1'), media_type: MediaType.OciIndex, images }));
+  return (await hub(s.transport).getTag('library/alpine', '3.21')).images;
+}
+
 describe('sign-in', () => {
   test('POST /v2/auth/token with identifier and secret; the token is reused, not asked for again', async () => {
     const s = stub((req, body) => {
@@ -335,15 +352,7 @@ describe('lists', () => {
 });
 
 describe('tags with their details', () => {
-  const image = (architecture: string, digest: string, size: number, extra: Record<string, unknown> = {}) => ({
-    architecture,
-    os: 'linux',
-    variant: null,
-    digest,
-    size,
-    last_pushed: '2025-01-08T20:15:00.000000Z',
-    ...extra,
-  });
+  const image = hubImage;
 
   test('an index, an image, and a tag without a digest, from one request', async () => {
     const s = stub((req) =>
@@ -417,31 +426,25 @@ describe('tags with their details', () => {
   });
 
   test("one index tag: each of its entries by digest, so the index's rows need no manifest GET", async () => {
-    const s = stub((req) =>
-      reply(req, 200, {
-        name: '3.21',
-        digest: d('1'),
-        media_type: MediaType.OciIndex,
-        images: [
-          image('amd64', d('a'), 3_000_000),
-          { architecture: 'unknown', os: 'unknown', digest: d('f'), size: 900, last_pushed: null },
-          image('arm', 'not-a-digest', 1),
-        ],
-      }),
+    assert.deepEqual(
+      await indexTagImages([
+        image('amd64', d('a'), 3_000_000),
+        { architecture: 'unknown', os: 'unknown', digest: d('f'), size: 900, last_pushed: null },
+        image('arm', 'not-a-digest', 1),
+      ]),
+      [
+        {
+          digest: d('a'),
+          mediaType: '',
+          kind: 'image',
+          size: 3_000_000,
+          created: '2025-01-08T20:15:00.000000Z',
+          attestations: 0,
+          platforms: [{ platform: 'linux/amd64', digest: d('a'), size: 3_000_000, created: '2025-01-08T20:15:00.000000Z' }],
+        },
+        { digest: d('f'), mediaType: '', kind: 'artifact', size: 900, attestations: 0, platforms: [] },
+      ],
     );
-    const tag = await hub(s.transport).getTag('library/alpine', '3.21');
-    assert.deepEqual(tag.images, [
-      {
-        digest: d('a'),
-        mediaType: '',
-        kind: 'image',
-        size: 3_000_000,
-        created: '2025-01-08T20:15:00.000000Z',
-        attestations: 0,
-        platforms: [{ platform: 'linux/amd64', digest: d('a'), size: 3_000_000, created: '2025-01-08T20:15:00.000000Z' }],
-      },
-      { digest: d('f'), mediaType: '', kind: 'artifact', size: 900, attestations: 0, platforms: [] },
-    ]);
   });
 
   test('one tag on its own; an unknown one is MANIFEST_UNKNOWN', async () => {
@@ -959,15 +962,8 @@ describe('what Berth asks for and reads of a list', () => {
 });
 
 describe('a tag as the Hub describes it, in the shape of a registry summary', () => {
-  const P = '2025-01-08T20:15:00.000000Z';
-  const image = (architecture: string, digest: string, size: number, extra: Record<string, unknown> = {}) => ({
-    architecture,
-    os: 'linux',
-    digest,
-    size,
-    last_pushed: P,
-    ...extra,
-  });
+  const P = PUSHED;
+  const image = hubImage;
   const summaries: Array<[string, Record<string, unknown>, ManifestSummary | undefined]> = [
     [
       'an image named by its one image alone, without a media type',
@@ -1077,50 +1073,44 @@ describe('a tag as the Hub describes it, in the shape of a registry summary', ()
   }
 
   test('one index tag: its entries with their variants, unknown platforms and what the Hub left out, each by its digest', async () => {
-    const s = stub((req) =>
-      reply(req, 200, {
-        name: '3.21',
-        digest: d('1'),
-        media_type: MediaType.OciIndex,
-        images: [
-          image('arm64', d('b'), 5, { variant: 'v8' }),
-          image('unknown', d('c'), 6),
-          image('arm64', d('e'), 7, { os: 'unknown' }),
-          { architecture: 'amd64', digest: d('d') },
-        ],
-      }),
+    assert.deepEqual(
+      await indexTagImages([
+        image('arm64', d('b'), 5, { variant: 'v8' }),
+        image('unknown', d('c'), 6),
+        image('arm64', d('e'), 7, { os: 'unknown' }),
+        { architecture: 'amd64', digest: d('d') },
+      ]),
+      [
+        {
+          digest: d('b'),
+          mediaType: '',
+          kind: 'image',
+          size: 5,
+          created: P,
+          attestations: 0,
+          platforms: [{ platform: 'linux/arm64/v8', digest: d('b'), size: 5, created: P }],
+        },
+        {
+          digest: d('c'),
+          mediaType: '',
+          kind: 'image',
+          size: 6,
+          created: P,
+          attestations: 0,
+          platforms: [{ platform: 'linux/unknown', digest: d('c'), size: 6, created: P }],
+        },
+        {
+          digest: d('e'),
+          mediaType: '',
+          kind: 'image',
+          size: 7,
+          created: P,
+          attestations: 0,
+          platforms: [{ platform: 'unknown/arm64', digest: d('e'), size: 7, created: P }],
+        },
+        { digest: d('d'), mediaType: '', kind: 'image', attestations: 0, platforms: [{ platform: 'unknown', digest: d('d') }] },
+      ],
     );
-    const tag = await hub(s.transport).getTag('library/alpine', '3.21');
-    assert.deepEqual(tag.images, [
-      {
-        digest: d('b'),
-        mediaType: '',
-        kind: 'image',
-        size: 5,
-        created: P,
-        attestations: 0,
-        platforms: [{ platform: 'linux/arm64/v8', digest: d('b'), size: 5, created: P }],
-      },
-      {
-        digest: d('c'),
-        mediaType: '',
-        kind: 'image',
-        size: 6,
-        created: P,
-        attestations: 0,
-        platforms: [{ platform: 'linux/unknown', digest: d('c'), size: 6, created: P }],
-      },
-      {
-        digest: d('e'),
-        mediaType: '',
-        kind: 'image',
-        size: 7,
-        created: P,
-        attestations: 0,
-        platforms: [{ platform: 'unknown/arm64', digest: d('e'), size: 7, created: P }],
-      },
-      { digest: d('d'), mediaType: '', kind: 'image', attestations: 0, platforms: [{ platform: 'unknown', digest: d('d') }] },
-    ]);
   });
 
   test('one tag that is an image has no entries; one the Hub describes without a digest has no summary either', async () => {

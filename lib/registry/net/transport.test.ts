@@ -1,6 +1,6 @@
 // The transport against a local server: redirects, the Authorization they may carry, and one
 // deadline for the whole chain.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -43,7 +43,11 @@ test('one deadline covers a request and all its redirects', async (t) => {
   assert.ok(elapsed >= 1900 && elapsed < 2900, `gave up after ${elapsed} ms`);
 });
 
-test('Authorization is dropped when a redirect leaves the origin, kept within it', async (t) => {
+/**
+ * Origin a answers with `redirect(path, b's origin)`, origin b with 200; both record the
+ * Authorization each request carried; the transport follows redirects between the two.
+ */
+async function twoOrigins(t: TestContext, redirect: (path: string, b: string) => { status: number; location: string }) {
   const seen: Array<[string, string | undefined]> = [];
   const b = await server((path, headers) => {
     seen.push([`b${path}`, headers.authorization]);
@@ -52,10 +56,16 @@ test('Authorization is dropped when a redirect leaves the origin, kept within it
   t.after(b.close);
   const a = await server((path, headers) => {
     seen.push([`a${path}`, headers.authorization]);
-    return path === '/start' ? { status: 307, location: '/same' } : { status: 307, location: `${b.origin}/other` };
+    return redirect(path, b.origin);
   });
   t.after(a.close);
-  const transport = followingTransport(contextFor([a.origin, b.origin], 5000), 'r');
+  return { seen, a, transport: followingTransport(contextFor([a.origin, b.origin], 5000), 'r') };
+}
+
+test('Authorization is dropped when a redirect leaves the origin, kept within it', async (t) => {
+  const { seen, a, transport } = await twoOrigins(t, (path, b) =>
+    path === '/start' ? { status: 307, location: '/same' } : { status: 307, location: `${b}/other` },
+  );
   const res = await transport({ url: new URL('/start', a.origin), method: 'GET', headers: { authorization: 'Bearer secret' }, maxBytes: 1000 });
   assert.equal(res.status, 200);
   assert.deepEqual(seen, [
@@ -130,18 +140,7 @@ for (const status of [301, 302, 303, 307, 308]) {
 
 for (const status of [301, 302, 303, 308]) {
   test(`Authorization is dropped when a ${status} leaves the origin`, async (t) => {
-    const seen: Array<[string, string | undefined]> = [];
-    const b = await server((path, headers) => {
-      seen.push([`b${path}`, headers.authorization]);
-      return { status: 200 };
-    });
-    t.after(b.close);
-    const a = await server((path, headers) => {
-      seen.push([`a${path}`, headers.authorization]);
-      return { status, location: `${b.origin}/blob` };
-    });
-    t.after(a.close);
-    const transport = followingTransport(contextFor([a.origin, b.origin], 5000), 'r');
+    const { seen, a, transport } = await twoOrigins(t, (_, b) => ({ status, location: `${b}/blob` }));
     for (const method of ['GET', 'HEAD'] as const) {
       const res = await transport({ url: new URL('/start', a.origin), method, headers: { authorization: 'Bearer secret', accept: 'x/y' }, maxBytes: 1000 });
       assert.equal(res.status, 200);
