@@ -75,7 +75,7 @@ test.describe('a hostile registry cannot exhaust Berth', () => {
     expect((await fetch(`${server.site}/api/health`)).status).toBe(200);
   });
 
-  test('a 5,000-platform index: one request reads 64 platform images at most and says how many it did not read', async () => {
+  test('a 5,000-platform index: one request reads 64 platform images at most and says how many it did not read', async ({ page }) => {
     hostile.reset();
     const res = await api('details?repository=wideindex/app&ref=latest', '203.0.113.40');
     expect(res.status).toBe(200);
@@ -90,6 +90,9 @@ test.describe('a hostile registry cannot exhaust Berth', () => {
     expect(text.length, 'a row’s worth, not 5,000 platforms').toBeLessThan(20_000);
     // The index (HEAD, GET), and each of the 64 images' manifest and config.
     expect(hostile.requestsFor('wideindex/app')).toBeLessThanOrEqual(2 + 2 * 64);
+    // The tag list's row leads with how many platforms there are: the names do not fit its cell.
+    await page.goto(`${server.site}/${hostile.host}/wideindex/app`);
+    await expect(page.getByRole('row').filter({ hasText: 'latest' })).toContainText(`${WIDE_INDEX_CHILDREN.toLocaleString('en-US')} platforms: linux/`);
   });
 
   test('slow registries on 40 origins: their asker waits or is told to retry, another person is served at once, and leaving ends the work', async ({ bed }) => {

@@ -161,7 +161,10 @@ function Marks({ detail, signed }: { detail: DetailResult | undefined; signed: R
   );
 }
 
-/** "linux/amd64, linux/arm64/v8"; empty while unknown. */
+/**
+ * "linux/amd64, linux/arm64/v8"; empty while unknown. An index with more platforms than were read
+ * starts with their number, so that it shows in a cell too narrow for the names.
+ */
 function platformsText(detail: DetailResult | undefined): string {
   if (!detail || isDetailError(detail)) return '';
   if (detail.kind === 'artifact') return 'artifact';
@@ -169,7 +172,8 @@ function platformsText(detail: DetailResult | undefined): string {
     .map((p) => p.platform)
     .filter((p) => p !== 'unknown')
     .join(', ');
-  return detail.unlisted ? `${names} and ${detail.unlisted} more` : names;
+  if (!detail.unlisted) return names;
+  return `${(detail.platforms.length + detail.unlisted).toLocaleString('en-US')} platforms: ${names} and ${detail.unlisted.toLocaleString('en-US')} more`;
 }
 
 function Created({ iso }: { iso: string | undefined }) {
