@@ -15,6 +15,7 @@ export const MediaType = {
   OciConfig: 'application/vnd.oci.image.config.v1+json',
   DockerConfig: 'application/vnd.docker.container.image.v1+json',
   OciEmpty: 'application/vnd.oci.empty.v1+json',
+  InToto: 'application/vnd.in-toto+json',
 } as const;
 
 /** Everything Berth can show. Leaving the list types out makes registries substitute a child. */

@@ -2,7 +2,7 @@
 // created date, platforms. Built from the manifest and config (both digest-addressed, so a
 // summary never changes and is cached by digest).
 import type { ImageConfig, ParsedManifest } from './manifest';
-import { attestationTarget, isImageConfigType, platformLabel } from './manifest';
+import { MediaType, attestationTarget, isImageConfigType, platformLabel } from './manifest';
 
 /** The platform images an index's summary lists; the rest are counted (`unlisted`). */
 export const MAX_LISTED_PLATFORMS = 64;
@@ -45,6 +45,16 @@ export function imageSize(parsed: Extract<ParsedManifest, { kind: 'image' }>): n
 export function artifactTypeOf(parsed: Extract<ParsedManifest, { kind: 'image' }>): string | undefined {
   const config = parsed.manifest.config.mediaType;
   return parsed.manifest.artifactType ?? (isImageConfigType(config) ? undefined : config);
+}
+
+/**
+ * Whether an image manifest holds in-toto statements only (a BuildKit attestation: provenance,
+ * SBOM). Its config says nothing a row shows (no date, platform unknown/unknown), so a summary
+ * does not read it.
+ */
+export function holdsStatementsOnly(parsed: Extract<ParsedManifest, { kind: 'image' }>): boolean {
+  const layers = parsed.manifest.layers;
+  return layers.length > 0 && layers.every((layer) => layer.mediaType === MediaType.InToto);
 }
 
 export function summariseImage(digest: string, parsed: Extract<ParsedManifest, { kind: 'image' }>, config: ImageConfig | undefined): ManifestSummary {

@@ -1406,6 +1406,29 @@ describe('summaries of tags and digests', () => {
     assert.deepEqual(reg.seen.filter((r) => r.includes('/manifests/')).sort(), [digest, one.digest, two.digest].map((m) => `GET /v2/a/manifests/${m}`).sort());
   });
 
+  test('an attestation (in-toto statements only) is summarised from its manifest: its config, which holds no date, is not read', async () => {
+    const config = enc({ architecture: 'unknown', os: 'unknown', config: {} });
+    const statement = { mediaType: MediaType.InToto, digest: d('7'), size: 700 };
+    const layers = {
+      statements: [statement, { ...statement, digest: d('8') }],
+      mixed: [statement, { ...statement, mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip' }],
+    };
+    const manifestOf = (kind: keyof typeof layers) =>
+      enc({
+        schemaVersion: 2,
+        mediaType: MediaType.OciManifest,
+        config: { mediaType: MediaType.OciConfig, digest: sha256Digest(config), size: config.length },
+        layers: layers[kind],
+      });
+    const reg = store({ manifests: [manifestOf('statements'), manifestOf('mixed')], blobs: [config] });
+    const summary = await reg.client.describeDigest('a', sha256Digest(manifestOf('statements')));
+    assert.deepEqual([summary.kind, summary.size, summary.created], ['image', config.length + 1400, undefined]);
+    assert.deepEqual(reg.seen, [`GET /v2/a/manifests/${sha256Digest(manifestOf('statements'))}`]);
+    // An image with a layer of files besides its statements is an image: its config is read.
+    await reg.client.describeDigest('a', sha256Digest(manifestOf('mixed')));
+    assert.ok(reg.seen.includes(`GET /v2/a/blobs/${sha256Digest(config)}`));
+  });
+
   const unfinished: Array<[string, () => Error]> = [
     ['the person left', () => new RegistryError({ code: 'CANCELLED', message: 'The request was cancelled.' })],
     ['something unforeseen broke', () => new TypeError('boom')],

@@ -5,7 +5,7 @@
 import { RegistryError } from '../errors';
 import { INDEX_TYPES, attestationTarget, parseImageConfig, type ImageConfig } from '../manifest';
 import { validateDigest, validateRepository, validateTag } from '../reference';
-import { MAX_LISTED_PLATFORMS, artifactTypeOf, summariseImage, summariseIndex, summariseLegacy, type ManifestSummary } from '../summary';
+import { MAX_LISTED_PLATFORMS, artifactTypeOf, holdsStatementsOnly, summariseImage, summariseIndex, summariseLegacy, type ManifestSummary } from '../summary';
 import { getBlob } from './blobs';
 import { CONTENT_TTL_MS, accessKey, confirmed, contentKey, type Connection } from './connection';
 import { getManifest, headManifest, type FetchedManifest } from './manifests';
@@ -76,7 +76,8 @@ async function summarise(c: Connection, repository: string, m: FetchedManifest):
   const parsed = m.parsed;
   if (parsed.kind === 'legacy') return summariseLegacy(m.digest, parsed);
   if (parsed.kind === 'image') {
-    const config = artifactTypeOf(parsed) === undefined ? await imageConfig(c, repository, parsed.manifest.config.digest) : undefined;
+    const readConfig = artifactTypeOf(parsed) === undefined && !holdsStatementsOnly(parsed);
+    const config = readConfig ? await imageConfig(c, repository, parsed.manifest.config.digest) : undefined;
     return summariseImage(m.digest, parsed, config);
   }
   // An index: each platform image by digest, side by side (the limiter bounds the fan-out), the
