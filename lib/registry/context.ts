@@ -76,6 +76,11 @@ export class RegistryContext {
    */
   readonly deletionKinds = new BoundedCache<DeletionKind>({ maxEntries: 500, maxBytes: 256 * 1024 });
   /**
+   * Keyed by origin: registries found to have no referrers API (a 404 that is no registry's
+   * error, or a 405), whose referrers are read from the referrers tag at once for a while.
+   */
+  readonly withoutReferrersApi = new BoundedCache<true>({ maxEntries: 500, maxBytes: 256 * 1024 });
+  /**
    * The digest a tag pointed at a few seconds ago, per connection, repository and tag: the rows of
    * a tag list asked for again (the page's own prefetch, then the browser; a revisit) cost no HEAD.
    * Views of a tag itself always ask the registry.

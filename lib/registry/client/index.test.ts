@@ -1498,6 +1498,36 @@ describe('referrers', () => {
     });
   }
 
+  const remembered: Array<[string, Answer, boolean]> = [
+    [
+      'a 404 that is no registry error (an unknown route)',
+      { status: 404, headers: { 'content-type': 'text/plain' }, body: Buffer.from('404 page not found') },
+      true,
+    ],
+    ['a 405', { status: 405 }, true],
+    ['a 404 naming the repository unknown (an API that speaks)', { status: 404, body: { errors: [{ code: 'NAME_UNKNOWN' }] } }, false],
+    ['a 400', { status: 400 }, false],
+    ['a web page', { headers: { 'content-type': 'text/html' }, body: Buffer.from('<html></html>') }, false],
+  ];
+  for (const [what, api, forgone] of remembered) {
+    test(`a registry whose referrers API answers ${what} is ${forgone ? 'not asked for it again for ten minutes' : 'asked for it again'}`, async (t) => {
+      t.after(() => mock.timers.reset());
+      mock.timers.enable({ apis: ['Date'], now: Date.parse('2026-03-01T00:00:00Z') });
+      const { client, seen } = referring(api, listed);
+      const asks = () => seen.filter((s) => s.includes('referrers/')).length;
+      await client.getReferrers('a', d('a'));
+      // Any repository and subject of that registry: the answer was about the registry.
+      assert.deepEqual(await client.getReferrers('b/c', d('b')), { referrers: [signature, sbom], source: 'tag' });
+      assert.equal(asks(), forgone ? 1 : 2);
+      mock.timers.tick(10 * 60_000 - 1);
+      await client.getReferrers('a', d('a'));
+      assert.equal(asks(), forgone ? 1 : 3);
+      mock.timers.tick(1);
+      await client.getReferrers('a', d('a'));
+      assert.equal(asks(), forgone ? 2 : 4, 'after ten minutes it is asked again: an upgrade shows');
+    });
+  }
+
   test('a sha512 subject’s referrers tag keeps 64 characters of its digest', async () => {
     const { client, seen } = referring({ status: 404 }, { status: 404 });
     await client.getReferrers('a', `sha512:${'b'.repeat(128)}`);
