@@ -9,63 +9,17 @@
 // - the first data row's paint against the first contentful paint (Element Timing), per load.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Browser, Page } from '@playwright/test';
-import { MT, RegistryHttpClient, buildSingleImage, freePort, pool, pushLayoutOverHttp, startIssuer, startRegistry } from '../e2e/fixtures';
+import { MT, RegistryHttpClient, buildSingleImage, freePort, pool, pushLayoutOverHttp, startIssuer, startRegistry, startRegistryProxy } from '../e2e/fixtures';
 
 const TAGS = 1500;
 const IMAGES = 5;
 const REPO = 'bench/details';
 
-interface Counter {
-  url: string;
-  host: string;
-  requests: number;
-  inFlight: number;
-  peak: number;
-  reset(): void;
-  close(): Promise<void>;
-}
-
 /** An HTTP proxy in front of the registry that counts what passes and how much at once. */
-export async function countingProxy(target: string): Promise<Counter> {
-  const upstream = new URL(target);
-  const counter = { requests: 0, inFlight: 0, peak: 0 };
-  const server: Server = createServer((req, res) => {
-    if (process.env.BENCH_TRACE === '1') console.error(`[registry] ${req.method} ${req.url}`);
-    counter.requests++;
-    counter.inFlight++;
-    counter.peak = Math.max(counter.peak, counter.inFlight);
-    const done = () => void counter.inFlight--;
-    const out = httpRequest(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-        up.on('end', done);
-      },
-    );
-    out.on('error', () => {
-      done();
-      res.destroy();
-    });
-    req.pipe(out);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return Object.assign(counter, {
-    url: `http://127.0.0.1:${port}`,
-    host: `127.0.0.1:${port}`,
-    reset() {
-      counter.requests = 0;
-      counter.peak = counter.inFlight;
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  });
-}
+export const countingProxy = (target: string) => startRegistryProxy(target, { trace: process.env.BENCH_TRACE === '1' });
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
