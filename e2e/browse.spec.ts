@@ -1,4 +1,9 @@
+import { startAppServer, type AppServer } from './fixtures/app-server';
+import { loadBed } from './fixtures/bed-state';
+import { startRegistryProxy, type RegistryProxy } from './fixtures/registry-proxy';
 import { alertOf, test, expect, password, issuedTokens } from './support';
+
+const SIZE = /\d+(\.\d)? (B|kB|MB|GB)/;
 
 test.describe('browsing', () => {
   test.beforeEach(async ({ signIn, token }) => {
@@ -160,4 +165,44 @@ test('a registry that rate-limits shows when to try again', async ({ page, bed }
   const alert = alertOf(page);
   await expect(alert).toContainText('TOOMANYREQUESTS');
   await expect(alert).toContainText('7 s');
+});
+
+test.describe('an index view streams what its platform images say', () => {
+  // The bed's open registry behind a proxy that holds every read of a manifest by digest (the
+  // platform images and attestations) until the test lets them through: the index itself, read
+  // by tag, passes at once.
+  let proxy: RegistryProxy;
+  let server: AppServer;
+  test.beforeAll(async () => {
+    proxy = await startRegistryProxy(loadBed().registries.anonymous.url, { hold: (method, path) => /\/manifests\/sha256:/.test(path) });
+    server = await startAppServer({ env: { ALLOWED_REGISTRIES: proxy.url } });
+  });
+  test.afterAll(async () => {
+    await server?.stop();
+    await proxy?.close();
+  });
+
+  test('the platform rows paint before any platform image is read; sizes and referrers stream into the same page, which asks for neither', async ({
+    page,
+    bed,
+  }) => {
+    const multi = bed.content.multi;
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      if (/\/api\/registries\/[^/]+\/(details|referrers)\b/.test(request.url())) asked.push(request.url());
+    });
+    // Not waiting for the page's load: the page is still arriving (the sizes stream in at its end).
+    await page.goto(`${server.site}/${proxy.host}/${multi.repo}:${multi.tags[0]}`, { waitUntil: 'commit' });
+    const arm = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'linux/arm64/v8', exact: true }) });
+    await expect(arm).toBeVisible();
+    expect(proxy.held()).toBeGreaterThan(0); // Berth is reading the platform images: none has answered
+    await expect(arm).not.toContainText(SIZE);
+    proxy.release();
+    for (const label of ['linux/amd64', 'linux/arm64/v8', 'linux/arm/v7']) {
+      await expect(page.getByRole('row').filter({ has: page.getByRole('cell', { name: label, exact: true }) })).toContainText(SIZE);
+    }
+    await page.waitForLoadState('networkidle');
+    await expect(page.getByText('Nothing refers to this manifest')).toBeVisible();
+    expect(asked, 'the sizes and referrers came with the page, not from asking the server again').toEqual([]);
+  });
 });

@@ -1,9 +1,9 @@
 import 'server-only';
 import { Suspense } from 'react';
-import { HydrationBoundary, dehydrate, type DehydratedState } from '@tanstack/react-query';
+import { HydrationBoundary, defaultShouldDehydrateQuery, dehydrate, hashKey, type DehydratedState, type QueryKey } from '@tanstack/react-query';
 import type { ManifestBody } from '@/lib/api/types';
 import { RegistryError, traitsOf } from '@/lib/registry';
-import { configQueryOptions, detailQueryOptions, manifestQueryOptions, renderQueryClient } from '@/components/data';
+import { configQueryOptions, detailQueryOptions, keys, manifestQueryOptions, referrersQueryOptions, renderQueryClient } from '@/components/data';
 import { renderScope } from '@/lib/server/api';
 import { serverSource } from '@/lib/server/source';
 import type { Prefetch, Search, View, ViewTarget } from './views/view';
@@ -31,6 +31,12 @@ const FIRST_PAINT_WAIT_MS = 250;
 /** Extras (sizes, dates) are waited for a little less, so the page is rendered within the first paint's wait. */
 const EXTRAS_WAIT_MS = FIRST_PAINT_WAIT_MS - 50;
 
+/**
+ * What streamed queries are waited for: long enough for answers Berth's server already knows
+ * (its caches answer within a few event-loop turns), too short for anything a registry is asked.
+ */
+const KNOWN_WAIT_MS = 25;
+
 export function reportUnexpected(err: unknown): void {
   if (err instanceof RegistryError) return; // the client will fetch it again and show it
   console.error('Berth: page prefetch failed unexpectedly:', err instanceof Error ? err.message : String(err));
@@ -43,12 +49,29 @@ const settlesWithin = (promise: Promise<unknown>, ms: number) => {
 };
 
 /**
- * Details of tags or digests, each the query of its row; an extra. Not where reading a manifest
- * is a pull: a page being rendered spends none of the person's pulls.
+ * Details of tags or digests, each the query of its row: an extra, or with `stream`, streamed
+ * after the first paint. Not where reading a manifest is a pull: a page being rendered spends
+ * none of the person's pulls.
  */
-export async function fillDetails(p: Prefetch, host: string, repository: string, references: string[]): Promise<void> {
+export async function fillDetails(p: Prefetch, host: string, repository: string, references: string[], { stream = false } = {}): Promise<void> {
   if (references.length === 0 || traitsOf(host).readsArePulls) return;
-  await p.extras(Promise.all(references.map((reference) => p.queryClient.fetchQuery(detailQueryOptions(host, repository, reference)).catch(reportUnexpected))));
+  const work = Promise.all(references.map((reference) => p.queryClient.fetchQuery(detailQueryOptions(host, repository, reference)).catch(reportUnexpected)));
+  if (stream)
+    await p.stream(
+      work,
+      references.map((reference) => keys.detail(host, repository, reference)),
+    );
+  else await p.extras(work);
+}
+
+/**
+ * What refers to a manifest (signatures, SBOMs), streamed after the first paint: the browser
+ * does not ask for it once hydrated. Not where reading the referrers tag is a pull.
+ */
+export async function fillReferrers(p: Prefetch, host: string, repository: string, digest: string): Promise<void> {
+  if (traitsOf(host).readsArePulls) return;
+  const options = referrersQueryOptions(host, repository, digest);
+  await p.stream(p.queryClient.fetchQuery(options).catch(reportUnexpected), [options.queryKey]);
 }
 
 /** A manifest, and an image's config: its facts come from there. */
@@ -71,18 +94,28 @@ async function prefetched<T extends ViewTarget>(view: View<T>, target: T, search
   const extras = async (work: Promise<unknown>) => {
     await settlesWithin(work, Math.max(0, extrasUntil - Date.now()));
   };
+  // Queries handed over still in flight (their hashes): the browser's QueryClient takes their
+  // promises and waits for the answers streamed in after the first paint, instead of asking.
+  const streamed = new Set<string>();
+  const stream = async (work: Promise<unknown>, queryKeys: readonly QueryKey[]) => {
+    await settlesWithin(work, KNOWN_WAIT_MS);
+    for (const key of queryKeys) streamed.add(hashKey(key));
+  };
   let timer: ReturnType<typeof setTimeout> | undefined;
   const budget = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, PREFETCH_BUDGET_MS);
   });
   try {
-    await Promise.race([view.prefetch?.({ queryClient, scope, extras }, target, search).catch(reportUnexpected), budget]);
+    await Promise.race([view.prefetch?.({ queryClient, scope, extras, stream }, target, search).catch(reportUnexpected), budget]);
   } finally {
     clearTimeout(timer);
   }
-  // Only successful queries are dehydrated (TanStack's default): failed or still-running ones
-  // are left for the client to fetch.
-  return dehydrate(queryClient);
+  // Successful queries are dehydrated (TanStack's default), and the streamed ones still running
+  // (with their promises); failed or other running ones are left for the client to fetch. A
+  // streamed one that fails reaches the browser as a failure it retries through the route handler.
+  return dehydrate(queryClient, {
+    shouldDehydrateQuery: (query) => defaultShouldDehydrateQuery(query) || (query.state.status === 'pending' && streamed.has(query.queryHash)),
+  });
 }
 
 async function Hydrated({ state, children }: { state: Promise<DehydratedState>; children: React.ReactNode }) {

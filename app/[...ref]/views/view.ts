@@ -1,4 +1,4 @@
-import type { QueryClient } from '@tanstack/react-query';
+import type { QueryClient, QueryKey } from '@tanstack/react-query';
 import type { RequestScope } from '@/lib/registry';
 import type { RouteTarget } from '@/lib/route-target';
 
@@ -21,6 +21,11 @@ export interface Prefetch {
   scope: RequestScope;
   /** Waits for `work` no longer than the first paint does: extras (sizes, dates) never delay it. */
   extras(work: Promise<unknown>): Promise<void>;
+  /**
+   * Hands the queries of `work` (already started) to the browser as they are: what is answered at
+   * once is in the first paint, the rest streams in after it (the browser does not ask again).
+   */
+  stream(work: Promise<unknown>, queryKeys: readonly QueryKey[]): Promise<void>;
 }
 
 /** The view of targets `T`; one of several kinds (the manifest view: tag and digest) serves each of them. */
