@@ -3,7 +3,7 @@ import { Suspense } from 'react';
 import { HydrationBoundary, defaultShouldDehydrateQuery, dehydrate, hashKey, type DehydratedState, type QueryKey } from '@tanstack/react-query';
 import type { ManifestBody } from '@/lib/api/types';
 import { RegistryError, traitsOf } from '@/lib/registry';
-import { configQueryOptions, detailQueryOptions, keys, manifestQueryOptions, referrersQueryOptions, renderQueryClient } from '@/components/data';
+import { configQueryOptions, detailQueryOptions, keys, manifestQueryOptions, renderQueryClient } from '@/components/data';
 import { renderScope } from '@/lib/server/api';
 import { serverSource } from '@/lib/server/source';
 import type { Prefetch, Search, View, ViewTarget } from './views/view';
@@ -64,16 +64,6 @@ export async function fillDetails(p: Prefetch, host: string, repository: string,
   else await p.extras(work);
 }
 
-/**
- * What refers to a manifest (signatures, SBOMs), streamed after the first paint: the browser
- * does not ask for it once hydrated. Not where reading the referrers tag is a pull.
- */
-export async function fillReferrers(p: Prefetch, host: string, repository: string, digest: string): Promise<void> {
-  if (traitsOf(host).readsArePulls) return;
-  const options = referrersQueryOptions(host, repository, digest);
-  await p.stream(p.queryClient.fetchQuery(options).catch(reportUnexpected), [options.queryKey]);
-}
-
 /** A manifest, and an image's config: its facts come from there. */
 export async function fillManifest(p: Prefetch, host: string, repository: string, reference: string): Promise<ManifestBody> {
   const manifest = await p.queryClient.fetchQuery(manifestQueryOptions(host, repository, reference));
@@ -111,8 +101,10 @@ async function prefetched<T extends ViewTarget>(view: View<T>, target: T, search
     clearTimeout(timer);
   }
   // Successful queries are dehydrated (TanStack's default), and the streamed ones still running
-  // (with their promises); failed or other running ones are left for the client to fetch. A
-  // streamed one that fails reaches the browser as a failure it retries through the route handler.
+  // (with their promises); failed or other running ones are left for the client to fetch. Only
+  // queries that answer failures as data are streamed (details: an error per row), so what
+  // streams in does not fail: a promise that did would reach the browser as an anonymous error
+  // (which it would retry through the route handler) and the server's log as one.
   return dehydrate(queryClient, {
     shouldDehydrateQuery: (query) => defaultShouldDehydrateQuery(query) || (query.state.status === 'pending' && streamed.has(query.queryHash)),
   });

@@ -7,7 +7,7 @@ import { DeleteButton } from '@/components/delete/delete-dialog';
 import { PullLimit } from '@/components/docker-hub/pull-limit';
 import { ManifestView } from '@/components/manifest/manifest-view';
 import { RememberRepository } from '@/components/repositories/recent-repositories';
-import { fillDetails, fillManifest, fillReferrers, reportUnexpected } from '../prefetch';
+import { fillDetails, fillManifest, reportUnexpected } from '../prefetch';
 import { ViewSkeleton } from './skeleton';
 import type { Prefetch, View, ViewTarget } from './view';
 
@@ -33,8 +33,7 @@ export const manifest: View<ViewTarget<'tag' | 'digest'>> = {
     const { host, repository } = target;
     const reference = target.kind === 'tag' ? target.tag : target.digest;
     const manifest = await fillManifest(p, host, repository, reference);
-    const referrers = manifest.kind !== 'legacy' ? fillReferrers(p, host, repository, manifest.digest) : undefined;
-    if (manifest.kind !== 'index') return referrers;
+    if (manifest.kind !== 'index') return;
     // An index's rows show each entry's size and date. On Docker Hub the Hub API describes what
     // it can, and nothing more is read: every child manifest read would cost the person a pull
     // (the page offers to read the rest). Elsewhere the child manifests do: the rows are the
@@ -42,10 +41,10 @@ export const manifest: View<ViewTarget<'tag' | 'digest'>> = {
     // manifest is read (at once where it is known).
     if (traitsOf(host).readsArePulls) {
       if (target.kind === 'tag') await fillHubIndexDetails(p, host, repository, target.tag);
-      return referrers;
+      return;
     }
     const entries = manifest.manifests.map((m) => m.digest).slice(0, 100);
-    await Promise.all([fillDetails(p, host, repository, entries, { stream: true }), referrers]);
+    await fillDetails(p, host, repository, entries, { stream: true });
   },
 
   view(target) {
