@@ -103,8 +103,8 @@ async function prefetched<T extends ViewTarget>(view: View<T>, target: T, search
   // Successful queries are dehydrated (TanStack's default), and the streamed ones still running
   // (with their promises); failed or other running ones are left for the client to fetch. Only
   // queries that answer failures as data are streamed (details: an error per row), so what
-  // streams in does not fail: a promise that did would reach the browser as an anonymous error
-  // (which it would retry through the route handler) and the server's log as one.
+  // streams in fails only when something unforeseen broke: such a promise reaches the browser as
+  // an anonymous error (which it retries through the route handler) and the server's log as one.
   return dehydrate(queryClient, {
     shouldDehydrateQuery: (query) => defaultShouldDehydrateQuery(query) || (query.state.status === 'pending' && streamed.has(query.queryHash)),
   });
