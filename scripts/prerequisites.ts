@@ -1,7 +1,7 @@
 // npm test, first step: the programs the tests run beside Node are here, or installed now.
 // The CNCF distribution registry (docker-registry, or BERTH_REGISTRY_BIN), skopeo to seed it,
-// openssl for the token issuer's certificate and Chromium for the browser tests (CHROMIUM_PATH,
-// default /usr/bin/chromium). Missing ones are installed with apt-get as root on Debian or
+// openssl for the token issuer's certificate, GNU tar and zstd to make real layer archives, and
+// Chromium for the browser tests (CHROMIUM_PATH, default /usr/bin/chromium). Missing ones are installed with apt-get as root on Debian or
 // Ubuntu; elsewhere the run stops and says what to install.
 import { existsSync } from 'node:fs';
 import { aptInstall, canAptInstall, onPath } from './system-packages';
@@ -21,6 +21,9 @@ const programs: Program[] = [
   },
   { what: 'skopeo', present: () => onPath('skopeo'), debianPackage: 'skopeo' },
   { what: 'openssl', present: () => onPath('openssl'), debianPackage: 'openssl' },
+  // Real layer archives for the tests of reading layers: GNU tar writes them, zstd compresses them.
+  { what: 'GNU tar', present: () => onPath('tar'), debianPackage: 'tar' },
+  { what: 'zstd', present: () => onPath('zstd'), debianPackage: 'zstd' },
   { what: `Chromium (${chromium})`, present: () => existsSync(chromium), debianPackage: 'chromium' },
 ];
 

@@ -1,0 +1,157 @@
+// Layer tables of contents read from real archives: GNU tar writes them (ustar, GNU and PAX
+// formats) from a directory made here, gzip and zstd compress them; each is fed to the reader in
+// chunks of many sizes.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, linkSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { DecompressError, decompressed } from './decompress';
+import { TarError, readTarToc, type TocEntry } from './tar';
+
+const dir = mkdtempSync(join(tmpdir(), 'berth-tar-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const root = join(dir, 'root');
+const longDir = `deep/${'d'.repeat(90)}/${'e'.repeat(90)}`;
+const longName = `${'n'.repeat(120)}.txt`;
+const files: Record<string, string | Buffer> = {
+  'etc/os-release': 'NAME="Berth Linux"\nVERSION_ID=1\n',
+  'usr/bin/tool': Buffer.alloc(70_000, 7),
+  'usr/lib/empty': '',
+  'usr/lib/.wh.removed': '',
+  'usr/share/.wh..wh..opq': '',
+  [`${longDir}/${longName}`]: 'far down\n',
+  'naïve/ünïcode.txt': 'ü\n',
+};
+mkdirSync(root);
+for (const [path, content] of Object.entries(files)) {
+  mkdirSync(join(root, path, '..'), { recursive: true });
+  writeFileSync(join(root, path), content);
+}
+chmodSync(join(root, 'usr/bin/tool'), 0o755);
+symlinkSync('../lib/empty', join(root, 'usr/bin/link'));
+linkSync(join(root, 'etc/os-release'), join(root, 'etc/hard'));
+
+/** GNU tar's archive of `root` in `format`, with fixed owners and times, sorted. */
+function archive(format: 'ustar' | 'gnu' | 'pax', paths = ['.']): Buffer {
+  const out = join(dir, `${format}.tar`);
+  execFileSync('tar', [
+    '-C',
+    root,
+    `--format=${format}`,
+    '--sort=name',
+    '--owner=1000:1000',
+    '--group=0:0',
+    '--mtime=2026-01-02 03:04:05Z',
+    '-cf',
+    out,
+    ...paths,
+  ]);
+  return readFileSync(out);
+}
+
+function compress(tar: Buffer, program: 'gzip' | 'zstd'): Buffer {
+  return execFileSync(program, ['-c', '-q'], { input: tar, maxBuffer: 64 * 1024 * 1024 });
+}
+
+/** `bytes` in chunks of `size` (a function of the chunk's index for irregular cuts). */
+async function* chunks(bytes: Buffer, size: number | ((i: number) => number)): AsyncGenerator<Uint8Array> {
+  let i = 0;
+  for (let at = 0; at < bytes.length; i++) {
+    const n = typeof size === 'number' ? size : size(i);
+    yield bytes.subarray(at, at + n);
+    at += n;
+  }
+}
+
+const sha = (content: string | Buffer) => `sha256:${createHash('sha256').update(content).digest('hex')}`;
+const byPath = (entries: TocEntry[]) => new Map(entries.map((e) => [e.path, e]));
+
+describe('a layer’s table of contents', () => {
+  for (const format of ['ustar', 'gnu', 'pax'] as const) {
+    test(`${format}: every entry with its type, size, mode, owner, link, time and content digest; offsets point at the content`, async () => {
+      // ustar cannot hold the long path: that format gets the rest.
+      const tar = format === 'ustar' ? archive(format, ['./etc', './usr', './naïve']) : archive(format);
+      const toc = await readTarToc(chunks(tar, 4096));
+      const entries = byPath(toc);
+      // etc/os-release is archived as a hard link to etc/hard (below).
+      const wanted = Object.entries(files).filter(([path]) => path !== 'etc/os-release' && (format !== 'ustar' || !path.startsWith('deep/')));
+      for (const [path, content] of wanted) {
+        const entry = entries.get(path);
+        assert.ok(entry, `${path} is listed`);
+        assert.equal(entry.type, 'file');
+        assert.equal(entry.size, Buffer.byteLength(content));
+        assert.equal(entry.digest, sha(content));
+        assert.deepEqual(tar.subarray(entry.offset, (entry.offset ?? 0) + entry.size), Buffer.from(content));
+        assert.deepEqual([entry.uid, entry.gid, entry.mtime], [1000, 0, Date.parse('2026-01-02T03:04:05Z') / 1000]);
+      }
+      assert.equal(entries.get('usr/bin/tool')?.mode, 0o755);
+      assert.deepEqual([entries.get('usr/bin/link')?.type, entries.get('usr/bin/link')?.link], ['symlink', '../lib/empty']);
+      // GNU tar archives the second name of a hard link as a link to the first it met (sorted by name).
+      assert.deepEqual([entries.get('etc/os-release')?.type, entries.get('etc/os-release')?.link], ['hardlink', 'etc/hard']);
+      assert.equal(entries.get('etc/os-release')?.digest, undefined);
+      assert.equal(entries.get('etc/hard')?.digest, sha(files['etc/os-release']!));
+      assert.equal(entries.get('usr/lib')?.type, 'dir');
+      if (format !== 'ustar') assert.equal(entries.has(''), true, 'the root directory "./" is listed as ""');
+    });
+  }
+
+  test('the same table whatever the chunks: one byte, a block and a byte, irregular cuts, all at once', async () => {
+    const tar = archive('pax');
+    const whole = await readTarToc(chunks(tar, tar.length));
+    for (const size of [1, 513, (i: number) => [7, 1000, 3, 511, 2049][i % 5]!]) {
+      assert.deepEqual(await readTarToc(chunks(tar, size)), whole);
+    }
+  });
+
+  test('gzip, zstd and no compression give the same table, told apart by their first bytes', async () => {
+    const tar = archive('gnu');
+    const plain = await readTarToc(decompressed(chunks(tar, 1000), { maxBytes: 1e9 }));
+    assert.ok(plain.length > 10);
+    for (const program of ['gzip', 'zstd'] as const) {
+      const packed = compress(tar, program);
+      assert.deepEqual(await readTarToc(decompressed(chunks(packed, 333), { maxBytes: 1e9 })), plain, program);
+      assert.deepEqual(await readTarToc(decompressed(chunks(packed, 1), { maxBytes: 1e9 })), plain, `${program}, a byte at a time`);
+    }
+  });
+
+  test('a layer that inflates past the bound is refused while it passes (a decompression bomb)', async () => {
+    const bomb = compress(Buffer.alloc(20 * 1024 * 1024), 'gzip');
+    assert.ok(bomb.length < 100_000);
+    let seen = 0;
+    await assert.rejects(
+      (async () => {
+        for await (const chunk of decompressed(chunks(bomb, 4096), { maxBytes: 1024 * 1024 })) seen += chunk.length;
+      })(),
+      (e) => e instanceof DecompressError && /more than 1048576 bytes uncompressed/.test(e.message),
+    );
+    assert.ok(seen <= 1024 * 1024);
+  });
+
+  test('broken streams are refused with a sentence: damaged header, cut short, corrupt gzip, a path that climbs out', async () => {
+    const tar = archive('gnu');
+    const damaged = Buffer.from(tar);
+    damaged[0] = (damaged[0] ?? 0) ^ 0xff;
+    await assert.rejects(readTarToc(chunks(damaged, 512)), (e) => e instanceof TarError && /checksum does not match/.test(e.message));
+    await assert.rejects(readTarToc(chunks(tar.subarray(0, 1024 + 100), 512)), (e) => e instanceof TarError && /cut short/.test(e.message));
+    const gz = compress(tar, 'gzip');
+    const corrupt = Buffer.concat([gz.subarray(0, 20), Buffer.alloc(200, 0x55)]);
+    await assert.rejects(readTarToc(decompressed(chunks(corrupt, 64), { maxBytes: 1e9 })), (e) => e instanceof DecompressError);
+    const climbing = join(dir, 'climb.tar');
+    execFileSync('tar', ['-C', root, '--format=gnu', '-P', '--transform=s,^,../../,', '-cf', climbing, 'etc/hard']);
+    await assert.rejects(readTarToc(chunks(readFileSync(climbing), 512)), (e) => e instanceof TarError && /climbs out of the layer/.test(e.message));
+  });
+
+  test('limits: entries, path length, extended header size', async () => {
+    const tar = archive('pax');
+    await assert.rejects(readTarToc(chunks(tar, 512), { maxEntries: 3, maxPathBytes: 4096, maxExtendedBytes: 1 << 20 }), /more than 3 entries/);
+    await assert.rejects(
+      readTarToc(chunks(tar, 512), { maxEntries: 1000, maxPathBytes: 100, maxExtendedBytes: 1 << 20 }),
+      /longer than Berth reads \(100 bytes\)/,
+    );
+    await assert.rejects(readTarToc(chunks(tar, 512), { maxEntries: 1000, maxPathBytes: 4096, maxExtendedBytes: 50 }), /extended tar header of \d+ bytes/);
+  });
+});
