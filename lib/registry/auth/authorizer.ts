@@ -8,7 +8,7 @@ import type { CachedToken, Credentials, PingResult, RegistryContext, RequestScop
 import { findChallenge, parseChallenges } from '../challenge';
 import { RegistryError } from '../errors';
 import type { HttpResponse } from '../net/http';
-import { followingTransport, type Transport } from '../net/transport';
+import { followingTransport, type Transport, type TransportRequest } from '../net/transport';
 import type { Requester } from '../response-error';
 import { mergeScopes, type GrantedAccess } from '../scope';
 import {
@@ -51,6 +51,9 @@ export interface AuthorizedRequest {
   scopes: string[];
   accept?: string;
   maxBytes: number;
+  /** Reads a 200 answer's body as it arrives (see HttpRequest.consume). */
+  consume?: TransportRequest['consume'];
+  idleTimeoutMs?: number;
 }
 
 export interface Verification {
@@ -152,7 +155,7 @@ export class Authorizer {
       if (spec.accept) headers.accept = spec.accept;
       const auth = await this.authorization(ping, scopes);
       if (auth) headers.authorization = auth;
-      const res = await this.transport({ url: spec.url, method, headers, maxBytes: spec.maxBytes });
+      const res = await this.transport({ url: spec.url, method, headers, maxBytes: spec.maxBytes, consume: spec.consume, idleTimeoutMs: spec.idleTimeoutMs });
       // A challenge counts only from the registry itself: a redirect target (a CDN, or an address a
       // hostile registry chose) must not be able to name a realm that receives the credentials.
       if (res.status !== 401 || attempt > 0 || res.url.origin !== this.baseUrl.origin) return res;

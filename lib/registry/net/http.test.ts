@@ -205,3 +205,115 @@ test('a request whose person has gone (its signal) is ended at once, and its con
     slow.close();
   }
 });
+
+describe('an answer read as it arrives (consume)', () => {
+  let streams: HttpServer;
+  let origin = '';
+  before(async () => {
+    streams = createHttpServer((req, res) => {
+      const part = Buffer.alloc(64 * 1024, 'z');
+      if (req.url === '/slow-steady') {
+        // Ten parts, 150 ms apart: longer in all than the deadline below, never silent for long.
+        res.writeHead(200, { 'content-length': part.length * 10 });
+        let sent = 0;
+        const next = () => {
+          res.write(part);
+          if (++sent === 10) res.end();
+          else setTimeout(next, 150);
+        };
+        next();
+      } else if (req.url === '/stalls') {
+        res.writeHead(200, { 'content-length': part.length * 2 });
+        res.write(part); // and then nothing
+      } else if (req.url === '/cut') {
+        res.writeHead(200, { 'content-length': part.length * 2 });
+        res.write(part, () => res.socket?.destroy());
+      } else if (req.url === '/missing') {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end('{"errors":[{"code":"BLOB_UNKNOWN"}]}');
+      } else {
+        res.writeHead(200);
+        res.end(Buffer.concat([part, part, part]));
+      }
+    });
+    await new Promise<void>((resolve) => streams.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(streams.address() as AddressInfo).port}`;
+  });
+  after(() => {
+    streams.closeAllConnections();
+    streams.close();
+  });
+  const policy = () => new AddressPolicy({ allowed: [origin], dockerHubRegistryUrl: hub });
+  /** Counts the bytes of `path` as they arrive. */
+  const count = (path: string, options: { maxBytes?: number; timeoutMs?: number; idleTimeoutMs?: number } = {}) =>
+    send(policy(), {
+      url: new URL(path, origin),
+      maxBytes: options.maxBytes ?? 10 * 1024 * 1024,
+      timeoutMs: options.timeoutMs ?? 5_000,
+      idleTimeoutMs: options.idleTimeoutMs,
+      consume: async (body) => {
+        let n = 0;
+        for await (const chunk of body) n += chunk.length;
+        return n;
+      },
+    });
+
+  test('the body goes to the consumer, not into memory; its answer is what the consumer returned', async () => {
+    const res = await count('/whole');
+    assert.deepEqual([res.status, res.consumed, res.body.length], [200, 3 * 64 * 1024, 0]);
+  });
+
+  test('the deadline bounds the wait for the head; a body that keeps coming may take longer, one that goes silent ends', async () => {
+    assert.equal((await count('/slow-steady', { timeoutMs: 500, idleTimeoutMs: 1000 })).consumed, 10 * 64 * 1024);
+    await assert.rejects(
+      count('/stalls', { idleTimeoutMs: 300 }),
+      (e: unknown) => e instanceof RegistryError && e.code === 'TIMEOUT' && /stopped sending its answer/.test(e.message),
+    );
+  });
+
+  test('the cap holds while streaming; an answer cut short is said so; other statuses are read as usual', async () => {
+    await assert.rejects(count('/whole', { maxBytes: 100 * 1024 }), (e: unknown) => e instanceof RegistryError && e.code === 'BAD_RESPONSE');
+    await assert.rejects(
+      count('/cut'),
+      (e: unknown) => e instanceof RegistryError && e.code === 'UNAVAILABLE' && /before its answer was complete/.test(e.message),
+    );
+    const missing = await count('/missing');
+    assert.deepEqual([missing.status, missing.consumed, missing.body.toString()], [404, undefined, '{"errors":[{"code":"BLOB_UNKNOWN"}]}']);
+  });
+
+  test('a consumer that gives up ends the answer with its own error', async () => {
+    const stop = new Error('enough');
+    await assert.rejects(
+      send(policy(), {
+        url: new URL('/slow-steady', origin),
+        maxBytes: 10 * 1024 * 1024,
+        timeoutMs: 5_000,
+        consume: async (body) => {
+          for await (const _ of body) throw stop;
+        },
+      }),
+      (e: unknown) => e === stop,
+    );
+  });
+
+  test('a person who leaves while the body passes ends it', async () => {
+    const controller = new AbortController();
+    let read = 0;
+    await assert.rejects(
+      send(policy(), {
+        url: new URL('/slow-steady', origin),
+        maxBytes: 10 * 1024 * 1024,
+        timeoutMs: 5_000,
+        signal: controller.signal,
+        consume: async (body) => {
+          for await (const chunk of body) {
+            read += chunk.length;
+            controller.abort();
+          }
+        },
+      }),
+      (e: unknown) => e instanceof RegistryError && e.code === 'CANCELLED',
+    );
+    assert.ok(read < 10 * 64 * 1024);
+  });
+});

@@ -23,6 +23,14 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** Resolves the URL's name; a shared resolver with the system's DNS servers by default. */
   resolve?: ResolveName;
+  /**
+   * Reads a 200 answer's body as it arrives instead of keeping it (`maxBytes` still bounds it):
+   * the answer's `body` is then empty and `consumed` holds what this returned. Other answers are
+   * read as usual. `timeoutMs` then bounds the wait for the answer's head only; from there the
+   * body may take as long as it keeps coming (`idleTimeoutMs` of silence ends it).
+   */
+  consume?: (body: AsyncIterable<Buffer>) => Promise<unknown>;
+  idleTimeoutMs?: number;
 }
 
 export interface HttpResponse {
@@ -30,6 +38,8 @@ export interface HttpResponse {
   url: URL;
   headers: ResponseHeaders;
   body: Buffer;
+  /** What the request's `consume` returned, when it read this answer's body. */
+  consumed?: unknown;
   /** The certificate the server presented, for https answers (shown by the diagnosis). */
   tls?: TlsFacts;
 }
@@ -240,6 +250,57 @@ export function send(policy: AddressPolicy, req: HttpRequest): Promise<HttpRespo
         const announced = res.headers['content-length'];
         // A HEAD announces the length of the GET it stands for, and brings no body.
         if (req.method !== 'HEAD' && Number(announced) > req.maxBytes) return stop(tooLarge(url.host, req.maxBytes));
+        if (req.consume && res.statusCode === 200 && req.method !== 'HEAD') {
+          clearTimeout(timer);
+          // A broken connection reaches the consumer through the body it reads, said as below.
+          broken = (err: unknown) => res.destroy(err instanceof Error ? err : new Error(String(err)));
+          const consume = req.consume;
+          const idleMs = req.idleTimeoutMs ?? req.timeoutMs;
+          let idle: ReturnType<typeof setTimeout> | undefined;
+          const arm = () => {
+            clearTimeout(idle);
+            idle = setTimeout(() => res.destroy(Object.assign(new Error('idle'), { code: 'ETIMEDOUT' })), idleMs);
+          };
+          async function* body(): AsyncGenerator<Buffer> {
+            try {
+              for await (const chunk of res as AsyncIterable<Buffer>) {
+                arm();
+                received += chunk.length;
+                if (received > req.maxBytes) throw tooLarge(url.host, req.maxBytes);
+                yield chunk;
+              }
+            } catch (err) {
+              if (err instanceof RegistryError) throw err;
+              if ((err as { code?: string }).code === 'ETIMEDOUT') {
+                throw new RegistryError({
+                  code: 'TIMEOUT',
+                  host: url.host,
+                  message: `${url.host} stopped sending its answer for ${Math.round(idleMs / 1000)} s. Try again, or check that the registry is up.`,
+                  cause: err,
+                });
+              }
+              throw cutShort(url, err, received, announced);
+            } finally {
+              clearTimeout(idle);
+            }
+            if (!res.complete) throw cutShort(url, new Error('response ended early'), received, announced);
+          }
+          arm();
+          consume(body()).then(
+            (consumed) => {
+              if (settled) return;
+              settled = true;
+              resolve({ status: 200, url, headers: new ResponseHeaders(res.rawHeaders), body: Buffer.alloc(0), consumed, ...(tls ? { tls } : {}) });
+            },
+            (err: unknown) => {
+              res.destroy();
+              if (settled) return;
+              settled = true;
+              reject(err);
+            },
+          );
+          return;
+        }
         // Once the answer has begun, a broken connection means a cut-off answer, not an unreachable host.
         const onBroken = (err: unknown) => fail((err as { code?: string }).code === 'ETIMEDOUT' ? err : cutShort(url, err, received, announced));
         broken = onBroken;

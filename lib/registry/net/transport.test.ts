@@ -176,3 +176,23 @@ test('a redirect that leaves the origin and comes back does not bring Authorizat
     ['a/back', undefined],
   ]);
 });
+
+test('a body read as it arrives is read where the redirect leads (storage), without the credentials; the redirect itself is read as usual', async (t) => {
+  const { seen, a, transport } = await twoOrigins(t, (_, b) => ({ status: 307, location: `${b}/blob` }));
+  const bodies: string[] = [];
+  const res = await transport({
+    url: new URL('/start', a.origin),
+    method: 'GET',
+    headers: { authorization: 'Bearer secret' },
+    maxBytes: 1000,
+    consume: async (body) => {
+      for await (const chunk of body) bodies.push(chunk.toString());
+      return 'read';
+    },
+  });
+  assert.deepEqual([res.status, res.consumed, bodies.join('')], [200, 'read', '{}']);
+  assert.deepEqual(seen, [
+    ['a/start', 'Bearer secret'],
+    ['b/blob', undefined],
+  ]);
+});

@@ -4,7 +4,7 @@
 // Tests replace the whole transport with a stub (auth.test.ts).
 import type { RegistryContext, RequestScope } from '../context';
 import { RegistryError, badResponse } from '../errors';
-import { send, type HttpResponse } from './http';
+import { send, type HttpRequest, type HttpResponse } from './http';
 
 export interface TransportRequest {
   url: URL;
@@ -13,6 +13,9 @@ export interface TransportRequest {
   /** A POST's body (JSON): resent only by a 307 or 308 to the same origin. */
   body?: Uint8Array;
   maxBytes: number;
+  /** Reads a 200 answer's body as it arrives (see HttpRequest.consume); a redirect's is read as usual. */
+  consume?: HttpRequest['consume'];
+  idleTimeoutMs?: number;
 }
 
 export type Transport = (request: TransportRequest) => Promise<HttpResponse>;
@@ -34,7 +37,7 @@ function timedOut(host: string, timeoutMs: number): RegistryError {
  * each hop uses, and ends the request when that person has gone.
  */
 export function followingTransport(context: RegistryContext, host: string, scope: RequestScope = { client: '' }): Transport {
-  return async ({ url, method, headers, body, maxBytes }) => {
+  return async ({ url, method, headers, body, maxBytes, consume, idleTimeoutMs }) => {
     let current = url;
     let currentMethod = method;
     let currentHeaders = headers;
@@ -55,6 +58,8 @@ export function followingTransport(context: RegistryContext, host: string, scope
         reportedTimeoutMs: context.timeoutMs,
         signal: scope.signal,
         resolve: context.resolve,
+        consume,
+        idleTimeoutMs,
       };
       // Waiting for a slot counts against the same deadline: a request that waited too long is not sent.
       const res = await context.limiter.run(current.origin, () => send(context.policy, { ...hop, timeoutMs: Math.max(1, deadline - Date.now()) }), {
