@@ -9,6 +9,7 @@ import { createResolver, type ResolveName } from './resolve';
 import type { PullLimit } from './pull-limit';
 import type { GrantedAccess } from './scope';
 import type { ManifestSummary } from './summary';
+import type { TocEntry } from './layers/tar';
 
 const MiB = 1024 * 1024;
 
@@ -100,6 +101,14 @@ export class RegistryContext {
   readonly waits = new BoundedCache<number>({ maxEntries: 5000, maxBytes: 1 * MiB });
   /** Blobs a connection asked to see as documents that are none (a layer): why, keyed by connection, repository and digest. */
   readonly notDocuments = new BoundedCache<string>({ maxEntries: 5000, maxBytes: 2 * MiB });
+  /**
+   * Tables of contents of layers (their files), by origin, repository and layer digest: shared like
+   * `content`, served only to a connection the registry recently let read the repository. Sized by
+   * an estimate of what each table holds.
+   */
+  readonly layerTocs = new BoundedCache<TocEntry[]>({ maxEntries: 500, maxBytes: 128 * MiB });
+  /** Layers being read right now: two at once in all, one per person, a few waiting. */
+  readonly layerReads = new UpstreamLimiter({ perOrigin: 2, total: 2, perClient: 1, queuedPerClient: 4, queuedTotal: 32 });
   /** How many requests may be in flight to one registry, and in all. */
   readonly limiter: UpstreamLimiter;
   /** Resolves registry names to addresses (lib/registry/resolve.ts). */

@@ -26,6 +26,8 @@ export interface Connection {
   readonly context: RegistryContext;
   /** Ends this person's work when they have gone. */
   readonly signal?: AbortSignal;
+  /** Who this person is, for their budget of long work (an address; '' for Berth's own). */
+  readonly client?: string;
 }
 
 /** A URL of the registry, with the query parameters that have a value. */

@@ -19,6 +19,8 @@ import { listRepositories, listTags, type Page } from './listing';
 import { checkPullLimit, getManifest, headManifest, type FetchedManifest, type ManifestHead } from './manifests';
 import { pullLimit } from './pull-limit';
 import { getReferrers, type Referrers } from './referrers';
+import { getLayerToc } from './layers';
+import type { TocEntry } from '../layers/tar';
 import { describeDigest, describeTag } from './summaries';
 
 export { MAX_CONFIG_BYTES, MAX_DOCUMENT_BYTES } from './blobs';
@@ -62,7 +64,15 @@ export class RegistryClient {
       transport: options.transport,
       scope: options.scope,
     });
-    this.connection = { host: this.host, baseUrl: this.baseUrl, traits, auth, context: options.context, signal: options.scope?.signal };
+    this.connection = {
+      host: this.host,
+      baseUrl: this.baseUrl,
+      traits,
+      auth,
+      context: options.context,
+      signal: options.scope?.signal,
+      client: options.scope?.client,
+    };
     if (traits.listing === 'namespaces') {
       this.hub = new HubClient({
         apiUrl: options.context.policy.dockerHubApiUrl,
@@ -148,6 +158,13 @@ export class RegistryClient {
   /** A blob's verified bytes with the headers they came with. */
   getBlobDocument(repository: string, digest: string, maxBytes = MAX_CONFIG_BYTES): Promise<FetchedBlob> {
     return getBlobDocument(this.connection, repository, digest, maxBytes);
+  }
+
+  // ---- layers (layers.ts) ---------------------------------------------------------------------
+
+  /** The files a layer holds, as its tar lists them: read once as the blob streams through, then kept. */
+  getLayerToc(repository: string, digest: string): Promise<TocEntry[]> {
+    return getLayerToc(this.connection, repository, digest);
   }
 
   // ---- summaries (summaries.ts) -----------------------------------------------------------------
