@@ -23,8 +23,11 @@
 // out as one of as many people as there are connections, in turn (its own X-Forwarded-For, the
 // server told it is behind one proxy), so the figures are those of many people browsing, not of
 // one person's queue. Each answer must be a 200: the run fails otherwise.
-// BENCH_API_SECONDS, BENCH_API_CONNECTIONS, BENCH_API_WARMUP (seconds, 2); BENCH_SKIP_API=1 skips it.
+// BENCH_API_SECONDS, BENCH_API_CONNECTIONS, BENCH_API_WARMUP (seconds, 2), BENCH_API_ONLY (request kinds
+// whose name contains one of these comma-separated words, e.g. "by tag,index page"); BENCH_SKIP_API=1
+// skips it. With BERTH_CPU_PROF=<dir> Berth writes a V8 CPU profile there when it stops.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import {
   MT,
@@ -51,6 +54,8 @@ const PAGES_BEFORE = 56;
 
 interface Figures {
   rps: number;
+  /** the server's CPU time per answer, in ms (Berth only) */
+  cpu?: number;
   p50: number;
   p99: number;
   answers: number;
@@ -64,6 +69,14 @@ interface Side {
   headers: Record<string, string>;
   /** One address per person, each request from the next one in turn (Berth only). */
   people?: boolean;
+  /** The server's process, whose CPU time is counted (Berth only). */
+  pid?: number;
+}
+
+/** CPU time a process has used so far, in ms (user + system; clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function cannon(side: Side, seconds: number): Promise<Figures> {
@@ -104,7 +117,9 @@ async function measure(side: Side): Promise<Figures> {
     if (res.status !== 200) throw new Error(`GET ${side.origin}${path}: HTTP ${res.status}`);
   }
   if (WARMUP > 0) await cannon(side, WARMUP);
+  const cpu0 = side.pid ? cpuMs(side.pid) : 0;
   const figures = await cannon(side, SECONDS);
+  if (side.pid) figures.cpu = (cpuMs(side.pid) - cpu0) / Math.max(figures.answers, 1);
   if (figures.failed.length) throw new Error(`GET ${side.origin}${side.paths[0]}…: ${figures.failed.join(', ')}`);
   return figures;
 }
@@ -151,7 +166,13 @@ export async function apiBench(): Promise<string[]> {
     const host = encodeURIComponent(registry.host);
     const api = (resource: string, params: Record<string, string>) => `/api/registries/${host}/${resource}?${new URLSearchParams(params).toString()}`;
     const direct = (paths: string[], accept = MANIFEST_ACCEPT): Side => ({ origin: registry.url, paths, headers: { accept } });
-    const berth = (paths: string[], accept = 'application/json'): Side => ({ origin: server!.site, paths, headers: { accept }, people: true });
+    const berth = (paths: string[], accept = 'application/json'): Side => ({
+      origin: server!.site,
+      paths,
+      headers: { accept },
+      people: true,
+      pid: server!.pid,
+    });
     const digest = multi.index.digest;
     // As the browser asks (a page of up to 1,000, components/data/queries.ts); distribution answers the whole list at once.
     const tagList = `/v2/${TAGS_REPO}/tags/list?n=1000`;
@@ -196,15 +217,16 @@ export async function apiBench(): Promise<string[]> {
       },
     ];
 
+    const only = (process.env.BENCH_API_ONLY ?? '').split(',').filter(Boolean);
     const results: { kind: Kind; direct: Figures; berth: Figures }[] = [];
-    for (const kind of kinds) {
+    for (const kind of kinds.filter((k) => only.length === 0 || only.some((word) => k.name.includes(word)))) {
       const d = await measure(kind.direct);
       const b = await measure(kind.berth);
       results.push({ kind, direct: d, berth: b });
     }
 
     const rate = (f: Figures) => f.rps.toFixed(0);
-    const lat = (f: Figures) => `${f.p50} / ${f.p99} ms`;
+    const lat = (f: Figures) => `${f.p50} / ${f.p99} ms${f.cpu !== undefined ? `, CPU ${f.cpu.toFixed(1)} ms/answer` : ''}`;
     const lines = results.map(({ kind, direct: d, berth: b }) => {
       const ratio = b.rps / d.rps;
       return `| ${kind.name} | ${rate(d)} req/s, ${lat(d)} | ${rate(b)} ${kind.unit}, ${lat(b)} | ${ratio.toFixed(2)}× | ≥ ${kind.target}× ${ratio >= kind.target ? '(met)' : '(not met)'} |`;
@@ -221,7 +243,7 @@ export async function apiBench(): Promise<string[]> {
       `\nAPI throughput: ${CONNECTIONS} connections for ${SECONDS} s per request kind (autocannon, after ${WARMUP} s of warm-up), Berth's standalone build in front of distribution ${registry.url} (anonymous, loopback), against the registry answering the same request itself; p50 / p99 latency`,
     );
     const header = ['request kind', 'registry direct', 'Berth', 'Berth/direct', 'target'];
-    const widths = [34, 28, 30, 42, 28];
+    const widths = [34, 28, 48, 42, 28];
     const printRow = (cells: string[]) => console.log(`  ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' ')}`.trimEnd());
     printRow(header);
     for (const l of lines) printRow(l.slice(2, -2).split(' | '));
