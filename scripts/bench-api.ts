@@ -22,7 +22,8 @@
 // Berth limits what each person may have in flight (lib/registry/limiter.ts): every request goes
 // out as one of as many people as there are connections, in turn (its own X-Forwarded-For, the
 // server told it is behind one proxy), so the figures are those of many people browsing, not of
-// one person's queue. Each answer must be a 200: the run fails otherwise.
+// one person's queue. Each answer must be a 200: the run fails otherwise. Beside Berth's figures,
+// the server's CPU time per answer (from /proc): what an answer costs, whatever else the machine runs.
 // BENCH_API_SECONDS, BENCH_API_CONNECTIONS, BENCH_API_WARMUP (seconds, 2), BENCH_API_ONLY (request kinds
 // whose name contains one of these comma-separated words, e.g. "by tag,index page"); BENCH_SKIP_API=1
 // skips it. With BERTH_CPU_PROF=<dir> Berth writes a V8 CPU profile there when it stops.

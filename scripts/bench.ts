@@ -494,7 +494,7 @@ async function all(): Promise<void> {
       ? [
           '## API throughput against the registry direct',
           '',
-          '| request kind | registry direct: req/s, p50 / p99 | Berth: req/s, p50 / p99 | Berth/direct | target |',
+          '| request kind | registry direct: req/s, p50 / p99 | Berth: req/s, p50 / p99, server CPU per answer | Berth/direct | target |',
           '|---|---|---|---|---|',
           ...api,
           '',
