@@ -21,6 +21,11 @@
 //    registry; requests/s, latency, Berth's own 5xx, and server memory over two runs
 //    (scripts/bench-load.ts; BENCH_LOAD_SECONDS, BENCH_LOAD_CONNECTIONS, BENCH_SKIP_LOAD=1).
 //
+// 4b. API throughput against the registry direct: requests/s and p50/p99 latency of a cached
+//    manifest, a manifest by tag, a 1,500-tag list and two server-rendered pages, each as a ratio
+//    to the registry answering the same request itself (scripts/bench-api.ts; BENCH_API_SECONDS,
+//    BENCH_API_CONNECTIONS, BENCH_SKIP_API=1).
+//
 // 5. Attacks: what an anonymous visitor can make Berth spend through a hostile registry or DNS
 //    that never answers, and what that costs another person browsing meanwhile (a ratio against
 //    the same browsing without the attack), with the server's memory throughout
@@ -31,7 +36,7 @@
 // Also: BENCH_ROUNDS (views per run, 200), BENCH_TAGS (10000), BENCH_SKIP_SERVER=1, BENCH_SKIP_UI=1,
 // BENCH_SKIP_DETAILS=1, BENCH_TRACE=1 (each registry request of part 3 on stderr). The run is written to
 // docs/benchmarks.md as well (BENCH_NO_WRITE=1: not).
-// The list, details and load parts need a production build and make one when .next is older than the code.
+// The list, details, load and API parts need a production build and make one when .next is older than the code.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,6 +47,7 @@ import { MT, RegistryHttpClient, buildMultiPlatform, buildSingleImage, pool, pus
 import { AddressPolicy, RegistryClient, RegistryContext } from '../lib/registry';
 import { BoundedCache } from '../lib/registry/cache';
 import { detailsBench, startBerthServer } from './bench-details';
+import { apiBench } from './bench-api';
 import { attackBench } from './bench-attack';
 import { indexBench } from './bench-index';
 import { loadBench } from './bench-load';
@@ -462,6 +468,11 @@ async function all(): Promise<void> {
     ensureFreshBuild();
     await loadBench();
   }
+  let api: string[] = [];
+  if (process.env.BENCH_SKIP_API !== '1') {
+    ensureFreshBuild();
+    api = await apiBench();
+  }
   if (process.env.BENCH_SKIP_ATTACKS !== '1') {
     ensureFreshBuild();
     await attackBench();
@@ -479,6 +490,16 @@ async function all(): Promise<void> {
     '',
     ...(details.length ? ['## Tag lists with details', '', '| measured | result |', '|---|---|', ...details, ''] : []),
     ...(index.length ? ['## The index view', '', '| measured | result |', '|---|---|', ...index, ''] : []),
+    ...(api.length
+      ? [
+          '## API throughput against the registry direct',
+          '',
+          '| request kind | registry direct: req/s, p50 / p99 | Berth: req/s, p50 / p99, server CPU per answer | Berth/direct | target |',
+          '|---|---|---|---|---|',
+          ...api,
+          '',
+        ]
+      : []),
     '## The whole run, as printed',
     '',
     '```',

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import type { ReferenceDetail } from '@/lib/api/types';
 import { compareTagNames, digestsWithSignatures, isSignatureTag, parseSort, parseTagFilter, sortTags } from './tag-order';
 
@@ -153,4 +154,21 @@ test('newest first and largest first; tags without details last, in name order',
   assert.deepEqual(sortTags(tags, 'size', details), ['mid', 'old', 'new', '1.0.0-rc.1', '1.0.0', 'unknown-9', 'unknown-10']);
   assert.deepEqual(sortTags(tags, 'name', details), ['1.0.0-rc.1', '1.0.0', 'mid', 'new', 'old', 'unknown-9', 'unknown-10']);
   assert.notDeepEqual(sortTags(tags, 'name', details), [...tags].sort(), 'the data must tell name order from string order');
+});
+
+test('a list in name order is the list sorted by compareTagNames, whatever the names', () => {
+  // Versions (with pre-releases and build metadata, some with a v), numbers and plain words, mixed.
+  const part = fc.constantFrom('0', '1', '2', '9', '10', '01', 'alpha', 'rc', 'x');
+  const name = fc.oneof(
+    fc
+      .tuple(fc.boolean(), part, part, part, fc.array(part, { maxLength: 3 }), fc.boolean())
+      .map(([v, a, b, c, pre, build]) => `${v ? 'v' : ''}${a}.${b}.${c}${pre.length ? `-${pre.join('.')}` : ''}${build ? '+b.1' : ''}`),
+    fc.array(part, { minLength: 1, maxLength: 3 }).map((parts) => parts.join('.')),
+    fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,8}$/),
+  );
+  fc.assert(
+    fc.property(fc.array(name, { maxLength: 60 }), (tags) => {
+      assert.deepEqual(sortTags(tags, 'name', new Map()), [...tags].sort(compareTagNames));
+    }),
+  );
 });

@@ -40,22 +40,46 @@ function comparePrerelease(a: string | undefined, b: string | undefined): number
   return 0;
 }
 
+/** A tag name as it sorts: its semantic version, when it is one, read once. */
+interface NameKey {
+  name: string;
+  /** major, minor and patch as numbers, and the pre-release */
+  version?: [number, number, number, string | undefined];
+}
+
+function nameKey(name: string): NameKey {
+  const v = SEMVER.exec(name);
+  return v ? { name, version: [Number(v[1]), Number(v[2]), Number(v[3]), v[4]] } : { name };
+}
+
+function compareNameKeys(a: NameKey, b: NameKey): number {
+  const va = a.version;
+  const vb = b.version;
+  if (va && vb) {
+    for (let i = 0; i < 3; i++) {
+      const d = (va[i] as number) - (vb[i] as number);
+      if (d !== 0) return d;
+    }
+    const pre = comparePrerelease(va[3], vb[3]);
+    if (pre !== 0) return pre;
+  }
+  return natural.compare(a.name, b.name);
+}
+
 /**
  * Tag names in the order people expect: numbers compare as numbers (1.9 before 1.10), and
  * versions follow semantic-version precedence (2.0.0-rc.1 before 2.0.0).
  */
 export function compareTagNames(a: string, b: string): number {
-  const va = SEMVER.exec(a);
-  const vb = SEMVER.exec(b);
-  if (va && vb) {
-    for (let i = 1; i <= 3; i++) {
-      const d = Number(va[i]) - Number(vb[i]);
-      if (d !== 0) return d;
-    }
-    const pre = comparePrerelease(va[4], vb[4]);
-    if (pre !== 0) return pre;
-  }
-  return natural.compare(a, b);
+  return compareNameKeys(nameKey(a), nameKey(b));
+}
+
+/** Tags in name order (compareTagNames), each name read once rather than at every comparison. */
+function inNameOrder(tags: readonly string[]): string[] {
+  return tags
+    .map(nameKey)
+    .sort(compareNameKeys)
+    .map((k) => k.name);
 }
 
 const REFERRER_TAG = /^(sha256|sha512)-([a-f0-9]{64}|[a-f0-9]{128})(?:\.(sig|att|sbom))?$/;
@@ -114,7 +138,7 @@ export function sizeOf(d: ReferenceDetail | undefined): number | undefined {
  * the order only ever improves as details arrive.
  */
 export function sortTags(tags: readonly string[], sort: TagSort, details: Details): string[] {
-  const byName = [...tags].sort(compareTagNames);
+  const byName = inNameOrder(tags);
   if (sort === 'name') return byName;
   const key = sort === 'newest' ? (t: string) => createdOf(details.get(t)) : (t: string) => sizeOf(details.get(t));
   const rank = new Map(byName.map((t, i) => [t, i]));

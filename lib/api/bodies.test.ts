@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { RegistryError } from '../registry/errors';
 import { MediaType, parseImageConfig, parseManifest, sha256Digest } from '../registry/manifest';
 import { d, enc, sampleIndex as index } from '../registry/test-fixtures';
@@ -38,6 +39,48 @@ test('index body groups attestations right after the image they describe', () =>
     ],
   );
   assert.equal(view.tag, 't');
+});
+
+test('index body: each image followed by its attestations in index order, then the attestations of no image listed, whatever the index', () => {
+  // Few digests, so that images repeat, attestations share a target and some describe nothing listed.
+  const entry = fc.tuple(fc.boolean(), fc.constantFrom('a', 'b', 'c', 'e'), fc.constantFrom('a', 'b', 'c', 'f'));
+  // [an attestation?, the image's digest, the attestation's target]
+  fc.assert(
+    fc.property(fc.array(entry, { maxLength: 30 }), (entries) => {
+      const manifests = entries.map(([attestation, digest, target], i) =>
+        attestation
+          ? {
+              mediaType: MediaType.OciManifest,
+              digest: `sha256:${i.toString(16).padStart(64, '0')}`,
+              size: i,
+              annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': d(target) },
+            }
+          : { mediaType: MediaType.OciManifest, digest: d(digest), size: i, platform: { os: 'linux', architecture: 'amd64' } },
+      );
+      const bytes = enc({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests });
+      const parsed = parseManifest(bytes, MediaType.OciIndex, 'r.io');
+      const view = manifestBodyOf(
+        'r.io',
+        'a',
+        {},
+        { digest: sha256Digest(bytes), mediaType: MediaType.OciIndex, size: bytes.length, bytes, parsed, warnings: [], headers: {} },
+      );
+      assert.equal(view.kind, 'index');
+      if (view.kind !== 'index') return;
+      // The rule, written the plain way.
+      const images = manifests.filter((m) => !m.annotations);
+      const attestations = manifests.filter((m) => m.annotations);
+      const describes = (a: (typeof manifests)[number]) => a.annotations?.['vnd.docker.reference.digest'];
+      const expected = [
+        ...images.flatMap((image) => [image, ...attestations.filter((a) => describes(a) === image.digest)]),
+        ...attestations.filter((a) => !images.some((image) => image.digest === describes(a))),
+      ];
+      assert.deepEqual(
+        view.manifests.map((m) => [m.digest, m.size, m.attestationFor]),
+        expected.map((m) => [m.digest, m.size, describes(m)]),
+      );
+    }),
+  );
 });
 
 test('image body sums sizes and recognises artifacts', () => {

@@ -43,11 +43,20 @@ export function manifestBodyOf(host: string, repository: string, reference: { ta
       if (target !== undefined) attestations.push({ ...entry, attestationFor: target });
       else images.push(entry);
     }
+    // Grouped by the image they describe once, not searched for each image: an index may list thousands.
+    const byImage = new Map<string, IndexEntry[]>();
+    for (const a of attestations) {
+      const group = byImage.get(a.attestationFor ?? '');
+      if (group) group.push(a);
+      else byImage.set(a.attestationFor ?? '', [a]);
+    }
     const manifests: IndexEntry[] = [];
     for (const image of images) {
-      manifests.push(image, ...attestations.filter((a) => a.attestationFor === image.digest));
+      manifests.push(image);
+      for (const a of byImage.get(image.digest) ?? []) manifests.push(a);
     }
-    manifests.push(...attestations.filter((a) => !images.some((i) => i.digest === a.attestationFor)));
+    const imageDigests = new Set(images.map((i) => i.digest));
+    for (const a of attestations) if (!imageDigests.has(a.attestationFor ?? '')) manifests.push(a);
     return {
       ...common,
       kind: 'index',

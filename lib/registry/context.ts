@@ -6,6 +6,7 @@ import { RegistryError } from './errors';
 import { UpstreamLimiter, type LimiterOptions } from './limiter';
 import type { AddressPolicy } from './policy';
 import { createResolver, type ResolveName } from './resolve';
+import type { ParsedManifest } from './manifest';
 import type { PullLimit } from './pull-limit';
 import type { GrantedAccess } from './scope';
 import type { ManifestSummary } from './summary';
@@ -62,6 +63,13 @@ export class RegistryContext {
   readonly pings = new BoundedCache<PingResult>({ maxEntries: 500, maxBytes: 1 * MiB });
   /** Digest-addressed bytes; served only after the registry confirms the requester's access. */
   readonly content = new BoundedCache<CachedContent>({ maxEntries: 5000, maxBytes: 64 * MiB });
+  /**
+   * Manifests of `content` as parsed and validated the first time they were served from it, each
+   * with the entry it was read from (used only with that same entry): a cached manifest is not
+   * parsed again at each request. Shared like `content`, so frozen. Sized at five times the
+   * manifest's bytes: the entry it keeps, and the parsed form, which takes a few times its JSON.
+   */
+  readonly parsedManifests = new BoundedCache<{ from: CachedContent; parsed: ParsedManifest }>({ maxEntries: 5000, maxBytes: 32 * MiB });
   /** Summaries of digest-addressed manifests (size, created, platforms), shared like `content`. */
   readonly summaries = new BoundedCache<ManifestSummary>({ maxEntries: 50_000, maxBytes: 16 * MiB });
   /**

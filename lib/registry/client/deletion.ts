@@ -33,6 +33,7 @@ function sendDelete(c: Connection, repository: string, reference: string): Promi
 function forget(c: Connection, repository: string, digest: string): void {
   const key = contentKey(c, repository, digest);
   c.context.content.delete(key);
+  c.context.parsedManifests.delete(key);
   c.context.summaries.delete(key);
 }
 

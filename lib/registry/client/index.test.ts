@@ -1069,6 +1069,28 @@ describe('the content cache: digest-addressed bytes, served only to whom the reg
     assert.deepEqual(seen, ['HEAD', 'GET', 'HEAD', 'GET']);
   });
 
+  test('a manifest served from the cache is parsed once, frozen, and only ever with the entry it was read from', async () => {
+    const reg = store({ manifests: [one.manifest] });
+    const client = reg.as(alice);
+    await client.getManifest('a', one.digest);
+    const first = await client.getManifest('a', one.digest);
+    const second = await client.getManifest('a', one.digest);
+    assert.equal(second.parsed, first.parsed, 'the same parse, shared');
+    assert.ok(Object.isFrozen(first.parsed) && Object.isFrozen(first.parsed.manifest), 'which no reader can change for the others');
+    assert.equal(reg.context.parsedManifests.size, 1);
+    // The content entry replaced (the same bytes read again): its own parse.
+    const key = `${ORIGIN}|a|${one.digest}`;
+    const entry = reg.context.content.get(key);
+    assert.ok(entry);
+    reg.context.content.set(key, { ...entry }, 60_000, entry.bytes.length);
+    const third = await client.getManifest('a', one.digest);
+    assert.notEqual(third.parsed, first.parsed);
+    assert.deepEqual(third.parsed, first.parsed);
+    // A deleted manifest is forgotten with its parse.
+    await client.deleteManifest('a', one.digest);
+    assert.equal(reg.context.parsedManifests.size, 0);
+  });
+
   test('a cached blob larger than the caller reads is refused unread', async () => {
     const reg = store({ blobs: [one.config] });
     await reg.client.getBlob('a', one.configDigest);

@@ -3,7 +3,7 @@
 // read the repository (a HEAD with its own credentials, or a read a moment ago). Where every
 // manifest GET is a pull (Docker Hub), a tag is resolved with a HEAD first and served from the
 // cache when its digest is there; a GET waits out the pull limit's wait.
-import type { DocumentHeaders } from '../context';
+import type { CachedContent, DocumentHeaders } from '../context';
 import { badResponse } from '../errors';
 import { MANIFEST_ACCEPT, digestWithAlgorithmOf, parseManifest, sha256Digest, type ParsedManifest } from '../manifest';
 import type { HttpResponse } from '../net/http';
@@ -70,7 +70,7 @@ export async function getManifest(c: Connection, repository: string, reference: 
     const cached = c.context.content.get(contentKey(c, repository, reference));
     if (cached) {
       c.context.stats.contentHits++;
-      return describeManifest(c, cached, reference, []);
+      return describeManifest(c, contentKey(c, repository, reference), cached, reference, []);
     }
   }
   const headFirst = isDigest(reference) ? c.context.content.get(contentKey(c, repository, reference)) !== undefined : c.traits.readsArePulls;
@@ -82,7 +82,7 @@ export async function getManifest(c: Connection, repository: string, reference: 
       const cached = digest ? c.context.content.get(contentKey(c, repository, digest)) : undefined;
       if (digest && cached) {
         c.context.stats.contentHits++;
-        return describeManifest(c, cached, digest, head.headers.getAll('warning'));
+        return describeManifest(c, contentKey(c, repository, digest), cached, digest, head.headers.getAll('warning'));
       }
     } else if (head.status !== 405) {
       throw failure(c, head, { repository, reference });
@@ -145,14 +145,30 @@ async function fetchManifest(c: Connection, repository: string, reference: strin
   return { digest, mediaType: parsed.mediaType, size: res.body.length, bytes: res.body, parsed, warnings, headers };
 }
 
-function describeManifest(
-  c: Connection,
-  cached: { bytes: Buffer; mediaType: string; headers: DocumentHeaders },
-  digest: string,
-  warnings: string[],
-): FetchedManifest {
-  const parsed = parseManifest(cached.bytes, cached.mediaType, c.host);
+function describeManifest(c: Connection, key: string, cached: CachedContent, digest: string, warnings: string[]): FetchedManifest {
+  const parsed = parsedOf(c, key, cached);
   return { digest, mediaType: parsed.mediaType, size: cached.bytes.length, bytes: cached.bytes, parsed, warnings, headers: cached.headers };
+}
+
+/** How many times a manifest's bytes its parsed form is counted as, with the entry it keeps. */
+const PARSED_SIZE_FACTOR = 5;
+
+/** A cached manifest parsed: once per entry of the content cache, then shared (frozen) by everyone served that entry. */
+function parsedOf(c: Connection, key: string, cached: CachedContent): ParsedManifest {
+  const known = c.context.parsedManifests.get(key);
+  if (known?.from === cached) return known.parsed;
+  const parsed = frozen(parseManifest(cached.bytes, cached.mediaType, c.host));
+  c.context.parsedManifests.set(key, { from: cached, parsed }, CONTENT_TTL_MS, PARSED_SIZE_FACTOR * cached.bytes.length);
+  return parsed;
+}
+
+/** `value` and everything in it frozen: what several requests share cannot be changed by one of them. */
+function frozen<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) frozen(v);
+  }
+  return value;
 }
 
 /**
