@@ -1,5 +1,6 @@
 // Tag lists that know their images: details per row, sorting, the signature checkbox, loading
 // every tag's details, index rows with image sizes, and a first paint that carries the data.
+import type { Request } from '@playwright/test';
 import { alertOf, test, expect, password } from './support';
 
 /** "12.3 MB", "977 B": a number and a unit (a range "2.7 kB – 2.8 kB" for an index). */
@@ -67,6 +68,20 @@ test.describe('tag rows', () => {
     await list.expectComplete(`${many.count.toLocaleString('en-US')} tags`);
     const notice = page.getByText(/whose details are loaded/);
     await expect(notice).toBeVisible();
+    // How many it still needs, each a request to the registry.
+    await expect(notice).toContainText(/needs the details of 1,[45]\d\d more tags, a registry request each/);
+    // "Load all details" keeps a couple of full batches in flight, never more.
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const fullBatch = (u: string) => u.includes('/details?') && new URL(u).searchParams.getAll('ref').length === 50;
+    page.on('request', (r) => {
+      if (fullBatch(r.url())) mostInFlight = Math.max(mostInFlight, ++inFlight);
+    });
+    const settled = (r: Request) => {
+      if (fullBatch(r.url())) inFlight--;
+    };
+    page.on('requestfinished', settled);
+    page.on('requestfailed', settled);
     await page.getByRole('button', { name: 'Load all details' }).click();
     const progress = page.getByRole('progressbar', { name: 'Tag details loaded' });
     await expect(progress).toBeVisible();
@@ -81,6 +96,25 @@ test.describe('tag rows', () => {
     const perRequest = asked.map((u) => new URL(u).searchParams.getAll('ref').length);
     expect(Math.max(...perRequest)).toBeLessThanOrEqual(50);
     expect(asked.length).toBeLessThan(many.count / 20);
+    expect(mostInFlight).toBe(2);
+  });
+
+  test('a long list opens with its first rows in name order, and is in name order to its end', async ({ page, list, token, bed }) => {
+    const many = bed.content.manyTags;
+    await page.goto(`/${token.host}/${many.repo}`);
+    await list.expectComplete(`${many.count.toLocaleString('en-US')} tags`);
+    const shown = async () => (await list.rows().allTextContents()).map((t) => t.trim());
+    await expect.poll(async () => (await shown()).slice(0, 3)).toEqual(['1.0.0', '1.0.1', '1.0.2']);
+    // The end of the list: the rows past the first screen are in order too, not as the registry listed them.
+    await page.locator('[data-tag-rows]').evaluate((box) => box.scrollTo(0, box.scrollHeight));
+    await expect.poll(async () => (await shown()).slice(-3)).toEqual(['v1497', 'v1498', 'v1499']);
+    await page.locator('[data-tag-rows]').evaluate((box) => box.scrollTo(0, box.scrollHeight / 2));
+    await expect
+      .poll(async () => {
+        const middle = await shown();
+        return middle.length > 10 && middle.every((tag, i) => i === 0 || tag.localeCompare(middle[i - 1] ?? '', 'en', { numeric: true }) > 0);
+      })
+      .toBe(true);
   });
 
   test('sorted by name, newest first and size; tags on one digest side by side', async ({ page, list, token, bed }) => {

@@ -161,8 +161,15 @@ export async function detailsBench({ browser, repeats, startBerth }: DetailsBenc
   }
 }
 
+export interface BerthServer {
+  origin: string;
+  /** The server's process id (its memory: /proc/PID/status). */
+  pid: number | undefined;
+  stop: () => void;
+}
+
 /** Starts Berth's production server (the standalone build) on a free port with these variables. */
-export async function startBerthServer(root: string, env: Record<string, string>): Promise<{ origin: string; stop: () => void }> {
+export async function startBerthServer(root: string, env: Record<string, string>): Promise<BerthServer> {
   const port = await freePort();
   const app = spawn(process.execPath, [join(root, '.next', 'standalone', 'start.mjs')], {
     cwd: root,
@@ -191,6 +198,7 @@ export async function startBerthServer(root: string, env: Record<string, string>
   }
   return {
     origin,
+    pid: app.pid,
     stop: () => {
       if (app.pid) process.kill(-app.pid, 'SIGTERM');
     },

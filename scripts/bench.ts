@@ -17,6 +17,10 @@
 //    and on a revisit, against the registry's own index GET plus Berth's page with no registry
 //    data (scripts/bench-index.ts; BENCH_SKIP_INDEX=1).
 //
+// 3c. Large tag lists: a 20,000-tag repository's first row with its size against a 1,500-tag one's
+//    (target 1.2×), Filter and scroll at 20,000, and sorting it newest first: what the page says it
+//    needs, loading every tag's details, the server's memory (scripts/bench-tags.ts; BENCH_SKIP_TAGS=1).
+//
 // 4. Load: many connections browsing Berth's API at once, against the standalone build and a real
 //    registry; requests/s, latency, Berth's own 5xx, and server memory over two runs
 //    (scripts/bench-load.ts; BENCH_LOAD_SECONDS, BENCH_LOAD_CONNECTIONS, BENCH_SKIP_LOAD=1).
@@ -51,6 +55,7 @@ import { apiBench } from './bench-api';
 import { attackBench } from './bench-attack';
 import { indexBench } from './bench-index';
 import { loadBench } from './bench-load';
+import { SCROLL_SCRIPT, tagsBench } from './bench-tags';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
 const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 5));
@@ -309,26 +314,6 @@ const SHOW_SCRIPT = `async (tags) => {
   return performance.now() - t0;
 }`;
 
-/** Scrolls top to bottom in fixed steps, one step per frame; frame times sorted. */
-const SCROLL_SCRIPT = `async ([sel, pxPerFrame]) => {
-  const el = document.querySelector(sel);
-  const frames = [];
-  const steps = 300;
-  el.scrollTop = 0;
-  await new Promise((r) => requestAnimationFrame(() => r(null)));
-  const stride = pxPerFrame || (el.scrollHeight - el.clientHeight) / steps;
-  let last = performance.now();
-  for (let i = 1; i <= steps; i++) {
-    el.scrollTop = i * stride;
-    await new Promise((r) => requestAnimationFrame(() => r(null)));
-    const now = performance.now();
-    frames.push(now - last);
-    last = now;
-  }
-  frames.sort((a, b) => a - b);
-  return frames[Math.min(frames.length - 1, Math.floor(0.95 * frames.length))];
-}`;
-
 interface ListRun {
   domRows: number;
   mountMs: number;
@@ -464,6 +449,7 @@ async function all(): Promise<void> {
   const startBerth = (env: Record<string, string>) => startBerthServer(root, env);
   const details = process.env.BENCH_SKIP_DETAILS === '1' ? [] : await withChromium((browser) => detailsBench({ browser, repeats: REPEATS, startBerth }));
   const index = process.env.BENCH_SKIP_INDEX === '1' ? [] : await withChromium((browser) => indexBench({ browser, repeats: REPEATS, startBerth }));
+  const tags = process.env.BENCH_SKIP_TAGS === '1' ? [] : await withChromium((browser) => tagsBench({ browser, repeats: REPEATS, startBerth }));
   if (process.env.BENCH_SKIP_LOAD !== '1') {
     ensureFreshBuild();
     await loadBench();
@@ -500,6 +486,7 @@ async function all(): Promise<void> {
           '',
         ]
       : []),
+    ...(tags.length ? ['## Large tag lists', '', '| measured | result |', '|---|---|', ...tags, ''] : []),
     '## The whole run, as printed',
     '',
     '```',

@@ -4,13 +4,13 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
-import { formatCount } from '@/components/ui/format';
+import { formatCount, plural } from '@/components/ui/format';
 import { ProgressBar } from '@/components/ui/progress-bar';
 import { DETAILS_BATCH, readDetails, seedDetails } from '@/components/data';
 import { SORT_LABELS, type TagSort } from './tag-order';
 
 /** Batches in flight at once while loading every tag's details (the server bounds the registry's share). */
-const WAVE = 2;
+const IN_FLIGHT = 2;
 
 export interface LoadAll {
   running: boolean;
@@ -44,21 +44,25 @@ export function useLoadAll(host: string, repository: string): LoadAll {
           return refs.length;
         }
       };
-      void (async () => {
-        let done = 0;
-        let failed = 0;
-        const step = DETAILS_BATCH * WAVE;
-        for (let i = 0; i < list.length && !controller.signal.aborted; i += step) {
-          const wave = list.slice(i, i + step);
-          const chunks = Array.from({ length: Math.ceil(wave.length / DETAILS_BATCH) }, (_, k) => wave.slice(k * DETAILS_BATCH, (k + 1) * DETAILS_BATCH));
-          const failures = await Promise.all(chunks.map(batch));
+      // A few batches in flight at all times: each one answered, the next is sent (waiting for a
+      // whole wave would leave the registry idle while its slowest batch finishes).
+      const batches = Array.from({ length: Math.ceil(list.length / DETAILS_BATCH) }, (_, k) => list.slice(k * DETAILS_BATCH, (k + 1) * DETAILS_BATCH));
+      let next = 0;
+      let done = 0;
+      let failed = 0;
+      const worker = async (): Promise<void> => {
+        while (next < batches.length && !controller.signal.aborted) {
+          const refs = batches[next++] ?? [];
+          const failures = await batch(refs);
           if (controller.signal.aborted) return;
-          done += wave.length;
-          failed += failures.reduce((a, b) => a + b, 0);
-          setProgress({ running: true, done, total: list.length, failed });
+          done += refs.length;
+          failed += failures;
+          setProgress({ running: done < list.length, done, total: list.length, failed });
         }
+      };
+      void Promise.all(Array.from({ length: Math.min(IN_FLIGHT, batches.length) }, worker)).then(() => {
         if (!controller.signal.aborted) setProgress({ running: false, done, total: list.length, failed });
-      })();
+      });
     },
     [queryClient, host, repository],
   );
@@ -104,7 +108,8 @@ export function LoadAllDetails({ sort, known, total, state, onStart }: LoadAllDe
   return (
     <Notice className="flex flex-wrap items-center gap-3">
       <span>
-        Sorted “{order}” by the {formatCount(known)} of {formatCount(total)} tags whose details are loaded; the others follow by name.
+        Sorted “{order}” by the {formatCount(known)} of {formatCount(total)} tags whose details are loaded; the others follow by name. The whole order needs the
+        details of {plural(total - known, 'more tag', 'more tags')}, a registry request each.
         {state.failed > 0 ? ` ${formatCount(state.failed)} could not be read.` : ''}
       </span>
       <Button variant="secondary" onClick={onStart}>

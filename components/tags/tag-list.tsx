@@ -15,7 +15,19 @@ import { usePaging } from '@/components/ui/filterable-list';
 import { ListSkeleton } from '@/components/ui/skeleton';
 import { keys, knownDetails, prefetchManifest, tagsQueryOptions } from '@/components/data';
 import { LoadAllDetails, useLoadAll } from './load-all-details';
-import { AUTO_DETAILS, SORTS, SORT_LABELS, digestsWithSignatures, isSignatureTag, parseSort, parseTagFilter, sortTags, type TagSort } from './tag-order';
+import {
+  AUTO_DETAILS,
+  FIRST_RENDER_ROWS,
+  SORTS,
+  SORT_LABELS,
+  digestsWithSignatures,
+  firstTagsThenTheRest,
+  isSignatureTag,
+  parseSort,
+  parseTagFilter,
+  sortTags,
+  type TagSort,
+} from './tag-order';
 import { TagTable } from './tag-table';
 import { InlineLabel } from '@/components/ui/inline-label';
 
@@ -80,7 +92,14 @@ export function TagList({ host, repository }: { host: string; repository: string
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [sort, queryClient, host, repository, matching, detailsVersion],
   );
-  const ordered = useMemo(() => sortTags(matching, sort, known), [matching, sort, known]);
+  // The first render (the server's, and the browser's hydrating it) puts only the first rows in
+  // order, which is quick; the whole list, a while to order at 20,000 tags, follows in a render of
+  // its own, so the first rows are painted without waiting for it.
+  const orderAll = useDeferredValue(true, false);
+  const ordered = useMemo(
+    () => (orderAll ? sortTags(matching, sort, known) : firstTagsThenTheRest(matching, sort, known, FIRST_RENDER_ROWS)),
+    [orderAll, matching, sort, known],
+  );
   const missing = useMemo(() => (sort === 'name' ? [] : matching.filter((t) => !known.has(t))), [sort, matching, known]);
 
   const loadAll = useLoadAll(host, repository);

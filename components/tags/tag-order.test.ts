@@ -1,8 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fc from 'fast-check';
 import type { ReferenceDetail } from '@/lib/api/types';
-import { compareTagNames, digestsWithSignatures, isSignatureTag, parseSort, parseTagFilter, sortTags } from './tag-order';
+import fc from 'fast-check';
+import {
+  SORTS,
+  compareTagNames,
+  digestsWithSignatures,
+  firstTags,
+  firstTagsThenTheRest,
+  isSignatureTag,
+  parseSort,
+  parseTagFilter,
+  sortTags,
+} from './tag-order';
 
 const hex = 'a'.repeat(64);
 
@@ -156,18 +166,34 @@ test('newest first and largest first; tags without details last, in name order',
   assert.notDeepEqual(sortTags(tags, 'name', details), [...tags].sort(), 'the data must tell name order from string order');
 });
 
-test('a list in name order is the list sorted by compareTagNames, whatever the names', () => {
-  // Versions (with pre-releases and build metadata, some with a v), numbers and plain words, mixed.
-  const part = fc.constantFrom('0', '1', '2', '9', '10', '01', 'alpha', 'rc', 'x');
-  const name = fc.oneof(
-    fc
-      .tuple(fc.boolean(), part, part, part, fc.array(part, { maxLength: 3 }), fc.boolean())
-      .map(([v, a, b, c, pre, build]) => `${v ? 'v' : ''}${a}.${b}.${c}${pre.length ? `-${pre.join('.')}` : ''}${build ? '+b.1' : ''}`),
-    fc.array(part, { minLength: 1, maxLength: 3 }).map((parts) => parts.join('.')),
-    fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,8}$/),
+// Names that exercise every branch of the name order: versions with and without pre-releases and
+// build metadata, numbers, and names the collator calls equal ('1' and '01'), whose order then
+// is the list's own.
+const someName = fc.oneof(
+  fc.tuple(fc.nat(3), fc.nat(12), fc.nat(12), fc.constantFrom('', '-rc.1', '-rc.10', '-alpha', '+b7')).map(([a, b, c, pre]) => `${a}.${b}.${c}${pre}`),
+  fc.constantFrom('latest', 'nightly-9', 'nightly-10', '1', '01', '1.0', '1.00', 'v1.2.0', 'Latest'),
+);
+const someDetails = (tags: string[]) =>
+  new Map(
+    tags.filter((_, i) => i % 3 !== 0).map((t, i) => [t, detail(t, i % 4 ? `202${i % 5}-01-01T00:00:00Z` : undefined, i % 5 ? (i % 7) * 10 : undefined)]),
   );
+
+test('the first tags of an order are the first of sortTags, found without sorting everything; the rest follow unsorted', () => {
   fc.assert(
-    fc.property(fc.array(name, { maxLength: 60 }), (tags) => {
+    fc.property(fc.array(someName, { maxLength: 80 }), fc.nat(50), fc.constantFrom(...SORTS), (tags, count, sort) => {
+      const details = someDetails(tags);
+      const sorted = sortTags(tags, sort, details);
+      assert.deepEqual(firstTags(tags, sort, details, count), sorted.slice(0, count));
+      const firstRender = firstTagsThenTheRest([...new Set(tags)], sort, details, count);
+      assert.deepEqual(firstRender.slice(0, count), sortTags([...new Set(tags)], sort, details).slice(0, count));
+      assert.deepEqual([...firstRender].sort(), [...new Set(tags)].sort());
+    }),
+  );
+});
+
+test('sortTags by name is the order of compareTagNames, equal names in the list’s order', () => {
+  fc.assert(
+    fc.property(fc.array(someName, { maxLength: 80 }), (tags) => {
       assert.deepEqual(sortTags(tags, 'name', new Map()), [...tags].sort(compareTagNames));
     }),
   );

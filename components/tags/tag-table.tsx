@@ -38,7 +38,7 @@ export function TagTable({ host, repository, tags, signed, onIntent, onRangeChan
     count: tags.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => TAG_ROW_HEIGHT,
-    overscan: 12,
+    overscan: 12, // within the rows a first render puts in order (FIRST_RENDER_ROWS)
     // Before measuring (and on the server) assume a first screen, so the rows are in the HTML.
     initialRect: { width: 1024, height: FIRST_SCREEN_ROWS * TAG_ROW_HEIGHT },
     useFlushSync: false,
@@ -138,7 +138,7 @@ const TagRow = memo(function TagRow({ host, repository, tag, index, start, signe
         {/* Phones: the platforms go under the tag instead of in their own column. */}
         <span className="block truncate text-xs text-muted sm:hidden">{platformsText(details.data)}</span>
       </span>
-      <DetailCells detail={details.data} pending={details.isPending} failed={details.isError} />
+      <DetailCells detail={details.data} pending={details.isPending} failed={details.isError} first={index === 0} />
     </div>
   );
 });
@@ -185,7 +185,7 @@ function Created({ iso }: { iso: string | undefined }) {
   );
 }
 
-function DetailCells({ detail, pending, failed }: { detail: DetailResult | undefined; pending: boolean; failed: boolean }) {
+function DetailCells({ detail, pending, failed, first }: { detail: DetailResult | undefined; pending: boolean; failed: boolean; first: boolean }) {
   if (!detail || isDetailError(detail)) {
     const text = pending ? '' : failed ? 'details unavailable' : detail ? detail.error.message : '';
     return (
@@ -217,7 +217,12 @@ function DetailCells({ detail, pending, failed }: { detail: DetailResult | undef
       <span role="cell" className="hidden text-xs text-muted sm:block">
         <Created iso={detail.created} />
       </span>
-      <span role="cell" className="hidden text-right text-xs whitespace-nowrap tabular-nums sm:block">
+      <span
+        role="cell"
+        className="hidden text-right text-xs whitespace-nowrap tabular-nums sm:block"
+        // The first row's size: when a person has the row and its details (the benchmark times it).
+        {...(first ? { elementtiming: 'first-tag-size' } : {})}
+      >
         {size ?? <span className="text-placeholder">—</span>}
       </span>
       <span role="cell" className="hidden min-w-0 truncate text-xs text-muted sm:block" title={platforms}>
