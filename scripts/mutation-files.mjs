@@ -31,6 +31,11 @@ export const MEASURED = [
     tests: [CLIENT_TESTS],
   })),
   { source: 'lib/registry/client/pull-limit.ts', tests: [CLIENT_TESTS, HUB_TESTS] },
+  // Reading layers: decompressing and parsing a blob as it passes, merging layers, the client's reads.
+  { source: 'lib/registry/layers/tar.ts', tests: ['lib/registry/layers/tar.test.ts', 'lib/registry/layers/merge.test.ts'] },
+  { source: 'lib/registry/layers/decompress.ts', tests: ['lib/registry/layers/tar.test.ts'] },
+  { source: 'lib/registry/layers/merge.ts', tests: ['lib/registry/layers/merge.test.ts'] },
+  { source: 'lib/registry/client/layers.ts', tests: ['lib/registry/client/layers.test.ts'] },
   { source: 'lib/registry/paging.ts', tests: [CLIENT_TESTS, HUB_TESTS] },
   { source: 'lib/registry/response-error.ts', tests: ['lib/registry/response-error.test.ts', CLIENT_TESTS, HUB_TESTS, AUTH_TESTS] },
   // The Docker Hub API client.

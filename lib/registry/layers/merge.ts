@@ -66,8 +66,7 @@ export function mergeLayers(tocs: readonly (readonly TocEntry[])[]): MergedImage
   const waste = (node: FsNode) => {
     for (const file of filesIn(node)) {
       wastedBytes += file.entry.size;
-      const of = layers[file.layer - 1];
-      if (of) of.wastedBytes += file.entry.size;
+      layers[file.layer - 1]!.wastedBytes += file.entry.size;
     }
   };
   /** The directory node at `path`, made (implied) where missing; a non-directory in the way is replaced. */
@@ -77,11 +76,11 @@ export function mergeLayers(tocs: readonly (readonly TocEntry[])[]): MergedImage
     let walked = '';
     for (const part of path.split('/')) {
       walked = walked ? `${walked}/${part}` : part;
-      let child = node.children?.get(part);
-      if (!child || !child.children) {
+      let child = node.children!.get(part);
+      if (!child?.children) {
         if (child) waste(child);
         child = directory(walked, layer);
-        node.children?.set(part, child);
+        node.children!.set(part, child);
       }
       node = child;
     }
@@ -111,7 +110,7 @@ export function mergeLayers(tocs: readonly (readonly TocEntry[])[]): MergedImage
       const gone = parent?.children?.get(nameOf(change.path));
       if (gone) {
         waste(gone);
-        parent?.children?.delete(nameOf(change.path));
+        parent!.children!.delete(nameOf(change.path));
       }
     }
     for (const change of changes) {
@@ -128,7 +127,7 @@ export function mergeLayers(tocs: readonly (readonly TocEntry[])[]): MergedImage
       }
       const parent = dirAt(parentOf(change.path), layer);
       const name = nameOf(change.path);
-      const before = parent.children?.get(name);
+      const before = parent.children!.get(name);
       if (change.type === 'dir' && before?.children) {
         // A directory over a directory: its metadata changes, what is in it stays.
         before.entry = change;
@@ -137,7 +136,7 @@ export function mergeLayers(tocs: readonly (readonly TocEntry[])[]): MergedImage
         continue;
       }
       if (before) waste(before);
-      parent.children?.set(name, { entry: change, layer, ...(change.type === 'dir' ? { children: new Map() } : {}) });
+      parent.children!.set(name, { entry: change, layer, ...(change.type === 'dir' ? { children: new Map() } : {}) });
     }
   });
   return { root, wastedBytes, layers };
@@ -150,14 +149,18 @@ export function lookup(image: MergedImage, path: string): FsNode | undefined {
   return node;
 }
 
-/** The `n` largest files of the image, largest first. */
+/** Largest first; of equal size, in path order. */
+const bySize = (a: FsNode, b: FsNode) => b.entry.size - a.entry.size || (a.entry.path < b.entry.path ? -1 : a.entry.path > b.entry.path ? 1 : 0);
+
+/** The `n` largest files of the image, largest first (of equal size, in path order). */
 export function largestFiles(image: MergedImage, n: number): FsNode[] {
   const top: FsNode[] = [];
+  if (n <= 0) return top;
   for (const file of filesIn(image.root)) {
-    if (top.length < n) top.push(file);
-    else if (file.entry.size > (top[top.length - 1]?.entry.size ?? 0)) top[top.length - 1] = file;
-    else continue;
-    top.sort((a, b) => b.entry.size - a.entry.size || a.entry.path.localeCompare(b.entry.path));
+    if (top.length === n && bySize(file, top[n - 1]!) >= 0) continue;
+    top.push(file);
+    top.sort(bySize);
+    if (top.length > n) top.pop();
   }
   return top;
 }

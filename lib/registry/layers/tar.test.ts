@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, linkSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { DecompressError, decompressed } from './decompress';
+import { DecompressError, compressionOf, decompressed } from './decompress';
 import { TarError, readTarToc, type TocEntry } from './tar';
 
 const dir = mkdtempSync(join(tmpdir(), 'berth-tar-'));
@@ -153,5 +153,133 @@ describe('a layer’s table of contents', () => {
       /longer than Berth reads \(100 bytes\)/,
     );
     await assert.rejects(readTarToc(chunks(tar, 512), { maxEntries: 1000, maxPathBytes: 4096, maxExtendedBytes: 50 }), /extended tar header of \d+ bytes/);
+  });
+});
+
+/** `tar` with the header at `offset` changed by `patch` and its checksum made right again. */
+function patched(tar: Buffer, offset: number, patch: (header: Buffer) => void): Buffer {
+  const out = Buffer.from(tar);
+  const header = out.subarray(offset, offset + 512);
+  patch(header);
+  header.fill(0x20, 148, 156);
+  let sum = 0;
+  for (const b of header) sum += b;
+  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8, 'ascii');
+  return out;
+}
+
+describe('what headers can say', () => {
+  test('GNU base-256 numbers (an owner id too large for octal), owner names, and a symlink target past 100 bytes', async () => {
+    const target = `../${'t'.repeat(150)}`;
+    const out = join(dir, 'base256.tar');
+    const linkRoot = join(dir, 'links');
+    mkdirSync(linkRoot, { recursive: true });
+    symlinkSync(target, join(linkRoot, 'far'));
+    writeFileSync(join(linkRoot, 'file'), 'f');
+    execFileSync('tar', ['-C', linkRoot, '--format=gnu', '--sort=name', '--owner=berth:3000000', '--group=crew:70', '-cf', out, 'far', 'file']);
+    const entries = byPath(await readTarToc(chunks(readFileSync(out), 512)));
+    assert.deepEqual([entries.get('far')?.type, entries.get('far')?.link], ['symlink', target]);
+    assert.deepEqual(
+      [entries.get('file')?.uid, entries.get('file')?.uname, entries.get('file')?.gid, entries.get('file')?.gname],
+      [3000000, 'berth', 70, 'crew'],
+    );
+  });
+
+  test('numbers that are no numbers, a negative base-256 one, a PAX record that lies about its length, a PAX size that is no size', async () => {
+    const tar = archive('gnu', ['./etc/hard']);
+    await assert.rejects(
+      readTarToc(
+        chunks(
+          patched(tar, 0, (h) => h.write('0000x44\0', 100, 'ascii')),
+          512,
+        ),
+      ),
+      /holds "0000x44" where a number belongs/,
+    );
+    await assert.rejects(
+      readTarToc(
+        chunks(
+          patched(tar, 0, (h) => h.fill(0xff, 124, 136)),
+          512,
+        ),
+      ),
+      /negative number/,
+    );
+    await assert.rejects(
+      readTarToc(
+        chunks(
+          patched(tar, 0, (h) => {
+            h[124] = 0x80;
+            h.fill(0xff, 125, 136);
+          }),
+          512,
+        ),
+      ),
+      /too large to be true/,
+    );
+    const pax = archive('pax', ['./naïve/ünïcode.txt']);
+    // The record's "LEN " before "path=": its digits made 9s, a length past the header's end.
+    let lengthAt = pax.indexOf('path=') - 1;
+    while (pax[lengthAt - 1]! >= 0x30 && pax[lengthAt - 1]! <= 0x39) lengthAt--;
+    const lying = Buffer.from(pax);
+    lying.fill('9', lengthAt, pax.indexOf('path=') - 1);
+    await assert.rejects(readTarToc(chunks(lying, 512)), /PAX header record is malformed/);
+    // The path record made a size record: "size=naïve/ünïcode.txt".
+    const sized = Buffer.from(pax);
+    sized.write('size=', pax.indexOf('path='), 'ascii');
+    await assert.rejects(readTarToc(chunks(sized, 512)), /PAX header gives a size that is no number/);
+  });
+
+  test('an empty archive, and one without its end-of-archive blocks, are read to their end', async () => {
+    assert.deepEqual(await readTarToc(chunks(Buffer.alloc(1024), 512)), []);
+    // One header and one block of content, nothing after.
+    const withoutEnd = archive('gnu', ['./etc/hard']).subarray(0, 1024);
+    assert.deepEqual(
+      (await readTarToc(chunks(withoutEnd, 100))).map((e) => e.path),
+      ['etc/hard'],
+    );
+  });
+});
+
+describe('decompressing', () => {
+  const drain = async (stream: AsyncIterable<Uint8Array>) => {
+    const out: Uint8Array[] = [];
+    for await (const chunk of stream) out.push(chunk);
+    return Buffer.concat(out);
+  };
+
+  test('what is compressed is told by all of its magic bytes, not by the first alone', () => {
+    assert.equal(compressionOf(Buffer.from([0x1f, 0x8b, 8])), 'gzip');
+    assert.equal(compressionOf(Buffer.from([0x1f, 0x00, 8])), 'none');
+    assert.equal(compressionOf(Buffer.from([0x28, 0xb5, 0x2f, 0xfd])), 'zstd');
+    assert.equal(compressionOf(Buffer.from([0x28, 0xb5, 0x2f, 0x00])), 'none');
+    assert.equal(compressionOf(Buffer.from([])), 'none');
+  });
+
+  test('a stream shorter than any magic passes as it is; exactly the bound passes, a byte more does not', async () => {
+    assert.deepEqual(await drain(decompressed(chunks(Buffer.from('ab'), 1), { maxBytes: 10 })), Buffer.from('ab'));
+    assert.deepEqual(await drain(decompressed(chunks(Buffer.alloc(10, 1), 3), { maxBytes: 10 })), Buffer.alloc(10, 1));
+    await assert.rejects(drain(decompressed(chunks(Buffer.alloc(11, 1), 3), { maxBytes: 10 })), DecompressError);
+  });
+
+  test('corrupt gzip and zstd say which; a failure of the stream itself (a registry cutting it short) passes through as it is', async () => {
+    const tar = archive('gnu', ['./etc/hard']);
+    const gz = compress(tar, 'gzip');
+    const zst = compress(tar, 'zstd');
+    const corrupt = (b: Buffer) => Buffer.concat([b.subarray(0, 12), Buffer.alloc(300, 0x55)]);
+    await assert.rejects(
+      drain(decompressed(chunks(corrupt(gz), 50), { maxBytes: 1e9 })),
+      (e) => e instanceof DecompressError && /not valid gzip/.test(e.message),
+    );
+    await assert.rejects(
+      drain(decompressed(chunks(corrupt(zst), 50), { maxBytes: 1e9 })),
+      (e) => e instanceof DecompressError && /not valid zstd/.test(e.message),
+    );
+    const cut = new Error('cut short');
+    async function* breaking(bytes: Buffer) {
+      yield bytes.subarray(0, 20);
+      throw cut;
+    }
+    for (const packed of [gz, zst]) await assert.rejects(drain(decompressed(breaking(packed), { maxBytes: 1e9 })), (e) => e === cut);
   });
 });
