@@ -34,9 +34,9 @@ test('tag names: numbers as numbers, versions by semantic-version precedence', (
   ];
   assert.deepEqual([...shuffled].sort(compareTagNames), [
     '1.0.0',
+    'v1.2.0', // a version's leading v is not part of its order
     '1.9',
     '1.10',
-    'v1.2.0',
     'v1.10.0',
     '2.0.0-alpha',
     '2.0.0-alpha.2',
@@ -188,6 +188,20 @@ test('the first tags of an order are the first of sortTags, found without sortin
       assert.deepEqual(firstRender.slice(0, count), sortTags([...new Set(tags)], sort, details).slice(0, count));
       assert.deepEqual([...firstRender].sort(), [...new Set(tags)].sort());
     }),
+  );
+});
+
+test('the name order is an order: consistent however names are compared (no a < b < c < a)', () => {
+  // Versions with and without v, pre-releases, and names around them: once a comparison went by
+  // version between versions and by text otherwise, v1.2.0 < 1.2.1 < latest < v1.2.0.
+  const name = fc.oneof(someName, fc.constantFrom('1.2.1', 'v1.2.0', 'latest', '1.0.0.5', '1.0.0', '1.0.0-rc.1', '1.0', 'v2', '2.0.0+b1'));
+  fc.assert(
+    fc.property(name, name, name, (a, b, c) => {
+      const sign = (x: number) => Math.sign(x);
+      assert.ok(sign(compareTagNames(a, b)) === -sign(compareTagNames(b, a)), `${a} vs ${b}`);
+      if (compareTagNames(a, b) <= 0 && compareTagNames(b, c) <= 0) assert.ok(compareTagNames(a, c) <= 0, `${a} ≤ ${b} ≤ ${c}`);
+    }),
+    { numRuns: 2000 },
   );
 });
 

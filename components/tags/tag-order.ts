@@ -24,50 +24,61 @@ export function parseSort(value: string | null | undefined, fallback: TagSort = 
 const natural = new Intl.Collator('en', { numeric: true });
 const SEMVER = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
 
-/** Semantic-version precedence for pre-releases: 1.0.0-alpha < 1.0.0-alpha.1 < 1.0.0-beta < 1.0.0. */
-function comparePrerelease(a: string | undefined, b: string | undefined): number {
-  if (a === b) return 0;
-  if (a === undefined) return 1; // a release follows its pre-releases
-  if (b === undefined) return -1;
-  const pa = a.split('.');
-  const pb = b.split('.');
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i];
-    const y = pb[i];
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    const nx = /^\d+$/.test(x);
-    const ny = /^\d+$/.test(y);
-    if (nx && ny && Number(x) !== Number(y)) return Number(x) - Number(y);
-    if (nx !== ny) return nx ? -1 : 1; // numeric identifiers come first
-    if (x !== y) return x < y ? -1 : 1;
+/**
+ * A tag name as it sorts: a sequence of parts compared one by one, numbers as numbers and the rest
+ * as words (1.9 before 1.10; nightly-9 before nightly-10). A semantic version (a leading v
+ * dropped) is its major, minor and patch, then a pre-release mark and its identifiers, or a
+ * release mark that sorts after anything else starting with the same numbers: 2.0.0-rc.1, then
+ * 2.0.0.1, then 2.0.0. Every name has one key, and keys compare part by part, so the order is the
+ * same whichever names are compared first (a sort, or picking the first rows of a long list,
+ * gives one answer).
+ */
+type Part = number | string | typeof PRE | typeof RELEASE;
+const PRE = Symbol('pre-release');
+const RELEASE = Symbol('release');
+
+/** Numbers first, then the pre-release mark, then words, then the release mark. */
+function rank(part: Part): number {
+  return typeof part === 'number' ? 0 : part === PRE ? 1 : typeof part === 'string' ? 2 : 3;
+}
+
+function compareParts(a: readonly Part[], b: readonly Part[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    const r = rank(x) - rank(y);
+    if (r !== 0) return r;
+    if (typeof x === 'number' && typeof y === 'number' && x !== y) return x - y;
+    if (typeof x === 'string' && typeof y === 'string') {
+      const c = natural.compare(x, y);
+      if (c !== 0) return c;
+    }
   }
-  return 0;
+  return a.length - b.length;
+}
+
+/** Runs of digits as numbers, everything between them as words. */
+function partsOf(text: string): Part[] {
+  return (text.match(/\d+|\D+/g) ?? []).map((run) => (/^\d/.test(run) ? Number(run) : run));
 }
 
 interface NameKey {
   tag: string;
-  /** Major, minor and patch of a semantic version, with its pre-release; undefined for other names. */
-  version: [number, number, number, string | undefined] | undefined;
+  parts: Part[];
 }
 
 function nameKey(tag: string): NameKey {
   const v = SEMVER.exec(tag);
-  return { tag, version: v ? [Number(v[1]), Number(v[2]), Number(v[3]), v[4]] : undefined };
+  if (!v) return { tag, parts: partsOf(tag) };
+  const pre = v[4];
+  const version: Part[] = [Number(v[1]), '.', Number(v[2]), '.', Number(v[3])];
+  // Pre-release identifiers: numeric ones as numbers (they come first), the others as words.
+  const rest: Part[] = pre === undefined ? [RELEASE] : [PRE, ...pre.split('.').map((id): Part => (/^\d+$/.test(id) ? Number(id) : id))];
+  return { tag, parts: [...version, ...rest] };
 }
 
 function compareNameKeys(a: NameKey, b: NameKey): number {
-  const va = a.version;
-  const vb = b.version;
-  if (va && vb) {
-    for (let i = 0; i < 3; i++) {
-      const d = (va[i] as number) - (vb[i] as number);
-      if (d !== 0) return d;
-    }
-    const pre = comparePrerelease(va[3], vb[3]);
-    if (pre !== 0) return pre;
-  }
-  return natural.compare(a.tag, b.tag);
+  return compareParts(a.parts, b.parts);
 }
 
 /**
