@@ -28,7 +28,6 @@
 // whose name contains one of these comma-separated words, e.g. "by tag,index page"); BENCH_SKIP_API=1
 // skips it. With BERTH_CPU_PROF=<dir> Berth writes a V8 CPU profile there when it stops.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import {
   MT,
@@ -42,6 +41,7 @@ import {
   type AppServer,
 } from '../e2e/fixtures';
 import { MANIFEST_ACCEPT } from '../lib/registry/manifest';
+import { cpuMs } from './bench-load';
 
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_API_CONNECTIONS ?? 50);
@@ -72,12 +72,6 @@ interface Side {
   people?: boolean;
   /** The server's process, whose CPU time is counted (Berth only). */
   pid?: number;
-}
-
-/** CPU time a process has used so far, in ms (user + system; clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function cannon(side: Side, seconds: number): Promise<Figures> {

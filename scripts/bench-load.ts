@@ -25,8 +25,8 @@ function memory(pid: number): { rss: number; peak: number } {
   return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
 }
 
-/** CPU time the server process has used so far, in ms (user + system; clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
+/** CPU time a process has used so far, in ms (user + system; clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name.
   return (Number(fields[11]) + Number(fields[12])) * 10;
