@@ -167,7 +167,7 @@ test('a registry that rate-limits shows when to try again', async ({ page, bed }
   await expect(alert).toContainText('7 s');
 });
 
-test.describe('an index view streams what its platform images say', () => {
+test.describe('views stream in what a registry has not answered by the first paint', () => {
   // The bed's open registry behind a proxy that holds every read of a manifest by digest (the
   // platform images and attestations) until the test lets them through: the index itself, read
   // by tag, passes at once.
@@ -200,5 +200,22 @@ test.describe('an index view streams what its platform images say', () => {
     }
     await page.waitForLoadState('networkidle');
     expect(asked, 'the sizes came with the page, not from asking the server again').toEqual([]);
+  });
+
+  test('a tag list whose rows’ details miss the first paint gets them streamed into the same page, which asks for none', async ({ page, bed }) => {
+    const app = bed.content.oci;
+    proxy.holdAgain();
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      if (/\/api\/registries\/[^/]+\/details\b/.test(request.url())) asked.push(request.url());
+    });
+    await page.goto(`${server.site}/${proxy.host}/${app.repo}`, { waitUntil: 'commit' });
+    const row = page.getByRole('row').filter({ hasText: app.tag });
+    await expect(row).toBeVisible();
+    expect(proxy.held()).toBeGreaterThan(0); // the rows' images are being read: none has answered
+    proxy.release();
+    await expect(row).toContainText(SIZE);
+    await page.waitForLoadState('networkidle');
+    expect(asked, 'the details came with the page, not from asking the server again').toEqual([]);
   });
 });

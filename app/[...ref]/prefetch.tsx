@@ -49,19 +49,19 @@ const settlesWithin = (promise: Promise<unknown>, ms: number) => {
 };
 
 /**
- * Details of tags or digests, each the query of its row: an extra, or with `stream`, streamed
- * after the first paint. Not where reading a manifest is a pull: a page being rendered spends
- * none of the person's pulls.
+ * Details of tags or digests, each the query of its row. An extra: what comes within the extras'
+ * wait is in the first paint, and what is still coming then streams in after it (the browser
+ * does not ask for it again). With `stream`, nothing is waited for but what is known at once.
+ * Not where reading a manifest is a pull: a page being rendered spends none of the person's pulls.
  */
 export async function fillDetails(p: Prefetch, host: string, repository: string, references: string[], { stream = false } = {}): Promise<void> {
   if (references.length === 0 || traitsOf(host).readsArePulls) return;
   const work = Promise.all(references.map((reference) => p.queryClient.fetchQuery(detailQueryOptions(host, repository, reference)).catch(reportUnexpected)));
-  if (stream)
-    await p.stream(
-      work,
-      references.map((reference) => keys.detail(host, repository, reference)),
-    );
-  else await p.extras(work);
+  if (!stream) await p.extras(work);
+  await p.stream(
+    work,
+    references.map((reference) => keys.detail(host, repository, reference)),
+  );
 }
 
 /** A manifest, and an image's config: its facts come from there. */
