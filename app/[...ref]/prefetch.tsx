@@ -32,8 +32,8 @@ const FIRST_PAINT_WAIT_MS = 250;
 const EXTRAS_WAIT_MS = FIRST_PAINT_WAIT_MS - 50;
 
 /**
- * What streamed queries are waited for: long enough for answers Berth's server already knows
- * (its caches answer within a few event-loop turns), too short for anything a registry is asked.
+ * What details painted without are waited for: long enough for answers Berth's server already
+ * knows (its caches answer within a few event-loop turns), too short for anything a registry is asked.
  */
 const KNOWN_WAIT_MS = 25;
 
@@ -49,19 +49,17 @@ const settlesWithin = (promise: Promise<unknown>, ms: number) => {
 };
 
 /**
- * Details of tags or digests, each the query of its row. An extra: what comes within the extras'
- * wait is in the first paint, and what is still coming then streams in after it (the browser
- * does not ask for it again). With `stream`, nothing is waited for but what is known at once.
+ * Details of tags or digests, each the query of its row: what is answered within the wait is in
+ * the first paint, and what is still coming then streams in after it (the browser does not ask
+ * for it again). The wait is the extras' (a tag list's first screen), or with `paintWithout` only
+ * as long as answers Berth's caches already hold take (an index's rows are its own entries).
  * Not where reading a manifest is a pull: a page being rendered spends none of the person's pulls.
  */
-export async function fillDetails(p: Prefetch, host: string, repository: string, references: string[], { stream = false } = {}): Promise<void> {
+export async function fillDetails(p: Prefetch, host: string, repository: string, references: string[], { paintWithout = false } = {}): Promise<void> {
   if (references.length === 0 || traitsOf(host).readsArePulls) return;
   const work = Promise.all(references.map((reference) => p.queryClient.fetchQuery(detailQueryOptions(host, repository, reference)).catch(reportUnexpected)));
-  if (!stream) await p.extras(work);
-  await p.stream(
-    work,
-    references.map((reference) => keys.detail(host, repository, reference)),
-  );
+  await (paintWithout ? settlesWithin(work, KNOWN_WAIT_MS) : p.extras(work));
+  p.stream(references.map((reference) => keys.detail(host, repository, reference)));
 }
 
 /** A manifest, and an image's config: its facts come from there. */
@@ -87,8 +85,7 @@ async function prefetched<T extends ViewTarget>(view: View<T>, target: T, search
   // Queries handed over still in flight (their hashes): the browser's QueryClient takes their
   // promises and waits for the answers streamed in after the first paint, instead of asking.
   const streamed = new Set<string>();
-  const stream = async (work: Promise<unknown>, queryKeys: readonly QueryKey[]) => {
-    await settlesWithin(work, KNOWN_WAIT_MS);
+  const stream = (queryKeys: readonly QueryKey[]) => {
     for (const key of queryKeys) streamed.add(hashKey(key));
   };
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -44,7 +44,7 @@ export const manifest: View<ViewTarget<'tag' | 'digest'>> = {
       return;
     }
     const entries = manifest.manifests.map((m) => m.digest).slice(0, 100);
-    await fillDetails(p, host, repository, entries, { stream: true });
+    await fillDetails(p, host, repository, entries, { paintWithout: true });
   },
 
   view(target) {

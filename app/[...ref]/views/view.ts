@@ -22,10 +22,11 @@ export interface Prefetch {
   /** Waits for `work` no longer than the first paint does: extras (sizes, dates) never delay it. */
   extras(work: Promise<unknown>): Promise<void>;
   /**
-   * Hands the queries of `work` (already started) to the browser as they are: what is answered at
-   * once is in the first paint, the rest streams in after it (the browser does not ask again).
+   * Hands these queries (already started) to the browser as they are when the page is rendered:
+   * answered ones in the first paint, those still running streamed in after it (the browser does
+   * not ask again). Only for queries that answer failures as data.
    */
-  stream(work: Promise<unknown>, queryKeys: readonly QueryKey[]): Promise<void>;
+  stream(queryKeys: readonly QueryKey[]): void;
 }
 
 /** The view of targets `T`; one of several kinds (the manifest view: tag and digest) serves each of them. */
