@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveRoute } from './route-target';
+import { filesHref, resolveRoute } from './route-target';
 
 const D = 'sha256:' + 'c'.repeat(64);
 const routes: Array<[string, ReturnType<typeof resolveRoute>]> = [
@@ -43,4 +43,25 @@ test('Berth views behind "-": diagnose a registry, compare in a repository', () 
     assert.equal(resolveRoute(path.split('/')).kind, 'invalid', path);
   }
   assert.equal(resolveRoute(['r.io', 'A', '-', 'compare']).kind, 'invalid');
+});
+
+test('an image’s files behind "-" after its tag or digest; links written back the same way', () => {
+  const seg = (path: string) => resolveRoute(path.split('/'));
+  assert.deepEqual(seg('r.io/team/app:v1/-/files'), { kind: 'files', host: 'r.io', repository: 'team/app', tag: 'v1' });
+  assert.deepEqual(seg(`r.io/team/app@${D}/-/files`), { kind: 'files', host: 'r.io', repository: 'team/app', digest: D });
+  assert.deepEqual(seg(`r.io/team/app:v1@${D}/-/files`), { kind: 'files', host: 'r.io', repository: 'team/app', digest: D, tag: 'v1' });
+  assert.deepEqual(seg('docker.io/alpine:3/-/files'), { kind: 'redirect', to: '/docker.io/library/alpine:3/-/files' });
+  assert.deepEqual(seg('R.IO/team/app:v1/-/files'), { kind: 'redirect', to: '/r.io/team/app:v1/-/files' });
+  const bare = seg('r.io/team/app/-/files');
+  assert.equal(bare.kind, 'invalid');
+  assert.match((bare as { message: string }).message, /^Name a tag or digest to see an image's files: \/r\.io\/REPOSITORY:TAG\/-\/files\. $/);
+  assert.equal(seg('r.io/team/app:BAD TAG/-/files').kind, 'invalid');
+  assert.equal(seg('r.io/-/files').kind, 'invalid');
+  const ref = { host: 'r.io', repository: 'team/app', tag: 'v1' };
+  assert.equal(filesHref(ref), '/r.io/team/app:v1/-/files');
+  assert.equal(filesHref(ref, { path: '/usr/lib/' }), '/r.io/team/app:v1/-/files?path=/usr/lib/');
+  assert.equal(filesHref(ref, { path: '/' }), '/r.io/team/app:v1/-/files');
+  assert.equal(filesHref(ref, { platform: 'linux/arm64/v8', layer: 2, path: '/a b/' }), '/r.io/team/app:v1/-/files?platform=linux/arm64/v8&layer=2&path=/a+b/');
+  assert.equal(filesHref(ref, { file: '/etc/os-release', path: '/etc/' }), '/r.io/team/app:v1/-/files?file=/etc/os-release');
+  assert.equal(filesHref({ host: 'r.io', repository: 'team/app', digest: D }, { file: '/x&y=%2F' }), `/r.io/team/app@${D}/-/files?file=/x%26y%3D%252F`);
 });

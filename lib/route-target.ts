@@ -19,6 +19,7 @@ export type RouteTarget =
   | { kind: 'digest'; host: string; repository: string; digest: string; tag?: string }
   | { kind: 'diagnose'; host: string }
   | { kind: 'compare'; host: string; repository: string }
+  | { kind: 'files'; host: string; repository: string; tag?: string; digest?: string }
   | { kind: 'redirect'; to: string }
   | { kind: 'invalid'; part: ReferencePart; input: string; message: string };
 
@@ -44,6 +45,28 @@ export function formatRef(ref: RefParts): string {
  */
 export const REGISTRY_VIEWS = ['diagnose'] as const;
 export const REPOSITORY_VIEWS = ['compare'] as const;
+
+/** Views of one image, after its reference: /HOST/REPO:TAG/-/files. */
+export const IMAGE_VIEWS = ['files'] as const;
+
+/** Where a files view looks: a directory, a file, one layer on its own, an index's platform. */
+export interface FilesQuery {
+  path?: string;
+  file?: string;
+  layer?: number;
+  platform?: string;
+}
+
+/** "/HOST/REPO:TAG/-/files?path=/usr/lib/" (or @DIGEST; `?platform=` for an index, `?layer=N`, `?file=`). */
+export function filesHref(ref: RefParts, query: FilesQuery = {}): string {
+  const search = new URLSearchParams();
+  if (query.platform) search.set('platform', query.platform);
+  if (query.layer !== undefined) search.set('layer', String(query.layer));
+  if (query.file) search.set('file', query.file);
+  else if (query.path && query.path !== '/') search.set('path', query.path);
+  const rest = search.toString();
+  return `${hrefFor(ref)}/-/files${rest ? `?${rest.replaceAll('%2F', '/')}` : ''}`;
+}
 
 /** "/HOST/-/diagnose", with the repository to check as `?repository=`. */
 export function diagnoseHref(host: string, repository?: string): string {
@@ -150,6 +173,7 @@ function berthView(host: string, first: string, segments: readonly string[], das
     message: `Berth has no ${what} view ${JSON.stringify(view ?? '')}. `,
   });
   if (view === undefined || segments.length > dash + 2) return unknown(dash === 1 ? 'registry' : 'repository');
+  if (dash > 1 && (IMAGE_VIEWS as readonly string[]).includes(view)) return imageView(host, first, segments.slice(1, dash).join('/'), view, raw);
   if (dash === 1) {
     if (!(REGISTRY_VIEWS as readonly string[]).includes(view)) return unknown('registry');
     return host === first ? { kind: 'diagnose', host } : { kind: 'redirect', to: `/${host}/-/${view}` };
@@ -161,6 +185,18 @@ function berthView(host: string, first: string, segments: readonly string[], das
   validateRepository(repository, raw);
   if (hub || host !== first) return { kind: 'redirect', to: `/${host}/${repository}/-/${view}` };
   return { kind: 'compare', host, repository };
+}
+
+/** /HOST/REPO:TAG/-/VIEW and /HOST/REPO@DIGEST/-/VIEW. */
+function imageView(host: string, first: string, path: string, view: string, raw: string): RouteTarget {
+  const target = parseRepositoryPath(host, path, raw);
+  if (target.kind === 'redirect') return { kind: 'redirect', to: `${target.to}/-/${view}` };
+  if (target.kind === 'tag' || target.kind === 'digest') {
+    const ref = target.kind === 'tag' ? { tag: target.tag } : { digest: target.digest, ...(target.tag !== undefined ? { tag: target.tag } : {}) };
+    if (host !== first) return { kind: 'redirect', to: `${hrefFor({ host, repository: target.repository, ...ref })}/-/${view}` };
+    return { kind: 'files', host, repository: target.repository, ...ref };
+  }
+  return { kind: 'invalid', part: 'reference', input: raw, message: `Name a tag or digest to see an image's ${view}: /${host}/REPOSITORY:TAG/-/${view}. ` };
 }
 
 function toHubTarget(path: string, raw: string): RefParts {

@@ -1,6 +1,7 @@
 // npm test, first step: the programs the tests run beside Node are here, or installed now.
 // The CNCF distribution registry (docker-registry, or BERTH_REGISTRY_BIN), skopeo to seed it,
-// openssl for the token issuer's certificate, GNU tar and zstd to make real layer archives, and
+// openssl for the token issuer's certificate, GNU tar and zstd to make real layer archives, buildah to
+// build real images, and
 // Chromium for the browser tests (CHROMIUM_PATH, default /usr/bin/chromium). Missing ones are installed with apt-get as root on Debian or
 // Ubuntu; elsewhere the run stops and says what to install.
 import { existsSync } from 'node:fs';
@@ -24,6 +25,8 @@ const programs: Program[] = [
   // Real layer archives for the tests of reading layers: GNU tar writes them, zstd compresses them.
   { what: 'GNU tar', present: () => onPath('tar'), debianPackage: 'tar' },
   { what: 'zstd', present: () => onPath('zstd'), debianPackage: 'zstd' },
+  // Real images with real layers (whiteouts, links, zstd) for the files view: buildah builds them.
+  { what: 'buildah', present: () => onPath('buildah'), debianPackage: 'buildah' },
   { what: `Chromium (${chromium})`, present: () => existsSync(chromium), debianPackage: 'chromium' },
 ];
 

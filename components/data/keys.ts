@@ -25,6 +25,11 @@ export const keys = {
   /** Every tag's and digest's details in a repository: one query each. */
   details,
   detail: (host: string, repository: string, reference: string) => [...details(host, repository), reference] as const,
+  /** An image's files: a directory of all its layers merged (`layer` 0) or of one layer. */
+  files: (host: string, repository: string, digest: string, layer: number, path: string) =>
+    [...registry(host), 'files', repository, digest, layer, path] as const,
+  filesProgress: (host: string, repository: string, digest: string) => [...registry(host), 'files-progress', repository, digest] as const,
+  file: (host: string, repository: string, digest: string, path: string) => [...registry(host), 'file', repository, digest, path] as const,
   pullLimit: (host: string) => [...registry(host), 'pull-limit'] as const,
   /** Whether and how the person can delete in a repository: asked each time the dialog opens. */
   deletionCheck: (host: string, repository: string) => [...registry(host), 'deletion', repository] as const,

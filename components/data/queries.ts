@@ -95,6 +95,38 @@ export function configQueryOptions(host: string, repository: string, digest: str
   });
 }
 
+/** A directory of an image's files (`layer`: one layer on its own): what a digest holds never changes. */
+export function filesQueryOptions(host: string, repository: string, digest: string, options: { layer?: number; path: string }) {
+  const { layer, path } = options;
+  return queryOptions({
+    queryKey: keys.files(host, repository, digest, layer ?? 0, path),
+    queryFn: ({ client, signal }) => sourceOf(client).files({ host, repository, digest, path, layer }, { signal }),
+    ...immutable,
+    retry: false,
+  });
+}
+
+/** How far the layers of an image have been read, asked every `everyMs` while they are. */
+export function filesProgressQueryOptions(host: string, repository: string, digest: string, everyMs: number) {
+  return queryOptions({
+    queryKey: keys.filesProgress(host, repository, digest),
+    queryFn: ({ client, signal }) => sourceOf(client).filesProgress({ host, repository, digest }, { signal }),
+    refetchInterval: everyMs,
+    staleTime: 0,
+    gcTime: 0,
+  });
+}
+
+/** One file of an image and the start of its content. */
+export function fileQueryOptions(host: string, repository: string, digest: string, path: string) {
+  return queryOptions({
+    queryKey: keys.file(host, repository, digest, path),
+    queryFn: ({ client, signal }) => sourceOf(client).file({ host, repository, digest, path }, { signal }),
+    ...immutable,
+    retry: false,
+  });
+}
+
 /** Referrers can be added to a digest later (a new signature), so these stay normally fresh. */
 export function referrersQueryOptions(host: string, repository: string, digest: string) {
   return queryOptions({

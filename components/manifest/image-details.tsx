@@ -1,7 +1,9 @@
 'use client';
 
+import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import type { HistoryEntry, ImageConfigBody, ImageManifestBody } from '@/lib/api/types';
+import { filesHref } from '@/lib/route-target';
 import { ErrorState } from '@/components/ui/error-state';
 import { formatBytes, formatDate, formatRelative, plural } from '@/components/ui/format';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -97,7 +99,19 @@ function LayersTable({ manifest, history }: { manifest: ImageManifestBody; histo
               const step = stepsByLayer.get(index) || layer.annotations?.['org.opencontainers.image.title'];
               return (
                 <tr key={`${layer.digest}-${index}`}>
-                  <Td className="text-faint tabular-nums">{index + 1}</Td>
+                  <Td className="tabular-nums">
+                    {manifest.isArtifact ? (
+                      <span className="text-faint">{index + 1}</span>
+                    ) : (
+                      <Link
+                        href={filesHref({ host: manifest.host, repository: manifest.repository, digest: manifest.digest }, { layer: index + 1 })}
+                        className="text-accent hover:underline"
+                        aria-label={`Files of layer ${index + 1}`}
+                      >
+                        {index + 1}
+                      </Link>
+                    )}
+                  </Td>
                   <LayerCells digest={layer.digest} size={layer.size} step={step ?? ''} />
                 </tr>
               );

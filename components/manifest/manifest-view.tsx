@@ -4,7 +4,7 @@ import { useEffect } from 'react';
 import Link from 'next/link';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ManifestBody } from '@/lib/api/types';
-import { compareHref, formatRef, hrefFor } from '@/lib/route-target';
+import { compareHref, filesHref, formatRef, hrefFor } from '@/lib/route-target';
 import { keys, manifestQueryOptions } from '@/components/data';
 import { buttonClass } from '@/components/ui/button';
 import { CopyLinkButton } from '@/components/ui/copy-button';
@@ -93,6 +93,11 @@ export function ManifestView({ host, repository, tag, digest, actions, notices }
         digest={digest}
         actions={
           <>
+            {manifest && (manifest.kind === 'index' || (manifest.kind === 'image' && !manifest.isArtifact)) ? (
+              <Link href={filesHref(tag !== undefined ? { host, repository, tag } : { host, repository, digest })} className={buttonClass('secondary')}>
+                Files
+              </Link>
+            ) : null}
             <Link href={compareHref(host, repository, reference)} className={buttonClass('secondary')}>
               Compare with…
             </Link>

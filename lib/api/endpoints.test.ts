@@ -30,6 +30,18 @@ describe('what every route reads from its request', () => {
     assert.throws(() => read(endpoints.document, 'repository=a&digest=b'), invalid(/^Name a repository, a digest and a kind \(manifest or blob\)\.$/));
   });
 
+  test('a layer number: a whole number from 1 to the most layers an image may have, or none; a path is cut to 4096 characters', () => {
+    const files = (search: string) => read(endpoints.files, `repository=r&digest=d&${search}`);
+    assert.equal(files('layer=3').layer, 3);
+    assert.equal(files('layer=128').layer, 128);
+    assert.equal(files('layer=').layer, undefined);
+    for (const layer of ['0', '129', '1.5', 'two', '-1']) {
+      assert.throws(() => files(`layer=${layer}`), invalid(/^layer must be a whole number from 1 to 128\.$/), layer);
+    }
+    assert.equal(files(`path=${'a'.repeat(5000)}`).path?.length, 4096);
+    assert.throws(() => read(endpoints.file, 'repository=r&digest=d'), invalid(/^Name a repository, an image's digest and a file's path\.$/));
+  });
+
   test('a repeated parameter: at least one (empty ones left out), at most the maximum', () => {
     assert.deepEqual(read(endpoints.details, 'repository=r&ref=a&ref=&ref=b').ref, ['a', 'b']);
     assert.throws(() => read(endpoints.details, 'repository=r&ref='), invalid(/^Name at least one tag or digest as ref\.$/));

@@ -10,6 +10,9 @@ import type {
   DetailsBody,
   DiagnosisBody,
   DocumentBody,
+  FileBody,
+  FilesBody,
+  FilesProgressBody,
   HubRepositoriesBody,
   ImageConfigBody,
   ManifestBody,
@@ -88,6 +91,16 @@ export const param = {
         return Math.min(n, max);
       }),
     ),
+  /** A number from 1 to `max` (a layer's); absent is undefined, anything else refused. */
+  ordinal: (name: string, max: number) =>
+    z.pipe(
+      sent,
+      z.transform((v: string[], ctx) => {
+        if (!v[0]) return undefined;
+        const n = Number(v[0]);
+        return Number.isInteger(n) && n >= 1 && n <= max ? n : refuse(ctx, v, `${name} must be a whole number from 1 to ${max}.`);
+      }),
+    ),
   /** `1` is yes; anything else, or nothing, is no. */
   flag: () =>
     z.pipe(
@@ -126,6 +139,9 @@ const row =
 
 /** The orderings Docker Hub's API lists a namespace in (the same list as lib/registry/hub/, which is not browser-safe). */
 export const HUB_ORDERINGS = ['last_updated', 'name', 'pull_count'] as const satisfies readonly HubOrdering[];
+
+/** The highest layer number a files request may name (an image has at most this many layers). */
+export const MAX_LAYER_NUMBER = 128;
 
 /** How many tags or digests one details request may name. */
 export const MAX_DETAILS_PER_REQUEST = 100;
@@ -220,6 +236,34 @@ export const endpoints = {
     }),
     what: 'a repository',
   }),
+  /** An image's files: one directory (`path`) of all its layers merged, or of layer `layer` (1-based) on its own. */
+  files: row<FilesBody>()({
+    method: 'GET',
+    path: registry('files'),
+    query: z.object({ repository: param.required(), digest: param.required(), path: param.text(4096), layer: param.ordinal('layer', MAX_LAYER_NUMBER) }),
+    what: "a repository and an image's digest",
+  }),
+  /** How far each layer of an image has been read for its files (a first open of a large image). */
+  filesProgress: row<FilesProgressBody>()({
+    method: 'GET',
+    path: registry('files/progress'),
+    query: z.object({ repository: param.required(), digest: param.required() }),
+    what: "a repository and an image's digest",
+  }),
+  /** One file of an image (`path`, links followed) and the start of its content. */
+  file: row<FileBody>()({
+    method: 'GET',
+    path: registry('file'),
+    query: z.object({ repository: param.required(), digest: param.required(), path: param.required() }),
+    what: "a repository, an image's digest and a file's path",
+  }),
+  /** A file's whole content as an attachment (the browser downloads it; never a page). */
+  fileDownload: row<never>()({
+    method: 'GET',
+    path: registry('file/download'),
+    query: z.object({ repository: param.required(), digest: param.required(), path: param.required() }),
+    what: "a repository, an image's digest and a file's path",
+  }),
   /** Same-origin only: it sends the registry a DELETE (of a tag nobody made) to learn how it deletes. */
   deletion: row<DeletionBody>()({ method: 'POST', path: registry('deletion'), query: z.object({ repository: param.required() }), what: 'a repository' }),
   /** With a repository and a tag or digest: checked now with a HEAD, which costs no pull. */
@@ -289,6 +333,9 @@ export const READS = [
   'document',
   'referrers',
   'details',
+  'files',
+  'filesProgress',
+  'file',
   'pullLimit',
   'diagnose',
 ] as const;

@@ -2,6 +2,7 @@
 // here is the body of one HTTP response (suffix `Body`) or a part of one. Types only: importable
 // from client and server code alike. No secrets ever appear here.
 import type { Diagnosis } from '../registry/diagnose';
+import type { TocEntry } from '../registry/layers/tar';
 import type { ErrorCode } from '../registry/errors';
 import type { HubRepository } from '../registry/hub';
 import type { Descriptor, Platform } from '../registry/manifest';
@@ -289,3 +290,80 @@ export type {
   DiagnosisStepId,
 } from '../registry/diagnose';
 export type { TlsFacts } from '../registry/net/http';
+
+/**
+ * One entry of a directory of an image's filesystem (or of one layer seen on its own): a layer's
+ * table-of-contents entry (size, mode, owners, link target, mtime) by its name, and where it came from.
+ */
+export interface FileRow extends Omit<TocEntry, 'path' | 'type' | 'digest' | 'offset'> {
+  name: string;
+  /** What the entry is; 'deleted': in a layer's own view, removed by that layer (a whiteout). */
+  type: TocEntry['type'] | 'deleted';
+  /** The layer (1-based) that last put it there. */
+  layer: number;
+  /** Directories: how many entries are directly in them. */
+  entries?: number;
+  /** A directory no layer lists, there only to hold what a layer put in it. */
+  implied?: true;
+  /** Deleted with everything the layers below put in it (an opaque whiteout): the directory itself stays. */
+  opaque?: true;
+}
+
+/** One layer of an image, as its files show it. */
+export interface FilesLayer {
+  digest: string;
+  mediaType: string;
+  /** Compressed: what a pull downloads. */
+  size: number;
+  /** Regular files in it, and their bytes uncompressed. */
+  files: number;
+  bytes: number;
+  /** Bytes of its files that a later layer overwrites or deletes. */
+  wastedBytes: number;
+}
+
+/** GET /api/registries/{host}/files?repository=&digest=&path=&layer= (digest: an image manifest's) */
+export interface FilesBody {
+  repository: string;
+  digest: string;
+  /** The directory listed, with a leading and a trailing "/" ("/" for the root). */
+  path: string;
+  /** The layer seen on its own (1-based); none: all layers merged. */
+  layer?: number;
+  /** The directory's entries, in name order; at most MAX_DIRECTORY_ROWS of them. */
+  entries: FileRow[];
+  /** Entries of the directory left out past that. */
+  more: number;
+  layers: FilesLayer[];
+  /** The merged image: regular files, their bytes, and the bytes of files a later layer overwrote or deleted. */
+  files: number;
+  bytes: number;
+  wastedBytes: number;
+  /** The largest files of the merged image, largest first. */
+  largest: Array<{ path: string; size: number; layer: number }>;
+}
+
+/** GET /api/registries/{host}/files/progress?repository=&digest=: how far each layer has been read for its files. */
+export interface FilesProgressBody {
+  layers: Array<{ digest: string; size: number; read: number; done: boolean }>;
+}
+
+/** GET /api/registries/{host}/file?repository=&digest=&path=: one file of an image, and the start of its content. */
+export interface FileBody {
+  repository: string;
+  digest: string;
+  /** Where the file was found, links followed ("/usr/lib/libdemo.so.1"). */
+  path: string;
+  /** The links followed on the way, each with its target as written. */
+  followed: Array<{ from: string; to: string }>;
+  entry: FileRow;
+  /** Absent for what has no content (a device, a fifo). */
+  content?: {
+    /** 'text': UTF-8, shown as it is; 'binary': base64 of the bytes, shown as hex. */
+    kind: 'text' | 'binary';
+    data: string;
+    /** Bytes shown, of `entry.size`. */
+    bytes: number;
+    truncated: boolean;
+  };
+}

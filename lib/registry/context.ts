@@ -11,6 +11,8 @@ import type { PullLimit } from './pull-limit';
 import type { GrantedAccess } from './scope';
 import type { ManifestSummary } from './summary';
 import type { TocEntry } from './layers/tar';
+import type { ImageFilesystem } from './client/files';
+import { SharedWork } from './shared-work';
 
 const MiB = 1024 * 1024;
 
@@ -115,8 +117,15 @@ export class RegistryContext {
    * an estimate of what each table holds.
    */
   readonly layerTocs = new BoundedCache<TocEntry[]>({ maxEntries: 500, maxBytes: 128 * MiB });
+  /**
+   * Images' filesystems merged from their layers' tables of contents, by origin, repository and
+   * image manifest digest: served only after every layer's table was (which checks access).
+   */
+  readonly mergedImages = new BoundedCache<ImageFilesystem>({ maxEntries: 50, maxBytes: 64 * MiB });
   /** Layers being read right now: two at once in all, one per person, a few waiting. */
   readonly layerReads = new UpstreamLimiter({ perOrigin: 2, total: 2, perClient: 1, queuedPerClient: 4, queuedTotal: 32 });
+  /** Scans of layers for their tables of contents: one per layer however many wait, with how far each has got. */
+  readonly layerScans = new SharedWork<TocEntry[]>();
   /** How many requests may be in flight to one registry, and in all. */
   readonly limiter: UpstreamLimiter;
   /** Resolves registry names to addresses (lib/registry/resolve.ts). */

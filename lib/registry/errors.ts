@@ -61,6 +61,10 @@ export const BERTH_ERROR_CODES = [
   'CANCELLED',
   /** A blob asked for as a document is not a JSON document (a layer, say): Berth shows documents only. */
   'NOT_A_DOCUMENT',
+  /** Files were asked of something that has none: an index (name one of its images), an artifact. */
+  'NOT_AN_IMAGE',
+  /** An image has nothing at the path asked for, or not of the kind asked (a directory, a file). */
+  'NO_SUCH_FILE',
   /** The request named a host that is not one of Berth's public origins (PUBLIC_ORIGIN). */
   'HOST_NOT_ALLOWED',
   /** Reading this would count as a pull against a pull limit (Docker Hub), and the person did not ask for it. */
@@ -114,6 +118,8 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   BUSY: 503,
   CANCELLED: 499,
   NOT_A_DOCUMENT: 422,
+  NOT_AN_IMAGE: 422,
+  NO_SUCH_FILE: 404,
   HOST_NOT_ALLOWED: 400,
   COSTS_A_PULL: 409,
   INTERNAL: 500,

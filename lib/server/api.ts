@@ -113,7 +113,17 @@ export type Answer<E extends Endpoint> = (client: RegistryClient, query: QueryOf
  * 401 from the registry means "sign in" to the page, which then sends the person to /login for
  * that registry and back.
  */
-export async function browseRoute<E extends Endpoint>(request: Request, params: Promise<{ host: string }>, endpoint: E, answer: Answer<E>): Promise<Response> {
+export function browseRoute<E extends Endpoint>(request: Request, params: Promise<{ host: string }>, endpoint: E, answer: Answer<E>): Promise<Response> {
+  return rawRoute(request, params, endpoint, async (client, query, host, scope) => json(await answer(client, query, host, request.signal), scope.client));
+}
+
+/** As browseRoute, for a route that answers its own Response (a download) instead of a JSON body. */
+export async function rawRoute<E extends Endpoint>(
+  request: Request,
+  params: Promise<{ host: string }>,
+  endpoint: E,
+  respond: (client: RegistryClient, query: QueryOf<E>, host: string, scope: RequestScope) => Promise<Response>,
+): Promise<Response> {
   let host: string | undefined;
   try {
     host = hostParam((await params).host);
@@ -121,7 +131,7 @@ export async function browseRoute<E extends Endpoint>(request: Request, params: 
     const client = await clientFor(host, scope);
     try {
       const query = readQuery(endpoint, new URL(request.url).searchParams);
-      return json(await answer(client, query, host, request.signal), scope.client);
+      return await respond(client, query, host, scope);
     } catch (e) {
       if (e instanceof RegistryError && e.code === 'UNAUTHORIZED') {
         throw new RegistryError({

@@ -16,6 +16,7 @@ import {
   fetchRepositoriesBody,
   fetchTagsBody,
 } from './browse';
+import { fetchFileBody, fetchFilesBody, fetchFilesProgressBody } from './files';
 
 // What each registry endpoint of lib/api/endpoints.ts answers, from the client for its host and
 // the query its row read: the route handler under app/api/registries/[host]/ calls it with the
@@ -31,7 +32,20 @@ async function withPullLimit<B extends CarriesPullLimit>(client: RegistryClient,
 }
 
 type RegistryEndpoint =
-  'repositories' | 'namespace' | 'tags' | 'manifest' | 'deleteManifest' | 'config' | 'document' | 'referrers' | 'details' | 'deletion' | 'pullLimit';
+  | 'repositories'
+  | 'namespace'
+  | 'tags'
+  | 'manifest'
+  | 'deleteManifest'
+  | 'config'
+  | 'document'
+  | 'referrers'
+  | 'details'
+  | 'files'
+  | 'filesProgress'
+  | 'file'
+  | 'deletion'
+  | 'pullLimit';
 
 export const answers: { [K in RegistryEndpoint]: Answer<Endpoints[K]> } = {
   repositories: (client, query) => fetchRepositoriesBody(client, { n: query.n ?? 100, cursor: query.cursor }),
@@ -45,6 +59,9 @@ export const answers: { [K in RegistryEndpoint]: Answer<Endpoints[K]> } = {
   referrers: (client, query) => fetchReferrersBody(client, query.repository, query.digest, query.artifactType),
   details: async (client, query, _host, signal) =>
     withPullLimit(client, await fetchDetailsBody(client, query.repository, query.ref, signal, { fresh: query.fresh === true, pulls: query.pulls === true })),
+  files: (client, { repository, digest, path, layer }) => fetchFilesBody(client, repository, digest, { path, layer }),
+  filesProgress: (client, query) => fetchFilesProgressBody(client, query.repository, query.digest),
+  file: (client, query) => fetchFileBody(client, query.repository, query.digest, query.path),
   deletion: (client, query) => fetchDeletionBody(client, query.repository),
   pullLimit: (client, { repository, reference }) => fetchPullLimitBody(client, repository && reference ? { repository, reference } : undefined),
 };

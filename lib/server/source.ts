@@ -40,6 +40,9 @@ export function serverSource(scope: RequestScope): Source {
     document: asRoute(endpoints.document, answers.document, client),
     referrers: asRoute(endpoints.referrers, answers.referrers, client),
     details: asRoute(endpoints.details, answers.details, client),
+    files: asRoute(endpoints.files, answers.files, client),
+    filesProgress: asRoute(endpoints.filesProgress, answers.filesProgress, client),
+    file: asRoute(endpoints.file, answers.file, client),
     pullLimit: asRoute(endpoints.pullLimit, answers.pullLimit, client),
     // A diagnosis shows the registry as it is when the person asks: never while a page renders.
     diagnose: () => Promise.reject(new RegistryError({ code: 'INVALID_REQUEST', message: 'A diagnosis runs in the browser, when asked.' })),

@@ -1,5 +1,6 @@
 import { compare } from './compare';
 import { diagnose } from './diagnose';
+import { files } from './files';
 import { manifest } from './manifest';
 import { registry } from './registry';
 import { repository } from './repository';
@@ -12,6 +13,7 @@ export const VIEWS: { [K in ViewKind]: View<ViewTarget<K>> } = {
   tag: manifest,
   digest: manifest,
   compare,
+  files,
   diagnose,
 };
 

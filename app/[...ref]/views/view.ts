@@ -7,7 +7,7 @@ import type { RouteTarget } from '@/lib/route-target';
 // ../prefetch.tsx runs the prefetch within its budget and decides what the first paint waits for.
 
 /** The kinds of page an image-reference URL shows (lib/route-target.ts). */
-export type ViewKind = 'registry' | 'repository' | 'tag' | 'digest' | 'compare' | 'diagnose';
+export type ViewKind = 'registry' | 'repository' | 'tag' | 'digest' | 'compare' | 'files' | 'diagnose';
 export type ViewTarget<K extends ViewKind = ViewKind> = Extract<RouteTarget, { kind: K }>;
 
 /** One of the page's query parameters, as in its link (its first value; an empty one is none). */

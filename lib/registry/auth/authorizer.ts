@@ -54,6 +54,8 @@ export interface AuthorizedRequest {
   /** Reads a 200 answer's body as it arrives (see HttpRequest.consume). */
   consume?: TransportRequest['consume'];
   idleTimeoutMs?: number;
+  /** Ends this request instead of the person's signal (TransportRequest.signal). */
+  signal?: AbortSignal;
 }
 
 export interface Verification {
@@ -155,7 +157,15 @@ export class Authorizer {
       if (spec.accept) headers.accept = spec.accept;
       const auth = await this.authorization(ping, scopes);
       if (auth) headers.authorization = auth;
-      const res = await this.transport({ url: spec.url, method, headers, maxBytes: spec.maxBytes, consume: spec.consume, idleTimeoutMs: spec.idleTimeoutMs });
+      const res = await this.transport({
+        url: spec.url,
+        method,
+        headers,
+        maxBytes: spec.maxBytes,
+        consume: spec.consume,
+        idleTimeoutMs: spec.idleTimeoutMs,
+        signal: spec.signal,
+      });
       // A challenge counts only from the registry itself: a redirect target (a CDN, or an address a
       // hostile registry chose) must not be able to name a realm that receives the credentials.
       if (res.status !== 401 || attempt > 0 || res.url.origin !== this.baseUrl.origin) return res;

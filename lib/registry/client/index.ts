@@ -20,6 +20,7 @@ import { checkPullLimit, getManifest, headManifest, type FetchedManifest, type M
 import { pullLimit } from './pull-limit';
 import { getReferrers, type Referrers } from './referrers';
 import { getLayerToc } from './layers';
+import { findFile, getImageFiles, imageFilesProgress, readFileContent, type FoundFile, type ImageFiles } from './files';
 import type { TocEntry } from '../layers/tar';
 import { describeDigest, describeTag } from './summaries';
 
@@ -165,6 +166,34 @@ export class RegistryClient {
   /** The files a layer holds, as its tar lists them: read once as the blob streams through, then kept. */
   getLayerToc(repository: string, digest: string): Promise<TocEntry[]> {
     return getLayerToc(this.connection, repository, digest);
+  }
+
+  // ---- files (files.ts) -------------------------------------------------------------------------
+
+  /** An image's filesystem: its layers' tables of contents, and the layers merged as the container sees them. */
+  getImageFiles(repository: string, digest: string): Promise<ImageFiles> {
+    return getImageFiles(this.connection, repository, digest);
+  }
+
+  /** How far each layer of an image has been read for its files. */
+  imageFilesProgress(repository: string, digest: string): ReturnType<typeof imageFilesProgress> {
+    return imageFilesProgress(this.connection, repository, digest);
+  }
+
+  /** The entry at `path` of an image, links followed. */
+  findFile(image: ImageFiles, path: string): FoundFile {
+    return findFile(image, path);
+  }
+
+  /** Up to `limit` bytes of a file's content, read again from its layer, to `take` as they pass. */
+  readFileContent<T>(
+    repository: string,
+    image: ImageFiles,
+    file: FoundFile,
+    limit: number,
+    take: (bytes: AsyncIterable<Uint8Array>) => Promise<T>,
+  ): Promise<T> {
+    return readFileContent(this.connection, repository, image, file.node, limit, take);
   }
 
   // ---- summaries (summaries.ts) -----------------------------------------------------------------

@@ -208,6 +208,8 @@ test('a request whose person has gone (its signal) is ended at once, and its con
 
 describe('an answer read as it arrives (consume)', () => {
   let streams: HttpServer;
+  let closedEndless = () => {};
+  const endlessClosed = new Promise<void>((resolve) => (closedEndless = resolve));
   let origin = '';
   before(async () => {
     streams = createHttpServer((req, res) => {
@@ -221,6 +223,15 @@ describe('an answer read as it arrives (consume)', () => {
           if (++sent === 10) res.end();
           else setTimeout(next, 150);
         };
+        next();
+      } else if (req.url === '/endless') {
+        // Parts until the reader hangs up.
+        res.writeHead(200);
+        const next = () => {
+          if (res.destroyed) return;
+          res.write(part, () => setTimeout(next, 5));
+        };
+        res.on('close', () => closedEndless());
         next();
       } else if (req.url === '/stalls') {
         res.writeHead(200, { 'content-length': part.length * 2 });
@@ -294,6 +305,21 @@ describe('an answer read as it arrives (consume)', () => {
       }),
       (e: unknown) => e === stop,
     );
+  });
+
+  test('a consumer that has what it wanted before the end ends the download', async () => {
+    const res = await send(policy(), {
+      url: new URL('/endless', origin),
+      maxBytes: 1024 ** 3,
+      timeoutMs: 5_000,
+      consume: async (body) => {
+        // One part, and the body left as it is (not closed, as a for-await's break would).
+        const first = await body[Symbol.asyncIterator]().next();
+        return (first.value as Buffer).length;
+      },
+    });
+    assert.ok((res.consumed as number) > 0);
+    await endlessClosed; // never settles (the test times out) while the answer goes on
   });
 
   test('a person who leaves while the body passes ends it', async () => {

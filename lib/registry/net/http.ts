@@ -288,6 +288,8 @@ export function send(policy: AddressPolicy, req: HttpRequest): Promise<HttpRespo
           arm();
           consume(body()).then(
             (consumed) => {
+              // A consumer that has what it wanted before the end (a file near a layer's start) ends the download.
+              if (!res.complete) res.destroy();
               if (settled) return;
               settled = true;
               resolve({ status: 200, url, headers: new ResponseHeaders(res.rawHeaders), body: Buffer.alloc(0), consumed, ...(tls ? { tls } : {}) });

@@ -16,6 +16,8 @@ export interface TransportRequest {
   /** Reads a 200 answer's body as it arrives (see HttpRequest.consume); a redirect's is read as usual. */
   consume?: HttpRequest['consume'];
   idleTimeoutMs?: number;
+  /** Ends this request instead of the person's signal: work shared by several people ends when none of them waits. */
+  signal?: AbortSignal;
 }
 
 export type Transport = (request: TransportRequest) => Promise<HttpResponse>;
@@ -37,7 +39,7 @@ function timedOut(host: string, timeoutMs: number): RegistryError {
  * each hop uses, and ends the request when that person has gone.
  */
 export function followingTransport(context: RegistryContext, host: string, scope: RequestScope = { client: '' }): Transport {
-  return async ({ url, method, headers, body, maxBytes, consume, idleTimeoutMs }) => {
+  return async ({ url, method, headers, body, maxBytes, consume, idleTimeoutMs, signal = scope.signal }) => {
     let current = url;
     let currentMethod = method;
     let currentHeaders = headers;
@@ -56,7 +58,7 @@ export function followingTransport(context: RegistryContext, host: string, scope
         maxBytes,
         timeoutMs: left,
         reportedTimeoutMs: context.timeoutMs,
-        signal: scope.signal,
+        signal,
         resolve: context.resolve,
         consume,
         idleTimeoutMs,
@@ -64,7 +66,7 @@ export function followingTransport(context: RegistryContext, host: string, scope
       // Waiting for a slot counts against the same deadline: a request that waited too long is not sent.
       const res = await context.limiter.run(current.origin, () => send(context.policy, { ...hop, timeoutMs: Math.max(1, deadline - Date.now()) }), {
         client: scope.client,
-        signal: scope.signal,
+        signal,
         deadline,
         host,
       });

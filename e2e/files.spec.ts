@@ -1,0 +1,141 @@
+// The files view on images buildah made (e2e/fixtures/files-image.ts): the merged tree with the
+// layer that put each entry there, a layer on its own with what it deletes, a text file, a binary
+// file behind a symlink, the download's headers, where the bytes go; gzip, zstd and Docker
+// layers; the progress of a first read and its Cancel.
+import { startAppServer, type AppServer } from './fixtures/app-server';
+import { loadBed } from './fixtures/bed-state';
+import { FILES_IMAGE } from './fixtures/files-image';
+import { startRegistryProxy, type RegistryProxy } from './fixtures/registry-proxy';
+import { alertOf, test, expect, password } from './support';
+
+const filesOf = (host: string, repo: string, tag: string, query = '') => `/${host}/${repo}:${tag}/-/files${query}`;
+
+test.describe('the files of an image', () => {
+  test.beforeEach(async ({ signIn, token }) => {
+    await signIn.as(token.host, 'alice', password(token, 'alice'));
+  });
+
+  test('from the image view to /etc/os-release: the layer that put it there, and its text', async ({ page, token, bed }) => {
+    const files = bed.content.files;
+    await page.goto(`/${token.host}/${files.repo}:${files.gzip.tag}`);
+    await page.getByRole('link', { name: 'Files', exact: true }).click();
+    await expect(page).toHaveURL(filesOf(token.host, files.repo, files.gzip.tag));
+    const root = page.getByRole('table', { name: 'Files in /' });
+    for (const name of ['etc/', 'opt/', 'tmp/', 'usr/']) await expect(root.getByRole('link', { name, exact: true })).toBeVisible();
+    await root.getByRole('link', { name: 'etc/', exact: true }).click();
+    await expect(page).toHaveURL(filesOf(token.host, files.repo, files.gzip.tag, '?path=/etc/'));
+    const etc = page.getByRole('table', { name: 'Files in /etc/' });
+    const osRelease = etc.getByRole('row').filter({ has: page.getByRole('link', { name: 'os-release', exact: true }) });
+    await expect(osRelease).toContainText('-rw-r--r--');
+    await expect(osRelease).toContainText(`layer 1: ${FILES_IMAGE.layers[0]!.createdBy}`);
+    // /etc/hostname was rewritten by layer 2: that is the layer the merged view names.
+    await expect(etc.getByRole('row').filter({ has: page.getByRole('link', { name: 'hostname', exact: true }) })).toContainText('layer 2');
+    await osRelease.getByRole('link', { name: 'os-release' }).click();
+    await expect(page).toHaveURL(filesOf(token.host, files.repo, files.gzip.tag, '?file=/etc/os-release'));
+    await expect(page.getByLabel('/etc/os-release', { exact: true })).toHaveText(FILES_IMAGE.osRelease);
+    await expect(page.getByText('Put there by')).toBeVisible();
+  });
+
+  test('the merged tree honours whiteouts and opaque directories; a layer alone shows what it deletes', async ({ page, token, bed }) => {
+    const files = bed.content.files;
+    await page.goto(filesOf(token.host, files.repo, files.gzip.tag, '?path=/tmp/'));
+    await expect(page.getByText('This directory is empty.')).toBeVisible();
+    await page.goto(filesOf(token.host, files.repo, files.gzip.tag, '?path=/opt/cache/'));
+    const cache = page.getByRole('table', { name: 'Files in /opt/cache/' });
+    await expect(cache.getByRole('link', { name: 'c.txt' })).toBeVisible();
+    await expect(cache.getByRole('row')).toHaveCount(2); // the header and c.txt: a.txt and b.txt are gone
+    // Layer 2 on its own, chosen with the Layer control: /tmp/remove-me.txt deleted.
+    await page.goto(filesOf(token.host, files.repo, files.gzip.tag, '?path=/tmp/'));
+    await page.getByLabel('Layer', { exact: true }).selectOption({ label: `Layer 2: ${FILES_IMAGE.layers[1]!.createdBy}` });
+    await expect(page).toHaveURL(filesOf(token.host, files.repo, files.gzip.tag, '?layer=2&path=/tmp/'));
+    const tmp = page.getByRole('table', { name: 'Files in /tmp/ of layer 2' });
+    await expect(tmp.getByRole('row').filter({ hasText: 'remove-me.txt' })).toContainText('deleted');
+    // Layer 3 replaces /opt/cache: an opaque directory.
+    await page.goto(filesOf(token.host, files.repo, files.gzip.tag, '?layer=3&path=/opt/'));
+    await expect(page.getByRole('table', { name: 'Files in /opt/ of layer 3' }).getByRole('row').filter({ hasText: 'cache' })).toContainText(
+      'replaces what is below',
+    );
+    await page.getByLabel('Layer', { exact: true }).selectOption({ label: 'All layers (merged)' });
+    await expect(page).toHaveURL(filesOf(token.host, files.repo, files.gzip.tag, '?path=/opt/'));
+  });
+
+  test('a binary file behind a symlink is shown as hex, and downloads as an attachment with its exact bytes', async ({ page, token, bed }) => {
+    const files = bed.content.files;
+    await page.goto(filesOf(token.host, files.repo, files.gzip.tag, '?path=/usr/lib/'));
+    await page.getByRole('link', { name: 'libdemo.so', exact: true }).click();
+    await expect(page.getByText('Followed a link within the image')).toContainText('/usr/lib/libdemo.so → libdemo.so.1');
+    const hex = page.getByLabel('/usr/lib/libdemo.so.1', { exact: true });
+    await expect(hex).toContainText('00000000: ');
+    const libdemo = FILES_IMAGE.libdemo;
+    await expect(hex).toContainText(libdemo.subarray(0, 2).toString('hex'));
+    const href = await page.getByRole('link', { name: 'Download' }).getAttribute('href');
+    const download = await page.request.get(href!);
+    expect(download.status()).toBe(200);
+    const headers = download.headers();
+    expect(headers['content-disposition']).toBe(`attachment; filename="libdemo.so.1"; filename*=UTF-8''libdemo.so.1`);
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    expect(headers['content-type']).toBe('application/octet-stream');
+    expect(headers['content-security-policy']).toContain('sandbox');
+    expect(Buffer.compare(await download.body(), libdemo)).toBe(0);
+  });
+
+  test('where the bytes go: per layer, the largest files, and the bytes wasted on a file a later layer deletes', async ({ page, token, bed }) => {
+    const files = bed.content.files;
+    await page.goto(filesOf(token.host, files.repo, files.gzip.tag));
+    const section = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Where the bytes go' }) });
+    await expect(section.getByText('Wasted space')).toContainText(/2\d(\.\d)? kB/);
+    const layers = section.getByRole('table', { name: 'Layers by size' });
+    await expect(layers.getByRole('row')).toHaveCount(4);
+    await expect(section.getByRole('table', { name: 'Largest files' }).getByRole('row').nth(1)).toContainText('/usr/lib/libextra.so');
+    await layers.getByRole('link', { name: 'Layer 3 on its own' }).click();
+    await expect(page).toHaveURL(filesOf(token.host, files.repo, files.gzip.tag, '?layer=3'));
+  });
+
+  test('zstd and Docker layers read the same files', async ({ page, token, bed }) => {
+    const files = bed.content.files;
+    for (const tag of [files.zstd.tag, files.docker.tag]) {
+      await page.goto(filesOf(token.host, files.repo, tag, '?file=/etc/os-release'));
+      await expect(page.getByLabel('/etc/os-release', { exact: true })).toHaveText(FILES_IMAGE.osRelease);
+      await page.goto(filesOf(token.host, files.repo, tag, '?path=/opt/cache/'));
+      await expect(page.getByRole('table', { name: 'Files in /opt/cache/' }).getByRole('row')).toHaveCount(2);
+    }
+  });
+
+  test('a path the image does not have, and an index, say what to do', async ({ page, token, bed }) => {
+    const files = bed.content.files;
+    await page.goto(filesOf(token.host, files.repo, files.gzip.tag, '?path=/nowhere/'));
+    await expect(alertOf(page)).toContainText('This image has no /nowhere');
+    const multi = bed.content.multi;
+    await page.goto(`/${token.host}/${multi.repo}:${multi.tags[0]}/-/files?platform=linux/arm64/v8`);
+    await expect(page.getByLabel('Platform', { exact: true })).toHaveValue('linux/arm64/v8');
+  });
+});
+
+test.describe('a first read of large layers', () => {
+  // The open registry behind a proxy that sends every blob of files/demo a trickle at a time until released.
+  let proxy: RegistryProxy;
+  let server: AppServer;
+  test.beforeAll(async () => {
+    proxy = await startRegistryProxy(loadBed().registries.anonymous.url, { trickle: (method, path) => method === 'GET' && /files\/demo\/blobs\//.test(path) });
+    server = await startAppServer({ env: { ALLOWED_REGISTRIES: proxy.url } });
+  });
+  test.afterAll(async () => {
+    await server?.stop();
+    await proxy?.close();
+  });
+
+  test('shows its progress; Cancel stops reading the layer; reading again lists the files', async ({ page, bed }) => {
+    const files = bed.content.files;
+    await page.goto(`${server.site}${filesOf(proxy.host, files.repo, files.zstd.tag)}`);
+    const bar = page.getByRole('progressbar', { name: 'Reading the layers' });
+    await expect(bar).toBeVisible();
+    await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { message: 'bytes read so far' }).toBeGreaterThan(0);
+    const abandoned = proxy.abandoned;
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByRole('status')).toContainText('Cancelled');
+    await expect.poll(() => proxy.abandoned, { message: 'Berth stopped reading the layer' }).toBeGreaterThan(abandoned);
+    proxy.release();
+    await page.getByRole('button', { name: 'Read the layers again' }).click();
+    await expect(page.getByRole('table', { name: 'Files in /' }).getByRole('link', { name: 'etc/' })).toBeVisible();
+  });
+});

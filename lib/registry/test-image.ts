@@ -1,0 +1,113 @@
+// A small OCI image made of three real layers (GNU tar; gzip, gzip and zstd), an index of it and
+// an artifact, served by the stub registry: what the tests of an image's files read. For tests
+// only: no production code imports it.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import { RegistryClient } from './client/index';
+import { MediaType, sha256Digest } from './manifest';
+import type { TransportRequest } from './net/transport';
+import { REGISTRY, testContext, testRegistry, type Answer } from './test-registry';
+
+const dir = mkdtempSync(join(tmpdir(), 'berth-files-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A layer made by GNU tar from `files` (path → content, or a symlink / hard link), compressed with `compress`. */
+function layer(
+  name: string,
+  files: Record<string, string | Buffer | { symlink: string } | { hardlink: string } | { mode: number; content: string }>,
+  compress: string[],
+): Buffer {
+  const root = join(dir, name);
+  for (const [path, what] of Object.entries(files)) {
+    const at = join(root, path);
+    mkdirSync(join(at, '..'), { recursive: true });
+    if (typeof what === 'string' || Buffer.isBuffer(what)) writeFileSync(at, what);
+    else if ('symlink' in what) symlinkSync(what.symlink, at);
+    else if ('hardlink' in what) linkSync(join(root, what.hardlink), at);
+    else {
+      writeFileSync(at, what.content);
+      chmodSync(at, what.mode);
+    }
+  }
+  const tar = execFileSync('tar', ['-C', root, '--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '-cf', '-', '.']);
+  return execFileSync(compress[0]!, compress.slice(1), { input: tar });
+}
+
+export const binary = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) % 256));
+export const layers = [
+  layer(
+    'one',
+    { 'etc/os-release': 'NAME="One"\n', 'usr/lib/libx.so.1': binary, 'usr/lib/libx.so': { symlink: 'libx.so.1' }, 'tmp/gone.txt': 'x'.repeat(1000) },
+    ['gzip', '-c', '-n'],
+  ),
+  layer(
+    'two',
+    { 'tmp/.wh.gone.txt': '', 'usr/bin/tool': { mode: 0o755, content: '#!/bin/sh\necho tool\n' }, 'usr/bin/tool-link': { hardlink: 'usr/bin/tool' } },
+    ['gzip', '-c', '-n'],
+  ),
+  layer('three', { 'etc/os-release': 'NAME="Three"\nVERSION=3\n' }, ['zstd', '-c', '-q']),
+];
+const layerTypes = [
+  'application/vnd.oci.image.layer.v1.tar+gzip',
+  'application/vnd.oci.image.layer.v1.tar+gzip',
+  'application/vnd.oci.image.layer.v1.tar+zstd',
+];
+const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, history: [] }));
+const manifest = Buffer.from(
+  JSON.stringify({
+    schemaVersion: 2,
+    mediaType: MediaType.OciManifest,
+    config: { mediaType: MediaType.OciConfig, digest: sha256Digest(config), size: config.length },
+    layers: layers.map((bytes, i) => ({ mediaType: layerTypes[i], digest: sha256Digest(bytes), size: bytes.length })),
+  }),
+);
+export const image = sha256Digest(manifest);
+export const index = Buffer.from(
+  JSON.stringify({
+    schemaVersion: 2,
+    mediaType: MediaType.OciIndex,
+    manifests: [{ mediaType: MediaType.OciManifest, digest: image, size: manifest.length, platform: { os: 'linux', architecture: 'amd64' } }],
+  }),
+);
+export const artifact = Buffer.from(
+  JSON.stringify({
+    schemaVersion: 2,
+    mediaType: MediaType.OciManifest,
+    artifactType: 'application/vnd.example.chart',
+    config: { mediaType: MediaType.OciEmpty, digest: sha256Digest(Buffer.from('{}')), size: 2 },
+    layers: [{ mediaType: 'application/vnd.example.chart.v1.tar+gzip', digest: sha256Digest(layers[0]!), size: layers[0]!.length }],
+  }),
+);
+const manifests = new Map([
+  [image, manifest],
+  [sha256Digest(index), index],
+  [sha256Digest(artifact), artifact],
+]);
+const blobs = new Map(layers.map((bytes) => [sha256Digest(bytes), bytes]));
+
+/** The stub registry holding the image; `gate` (when given) holds each blob GET until it resolves, or until the request is ended. */
+export function registryOf(options: { gate?: (req: TransportRequest) => Promise<void> } = {}) {
+  const seen: string[] = [];
+  const context = testContext();
+  const { transport } = testRegistry(
+    async (req): Promise<Answer> => {
+      const last = req.url.pathname.split('/').pop() ?? '';
+      seen.push(`${req.method} ${req.url.pathname.includes('/blobs/') ? 'blob' : 'manifest'} ${last.slice(7, 19)}`);
+      const doc = manifests.get(last);
+      if (req.url.pathname.includes('/manifests/') && doc) {
+        return { headers: { 'content-type': (JSON.parse(doc.toString()) as { mediaType: string }).mediaType, 'docker-content-digest': last }, body: doc };
+      }
+      const blob = blobs.get(last);
+      if (!blob) return { status: 404, body: { errors: [{ code: 'BLOB_UNKNOWN' }] } };
+      if (req.method === 'GET' && options.gate) await options.gate(req);
+      return { headers: { 'content-length': String(blob.length) }, body: req.method === 'HEAD' ? undefined : blob };
+    },
+    { handshake: { scheme: 'none' } },
+  );
+  const as = (client: string, signal?: AbortSignal) =>
+    new RegistryClient({ host: 'r.example', baseUrl: REGISTRY, context, transport, scope: { client, ...(signal ? { signal } : {}) } });
+  return { as, seen, context };
+}
