@@ -4,7 +4,7 @@
 // layers; the progress of a first read and its Cancel.
 import { startAppServer, type AppServer } from './fixtures/app-server';
 import { loadBed } from './fixtures/bed-state';
-import { FILES_IMAGE } from './fixtures/files-image';
+import { FILES_IMAGE, FILES_IMAGE_V2 } from './fixtures/files-image';
 import { startRegistryProxy, type RegistryProxy } from './fixtures/registry-proxy';
 import { alertOf, test, expect, password } from './support';
 
@@ -99,6 +99,29 @@ test.describe('the files of an image', () => {
       await page.goto(filesOf(token.host, files.repo, tag, '?path=/opt/cache/'));
       await expect(page.getByRole('table', { name: 'Files in /opt/cache/' }).getByRole('row')).toHaveCount(2);
     }
+  });
+
+  test('Compare lists what changed between two tags file by file, filters it, and shows a changed text file’s diff', async ({ page, token, bed }) => {
+    const files = bed.content.files;
+    await page.goto(`/${token.host}/${files.repo}/-/compare?a=${files.gzip.tag}&b=${files.v2.tag}`);
+    await page.getByRole('link', { name: 'Compare the files' }).click();
+    await expect(page).toHaveURL(`/${token.host}/${files.repo}/-/compare?a=${files.gzip.tag}&b=${files.v2.tag}&files=1`);
+    const table = page.getByRole('table', { name: 'Files changed between A and B' });
+    await expect(table.getByRole('row')).toHaveCount(FILES_IMAGE_V2.changes.length + 1);
+    for (const [i, change] of FILES_IMAGE_V2.changes.entries()) {
+      const row = table.getByRole('row').nth(i + 1);
+      await expect(row).toContainText(change.kind);
+      await expect(row).toContainText(change.path);
+      if ('what' in change && change.what === 'mode') await expect(row).toContainText('-rwxr-xr-x → -rwx------');
+    }
+    await page.getByLabel('Filter').fill('/usr/');
+    await expect(page.getByText(`4 of ${FILES_IMAGE_V2.changes.length} changes match`)).toBeVisible();
+    await page.getByLabel('Filter').fill('os-release');
+    await table.getByRole('button', { name: 'Show the diff' }).click();
+    const diff = page.getByLabel('Changes to /etc/os-release');
+    await expect(diff).toContainText('-VERSION_ID=1.0');
+    await expect(diff).toContainText('+VERSION_ID=2.0');
+    await expect(diff).not.toContainText('-NAME="Berth Files"');
   });
 
   test('a path the image does not have, and an index, say what to do', async ({ page, token, bed }) => {

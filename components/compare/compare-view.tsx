@@ -20,6 +20,7 @@ import { Fact, Facts, Muted, Section, Table, Td, Th } from '@/components/ui/tabl
 import { DigestLink } from '@/components/ui/digest-link';
 import { LayerCells, LayerHeaderCells } from '@/components/ui/layer-cells';
 import { cleanCreatedBy } from '@/components/ui/history';
+import { FilesCompared } from './files-compared';
 import { configQueryOptions, manifestQueryOptions, tagsQueryOptions } from '@/components/data';
 import {
   CONFIG_FIELDS,
@@ -253,6 +254,7 @@ function ImagesCompared({ host, repository, a, b, ma, mb }: Sides & { ma: ImageM
       <BaseSection comparison={comparison} />
       <LayersSection comparison={comparison} />
       <ConfigSection changes={comparison.config} />
+      <FilesCompared host={host} repository={repository} a={ma} b={mb} />
     </div>
   );
 }

@@ -13,6 +13,7 @@ export {
   diagnosisQueryOptions,
   documentQueryOptions,
   fileQueryOptions,
+  filesDiffQueryOptions,
   filesProgressQueryOptions,
   filesQueryOptions,
   manifestQueryOptions,

@@ -28,6 +28,7 @@ export const keys = {
   /** An image's files: a directory of all its layers merged (`layer` 0) or of one layer. */
   files: (host: string, repository: string, digest: string, layer: number, path: string) =>
     [...registry(host), 'files', repository, digest, layer, path] as const,
+  filesDiff: (host: string, repository: string, a: string, b: string, path: string) => [...registry(host), 'files-diff', repository, a, b, path] as const,
   filesProgress: (host: string, repository: string, digest: string) => [...registry(host), 'files-progress', repository, digest] as const,
   file: (host: string, repository: string, digest: string, path: string) => [...registry(host), 'file', repository, digest, path] as const,
   pullLimit: (host: string) => [...registry(host), 'pull-limit'] as const,

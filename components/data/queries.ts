@@ -117,6 +117,16 @@ export function filesProgressQueryOptions(host: string, repository: string, dige
   });
 }
 
+/** What changed from image `a` to image `b` (digests) at and below `path`: never changes either. */
+export function filesDiffQueryOptions(host: string, repository: string, a: string, b: string, path: string) {
+  return queryOptions({
+    queryKey: keys.filesDiff(host, repository, a, b, path),
+    queryFn: ({ client, signal }) => sourceOf(client).filesDiff({ host, repository, a, b, path }, { signal }),
+    ...immutable,
+    retry: false,
+  });
+}
+
 /** One file of an image and the start of its content. */
 export function fileQueryOptions(host: string, repository: string, digest: string, path: string) {
   return queryOptions({

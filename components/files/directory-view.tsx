@@ -1,93 +1,34 @@
 'use client';
 
-import { useRef, useState } from 'react';
+import { useRef } from 'react';
 import Link from 'next/link';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { FileRow, FilesBody } from '@/lib/api/types';
-import { Button } from '@/components/ui/button';
 import { ErrorState } from '@/components/ui/error-state';
 import { formatBytes, formatCount, plural } from '@/components/ui/format';
-import { ProgressBar } from '@/components/ui/progress-bar';
-import { Skeleton } from '@/components/ui/skeleton';
 import { Muted, Section, Table, Td, Th } from '@/components/ui/table';
-import { filesProgressQueryOptions, filesQueryOptions } from '@/components/data';
-import { joinPath, modeString, ownerString, pathCrumbs } from './format';
+import { filesQueryOptions } from '@/components/data';
+import { joinPath, modeString, ownerString, pathCrumbs } from '@/components/ui/file-format';
+import { UntilRead } from '@/components/ui/until-read';
 import { truncate, type ImageAt } from './files-view';
 
 const ROW_HEIGHT = 40;
-/** How often a first read of the layers says how far it has got. */
-const PROGRESS_EVERY_MS = 500;
 
 /** A directory of the image (or of one layer), where the bytes go, and how far a first read has got. */
 export function DirectoryView({ image, path }: { image: ImageAt; path: string }) {
   const { host, repository, manifest, layer } = image;
   const options = filesQueryOptions(host, repository, manifest.digest, { layer, path });
   const files = useQuery(options);
-  const queryClient = useQueryClient();
-  const [cancelled, setCancelled] = useState(false);
   if (files.isError) return <ErrorState error={files.error} onRetry={() => void files.refetch()} host={host} title="Could not list the files" />;
-  if (files.data === undefined) {
-    if (cancelled && !files.isFetching) {
-      return (
-        <div role="status" className="space-y-3 rounded-lg border border-border p-4 text-sm">
-          <p>Cancelled: Berth stopped reading this image&apos;s layers. What it had read is not kept.</p>
-          <Button
-            variant="secondary"
-            onClick={() => {
-              setCancelled(false);
-              void files.refetch();
-            }}
-          >
-            Read the layers again
-          </Button>
-        </div>
-      );
-    }
+  if (files.data === undefined)
     return (
-      <Reading
-        image={image}
-        onCancel={() => {
-          setCancelled(true);
-          void queryClient.cancelQueries({ queryKey: options.queryKey });
-        }}
-      />
+      <UntilRead key={JSON.stringify(options.queryKey)} host={host} repository={repository} images={[manifest]} query={files} queryKey={options.queryKey} />
     );
-  }
   return (
     <div className="space-y-8">
       <Listing image={image} body={files.data} />
       {layer === undefined ? <WhereTheBytesGo image={image} body={files.data} /> : null}
-    </div>
-  );
-}
-
-/** While the layers are read for the first time: how far, and Cancel. */
-function Reading({ image, onCancel }: { image: ImageAt; onCancel: () => void }) {
-  const { host, repository, manifest } = image;
-  const progress = useQuery(filesProgressQueryOptions(host, repository, manifest.digest, PROGRESS_EVERY_MS));
-  const layers = progress.data?.layers ?? [];
-  const total = layers.reduce((n, l) => n + l.size, 0) || manifest.layers.reduce((n, l) => n + l.size, 0);
-  const read = layers.reduce((n, l) => n + l.read, 0);
-  const done = layers.filter((l) => l.done).length;
-  return (
-    <div className="space-y-3 rounded-lg border border-border p-4">
-      <p className="text-sm">
-        Reading this image&apos;s layers to list its files: {formatBytes(read)} of {formatBytes(total)}
-        {layers.length > 0 ? ` (${done} of ${plural(layers.length, 'layer', 'layers')} done)` : ''}. A first look reads each layer once; after that it opens at
-        once.
-      </p>
-      <div className="flex flex-wrap items-center gap-3">
-        <ProgressBar label="Reading the layers" done={read} total={total} className="w-72" />
-        <Button variant="secondary" onClick={onCancel}>
-          Cancel
-        </Button>
-      </div>
-      <div className="space-y-2" aria-hidden="true">
-        {Array.from({ length: 6 }, (_, i) => (
-          <Skeleton key={i} className="h-6 w-full" />
-        ))}
-      </div>
     </div>
   );
 }

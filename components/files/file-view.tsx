@@ -12,7 +12,7 @@ import { Notice } from '@/components/ui/notice';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Fact, Facts, Muted } from '@/components/ui/table';
 import { fileQueryOptions } from '@/components/data';
-import { fromBase64, hexDump, modeString, ownerString } from './format';
+import { fromBase64, hexDump, modeString, ownerString } from '@/components/ui/file-format';
 import type { ImageAt } from './files-view';
 
 /** One file: what it is, its content (text as it is, anything else as hex), and a download. */

@@ -12,6 +12,7 @@ import type {
   DocumentBody,
   FileBody,
   FilesBody,
+  FilesDiffBody,
   FilesProgressBody,
   HubRepositoriesBody,
   ImageConfigBody,
@@ -250,6 +251,13 @@ export const endpoints = {
     query: z.object({ repository: param.required(), digest: param.required() }),
     what: "a repository and an image's digest",
   }),
+  /** What changed from image `a` to image `b` (digests), at and below `path`. */
+  filesDiff: row<FilesDiffBody>()({
+    method: 'GET',
+    path: registry('files/diff'),
+    query: z.object({ repository: param.required(), a: param.required(), b: param.required(), path: param.text(4096) }),
+    what: "a repository and two images' digests as a and b",
+  }),
   /** One file of an image (`path`, links followed) and the start of its content. */
   file: row<FileBody>()({
     method: 'GET',
@@ -335,6 +343,7 @@ export const READS = [
   'details',
   'files',
   'filesProgress',
+  'filesDiff',
   'file',
   'pullLimit',
   'diagnose',

@@ -367,3 +367,26 @@ export interface FileBody {
     truncated: boolean;
   };
 }
+
+/** GET /api/registries/{host}/files/diff?repository=&a=&b=&path=: what changed from image A to image B (digests of image manifests). */
+export interface FilesDiffBody {
+  repository: string;
+  a: string;
+  b: string;
+  /** The directory compared, with everything below it ("/" for the whole image). */
+  path: string;
+  /** In path order, at most MAX_DIFF_ROWS. A directory added or removed whole is one change. */
+  changes: Array<{
+    path: string;
+    kind: 'added' | 'removed' | 'changed';
+    /** What differs, for a changed entry (a modification time alone is no change). */
+    what?: Array<'type' | 'size' | 'mode' | 'owner' | 'link' | 'content'>;
+    /** A directory added or removed whole: the entries below it. */
+    below?: number;
+    a?: FileRow;
+    b?: FileRow;
+  }>;
+  counts: { added: number; removed: number; changed: number };
+  /** Changes past the ones listed. */
+  more: number;
+}

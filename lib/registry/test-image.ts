@@ -56,15 +56,22 @@ const layerTypes = [
   'application/vnd.oci.image.layer.v1.tar+zstd',
 ];
 const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, history: [] }));
-const manifest = Buffer.from(
-  JSON.stringify({
-    schemaVersion: 2,
-    mediaType: MediaType.OciManifest,
-    config: { mediaType: MediaType.OciConfig, digest: sha256Digest(config), size: config.length },
-    layers: layers.map((bytes, i) => ({ mediaType: layerTypes[i], digest: sha256Digest(bytes), size: bytes.length })),
-  }),
-);
+/** The image of the first `count` layers. */
+const manifestOf = (count: number) =>
+  Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MediaType.OciManifest,
+      config: { mediaType: MediaType.OciConfig, digest: sha256Digest(config), size: config.length },
+      layers: layers.slice(0, count).map((bytes, i) => ({ mediaType: layerTypes[i], digest: sha256Digest(bytes), size: bytes.length })),
+    }),
+  );
+const manifest = manifestOf(3);
+/** The image: all three layers. */
 export const image = sha256Digest(manifest);
+const earlierManifest = manifestOf(2);
+/** The image before its third layer (the one that rewrote /etc/os-release). */
+export const earlier = sha256Digest(earlierManifest);
 export const index = Buffer.from(
   JSON.stringify({
     schemaVersion: 2,
@@ -83,6 +90,7 @@ export const artifact = Buffer.from(
 );
 const manifests = new Map([
   [image, manifest],
+  [earlier, earlierManifest],
   [sha256Digest(index), index],
   [sha256Digest(artifact), artifact],
 ]);

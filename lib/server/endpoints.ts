@@ -16,7 +16,7 @@ import {
   fetchRepositoriesBody,
   fetchTagsBody,
 } from './browse';
-import { fetchFileBody, fetchFilesBody, fetchFilesProgressBody } from './files';
+import { fetchFileBody, fetchFilesBody, fetchFilesDiffBody, fetchFilesProgressBody } from './files';
 
 // What each registry endpoint of lib/api/endpoints.ts answers, from the client for its host and
 // the query its row read: the route handler under app/api/registries/[host]/ calls it with the
@@ -43,6 +43,7 @@ type RegistryEndpoint =
   | 'details'
   | 'files'
   | 'filesProgress'
+  | 'filesDiff'
   | 'file'
   | 'deletion'
   | 'pullLimit';
@@ -61,6 +62,7 @@ export const answers: { [K in RegistryEndpoint]: Answer<Endpoints[K]> } = {
     withPullLimit(client, await fetchDetailsBody(client, query.repository, query.ref, signal, { fresh: query.fresh === true, pulls: query.pulls === true })),
   files: (client, { repository, digest, path, layer }) => fetchFilesBody(client, repository, digest, { path, layer }),
   filesProgress: (client, query) => fetchFilesProgressBody(client, query.repository, query.digest),
+  filesDiff: (client, query) => fetchFilesDiffBody(client, query.repository, query.a, query.b, query.path),
   file: (client, query) => fetchFileBody(client, query.repository, query.digest, query.path),
   deletion: (client, query) => fetchDeletionBody(client, query.repository),
   pullLimit: (client, { repository, reference }) => fetchPullLimitBody(client, repository && reference ? { repository, reference } : undefined),

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RegistryError } from '@/lib/registry';
-import { binary, image, registryOf } from '@/lib/registry/test-image';
-import { BINARY_PREVIEW_BYTES, dispositionOf, fetchFileBody, fetchFilesBody, fileDownloadResponse, isText } from './files';
+import { binary, earlier, image, registryOf } from '@/lib/registry/test-image';
+import { BINARY_PREVIEW_BYTES, dispositionOf, fetchFileBody, fetchFilesBody, fetchFilesDiffBody, fileDownloadResponse, isText } from './files';
 
 const names = (body: { entries: Array<{ name: string }> }) => body.entries.map((e) => e.name);
 
@@ -110,4 +110,19 @@ test('a download is an attachment named after the file, never sniffed or run, wi
   assert.deepEqual(Buffer.from(await res.arrayBuffer()), binary);
   assert.equal(dispositionOf('rapport "final"\\é.txt'), `attachment; filename="rapport _final___.txt"; filename*=UTF-8''rapport%20%22final%22%5C%C3%A9.txt`);
   await assert.rejects(fileDownloadResponse(client, 'team/app', image, '/etc'), (e) => e instanceof RegistryError && e.code === 'NO_SUCH_FILE');
+});
+
+test('what changed from one image to another, as rows of both sides; one directory alone; nothing between an image and itself', async () => {
+  const client = registryOf().as('alice');
+  const diff = await fetchFilesDiffBody(client, 'team/app', earlier, image);
+  assert.deepEqual(
+    diff.changes.map((c) => [c.path, c.kind, c.what, c.a?.size, c.b?.size, c.b?.layer]),
+    [['/etc/os-release', 'changed', ['size'], 'NAME="One"\n'.length, 'NAME="Three"\nVERSION=3\n'.length, 3]],
+  );
+  assert.deepEqual([diff.path, diff.counts, diff.more], ['/', { added: 0, removed: 0, changed: 1 }, 0]);
+  const usr = await fetchFilesDiffBody(client, 'team/app', earlier, image, '/usr');
+  assert.deepEqual([usr.path, usr.changes], ['/usr/', []]);
+  const back = await fetchFilesDiffBody(client, 'team/app', image, earlier);
+  assert.deepEqual(back.changes[0]?.a?.name, 'os-release');
+  assert.deepEqual((await fetchFilesDiffBody(client, 'team/app', image, image)).changes, []);
 });

@@ -1,8 +1,9 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
-import type { FileBody, FileRow, FilesBody, FilesProgressBody } from '@/lib/api/types';
+import type { FileBody, FileRow, FilesBody, FilesDiffBody, FilesProgressBody } from '@/lib/api/types';
 import { RegistryError, type RegistryClient } from '@/lib/registry';
 import { contentOf, type ImageFiles } from '@/lib/registry/client/files';
+import { diffTrees } from '@/lib/registry/layers/diff';
 import { layerChanges, type FsNode, type LayerChange } from '@/lib/registry/layers/merge';
 import { canonicalPath, resolvePath } from '@/lib/registry/layers/paths';
 import type { TocEntry } from '@/lib/registry/layers/tar';
@@ -230,4 +231,33 @@ export async function fileDownloadResponse(client: RegistryClient, repository: s
       'cache-control': 'private, no-store',
     },
   });
+}
+
+/** Changes one comparison lists at most. */
+export const MAX_DIFF_ROWS = 5000;
+
+/** What changed from image `a` to image `b` (both digests of image manifests) at and below `path`. */
+export async function fetchFilesDiffBody(client: RegistryClient, repository: string, a: string, b: string, path?: string): Promise<FilesDiffBody> {
+  // One after the other: a person reads one layer at a time anyway.
+  const ia = await client.getImageFiles(repository, a);
+  const ib = await client.getImageFiles(repository, b);
+  const under = canonicalPath(path ?? '');
+  const diff = diffTrees(ia.fs.merged.root, ib.fs.merged.root, { under, max: MAX_DIFF_ROWS });
+  const row = (node: FsNode | undefined, at: string) => (node ? nodeRow(node, at.slice(at.lastIndexOf('/') + 1)) : undefined);
+  return {
+    repository,
+    a,
+    b,
+    path: directoryPath(under),
+    changes: diff.changes.map((c) => ({
+      path: c.path,
+      kind: c.kind,
+      ...(c.what ? { what: c.what } : {}),
+      ...(c.below !== undefined ? { below: c.below } : {}),
+      ...(c.a ? { a: row(c.a, c.path) } : {}),
+      ...(c.b ? { b: row(c.b, c.path) } : {}),
+    })),
+    counts: diff.counts,
+    more: diff.more,
+  };
 }

@@ -42,6 +42,7 @@ export function serverSource(scope: RequestScope): Source {
     details: asRoute(endpoints.details, answers.details, client),
     files: asRoute(endpoints.files, answers.files, client),
     filesProgress: asRoute(endpoints.filesProgress, answers.filesProgress, client),
+    filesDiff: asRoute(endpoints.filesDiff, answers.filesDiff, client),
     file: asRoute(endpoints.file, answers.file, client),
     pullLimit: asRoute(endpoints.pullLimit, answers.pullLimit, client),
     // A diagnosis shows the registry as it is when the person asks: never while a page renders.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fromBase64, hexDump, joinPath, modeString, ownerString, pathCrumbs } from './format';
+import { fromBase64, hexDump, joinPath, modeString, ownerString, pathCrumbs } from './file-format';
 
 test('modes read as ls -l writes them, set-id and sticky bits included', () => {
   assert.equal(modeString('file', 0o644), '-rw-r--r--');
