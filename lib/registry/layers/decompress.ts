@@ -37,21 +37,181 @@ async function* gunzip(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8A
   }
 }
 
+/** The largest zstd window Berth decodes: what zstd asks every decoder to support, and what its levels up to 19 and container tools use. */
+export const MAX_ZSTD_WINDOW = 8 * 1024 * 1024;
+/** zstd blocks a stream may have beyond one per KiB it decompresses to (encoders write blocks of up to 128 KiB). */
+const SPARE_ZSTD_BLOCKS = 1000;
+/** Blocks handed to the decoder at once, so that one push yields a few MiB at most (a block yields 128 KiB at most). */
+const BLOCKS_PER_PUSH = 32;
+
+const notZstd = (why: string) => new DecompressError(`The layer is not valid zstd: ${why}.`);
+
+/**
+ * Walks a zstd stream's frames and blocks as its bytes pass, without decoding them: each frame's
+ * window is checked before the decoder sees the frame (the decoder would make room for whatever
+ * window a frame names), and the stream is cut at block boundaries for the decoder, a few blocks
+ * at a time. Skippable frames are stepped over.
+ */
+export class ZstdFrames {
+  /** Blocks seen so far. */
+  blocks = 0;
+  private field: number[] = [];
+  private need = 4;
+  private state: 'magic' | 'descriptor' | 'header' | 'block' | 'content' | 'checksum' | 'skippable-size' | 'skip' = 'magic';
+  private left = 0;
+  private single = false;
+  private checksum = false;
+  private last = false;
+  private sizes = { window: 0, dictionary: 0, content: 0 };
+
+  /** `chunk` cut where the decoder may be handed a piece: after every BLOCKS_PER_PUSH blocks. */
+  split(chunk: Uint8Array): Uint8Array[] {
+    const pieces: Uint8Array[] = [];
+    let from = 0;
+    let blocksInPiece = 0;
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.state === 'content' || this.state === 'skip') {
+        const take = Math.min(this.left, chunk.length - at);
+        at += take;
+        this.left -= take;
+        if (this.left === 0) this.endOfBody();
+        continue;
+      }
+      this.field.push(chunk[at++]!);
+      if (this.field.length < this.need) continue;
+      const field = this.field;
+      this.field = [];
+      if (this.state === 'block') {
+        blocksInPiece++;
+        this.block(field);
+        if (blocksInPiece >= BLOCKS_PER_PUSH) {
+          pieces.push(chunk.subarray(from, at));
+          from = at;
+          blocksInPiece = 0;
+        }
+      } else this.header(field);
+    }
+    if (from < chunk.length) pieces.push(chunk.subarray(from));
+    return pieces;
+  }
+
+  private header(field: number[]): void {
+    const le = (bytes: number[]) => bytes.reduce((n, b, i) => n + b * 2 ** (8 * i), 0);
+    switch (this.state) {
+      case 'magic': {
+        const magic = le(field);
+        if (magic === 0xfd2fb528) {
+          this.state = 'descriptor';
+          this.need = 1;
+        } else if (magic >>> 4 === 0x184d2a5) {
+          this.state = 'skippable-size';
+          this.need = 4;
+        } else throw notZstd('a frame does not begin as zstd frames do');
+        return;
+      }
+      case 'descriptor': {
+        const fhd = field[0]!;
+        this.single = (fhd & 0x20) !== 0;
+        this.checksum = (fhd & 0x04) !== 0;
+        this.sizes.dictionary = [0, 1, 2, 4][fhd & 3]!;
+        this.sizes.content = [this.single ? 1 : 0, 2, 4, 8][fhd >> 6]!;
+        this.sizes.window = this.single ? 0 : 1;
+        this.need = this.sizes.window + this.sizes.dictionary + this.sizes.content;
+        this.state = 'header';
+        if (this.need === 0) this.startBlocks(0);
+        return;
+      }
+      case 'header': {
+        let window: number;
+        if (this.single) {
+          const size = le(field.slice(this.sizes.dictionary));
+          window = this.sizes.content === 2 ? size + 256 : size;
+        } else {
+          const descriptor = field[0]!;
+          const base = 2 ** (10 + (descriptor >> 3));
+          window = base + (base / 8) * (descriptor & 7);
+        }
+        this.startBlocks(window);
+        return;
+      }
+      case 'checksum':
+        this.state = 'magic';
+        this.need = 4;
+        return;
+      case 'skippable-size':
+        this.left = le(field);
+        this.state = 'skip';
+        if (this.left === 0) this.endOfBody();
+        return;
+    }
+  }
+
+  private startBlocks(window: number): void {
+    if (window > MAX_ZSTD_WINDOW) {
+      throw new DecompressError(
+        `The layer is compressed with a zstd window of ${Math.ceil(window / 1024 / 1024)} MiB; Berth decodes windows of up to ${MAX_ZSTD_WINDOW / 1024 / 1024} MiB.`,
+      );
+    }
+    this.state = 'block';
+    this.need = 3;
+  }
+
+  private block(field: number[]): void {
+    const header = field[0]! | (field[1]! << 8) | (field[2]! << 16);
+    this.blocks++;
+    this.last = (header & 1) === 1;
+    const type = (header >> 1) & 3;
+    const size = header >>> 3;
+    if (type === 3) throw notZstd('a block is of a reserved type');
+    this.left = type === 1 ? 1 : size;
+    this.state = 'content';
+    if (this.left === 0) this.endOfBody();
+  }
+
+  private endOfBody(): void {
+    if (this.state === 'skip' || (this.state === 'content' && this.last && !this.checksum)) {
+      this.state = 'magic';
+      this.need = 4;
+    } else if (this.state === 'content' && this.last) {
+      this.state = 'checksum';
+      this.need = 4;
+    } else {
+      this.state = 'block';
+      this.need = 3;
+    }
+  }
+}
+
 async function* unzstd(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   let out: Uint8Array[] = [];
-  const stream = new Decompress((data) => void out.push(data));
+  let produced = 0;
+  const stream = new Decompress((data) => {
+    produced += data.length;
+    out.push(data);
+  });
+  const frames = new ZstdFrames();
   const push = (chunk: Uint8Array, final: boolean) => {
     try {
       stream.push(chunk, final);
     } catch (e) {
-      throw new DecompressError(`The layer is not valid zstd: ${e instanceof Error ? e.message : String(e)}.`);
+      throw notZstd(e instanceof Error ? e.message : String(e));
+    }
+    // A block costs the decoder about the same whatever it holds: a stream of tiny blocks is
+    // refused before it costs more than its bytes are worth.
+    if (frames.blocks > SPARE_ZSTD_BLOCKS + produced / 1024) {
+      throw new DecompressError(
+        `The layer's zstd stream is cut into ${frames.blocks} blocks for ${produced} bytes, far more than encoders write; Berth does not decode it.`,
+      );
     }
   };
   for await (const chunk of chunks) {
-    push(chunk, false);
-    const ready = out;
-    out = [];
-    yield* ready;
+    for (const piece of frames.split(chunk)) {
+      push(piece, false);
+      const ready = out;
+      out = [];
+      yield* ready;
+    }
   }
   push(new Uint8Array(0), true);
   yield* out;

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, linkSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { DecompressError, compressionOf, decompressed } from './decompress';
@@ -147,12 +148,17 @@ describe('a layer’s table of contents', () => {
 
   test('limits: entries, path length, extended header size', async () => {
     const tar = archive('pax');
-    await assert.rejects(readTarToc(chunks(tar, 512), { maxEntries: 3, maxPathBytes: 4096, maxExtendedBytes: 1 << 20 }), /more than 3 entries/);
+    const limits = { maxEntries: 1000, maxPathBytes: 4096, maxNameBytesTotal: 1 << 20, maxExtendedBytes: 1 << 20 };
+    await assert.rejects(readTarToc(chunks(tar, 512), { ...limits, maxEntries: 3 }), /more than 3 entries/);
+    await assert.rejects(readTarToc(chunks(tar, 512), { ...limits, maxPathBytes: 100 }), /longer than Berth reads \(100 bytes\)/);
+    await assert.rejects(readTarToc(chunks(tar, 512), { ...limits, maxExtendedBytes: 50 }), /extended tar header of \d+ bytes/);
+    const names = (await readTarToc(chunks(tar, 512))).reduce((n, e) => n + e.path.length + (e.link?.length ?? 0), 0);
+    assert.ok(names > 100);
     await assert.rejects(
-      readTarToc(chunks(tar, 512), { maxEntries: 1000, maxPathBytes: 100, maxExtendedBytes: 1 << 20 }),
-      /longer than Berth reads \(100 bytes\)/,
+      readTarToc(chunks(tar, 512), { ...limits, maxNameBytesTotal: 100 }),
+      /The layer's names add up to more than .* MiB, more than Berth keeps of one layer\./,
     );
-    await assert.rejects(readTarToc(chunks(tar, 512), { maxEntries: 1000, maxPathBytes: 4096, maxExtendedBytes: 50 }), /extended tar header of \d+ bytes/);
+    assert.equal((await readTarToc(chunks(tar, 512), { ...limits, maxNameBytesTotal: names + 200 })).length > 0, true);
   });
 });
 
@@ -262,6 +268,22 @@ describe('decompressing', () => {
     await assert.rejects(drain(decompressed(chunks(Buffer.alloc(11, 1), 3), { maxBytes: 10 })), DecompressError);
   });
 
+  test('zstd as tools write it: several frames, checksums, skippable frames, windows up to 8 MiB, in pieces of any size; a larger window is refused', async () => {
+    const text = Buffer.from(Array.from({ length: 40_000 }, (_, i) => `line ${i} of the layer\n`).join(''));
+    const zstd = (input: Buffer, ...args: string[]) => execFileSync('zstd', ['-c', '-q', ...args], { input, maxBuffer: 1 << 28 });
+    const skippable = Buffer.concat([Buffer.from([0x5a, 0x2a, 0x4d, 0x18, 5, 0, 0, 0]), Buffer.from('hello')]);
+    const stream = Buffer.concat([zstd(text.subarray(0, 300_000)), skippable, zstd(text.subarray(300_000), '--no-check', '-19')]);
+    for (const size of [1, 7, 4096, stream.length]) {
+      assert.deepEqual(await drain(decompressed(chunks(stream, size), { maxBytes: 1 << 30 })), text, `pieces of ${size}`);
+    }
+    // --long=23: an 8 MiB window; --long=24: 16 MiB.
+    assert.deepEqual(await drain(decompressed(chunks(zstd(text, '--long=23'), 65536), { maxBytes: 1 << 30 })), text);
+    await assert.rejects(
+      drain(decompressed(chunks(zstd(Buffer.alloc(20 << 20, 7), '--long=24', '--no-content-size'), 65536), { maxBytes: 1 << 30 })),
+      (e) => e instanceof DecompressError && /zstd window of 16 MiB; Berth decodes windows of up to 8 MiB\./.test(e.message),
+    );
+  });
+
   test('corrupt gzip and zstd say which; a failure of the stream itself (a registry cutting it short) passes through as it is', async () => {
     const tar = archive('gnu', ['./etc/hard']);
     const gz = compress(tar, 'gzip');
@@ -281,5 +303,54 @@ describe('decompressing', () => {
       throw cut;
     }
     for (const packed of [gz, zst]) await assert.rejects(drain(decompressed(breaking(packed), { maxBytes: 1e9 })), (e) => e === cut);
+  });
+});
+
+describe('zstd windows and blocks', () => {
+  // fzstd, which decodes zstd here, makes room for whatever window a frame's header names (up to
+  // 2 GB) and moves all of it for every block: ten bytes asking for 1 GB took 3 s and 1.1 GB, 8 KB
+  // of one-byte blocks under a 1 GB window 100 s, all of it on the event loop. decompress.ts walks
+  // the frames itself first: a window past 8 MiB is refused before the decoder sees it, and a
+  // stream of far more blocks than its output is refused while it is cheap.
+  const drain = async (stream: AsyncIterable<Uint8Array>) => {
+    const out: Uint8Array[] = [];
+    for await (const chunk of stream) out.push(chunk);
+    return Buffer.concat(out);
+  };
+  /** A zstd frame of `count` one-byte raw blocks under a window of 2^`log` bytes. */
+  const tinyBlocks = (log: number, count: number) =>
+    Buffer.concat([
+      Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, (log - 10) << 3]),
+      ...Array.from({ length: count }, (_, i) => {
+        const h = (1 << 3) | (i === count - 1 ? 1 : 0); // a raw block of one byte, the last one marked
+        return Buffer.from([h & 0xff, (h >> 8) & 0xff, h >> 16, 0x41]);
+      }),
+    ]);
+  const timed = async (blob: Buffer) => {
+    const start = performance.now();
+    const result = await drain(decompressed(chunks(blob, 4096), { maxBytes: 1 << 30 })).catch((e: unknown) => e);
+    return { result, ms: performance.now() - start };
+  };
+
+  test('a window past 8 MiB is refused before any room is made for it', async () => {
+    for (const log of [24, 30, 31]) {
+      const { result, ms } = await timed(tinyBlocks(log, 300));
+      assert.ok(ms < 50, `${ms.toFixed(0)} ms`);
+      assert.ok(result instanceof DecompressError && /zstd window of \d+ MiB; Berth decodes windows of up to 8 MiB/.test(result.message), String(result));
+    }
+  });
+
+  test('far more blocks than their output is refused while it is cheap; fewer than a thousand small blocks decode', async () => {
+    const { result, ms } = await timed(tinyBlocks(23, 20_000));
+    assert.ok(result instanceof DecompressError && /cut into \d+ blocks for \d+ bytes/.test(result.message), String(result));
+    assert.ok(ms < 2000, `${ms.toFixed(0)} ms`);
+    assert.deepEqual((await timed(tinyBlocks(20, 900))).result, Buffer.from('A'.repeat(900)));
+  });
+
+  test('a frame of a reserved block type, or no zstd frame after the first, is refused as not zstd', async () => {
+    const reserved = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x00, 0x07, 0x00, 0x00]);
+    assert.match(String((await timed(reserved)).result), /not valid zstd: a block is of a reserved type/);
+    const trailing = Buffer.concat([tinyBlocks(20, 2), Buffer.from('junk')]);
+    assert.match(String((await timed(trailing)).result), /not valid zstd: a frame does not begin as zstd frames do/);
   });
 });

@@ -36,11 +36,13 @@ export interface TarLimits {
   maxEntries: number;
   /** Bytes of a path or link target at most. */
   maxPathBytes: number;
+  /** Bytes of all paths and link targets of one layer together at most (what its table of contents keeps). */
+  maxNameBytesTotal: number;
   /** Bytes of one PAX header or GNU long name at most. */
   maxExtendedBytes: number;
 }
 
-export const DEFAULT_TAR_LIMITS: TarLimits = { maxEntries: 500_000, maxPathBytes: 4096, maxExtendedBytes: 1024 * 1024 };
+export const DEFAULT_TAR_LIMITS: TarLimits = { maxEntries: 500_000, maxPathBytes: 4096, maxNameBytesTotal: 64 * 1024 * 1024, maxExtendedBytes: 1024 * 1024 };
 
 export class TarError extends Error {}
 
@@ -56,7 +58,13 @@ const TYPES: Record<string, EntryType> = {
   '4': 'block',
   '5': 'dir',
   '6': 'fifo',
+  D: 'dir', // GNU incremental dump's directory: its content (the names it held) is skipped
 };
+
+/** The PAX keys Berth reads; a global header's others are not kept (a layer could send millions). */
+const PAX_KEYS = new Set(['path', 'linkpath', 'size', 'uid', 'gid', 'mtime', 'uname', 'gname']);
+
+const POSIX_MAGIC = Buffer.from('ustar\0', 'latin1');
 
 /** A NUL-terminated string field. */
 function text(block: Buffer, start: number, length: number): string {
@@ -100,10 +108,19 @@ function paxRecords(data: Buffer): Map<string, string> {
     if (!Number.isInteger(length) || length <= space - at || at + length > data.length) throw new TarError('A PAX header record is malformed.');
     const record = data.subarray(space + 1, at + length - 1).toString('utf8');
     const eq = record.indexOf('=');
-    if (eq > 0) out.set(record.slice(0, eq), record.slice(eq + 1));
+    if (eq > 0 && PAX_KEYS.has(record.slice(0, eq))) out.set(record.slice(0, eq), record.slice(eq + 1));
     at += length;
   }
   return out;
+}
+
+/** A PAX number, decimal (a time may have a fraction, dropped), refused where it is none or below `min`. */
+function paxNumber(value: string | undefined, what: string, min: number): number {
+  const n = Math.floor(Number(value));
+  if (value === undefined || !/^-?\d+(\.\d*)?$/.test(value) || !Number.isSafeInteger(n) || n < min) {
+    throw new TarError(`A PAX header gives ${what} that is no number: "${String(value).slice(0, 20)}".`);
+  }
+  return n;
 }
 
 /** "./usr/lib/" → "usr/lib"; "/" and "." → "". Never climbs: ".." segments are refused. */
@@ -112,6 +129,7 @@ export function normalisePath(raw: string): string {
   for (const part of raw.split('/')) {
     if (part === '' || part === '.') continue;
     if (part === '..') throw new TarError(`A tar entry's path climbs out of the layer: ${raw.slice(0, 200)}`);
+    if (part.includes('\0')) throw new TarError(`A tar entry's path holds a NUL character, which no file name can: ${JSON.stringify(raw.slice(0, 200))}`);
     parts.push(part);
   }
   return parts.join('/');
@@ -123,6 +141,7 @@ export function normalisePath(raw: string): string {
  */
 export async function readTarToc(chunks: AsyncIterable<Uint8Array>, limits: TarLimits = DEFAULT_TAR_LIMITS): Promise<TocEntry[]> {
   const entries: TocEntry[] = [];
+  let nameBytes = 0;
   let position = 0; // bytes of the tar consumed so far
   let headerBytes: Buffer[] = [];
   let headerLength = 0;
@@ -173,9 +192,15 @@ export async function readTarToc(chunks: AsyncIterable<Uint8Array>, limits: TarL
       if (size === 0) finishExtended();
       return;
     }
+    // POSIX ustar ("ustar\0") and GNU ("ustar  ") both name owners; only POSIX has a name prefix
+    // at 345, where GNU keeps access and change times (GNU tar -G writes them).
     const ustar = text(block, 257, 6).startsWith('ustar');
-    const prefix = ustar ? text(block, 345, 155) : '';
-    const pax = new Map([...global, ...next.pax]);
+    const prefix = block.subarray(257, 263).equals(POSIX_MAGIC) ? text(block, 345, 155) : '';
+    // This entry's PAX records over the global ones, looked up (not merged into a new map per
+    // entry); an empty value unsets the key, leaving the ustar header's field (POSIX pax).
+    const local = next.pax;
+    const paxValue = (key: string) => (local.has(key) ? local.get(key) : global.get(key)) || undefined;
+    const pax = { get: paxValue, has: (key: string) => paxValue(key) !== undefined };
     const rawPath = pax.get('path') ?? next.longName ?? (prefix ? `${prefix}/${text(block, 0, 100)}` : text(block, 0, 100));
     const rawLink = pax.get('linkpath') ?? next.longLink ?? text(block, 157, 100);
     next = { pax: new Map() };
@@ -183,17 +208,24 @@ export async function readTarToc(chunks: AsyncIterable<Uint8Array>, limits: TarL
       throw new TarError(`A tar entry's path is longer than Berth reads (${limits.maxPathBytes} bytes).`);
     }
     if (entries.length >= limits.maxEntries) throw new TarError(`The layer holds more than ${limits.maxEntries} entries, more than Berth lists.`);
+    nameBytes += rawPath.length + rawLink.length;
+    if (nameBytes > limits.maxNameBytesTotal) {
+      throw new TarError(`The layer's names add up to more than ${limits.maxNameBytesTotal / 1024 / 1024} MiB, more than Berth keeps of one layer.`);
+    }
     const type = TYPES[flag] ?? 'file';
     const realSize = pax.has('size') ? Number(pax.get('size')) : size;
     if (!Number.isSafeInteger(realSize) || realSize < 0) throw new TarError('A PAX header gives a size that is no number.');
+    const path = normalisePath(rawPath);
+    // "/", "." or an empty name: the layer's root, which only a directory can be.
+    if (path === '' && type !== 'dir') throw new TarError(`A tar entry names the layer's root but is a ${type}, not a directory.`);
     const entry: TocEntry = {
-      path: normalisePath(rawPath),
+      path,
       type,
       size: type === 'file' ? realSize : 0,
       mode: number(block, 100, 8) & 0o7777,
-      uid: pax.has('uid') ? Number(pax.get('uid')) : number(block, 108, 8),
-      gid: pax.has('gid') ? Number(pax.get('gid')) : number(block, 116, 8),
-      mtime: pax.has('mtime') ? Math.floor(Number(pax.get('mtime'))) : number(block, 136, 12),
+      uid: pax.has('uid') ? paxNumber(pax.get('uid'), 'an owner', 0) : number(block, 108, 8),
+      gid: pax.has('gid') ? paxNumber(pax.get('gid'), 'a group', 0) : number(block, 116, 8),
+      mtime: pax.has('mtime') ? paxNumber(pax.get('mtime'), 'a modification time', -Number.MAX_SAFE_INTEGER) : number(block, 136, 12),
     };
     const uname = pax.get('uname') ?? (ustar ? text(block, 265, 32) : '');
     const gname = pax.get('gname') ?? (ustar ? text(block, 297, 32) : '');
