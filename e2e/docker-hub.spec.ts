@@ -272,6 +272,32 @@ test("an image's view: its config through the registry, and what is left of the 
   await expect(pullLimit).toContainText(`${remaining} of ${limit} pulls left`);
 });
 
+test("an image's files cost no pull: the layers are blobs, and the manifest is read by digest from what the image view read", async ({ page, bed }) => {
+  const hub = bed.hub;
+  await page.goto(`/docker.io/library/hello:latest`);
+  const pullLimit = page.locator('[data-pull-limit]');
+  await expect(pullLimit).toContainText('pulls left per 6 h');
+  const before = await getJson<ProxyStats>(hub.proxy.statsUrl);
+  const { remaining } = await getJson<{ remaining: number }>(hub.proxy.limitUrl);
+  await page.getByRole('link', { name: 'Files', exact: true }).click();
+  const root = page.getByRole('table', { name: 'Files in /' });
+  await expect(root.getByRole('row').nth(1)).toBeVisible();
+  await root.getByRole('row').nth(1).getByRole('link').click();
+  await expect(
+    page
+      .getByRole('table')
+      .or(page.getByRole('button', { name: 'Download' }))
+      .first(),
+  ).toBeVisible();
+  const after = await getJson<ProxyStats>(hub.proxy.statsUrl);
+  expect(after.pulls - before.pulls, 'manifest GETs (pulls) while browsing the files').toBe(0);
+  expect(after.requests - before.requests, 'the layer blobs were read').toBeGreaterThan(0);
+  expect((await getJson<{ remaining: number }>(hub.proxy.limitUrl)).remaining).toBe(remaining);
+  await page.goBack();
+  await page.goBack();
+  await expect(pullLimit).toContainText(`${remaining} of`);
+});
+
 // Berth holds requests after a 429 per connection, and the anonymous connection is the whole
 // server's: these tests sign in with accounts no later test uses, so the waits they cause hold up
 // nobody else's views.

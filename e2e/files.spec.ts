@@ -19,11 +19,13 @@ test.describe('the files of an image', () => {
     const files = bed.content.files;
     await page.goto(`/${token.host}/${files.repo}:${files.gzip.tag}`);
     await page.getByRole('link', { name: 'Files', exact: true }).click();
-    await expect(page).toHaveURL(filesOf(token.host, files.repo, files.gzip.tag));
+    // The files of exactly the image shown: by its digest.
+    const image = `/${token.host}/${files.repo}@${files.gzip.digest}/-/files`;
+    await expect(page).toHaveURL(image);
     const root = page.getByRole('table', { name: 'Files in /' });
     for (const name of ['etc/', 'opt/', 'tmp/', 'usr/']) await expect(root.getByRole('link', { name, exact: true })).toBeVisible();
     await root.getByRole('link', { name: 'etc/', exact: true }).click();
-    await expect(page).toHaveURL(filesOf(token.host, files.repo, files.gzip.tag, '?path=/etc/'));
+    await expect(page).toHaveURL(`${image}?path=/etc/`);
     const etc = page.getByRole('table', { name: 'Files in /etc/' });
     const osRelease = etc.getByRole('row').filter({ has: page.getByRole('link', { name: 'os-release', exact: true }) });
     await expect(osRelease).toContainText('-rw-r--r--');
@@ -31,7 +33,7 @@ test.describe('the files of an image', () => {
     // /etc/hostname was rewritten by layer 2: that is the layer the merged view names.
     await expect(etc.getByRole('row').filter({ has: page.getByRole('link', { name: 'hostname', exact: true }) })).toContainText('layer 2');
     await osRelease.getByRole('link', { name: 'os-release' }).click();
-    await expect(page).toHaveURL(filesOf(token.host, files.repo, files.gzip.tag, '?file=/etc/os-release'));
+    await expect(page).toHaveURL(`${image}?file=/etc/os-release`);
     await expect(page.getByLabel('/etc/os-release', { exact: true })).toHaveText(FILES_IMAGE.osRelease);
     await expect(page.getByText('Put there by')).toBeVisible();
   });
@@ -147,7 +149,20 @@ test.describe('a first read of large layers', () => {
     await proxy?.close();
   });
 
+  test('the directory fills in as the layers are read, before the read ends', async ({ page, bed }) => {
+    const files = bed.content.files;
+    proxy.holdAgain();
+    await page.goto(`${server.site}${filesOf(proxy.host, files.repo, files.gzip.tag)}`);
+    await expect(page.getByRole('progressbar', { name: 'Reading the layers' })).toBeVisible();
+    const found = page.getByRole('region', { name: 'Found so far' });
+    await expect(found.getByText('etc/', { exact: true })).toBeVisible();
+    await expect(page.getByRole('progressbar', { name: 'Reading the layers' }), 'still reading').toBeVisible();
+    proxy.release();
+    await expect(page.getByRole('table', { name: 'Files in /' }).getByRole('link', { name: 'etc/' })).toBeVisible();
+  });
+
   test('shows its progress; Cancel stops reading the layer; reading again lists the files', async ({ page, bed }) => {
+    proxy.holdAgain();
     const files = bed.content.files;
     await page.goto(`${server.site}${filesOf(proxy.host, files.repo, files.zstd.tag)}`);
     const bar = page.getByRole('progressbar', { name: 'Reading the layers' });

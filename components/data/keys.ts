@@ -29,7 +29,7 @@ export const keys = {
   files: (host: string, repository: string, digest: string, layer: number, path: string) =>
     [...registry(host), 'files', repository, digest, layer, path] as const,
   filesDiff: (host: string, repository: string, a: string, b: string, path: string) => [...registry(host), 'files-diff', repository, a, b, path] as const,
-  filesProgress: (host: string, repository: string, digest: string) => [...registry(host), 'files-progress', repository, digest] as const,
+  filesProgress: (host: string, repository: string, digest: string, path: string) => [...registry(host), 'files-progress', repository, digest, path] as const,
   file: (host: string, repository: string, digest: string, path: string) => [...registry(host), 'file', repository, digest, path] as const,
   pullLimit: (host: string) => [...registry(host), 'pull-limit'] as const,
   /** Whether and how the person can delete in a repository: asked each time the dialog opens. */

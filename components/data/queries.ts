@@ -106,11 +106,11 @@ export function filesQueryOptions(host: string, repository: string, digest: stri
   });
 }
 
-/** How far the layers of an image have been read, asked every `everyMs` while they are. */
-export function filesProgressQueryOptions(host: string, repository: string, digest: string, everyMs: number) {
+/** How far the layers of an image have been read, asked every `everyMs` while they are; with `path`, what that directory holds so far. */
+export function filesProgressQueryOptions(host: string, repository: string, digest: string, everyMs: number, path?: string) {
   return queryOptions({
-    queryKey: keys.filesProgress(host, repository, digest),
-    queryFn: ({ client, signal }) => sourceOf(client).filesProgress({ host, repository, digest }, { signal }),
+    queryKey: keys.filesProgress(host, repository, digest, path ?? ''),
+    queryFn: ({ client, signal }) => sourceOf(client).filesProgress({ host, repository, digest, path }, { signal }),
     refetchInterval: everyMs,
     staleTime: 0,
     gcTime: 0,

@@ -23,7 +23,15 @@ export function DirectoryView({ image, path }: { image: ImageAt; path: string })
   if (files.isError) return <ErrorState error={files.error} onRetry={() => void files.refetch()} host={host} title="Could not list the files" />;
   if (files.data === undefined)
     return (
-      <UntilRead key={JSON.stringify(options.queryKey)} host={host} repository={repository} images={[manifest]} query={files} queryKey={options.queryKey} />
+      <UntilRead
+        key={JSON.stringify(options.queryKey)}
+        host={host}
+        repository={repository}
+        images={[manifest]}
+        query={files}
+        queryKey={options.queryKey}
+        path={layer === undefined ? path : undefined}
+      />
     );
   return (
     <div className="space-y-8">

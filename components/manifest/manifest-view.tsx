@@ -94,7 +94,8 @@ export function ManifestView({ host, repository, tag, digest, actions, notices }
         actions={
           <>
             {manifest && (manifest.kind === 'index' || (manifest.kind === 'image' && !manifest.isArtifact)) ? (
-              <Link href={filesHref(tag !== undefined ? { host, repository, tag } : { host, repository, digest })} className={buttonClass('secondary')}>
+              // By digest: the files of exactly this image, and no manifest read by tag again (a pull on Docker Hub).
+              <Link href={filesHref({ host, repository, digest: manifest.digest })} className={buttonClass('secondary')}>
                 Files
               </Link>
             ) : null}

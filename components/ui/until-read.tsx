@@ -5,7 +5,7 @@ import { useQueries, useQueryClient, type QueryKey, type UseQueryResult } from '
 import type { ImageManifestBody } from '@/lib/api/types';
 import { filesProgressQueryOptions } from '@/components/data';
 import { Button } from './button';
-import { formatBytes, plural } from './format';
+import { formatBytes, formatCount, plural } from './format';
 import { ProgressBar } from './progress-bar';
 import { Skeleton } from './skeleton';
 
@@ -23,12 +23,15 @@ export function UntilRead({
   images,
   query,
   queryKey,
+  path,
 }: {
   host: string;
   repository: string;
   images: ImageManifestBody[];
   query: UseQueryResult<unknown>;
   queryKey: QueryKey;
+  /** One image's directory: what it holds so far is shown while its layers are read. */
+  path?: string;
 }) {
   const queryClient = useQueryClient();
   const [cancelled, setCancelled] = useState(false);
@@ -55,6 +58,7 @@ export function UntilRead({
       host={host}
       repository={repository}
       images={images}
+      path={path}
       onCancel={() => {
         setCancelled(true);
         void queryClient.cancelQueries({ queryKey });
@@ -64,14 +68,27 @@ export function UntilRead({
 }
 
 /** While the layers of `images` are read for the first time: how far, and Cancel. */
-function Reading({ host, repository, images, onCancel }: { host: string; repository: string; images: ImageManifestBody[]; onCancel: () => void }) {
+function Reading({
+  host,
+  repository,
+  images,
+  path,
+  onCancel,
+}: {
+  host: string;
+  repository: string;
+  images: ImageManifestBody[];
+  path?: string;
+  onCancel: () => void;
+}) {
   const progress = useQueries({
-    queries: images.map((m) => filesProgressQueryOptions(host, repository, m.digest, PROGRESS_EVERY_MS)),
+    queries: images.map((m) => filesProgressQueryOptions(host, repository, m.digest, PROGRESS_EVERY_MS, images.length === 1 ? path : undefined)),
   });
   const layers = progress.flatMap((p) => p.data?.layers ?? []);
   const total = layers.reduce((n, l) => n + l.size, 0) || images.reduce((n, m) => n + m.layers.reduce((k, l) => k + l.size, 0), 0);
   const read = layers.reduce((n, l) => n + l.read, 0);
   const done = layers.filter((l) => l.done).length;
+  const found = progress[0]?.data?.found;
   return (
     <div className="space-y-3 rounded-lg border border-border p-4">
       <p className="text-sm">
@@ -86,11 +103,29 @@ function Reading({ host, repository, images, onCancel }: { host: string; reposit
           Cancel
         </Button>
       </div>
-      <div className="space-y-2" aria-hidden="true">
-        {Array.from({ length: 6 }, (_, i) => (
-          <Skeleton key={i} className="h-6 w-full" />
-        ))}
-      </div>
+      {found && found.length > 0 ? (
+        <section aria-label="Found so far" className="space-y-1">
+          <h3 className="text-xs font-semibold tracking-wide text-muted uppercase">
+            Found so far in {path ?? '/'}
+            {progress[0]?.data?.more ? ` (and ${formatCount(progress[0].data.more)} more)` : ''}
+          </h3>
+          <ul className="columns-1 gap-6 font-mono text-xs text-muted sm:columns-3">
+            {found.map((row) => (
+              <li key={row.name} className="truncate">
+                {row.name}
+                {row.type === 'dir' ? '/' : ''}
+                {row.type === 'file' ? <span className="text-faint"> · {formatBytes(row.size)}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : (
+        <div className="space-y-2" aria-hidden="true">
+          {Array.from({ length: 6 }, (_, i) => (
+            <Skeleton key={i} className="h-6 w-full" />
+          ))}
+        </div>
+      )}
     </div>
   );
 }

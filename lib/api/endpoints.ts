@@ -248,7 +248,7 @@ export const endpoints = {
   filesProgress: row<FilesProgressBody>()({
     method: 'GET',
     path: registry('files/progress'),
-    query: z.object({ repository: param.required(), digest: param.required() }),
+    query: z.object({ repository: param.required(), digest: param.required(), path: param.text(4096) }),
     what: "a repository and an image's digest",
   }),
   /** What changed from image `a` to image `b` (digests), at and below `path`. */

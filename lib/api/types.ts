@@ -343,9 +343,13 @@ export interface FilesBody {
   largest: Array<{ path: string; size: number; layer: number }>;
 }
 
-/** GET /api/registries/{host}/files/progress?repository=&digest=: how far each layer has been read for its files. */
+/** GET /api/registries/{host}/files/progress?repository=&digest=&path=: how far each layer has been read for its files. */
 export interface FilesProgressBody {
   layers: Array<{ digest: string; size: number; read: number; done: boolean }>;
+  /** With `path`: that directory as far as the layers read so far make it (at most MAX_FOUND_ROWS), while they are read. */
+  found?: FileRow[];
+  /** Entries found past those listed. */
+  more?: number;
 }
 
 /** GET /api/registries/{host}/file?repository=&digest=&path=: one file of an image, and the start of its content. */

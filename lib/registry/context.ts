@@ -125,7 +125,7 @@ export class RegistryContext {
   /** Layers being read right now: two at once in all, one per person, a few waiting. */
   readonly layerReads = new UpstreamLimiter({ perOrigin: 2, total: 2, perClient: 1, queuedPerClient: 4, queuedTotal: 32 });
   /** Scans of layers for their tables of contents: one per layer however many wait, with how far each has got. */
-  readonly layerScans = new SharedWork<TocEntry[]>();
+  readonly layerScans = new SharedWork<TocEntry[], TocEntry>();
   /** How many requests may be in flight to one registry, and in all. */
   readonly limiter: UpstreamLimiter;
   /** Resolves registry names to addresses (lib/registry/resolve.ts). */

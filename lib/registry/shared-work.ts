@@ -4,22 +4,24 @@
 import { RegistryError } from './errors';
 
 /** How far a run has got: units done (bytes read) of `total`, when that is known. */
-export interface Progress {
+export interface Progress<F = unknown> {
   done: number;
   total?: number;
+  /** What the run has found so far, where it can show it (a layer's entries as they are read). */
+  found?: readonly F[];
 }
 
-interface Run<T> {
+interface Run<T, F> {
   promise: Promise<T>;
   controller: AbortController;
   waiters: number;
-  progress: Progress;
+  progress: Progress<F>;
 }
 
 const cancelled = () => new RegistryError({ code: 'CANCELLED', message: 'The request was cancelled.' });
 
-export class SharedWork<T> {
-  private readonly runs = new Map<string, Run<T>>();
+export class SharedWork<T, F = unknown> {
+  private readonly runs = new Map<string, Run<T, F>>();
 
   /**
    * Waits for the run of `key`, started with `start` if none is running. `start` gets the run's
@@ -30,7 +32,7 @@ export class SharedWork<T> {
    */
   join(
     key: string,
-    start: (signal: AbortSignal, progress: Progress) => Promise<T>,
+    start: (signal: AbortSignal, progress: Progress<F>) => Promise<T>,
     options: { signal?: AbortSignal; total?: number; shared?: (e: unknown) => boolean } = {},
   ): Promise<T> {
     const { signal } = options;
@@ -39,8 +41,8 @@ export class SharedWork<T> {
     const starter = run === undefined;
     if (run === undefined) {
       const controller = new AbortController();
-      const progress: Progress = options.total !== undefined ? { done: 0, total: options.total } : { done: 0 };
-      const begun: Run<T> = { controller, waiters: 0, progress, promise: Promise.resolve().then(() => start(controller.signal, progress)) };
+      const progress: Progress<F> = options.total !== undefined ? { done: 0, total: options.total } : { done: 0 };
+      const begun: Run<T, F> = { controller, waiters: 0, progress, promise: Promise.resolve().then(() => start(controller.signal, progress)) };
       const forget = () => {
         if (this.runs.get(key) === begun) this.runs.delete(key);
       };
@@ -83,7 +85,7 @@ export class SharedWork<T> {
   }
 
   /** How far the run of `key` has got, while one runs. */
-  progress(key: string): Progress | undefined {
+  progress(key: string): Progress<F> | undefined {
     const run = this.runs.get(key);
     return run ? { ...run.progress } : undefined;
   }

@@ -61,7 +61,7 @@ export const answers: { [K in RegistryEndpoint]: Answer<Endpoints[K]> } = {
   details: async (client, query, _host, signal) =>
     withPullLimit(client, await fetchDetailsBody(client, query.repository, query.ref, signal, { fresh: query.fresh === true, pulls: query.pulls === true })),
   files: (client, { repository, digest, path, layer }) => fetchFilesBody(client, repository, digest, { path, layer }),
-  filesProgress: (client, query) => fetchFilesProgressBody(client, query.repository, query.digest),
+  filesProgress: (client, query) => fetchFilesProgressBody(client, query.repository, query.digest, query.path),
   filesDiff: (client, query) => fetchFilesDiffBody(client, query.repository, query.a, query.b, query.path),
   file: (client, query) => fetchFileBody(client, query.repository, query.digest, query.path),
   deletion: (client, query) => fetchDeletionBody(client, query.repository),

@@ -4,8 +4,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RegistryError } from '@/lib/registry';
-import { binary, earlier, image, registryOf } from '@/lib/registry/test-image';
-import { BINARY_PREVIEW_BYTES, dispositionOf, fetchFileBody, fetchFilesBody, fetchFilesDiffBody, fileDownloadResponse, isText } from './files';
+import { sha256Digest } from '@/lib/registry/manifest';
+import { binary, earlier, image, layers, registryOf } from '@/lib/registry/test-image';
+import {
+  BINARY_PREVIEW_BYTES,
+  dispositionOf,
+  fetchFileBody,
+  fetchFilesBody,
+  fetchFilesDiffBody,
+  fetchFilesProgressBody,
+  fileDownloadResponse,
+  isText,
+} from './files';
 
 const names = (body: { entries: Array<{ name: string }> }) => body.entries.map((e) => e.name);
 
@@ -125,4 +135,54 @@ test('what changed from one image to another, as rows of both sides; one directo
   const back = await fetchFilesDiffBody(client, 'team/app', image, earlier);
   assert.deepEqual(back.changes[0]?.a?.name, 'os-release');
   assert.deepEqual((await fetchFilesDiffBody(client, 'team/app', image, image)).changes, []);
+});
+
+test('while the layers are read, a directory as far as they make it so far; nothing listed before the first has begun', async () => {
+  // Layer 2's GET is held until `release`; `opened` says it has been asked (layer 1 is read by then).
+  const second = sha256Digest(layers[1]!);
+  let opened = () => {};
+  let release = () => {};
+  const asked = new Promise<void>((resolve) => (opened = resolve));
+  const registry = registryOf({
+    gate: (req) => {
+      if (!req.url.pathname.endsWith(second)) return Promise.resolve();
+      opened();
+      return new Promise<void>((resolve) => (release = resolve));
+    },
+  });
+  const client = registry.as('alice');
+  const before = await fetchFilesProgressBody(client, 'team/app', image, '/');
+  assert.deepEqual([before.layers.map((l) => l.done), before.found], [[false, false, false], undefined]);
+  const reading = fetchFilesBody(client, 'team/app', image, {});
+  await asked;
+  const during = await fetchFilesProgressBody(client, 'team/app', image, '/');
+  assert.deepEqual(
+    during.layers.map((l) => [l.done, l.read === l.size]),
+    [
+      [true, true],
+      [false, false],
+      [false, false],
+    ],
+  );
+  assert.deepEqual(
+    during.found?.map((row) => [row.name, row.layer]),
+    [
+      ['etc', 1],
+      ['tmp', 1],
+      ['usr', 1],
+    ],
+  );
+  assert.deepEqual(
+    (await fetchFilesProgressBody(client, 'team/app', image, '/usr/lib/')).found?.map((row) => row.name),
+    ['libx.so', 'libx.so.1'],
+  );
+  assert.deepEqual((await fetchFilesProgressBody(client, 'team/app', image, '/nowhere/')).found, []);
+  assert.equal((await fetchFilesProgressBody(client, 'team/app', image)).found, undefined, 'no directory asked, none listed');
+  release();
+  assert.deepEqual(names(await reading), ['etc', 'tmp', 'usr']);
+  const after = await fetchFilesProgressBody(client, 'team/app', image, '/');
+  assert.deepEqual(
+    after.layers.map((l) => l.done),
+    [true, true, true],
+  );
 });

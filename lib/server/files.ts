@@ -2,9 +2,9 @@ import 'server-only';
 import { createHash } from 'node:crypto';
 import type { FileBody, FileRow, FilesBody, FilesDiffBody, FilesProgressBody } from '@/lib/api/types';
 import { RegistryError, type RegistryClient } from '@/lib/registry';
-import { contentOf, type ImageFiles } from '@/lib/registry/client/files';
+import { contentOf } from '@/lib/registry/client/files';
 import { diffTrees } from '@/lib/registry/layers/diff';
-import { layerChanges, type FsNode, type LayerChange } from '@/lib/registry/layers/merge';
+import { layerChanges, mergeLayers, type FsNode, type LayerChange } from '@/lib/registry/layers/merge';
 import { canonicalPath, resolvePath } from '@/lib/registry/layers/paths';
 import type { TocEntry } from '@/lib/registry/layers/tar';
 
@@ -42,8 +42,8 @@ const noSuchFile = (message: string) => new RegistryError({ code: 'NO_SUCH_FILE'
 const directoryPath = (path: string) => (path === '' ? '/' : `/${path}/`);
 
 /** The directory at `path` of the merged image, links followed. */
-function mergedDirectory(image: ImageFiles, path: string): { path: string; rows: FileRow[] } {
-  const found = resolvePath(image.fs.merged.root, path);
+function mergedDirectory(root: FsNode, path: string): { path: string; rows: FileRow[] } {
+  const found = resolvePath(root, path);
   if (!found.found) throw noSuchFile(`This image has no ${found.path}.`);
   if (!found.node.children) throw noSuchFile(`${found.path} is not a directory in this image; open it as a file.`);
   const rows = [...found.node.children].map(([name, node]) => nodeRow(node, name));
@@ -111,7 +111,7 @@ export async function fetchFilesBody(
     });
   }
   const asked = canonicalPath(options.path ?? '');
-  const listed = layer === undefined ? mergedDirectory(image, asked) : layerDirectory(image.tocs[layer - 1]!, layer, asked);
+  const listed = layer === undefined ? mergedDirectory(image.fs.merged.root, asked) : layerDirectory(image.tocs[layer - 1]!, layer, asked);
   const rows = listed.rows.sort(byName);
   const { merged, largest } = image.fs;
   return {
@@ -129,8 +129,30 @@ export async function fetchFilesBody(
   };
 }
 
-export async function fetchFilesProgressBody(client: RegistryClient, repository: string, digest: string): Promise<FilesProgressBody> {
-  return { layers: await client.imageFilesProgress(repository, digest) };
+/** Entries a progress answer lists of what was found so far, at most. */
+export const MAX_FOUND_ROWS = 1000;
+/** Entries found so far past which a progress answer no longer lists them (merging them at each ask would cost too much). */
+const MAX_FOUND_ENTRIES = 200_000;
+
+/**
+ * How far each layer of an image has been read; with `path`, that directory as far as the layers
+ * read so far make it (the layers before the one being read, and what it has shown of itself).
+ */
+export async function fetchFilesProgressBody(client: RegistryClient, repository: string, digest: string, path?: string): Promise<FilesProgressBody> {
+  const { layers, tocs } = await client.imageFilesProgress(repository, digest);
+  const body: FilesProgressBody = { layers };
+  const notBegun = tocs.findIndex((toc) => toc === undefined);
+  const begun = (notBegun === -1 ? tocs : tocs.slice(0, notBegun)) as Array<readonly TocEntry[]>;
+  if (path === undefined || begun.length === 0 || begun.reduce((n, toc) => n + toc.length, 0) > MAX_FOUND_ENTRIES) return body;
+  try {
+    // A copy of the table being read: it grows while this runs.
+    const { rows } = mergedDirectory(mergeLayers(begun.map((toc) => toc.slice())).root, canonicalPath(path));
+    rows.sort(byName);
+    return { ...body, found: rows.slice(0, MAX_FOUND_ROWS), more: Math.max(0, rows.length - MAX_FOUND_ROWS) };
+  } catch (e) {
+    if (e instanceof RegistryError && e.code === 'NO_SUCH_FILE') return { ...body, found: [], more: 0 };
+    throw e;
+  }
 }
 
 /** Whether bytes are text to show as they are: UTF-8 (a sequence cut at the end aside), no NUL. */

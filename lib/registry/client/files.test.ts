@@ -31,10 +31,12 @@ test('an image’s layers are read once each and merged: later layers win, white
   const again = await as('alice').getImageFiles('team/app', image);
   assert.equal(again.fs, files.fs);
   assert.equal(seen.filter((s) => s.startsWith('GET blob')).length, 3);
+  const progress = await as('alice').imageFilesProgress('team/app', image);
   assert.deepEqual(
-    await as('alice').imageFilesProgress('team/app', image),
+    progress.layers,
     files.layers.map((l) => ({ digest: l.digest, size: l.size, read: l.size, done: true })),
   );
+  assert.deepEqual(progress.tocs, files.tocs, 'each layer’s whole table');
 });
 
 test('a file is found through links and read again from the layer that holds it; a hard link reads its target', async () => {

@@ -91,18 +91,37 @@ function* walk(node: FsNode): Generator<FsNode> {
   for (const child of node.children?.values() ?? []) yield* walk(child);
 }
 
-/** How far each layer of image `digest` has been read: all of it once its table is known. */
+/** How far one layer of an image has been read for its files. */
+export interface LayerReadProgress {
+  digest: string;
+  size: number;
+  read: number;
+  done: boolean;
+}
+
+/**
+ * How far each layer of image `digest` has been read: all of it once its table is known. With the
+ * tables as far as they are read (`tocs`: a layer's whole table, the entries found so far of the
+ * one being read, nothing of those not begun).
+ */
 export async function imageFilesProgress(
   c: Connection,
   repository: string,
   digest: string,
-): Promise<Array<{ digest: string; size: number; read: number; done: boolean }>> {
+): Promise<{ layers: LayerReadProgress[]; tocs: Array<readonly TocEntry[] | undefined> }> {
   const layers = await imageLayers(c, repository, digest);
-  return layers.map((layer) => {
-    if (c.context.layerTocs.get(contentKey(c, repository, layer.digest)) !== undefined)
+  const tocs: Array<readonly TocEntry[] | undefined> = [];
+  const progress = layers.map((layer) => {
+    const known = c.context.layerTocs.get(contentKey(c, repository, layer.digest));
+    if (known !== undefined) {
+      tocs.push(known);
       return { digest: layer.digest, size: layer.size, read: layer.size, done: true };
-    return { digest: layer.digest, size: layer.size, read: Math.min(layer.size, layerProgress(c, repository, layer.digest)?.done ?? 0), done: false };
+    }
+    const reading = layerProgress(c, repository, layer.digest);
+    tocs.push(reading?.found);
+    return { digest: layer.digest, size: layer.size, read: Math.min(layer.size, reading?.done ?? 0), done: false };
   });
+  return { layers: progress, tocs };
 }
 
 /** A file of an image as found: its node (after links), where, and the links followed to it. */

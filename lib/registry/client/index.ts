@@ -175,7 +175,7 @@ export class RegistryClient {
     return getImageFiles(this.connection, repository, digest);
   }
 
-  /** How far each layer of an image has been read for its files. */
+  /** How far each layer of an image has been read for its files, with what was found so far. */
   imageFilesProgress(repository: string, digest: string): ReturnType<typeof imageFilesProgress> {
     return imageFilesProgress(this.connection, repository, digest);
   }

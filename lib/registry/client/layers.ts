@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { badResponse } from '../errors';
 import { DecompressError, decompressed } from '../layers/decompress';
-import { TarError, readTarToc, type TocEntry } from '../layers/tar';
+import { DEFAULT_TAR_LIMITS, TarError, readTarToc, type TocEntry } from '../layers/tar';
 import { validateDigest, validateRepository } from '../reference';
 import { repositoryScope } from '../scope';
 import { CONTENT_TTL_MS, MAX_SMALL_BODY, confirm, confirmed, contentKey, registryUrl, type Connection } from './connection';
@@ -79,8 +79,11 @@ export async function getLayerToc(c: Connection, repository: string, digest: str
   );
 }
 
-/** How far the first read of layer `digest` has got, while one this person waits for runs. */
-export function layerProgress(c: Connection, repository: string, digest: string): Progress | undefined {
+/**
+ * How far the first read of layer `digest` has got, while one runs for this person or for everyone
+ * (`found`: the entries read so far; only for a connection the registry lets read the repository).
+ */
+export function layerProgress(c: Connection, repository: string, digest: string): Progress<TocEntry> | undefined {
   return c.context.layerScans.progress(scanKey(c, repository, digest, false)) ?? c.context.layerScans.progress(scanKey(c, repository, digest, true));
 }
 
@@ -88,7 +91,7 @@ interface LayerRead {
   url: URL;
   scopes: string[];
   signal: AbortSignal;
-  progress: Progress;
+  progress: Progress<TocEntry>;
 }
 
 async function readLayer(c: Connection, repository: string, digest: string, { url, scopes, signal, progress }: LayerRead): Promise<TocEntry[]> {
@@ -108,7 +111,9 @@ async function readLayer(c: Connection, repository: string, digest: string, { ur
         }
       }
       try {
-        return await readTarToc(decompressed(hashed(), { maxBytes: MAX_LAYER_UNCOMPRESSED_BYTES }));
+        const found: TocEntry[] = [];
+        progress.found = found;
+        return await readTarToc(decompressed(hashed(), { maxBytes: MAX_LAYER_UNCOMPRESSED_BYTES }), DEFAULT_TAR_LIMITS, found);
       } catch (e) {
         if (e instanceof TarError || e instanceof DecompressError) {
           throw brokenLayer(c, `The layer ${digest} of ${repository} is not an archive Berth can read: ${e.message}`);

@@ -137,10 +137,10 @@ export function normalisePath(raw: string): string {
 
 /**
  * Reads a tar stream's table of contents. `chunks` are the uncompressed tar bytes; the content of
- * each file is hashed as it passes and dropped.
+ * each file is hashed as it passes and dropped. The entries go into `entries` as they are read (a
+ * reader's progress may show them; a file's digest is set once its content has passed).
  */
-export async function readTarToc(chunks: AsyncIterable<Uint8Array>, limits: TarLimits = DEFAULT_TAR_LIMITS): Promise<TocEntry[]> {
-  const entries: TocEntry[] = [];
+export async function readTarToc(chunks: AsyncIterable<Uint8Array>, limits: TarLimits = DEFAULT_TAR_LIMITS, entries: TocEntry[] = []): Promise<TocEntry[]> {
   let nameBytes = 0;
   let position = 0; // bytes of the tar consumed so far
   let headerBytes: Buffer[] = [];
