@@ -21,6 +21,11 @@
 //    (target 1.2×), Filter and scroll at 20,000, and sorting it newest first: what the page says it
 //    needs, loading every tag's details, the server's memory (scripts/bench-tags.ts; BENCH_SKIP_TAGS=1).
 //
+// 3d. Files inside an image: the first open of a 100 MB gzip layer's files against curl | tar -tz of
+//    its blob, the second open, the server's memory meanwhile, a layer of 20,000 small files, and
+//    the whole file downloaded against curl of the blob (scripts/bench-files.ts; needs root for
+//    buildah; BENCH_SKIP_FILES=1).
+//
 // 4. Load: many connections browsing Berth's API at once, against the standalone build and a real
 //    registry; requests/s, latency, Berth's own 5xx, and server memory over two runs
 //    (scripts/bench-load.ts; BENCH_LOAD_SECONDS, BENCH_LOAD_CONNECTIONS, BENCH_SKIP_LOAD=1).
@@ -53,6 +58,7 @@ import { BoundedCache } from '../lib/registry/cache';
 import { detailsBench, startBerthServer } from './bench-details';
 import { apiBench } from './bench-api';
 import { attackBench } from './bench-attack';
+import { filesBench } from './bench-files';
 import { indexBench } from './bench-index';
 import { loadBench } from './bench-load';
 import { SCROLL_SCRIPT, tagsBench } from './bench-tags';
@@ -450,6 +456,11 @@ async function all(): Promise<void> {
   const details = process.env.BENCH_SKIP_DETAILS === '1' ? [] : await withChromium((browser) => detailsBench({ browser, repeats: REPEATS, startBerth }));
   const index = process.env.BENCH_SKIP_INDEX === '1' ? [] : await withChromium((browser) => indexBench({ browser, repeats: REPEATS, startBerth }));
   const tags = process.env.BENCH_SKIP_TAGS === '1' ? [] : await withChromium((browser) => tagsBench({ browser, repeats: REPEATS, startBerth }));
+  let files: string[] = [];
+  if (process.env.BENCH_SKIP_FILES !== '1') {
+    ensureFreshBuild();
+    files = await filesBench({ repeats: REPEATS, startBerth });
+  }
   if (process.env.BENCH_SKIP_LOAD !== '1') {
     ensureFreshBuild();
     await loadBench();
@@ -487,6 +498,7 @@ async function all(): Promise<void> {
         ]
       : []),
     ...(tags.length ? ['## Large tag lists', '', '| measured | result |', '|---|---|', ...tags, ''] : []),
+    ...(files.length ? ['## Files inside an image', '', '| measured | result |', '|---|---|', ...files, ''] : []),
     '## The whole run, as printed',
     '',
     '```',
