@@ -9,7 +9,8 @@ import { after } from 'node:test';
 import { RegistryClient } from './client/index';
 import { MediaType, sha256Digest } from './manifest';
 import type { TransportRequest } from './net/transport';
-import { REGISTRY, testContext, testRegistry, type Answer } from './test-registry';
+import type { HttpResponse } from './net/http';
+import { REGISTRY, respond, testContext, testRegistry, type Answer } from './test-registry';
 
 const dir = mkdtempSync(join(tmpdir(), 'berth-files-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -118,4 +119,62 @@ export function registryOf(options: { gate?: (req: TransportRequest) => Promise<
   const as = (client: string, signal?: AbortSignal) =>
     new RegistryClient({ host: 'r.example', baseUrl: REGISTRY, context, transport, scope: { client, ...(signal ? { signal } : {}) } });
   return { as, seen, context };
+}
+
+/**
+ * The stub registry of the image whose blob GETs send the first half of the blob, then hold the
+ * rest until `resume()` (or end with `fail(e)`), for tests of a read under way. `paused()`: a
+ * promise of the next GET to reach its pause.
+ */
+export function pausedRegistryOf() {
+  const context = testContext();
+  let holding = true;
+  let failure: Error | undefined;
+  const held: Array<() => void> = [];
+  let onPause = () => {};
+  const transport = async (req: TransportRequest): Promise<HttpResponse> => {
+    const last = req.url.pathname.split('/').pop() ?? '';
+    const blob = blobs.get(last);
+    if (!req.url.pathname.includes('/blobs/') || req.method !== 'GET' || !blob || !req.consume) return baseTransport(req);
+    const half = Math.floor(blob.length / 2);
+    async function* chunks() {
+      yield blob!.subarray(0, half);
+      if (holding) {
+        const resumed = new Promise<void>((resolve) => held.push(resolve));
+        onPause();
+        await resumed;
+      }
+      if (failure) throw failure;
+      yield blob!.subarray(half);
+    }
+    const res = respond(req, { headers: { 'content-length': String(blob.length) } });
+    return { ...res, consumed: await req.consume(chunks()) };
+  };
+  const { transport: baseTransport } = testRegistry(
+    (req): Answer | undefined => {
+      const last = req.url.pathname.split('/').pop() ?? '';
+      const doc = manifests.get(last);
+      if (req.url.pathname.includes('/manifests/') && doc) {
+        return { headers: { 'content-type': (JSON.parse(doc.toString()) as { mediaType: string }).mediaType, 'docker-content-digest': last }, body: doc };
+      }
+      const blob = blobs.get(last);
+      if (!blob) return { status: 404, body: { errors: [{ code: 'BLOB_UNKNOWN' }] } };
+      return { headers: { 'content-length': String(blob.length) }, body: req.method === 'HEAD' ? undefined : blob };
+    },
+    { handshake: { scheme: 'none' } },
+  );
+  const release = () => {
+    holding = false;
+    for (const open of held.splice(0)) open();
+  };
+  return {
+    as: (client: string) => new RegistryClient({ host: 'r.example', baseUrl: REGISTRY, context, transport, scope: { client } }),
+    context,
+    paused: () => new Promise<void>((resolve) => (onPause = resolve)),
+    resume: release,
+    fail: (e: Error) => {
+      failure = e;
+      release();
+    },
+  };
 }

@@ -4,12 +4,15 @@
 // waiting, stopped when the last of them has gone.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { contentOf, isFilesystemLayer } from './files';
+import { RegistryClient } from './index';
+import { MAX_IMAGE_LAYERS, contentOf, findFile, isFilesystemLayer, type ImageFiles } from './files';
+import { mergeLayers, type FsNode } from '../layers/merge';
+import type { TocEntry } from '../layers/tar';
 import { RegistryError } from '../errors';
-import { sha256Digest } from '../manifest';
+import { MediaType, sha256Digest } from '../manifest';
 import type { TransportRequest } from '../net/transport';
-import { REGISTRY } from '../test-registry';
-import { artifact, binary, image, index, layers, registryOf } from '../test-image';
+import { REGISTRY, testContext, testRegistry, type Answer } from '../test-registry';
+import { artifact, binary, image, index, layers, pausedRegistryOf, registryOf } from '../test-image';
 
 test('an image’s layers are read once each and merged: later layers win, whiteouts delete, the waste is counted', async () => {
   const { as, seen } = registryOf();
@@ -123,4 +126,175 @@ test('one scan of a layer for everyone waiting: the first to leave does not stop
   assert.equal(gates[0]!.req.signal?.aborted, true, 'nobody waits: the read ends');
   assert.equal(context.layerScans.running, 0);
   assert.equal(seen.filter((s) => s.startsWith('GET blob')).length, 1);
+});
+
+/** A registry holding only `docs` (manifests by digest, with their media type). */
+function manifestRegistry(docs: Array<{ mediaType: string; body: Buffer }>) {
+  const byDigest = new Map(docs.map((d) => [sha256Digest(d.body), d]));
+  const { transport } = testRegistry(
+    (req): Answer => {
+      const last = req.url.pathname.split('/').pop() ?? '';
+      const doc = byDigest.get(last);
+      if (!doc) return { status: 404, body: { errors: [{ code: 'MANIFEST_UNKNOWN' }] } };
+      return { headers: { 'content-type': doc.mediaType, 'docker-content-digest': last }, body: doc.body };
+    },
+    { handshake: { scheme: 'none' } },
+  );
+  return new RegistryClient({ host: 'r.example', baseUrl: REGISTRY, context: testContext(), transport, scope: { client: 'a' } });
+}
+
+test('a schema 1 manifest and an image of more than 128 layers are refused with a sentence; 128 layers are not', async () => {
+  const legacy = Buffer.from(JSON.stringify({ schemaVersion: 1, name: 'team/app', tag: 'old', fsLayers: [{ blobSum: sha256Digest(layers[0]!) }] }));
+  const withLayers = (count: number) =>
+    Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MediaType.OciManifest,
+        config: { mediaType: MediaType.OciConfig, digest: sha256Digest(Buffer.from('{}')), size: 2 },
+        layers: Array.from({ length: count }, (_, i) => ({
+          mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+          digest: sha256Digest(Buffer.from(String(i))),
+          size: 100 + i,
+        })),
+      }),
+    );
+  const [many, most] = [withLayers(MAX_IMAGE_LAYERS + 1), withLayers(MAX_IMAGE_LAYERS)];
+  const client = manifestRegistry([
+    { mediaType: MediaType.DockerSchema1Signed, body: legacy },
+    { mediaType: MediaType.OciManifest, body: many },
+    { mediaType: MediaType.OciManifest, body: most },
+  ]);
+  const notAnImage = (message: string) => (e: unknown) => e instanceof RegistryError && e.code === 'NOT_AN_IMAGE' && e.message === message;
+  await assert.rejects(
+    client.getImageFiles('team/app', sha256Digest(legacy)),
+    notAnImage(`${sha256Digest(legacy)} is a Docker schema 1 manifest; Berth lists the files of schema 2 and OCI images only.`),
+  );
+  await assert.rejects(
+    client.imageFilesProgress('team/app', sha256Digest(many)),
+    notAnImage(`${sha256Digest(many)} has 129 layers; Berth lists the files of images of at most 128.`),
+  );
+  // 128 layers are listed; none of them begun.
+  const progress = await client.imageFilesProgress('team/app', sha256Digest(most));
+  assert.equal(progress.layers.length, 128);
+  assert.deepEqual(progress.layers[127], { digest: sha256Digest(Buffer.from('127')), size: 227, read: 0, done: false });
+  assert.deepEqual(
+    progress.tocs,
+    Array.from({ length: 128 }, () => undefined),
+  );
+});
+
+test('the merged image is kept at a size that grows with its entries', async () => {
+  const { as, context } = registryOf();
+  assert.equal(context.mergedImages.totalBytes, 0);
+  const files = await as('alice').getImageFiles('team/app', image);
+  const entries = files.tocs.reduce((n, toc) => n + toc.length, 0);
+  const overhead = context.mergedImages.totalBytes - entries * 120;
+  assert.ok(overhead >= 0 && overhead < 1024, `${context.mergedImages.totalBytes} bytes for ${entries} entries`);
+});
+
+test('while a layer is read, the image’s progress shows its bytes read so far and its entries found; later layers not begun', async () => {
+  const { as, context, paused, resume } = pausedRegistryOf();
+  const alice = as('alice');
+  const reached = paused();
+  const files = alice.getImageFiles('team/app', image);
+  await reached;
+  const half = Math.floor(layers[0]!.length / 2);
+  assert.deepEqual(context.layerScans.progress(`toc|${REGISTRY}|team/app|${sha256Digest(layers[0]!)}`), {
+    done: half,
+    total: layers[0]!.length,
+    found: context.layerScans.progress(`toc|${REGISTRY}|team/app|${sha256Digest(layers[0]!)}`)!.found,
+  });
+  const during = await alice.imageFilesProgress('team/app', image);
+  assert.deepEqual(
+    during.layers.map((l) => [l.read, l.done]),
+    [
+      [half, false],
+      [0, false],
+      [0, false],
+    ],
+  );
+  assert.ok(Array.isArray(during.tocs[0]), 'the entries found so far of the layer being read');
+  assert.deepEqual(during.tocs.slice(1), [undefined, undefined]);
+  resume();
+  const done = await files;
+  const after = await alice.imageFilesProgress('team/app', image);
+  assert.deepEqual(
+    after.layers.map((l) => [l.read, l.done]),
+    done.layers.map((l) => [l.size, true]),
+  );
+});
+
+test('a person’s own read of a layer (before the registry let them read the repository) shows in their progress', async () => {
+  const { as, context, paused, resume } = pausedRegistryOf();
+  const alice = as('alice');
+  const reached = paused();
+  const toc = alice.getLayerToc('team/app', sha256Digest(layers[0]!));
+  await reached;
+  assert.equal(context.layerScans.progress(`toc|${REGISTRY}|team/app|${sha256Digest(layers[0]!)}`), undefined, 'not the shared scan');
+  const during = await alice.imageFilesProgress('team/app', image);
+  assert.equal(during.layers[0]!.read, Math.floor(layers[0]!.length / 2));
+  resume();
+  assert.ok((await toc).length > 0);
+});
+
+test('a layer whose read fails mid-way for another reason than its content says so, not that it is no archive', async () => {
+  const { as, paused, fail } = pausedRegistryOf();
+  const reached = paused();
+  const files = as('alice').getImageFiles('team/app', image);
+  await reached;
+  fail(new RegistryError({ code: 'CANCELLED', message: 'the connection was reset' }));
+  await assert.rejects(files, (e) => e instanceof RegistryError && e.code === 'CANCELLED' && /connection was reset/.test(e.message));
+});
+
+/** An image of hand-written tables of contents (one layer), merged as getImageFiles merges them. */
+function imageOf(toc: TocEntry[]): ImageFiles {
+  const layer = { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha256Digest(layers[0]!), size: layers[0]!.length };
+  const merged = mergeLayers([toc]);
+  return { digest: image, layers: [layer], tocs: [toc], fs: { merged, largest: [], files: 0, bytes: 0 } };
+}
+const entry = (path: string, type: TocEntry['type'], more: Partial<TocEntry> = {}): TocEntry => ({
+  path,
+  type,
+  size: 0,
+  mode: 0o644,
+  uid: 0,
+  gid: 0,
+  mtime: 0,
+  ...more,
+});
+
+test('a path through a loop of links, or through a link to nothing, is refused with the links followed', () => {
+  const files = imageOf([
+    entry('a', 'symlink', { link: 'b' }),
+    entry('b', 'symlink', { link: 'a' }),
+    entry('lib', 'symlink', { link: 'usr/lib' }),
+    entry('l2', 'symlink', { link: 'lib' }),
+    entry('usr', 'dir'),
+    entry('usr/lib', 'dir'),
+  ]);
+  const refused = (message: string) => (e: unknown) => e instanceof RegistryError && e.code === 'NO_SUCH_FILE' && e.message === message;
+  assert.throws(() => findFile(files, 'a//'), refused(`/a leads through more links than Berth follows (a loop?): the last was /a.`));
+  assert.throws(() => findFile(files, '/lib/x'), refused('This image has no /usr/lib/x (following /lib → usr/lib).'));
+  assert.throws(() => findFile(files, '/l2/x'), refused('This image has no /usr/lib/x (following /l2 → lib, /lib → usr/lib).'));
+});
+
+test('a hard link whose target its layer does not hold, a link, or a file without a place in the tar has no content', () => {
+  const toc = [
+    entry('d', 'dir'),
+    entry('to-dir', 'hardlink', { link: 'd' }),
+    entry('nowhere', 'hardlink'),
+    entry('s', 'symlink', { link: 'd', offset: 512 }),
+    entry('f', 'file', { size: 3 }),
+    entry('g', 'file', { size: 3, offset: 1024 }),
+    entry('to-g', 'hardlink', { link: './g' }),
+  ];
+  const files = imageOf(toc);
+  const node = (path: string) => ({ entry: toc.find((e) => e.path === path)!, layer: 1 }) as unknown as FsNode;
+  const refused = (message: string) => (e: unknown) => e instanceof RegistryError && e.code === 'NO_SUCH_FILE' && e.message === message;
+  assert.throws(() => contentOf(files, node('to-dir')), refused('/to-dir is a hard link to /d, which its layer does not hold.'));
+  assert.throws(() => contentOf(files, node('nowhere')), refused('/nowhere is a hard link to /, which its layer does not hold.'));
+  assert.throws(() => contentOf(files, node('s')), refused('/s is a symlink, not a file with content.'));
+  assert.throws(() => contentOf(files, node('f')), refused('/f is a file, not a file with content.'));
+  assert.equal(contentOf(files, node('to-g')).entry, toc[5]);
+  assert.equal(contentOf(files, node('g')).entry, toc[5]);
 });

@@ -12,7 +12,10 @@ import { RegistryClient } from './index';
 import { tocBytes } from './layers';
 import { RegistryError } from '../errors';
 import { sha256Digest } from '../manifest';
-import { REGISTRY, basicUser, testContext, testRegistry, type Answer } from '../test-registry';
+import { REGISTRY, basicUser, testContext, testRegistry, type Answer, type Handshake } from '../test-registry';
+import type { TransportRequest } from '../net/transport';
+import type { FsNode } from '../layers/merge';
+import type { ImageFiles } from './files';
 
 const dir = mkdtempSync(join(tmpdir(), 'berth-layer-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,25 +26,33 @@ const layer = execFileSync('gzip', ['-c'], { input: execFileSync('tar', ['-C', j
 const digest = sha256Digest(layer);
 
 /** A registry holding `blobs` (by digest), letting only `readers` read (Basic), counting what it is asked. */
-function registryOf(blobs: Map<string, Buffer>, readers = ['alice', 'bob']) {
+function registryOf(
+  blobs: Map<string, Buffer>,
+  readers = ['alice', 'bob'],
+  options: { gate?: (req: TransportRequest, n: number) => Promise<Answer | undefined>; handshake?: Handshake } = {},
+) {
   const seen: string[] = [];
   const maxBytes: number[] = [];
   const context = testContext();
-  const { transport } = testRegistry(
-    (req): Answer => {
+  const { transport, tokenRequests } = testRegistry(
+    async (req, n): Promise<Answer> => {
       const who = basicUser(req) ?? '';
       seen.push(`${who} ${req.method} ${req.url.pathname.split('/').pop()}`);
       maxBytes.push(req.maxBytes);
       if (!readers.includes(who)) return { status: 403, body: { errors: [{ code: 'DENIED', message: 'no' }] } };
       const blob = blobs.get(req.url.pathname.split('/').pop() ?? '');
       if (!blob) return { status: 404, body: { errors: [{ code: 'BLOB_UNKNOWN' }] } };
+      const gated = req.method === 'GET' && options.gate ? await options.gate(req, n) : undefined;
+      if (gated) return gated;
       return { headers: { 'content-length': String(blob.length) }, body: req.method === 'HEAD' ? undefined : blob };
     },
-    { handshake: { scheme: 'basic' } },
+    { handshake: options.handshake ?? { scheme: 'basic' } },
   );
   const as = (username: string) =>
     new RegistryClient({ host: 'r.example', baseUrl: REGISTRY, context, transport, credentials: { username, password: 'p' }, scope: { client: username } });
-  return { as, seen, maxBytes };
+  /** Berth's own connection: no person's budget. */
+  const own = () => new RegistryClient({ host: 'r.example', baseUrl: REGISTRY, context, transport, credentials: { username: 'alice', password: 'p' } });
+  return { as, own, seen, maxBytes, tokenRequests };
 }
 
 test('a layer’s files are read from its blob as it streams; the next reader is served them after a HEAD, one who may not read is refused', async () => {
@@ -98,4 +109,191 @@ test('what a table of contents is counted as in the cache grows with its paths, 
   const entry = { path: 'a', type: 'file' as const, size: 1, mode: 0o644, uid: 0, gid: 0, mtime: 0 };
   assert.equal(tocBytes([entry]), 162);
   assert.equal(tocBytes([entry, { ...entry, path: 'abc', link: 'xy', uname: 'root', gname: 'wheel' }]), 162 + 160 + 6 + 4 + 4 + 5);
+});
+
+const tar = execFileSync('gzip', ['-d', '-c'], { input: layer });
+/** Another, small layer: /etc alone. */
+const small = execFileSync('gzip', ['-c', '-n'], { input: execFileSync('tar', ['-C', join(dir, 'root'), '-cf', '-', 'etc']) });
+/** The content of `length` bytes from `offset` of the layer's tar, as `who` reads it (each part handed, in order). */
+function readRange(client: RegistryClient, offset: number, length: number, blob = digest) {
+  const files = {
+    digest: blob,
+    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: blob, size: 1 }],
+    tocs: [[]],
+  } as unknown as ImageFiles;
+  const node = { layer: 1, entry: { path: 'f', type: 'file', size: length, offset, mode: 0o644, uid: 0, gid: 0, mtime: 0 } } as unknown as FsNode;
+  return client.readFileContent('team/app', files, { node, path: '/f', followed: [] }, length, async (bytes) => {
+    const parts: Buffer[] = [];
+    for await (const part of bytes) parts.push(Buffer.from(part));
+    return parts;
+  });
+}
+
+test('a file’s content is read from its layer’s start up to its end: across parts, from a part’s edge, nothing, or too short', async () => {
+  const broken = Buffer.concat([layer.subarray(0, 10), Buffer.alloc(200, 0xff)]);
+  const { as, seen } = registryOf(
+    new Map([
+      [digest, layer],
+      [sha256Digest(broken), broken],
+    ]),
+  );
+  const alice = as('alice');
+  // The parts as the layer decompresses, to read from the edge of one.
+  const whole = await readRange(alice, 0, tar.length);
+  assert.deepEqual(Buffer.concat(whole), tar);
+  assert.ok(whole.length >= 2);
+  const edge = whole[0]!.length;
+  for (const [offset, length] of [
+    [edge, 100],
+    [edge - 7, 100],
+    [20_000, edge],
+    [edge + 5, 3],
+  ] as const) {
+    const parts = await readRange(alice, offset, length);
+    assert.deepEqual(Buffer.concat(parts), tar.subarray(offset, offset + length), `${length} bytes from ${offset}`);
+    assert.ok(
+      parts.every((p) => p.length > 0),
+      'no empty part is handed',
+    );
+  }
+  assert.deepEqual(await readRange(alice, 1000, 0), [], 'nothing to read, nothing handed');
+  await assert.rejects(
+    readRange(alice, tar.length - 10, 100),
+    (e) =>
+      e instanceof RegistryError &&
+      e.message === `The layer ${digest} of team/app ended before the file Berth was reading; the registry's copy may be damaged.`,
+  );
+  await assert.rejects(
+    readRange(alice, 0, 10, sha256Digest(broken)),
+    (e) => e instanceof RegistryError && e.message.startsWith(`The layer ${sha256Digest(broken)} of team/app is not an archive Berth can read: `),
+  );
+  await assert.rejects(readRange(as('mallory'), 0, 10), (e) => e instanceof RegistryError && e.code === 'DENIED' && /team\/app/.test(e.message));
+  assert.ok(seen.includes(`mallory GET ${digest}`));
+});
+
+/** A gate the test opens: each gated GET waits for `open()`; `arrived` counts them. */
+function gates() {
+  const waiting: Array<() => void> = [];
+  let arrived = 0;
+  return {
+    gate: () =>
+      new Promise<undefined>((resolve) => {
+        arrived++;
+        waiting.push(() => resolve(undefined));
+      }),
+    arrived: () => arrived,
+    open: () => {
+      for (const go of waiting.splice(0)) go();
+    },
+  };
+}
+const tick = () => new Promise((r) => setTimeout(r, 20));
+
+test('a person reads one layer at a time: a second waits for the first, then is read', async () => {
+  const other = small;
+  const g = gates();
+  const { as } = registryOf(
+    new Map([
+      [digest, layer],
+      [sha256Digest(other), other],
+    ]),
+    ['alice'],
+    { gate: g.gate },
+  );
+  const alice = as('alice');
+  const both = [alice.getLayerToc('team/app', digest), alice.getLayerToc('team/app', sha256Digest(other))];
+  await tick();
+  assert.equal(g.arrived(), 1);
+  g.open();
+  await tick();
+  g.open();
+  const [first, second] = await Promise.all(both);
+  assert.notDeepEqual(first, second);
+  const contents = [readRange(alice, 0, 100), readRange(alice, 512, 100)];
+  await tick();
+  assert.equal(g.arrived(), 3);
+  g.open();
+  await tick();
+  g.open();
+  assert.deepEqual(
+    (await Promise.all(contents)).map((parts) => Buffer.concat(parts)),
+    [tar.subarray(0, 100), tar.subarray(512, 612)],
+  );
+});
+
+test('a broken layer’s failure is everyone’s who waited for it; another’s failure is not, and one who may not read reads alone', async () => {
+  const junk = Buffer.from('<html>not a layer</html>'.repeat(100));
+  const flaky = small;
+  const g = gates();
+  const { as, seen } = registryOf(
+    new Map([
+      [digest, layer],
+      [sha256Digest(junk), junk],
+      [sha256Digest(flaky), flaky],
+    ]),
+    ['alice', 'bob'],
+    {
+      gate: async (req, n) => {
+        await g.gate();
+        // The flaky layer's first read fails (for whoever asked: not the layer's fault).
+        return req.url.pathname.endsWith(sha256Digest(flaky)) && n === 1 ? { status: 404, body: { errors: [{ code: 'BLOB_UNKNOWN' }] } } : undefined;
+      },
+    },
+  );
+  const [alice, bob] = [as('alice'), as('bob')];
+  // Both unknown to the registry yet: each reads for themselves.
+  const first = [alice.getLayerToc('team/app', digest), bob.getLayerToc('team/app', digest)];
+  await tick();
+  assert.equal(g.arrived(), 2);
+  g.open();
+  await Promise.all(first);
+  // Now both may read the repository: one read of a layer for both.
+  const broken = [alice.getLayerToc('team/app', sha256Digest(junk)), bob.getLayerToc('team/app', sha256Digest(junk))];
+  const mallory = as('mallory').getLayerToc('team/app', sha256Digest(junk));
+  await assert.rejects(mallory, (e) => e instanceof RegistryError && e.code === 'DENIED');
+  await tick();
+  assert.equal(g.arrived(), 3);
+  g.open();
+  for (const p of broken) await assert.rejects(p, (e) => e instanceof RegistryError && /is not an archive Berth can read/.test(e.message));
+  assert.equal(seen.filter((s) => s.endsWith(`GET ${sha256Digest(junk)}`)).length, 2, 'alice’s read for both, mallory’s own');
+  const failing = [alice.getLayerToc('team/app', sha256Digest(flaky)), bob.getLayerToc('team/app', sha256Digest(flaky))];
+  await tick();
+  g.open();
+  await assert.rejects(failing[0]!, (e) => e instanceof RegistryError && e.code === 'BLOB_UNKNOWN');
+  await tick();
+  g.open();
+  assert.ok((await failing[1]!).length > 0, 'bob reads it again himself');
+});
+
+test('a layer’s GETs ask the token service for the repository', async () => {
+  const { as, tokenRequests } = registryOf(new Map([[digest, layer]]), ['', 'alice'], { handshake: { scheme: 'bearer' } });
+  await as('alice').getLayerToc('team/app', digest);
+  const { as: as2, tokenRequests: tokenRequests2 } = registryOf(new Map([[digest, layer]]), ['', 'alice'], { handshake: { scheme: 'bearer' } });
+  assert.deepEqual(Buffer.concat(await readRange(as2('alice'), 0, 10)), tar.subarray(0, 10));
+  for (const asked of [tokenRequests(), tokenRequests2()]) {
+    assert.ok(asked.length > 0);
+    assert.ok(asked.every((r) => r.url.searchParams.getAll('scope').includes('repository:team/app:pull')));
+  }
+});
+
+test('Berth’s own reads of layers (no person’s) are not held to one at a time', async () => {
+  const g = gates();
+  const { own } = registryOf(
+    new Map([
+      [digest, layer],
+      [sha256Digest(small), small],
+    ]),
+    ['alice'],
+    { gate: g.gate },
+  );
+  const tocs = [own().getLayerToc('team/app', digest), own().getLayerToc('team/app', sha256Digest(small))];
+  await tick();
+  assert.equal(g.arrived(), 2);
+  g.open();
+  await Promise.all(tocs);
+  const contents = [readRange(own(), 0, 10), readRange(own(), 512, 10)];
+  await tick();
+  assert.equal(g.arrived(), 4);
+  g.open();
+  await Promise.all(contents);
 });

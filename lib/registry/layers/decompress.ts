@@ -67,9 +67,13 @@ export class ZstdFrames {
   private last = false;
   private sizes = { window: 0, dictionary: 0, content: 0 };
 
-  /** `chunk` cut where the decoder may be handed a piece: after every BLOCKS_PER_PUSH blocks. */
-  split(chunk: Uint8Array): Uint8Array[] {
-    const pieces: Uint8Array[] = [];
+  /**
+   * `chunk` cut where the decoder may be handed a piece: after every BLOCKS_PER_PUSH blocks. With
+   * each piece, the blocks begun by its end (the stream's so far), which the decoder's output is
+   * weighed against once it has decoded that piece.
+   */
+  split(chunk: Uint8Array): Array<{ bytes: Uint8Array; blocks: number }> {
+    const pieces: Array<{ bytes: Uint8Array; blocks: number }> = [];
     let from = 0;
     let blocksInPiece = 0;
     let at = 0;
@@ -89,13 +93,13 @@ export class ZstdFrames {
         blocksInPiece++;
         this.block(field);
         if (blocksInPiece >= BLOCKS_PER_PUSH) {
-          pieces.push(chunk.subarray(from, at));
+          pieces.push({ bytes: chunk.subarray(from, at), blocks: this.blocks });
           from = at;
           blocksInPiece = 0;
         }
       } else this.header(field);
     }
-    if (from < chunk.length) pieces.push(chunk.subarray(from));
+    if (from < chunk.length) pieces.push({ bytes: chunk.subarray(from), blocks: this.blocks });
     return pieces;
   }
 
@@ -194,29 +198,30 @@ async function* unzstd(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8A
     out.push(data);
   });
   const frames = new ZstdFrames();
-  const push = (chunk: Uint8Array, final: boolean) => {
+  const push = (chunk: Uint8Array, final: boolean, blocks: number) => {
     try {
       stream.push(chunk, final);
     } catch (e) {
       throw notZstd(e instanceof Error ? e.message : String(e));
     }
     // A block costs the decoder about the same whatever it holds: a stream of tiny blocks is
-    // refused before it costs more than its bytes are worth.
-    if (frames.blocks > SPARE_ZSTD_BLOCKS + produced / 1024) {
+    // refused before it costs more than its bytes are worth (the blocks of what was pushed, however
+    // the stream came cut).
+    if (blocks > SPARE_ZSTD_BLOCKS + produced / 1024) {
       throw new DecompressError(
-        `The layer's zstd stream is cut into ${frames.blocks} blocks for ${produced} bytes, far more than encoders write; Berth does not decode it.`,
+        `The layer's zstd stream is cut into ${blocks} blocks for ${produced} bytes, far more than encoders write; Berth does not decode it.`,
       );
     }
   };
   for await (const chunk of chunks) {
     for (const piece of frames.split(chunk)) {
-      push(piece, false);
+      push(piece.bytes, false, piece.blocks);
       const ready = out;
       out = [];
       yield* ready;
     }
   }
-  push(new Uint8Array(0), true);
+  push(new Uint8Array(0), true, frames.blocks);
   yield* out;
 }
 

@@ -354,3 +354,350 @@ describe('zstd windows and blocks', () => {
     assert.match(String((await timed(trailing)).result), /not valid zstd: a frame does not begin as zstd frames do/);
   });
 });
+
+/** A tar header made by hand: `magic` POSIX ("ustar\0"), GNU ("ustar  ") or v7 (none), its checksum right. */
+function header(
+  name: string,
+  {
+    flag = '0',
+    size = 0,
+    magic = 'posix',
+    prefix = '',
+    link = '',
+    uname = '',
+    gname = '',
+    mtime = 0,
+    gnuTimes = '',
+  }: {
+    flag?: string;
+    size?: number;
+    magic?: 'posix' | 'gnu' | 'v7';
+    prefix?: string;
+    link?: string;
+    uname?: string;
+    gname?: string;
+    mtime?: number;
+    gnuTimes?: string;
+  } = {},
+): Buffer {
+  const h = Buffer.alloc(512);
+  h.write(name, 0, 100, 'utf8');
+  h.write('0000644\0', 100, 'ascii');
+  h.write('0000012\0', 108, 'ascii');
+  h.write('0000034\0', 116, 'ascii');
+  h.write(`${size.toString(8).padStart(11, '0')}\0`, 124, 'ascii');
+  h.write(`${mtime.toString(8).padStart(11, '0')}\0`, 136, 'ascii');
+  h.write(flag, 156, 1, 'latin1');
+  h.write(link, 157, 100, 'utf8');
+  if (magic === 'posix') h.write('ustar\x0000', 257, 'latin1');
+  if (magic === 'gnu') h.write('ustar  \0', 257, 'latin1');
+  if (magic !== 'v7') {
+    h.write(uname, 265, 32, 'utf8');
+    h.write(gname, 297, 32, 'utf8');
+  }
+  if (prefix) h.write(prefix, 345, 155, 'utf8');
+  if (gnuTimes) h.write(gnuTimes, 345, 'ascii');
+  return patched(h, 0, () => {});
+}
+
+/** `content` padded to whole blocks. */
+const padded = (content: string | Buffer) => {
+  const bytes = Buffer.from(content);
+  return Buffer.concat([bytes, Buffer.alloc((512 - (bytes.length % 512)) % 512)]);
+};
+
+/** PAX records ("LEN key=value\n", LEN counting itself). */
+function paxData(records: Array<[string, string]>): Buffer {
+  return Buffer.concat(
+    records.map(([key, value]) => {
+      const body = ` ${key}=${value}\n`;
+      let length = Buffer.byteLength(body) + 1;
+      while (String(length).length + Buffer.byteLength(body) !== length) length++;
+      return Buffer.from(`${length}${body}`);
+    }),
+  );
+}
+
+/** An extended header (`flag` "x" or "g") holding `data`, its content padded. */
+const extended = (data: Buffer, flag = 'x') => Buffer.concat([header('PaxHeaders/x', { flag, size: data.length }), padded(data)]);
+
+/** Blocks as an archive, with its two end-of-archive blocks. */
+const tarOf = (...parts: Buffer[]) => Buffer.concat([...parts, Buffer.alloc(1024)]);
+
+describe('headers written by hand', () => {
+  test('PAX records name the path, link target, size, owners, their names and the time; a record without "=" and an unknown key are ignored', async () => {
+    const tar = tarOf(
+      extended(
+        Buffer.concat([
+          paxData([
+            ['path', 'links/to'],
+            ['linkpath', 'target/of/link'],
+            ['uid', '1234'],
+            ['gid', '0'],
+            ['mtime', '1767323045.123456789'],
+            ['uname', 'alice'],
+            ['gname', 'staff'],
+            ['comment', 'ignored'],
+          ]),
+          Buffer.from('8 pathq\n'),
+        ]),
+      ),
+      header('short', { flag: '2', link: 'elsewhere', uname: 'root', gname: 'root', mtime: 99 }),
+      extended(
+        paxData([
+          ['size', '3'],
+          ['mtime', '-5'],
+        ]),
+      ),
+      header('file', { size: 0 }),
+      padded('abc'),
+    );
+    const [link, file] = await readTarToc(chunks(tar, 512));
+    assert.deepEqual(link, {
+      path: 'links/to',
+      type: 'symlink',
+      size: 0,
+      mode: 0o644,
+      uid: 1234,
+      gid: 0,
+      mtime: 1767323045,
+      uname: 'alice',
+      gname: 'staff',
+      link: 'target/of/link',
+    });
+    assert.deepEqual([file?.path, file?.size, file?.digest, file?.mtime, file?.uid, file?.gid], ['file', 3, sha('abc'), -5, 10, 28]);
+  });
+
+  test('a global PAX header applies to every later entry; an entry’s own record overrides it, an empty one leaves the ustar field', async () => {
+    const tar = tarOf(
+      extended(
+        paxData([
+          ['uid', '77'],
+          ['uname', 'global'],
+        ]),
+        'g',
+      ),
+      header('a', { uname: 'ustar-a' }),
+      extended(paxData([['uid', '88']])),
+      header('b'),
+      extended(paxData([['uname', '']])),
+      header('c', { uname: 'ustar-c' }),
+    );
+    const toc = await readTarToc(chunks(tar, 512));
+    assert.deepEqual(
+      toc.map((e) => [e.path, e.uid, e.uname]),
+      [
+        ['a', 77, 'global'],
+        ['b', 88, 'global'],
+        ['c', 77, 'ustar-c'],
+      ],
+    );
+  });
+
+  test('PAX numbers that are none are refused, the value shown cut to twenty characters', async () => {
+    const refusal = (key: string, value: string) => readTarToc(chunks(tarOf(extended(paxData([[key, value]])), header('f')), 512));
+    for (const value of ['abc', ' 5', '+5', '5 ', '1e3', '0x10', '-5', '99999999999999999999', 'x'.repeat(30)]) {
+      await assert.rejects(refusal('uid', value), { name: 'Error', message: `A PAX header gives an owner that is no number: "${value.slice(0, 20)}".` }, value);
+    }
+    await assert.rejects(refusal('gid', '-1'), { message: 'A PAX header gives a group that is no number: "-1".' });
+    await assert.rejects(refusal('mtime', 'soon'), { message: 'A PAX header gives a modification time that is no number: "soon".' });
+    await assert.rejects(refusal('uid', '-5'), TarError);
+  });
+
+  test('malformed PAX records are refused; bytes after the last record that hold none are ignored', async () => {
+    const read = (data: Buffer) => readTarToc(chunks(tarOf(extended(data), header('f')), 512));
+    await assert.rejects(read(Buffer.from('x path=a\n')), /PAX header record is malformed/);
+    await assert.rejects(read(Buffer.from('1 path=a\n')), /PAX header record is malformed/);
+    assert.deepEqual(
+      (await read(Buffer.concat([paxData([['path', 'named']]), Buffer.from('junk')]))).map((e) => e.path),
+      ['named'],
+    );
+  });
+
+  test('POSIX ustar joins the name prefix to the name; GNU keeps times there, not a prefix; full-width fields hold no NUL', async () => {
+    const hundred = `${'h'.repeat(96)}.txt`;
+    const owner = 'o'.repeat(32);
+    const tar = tarOf(
+      header('readme', { prefix: 'usr/share/doc' }),
+      header('gnu-file', { magic: 'gnu', gnuTimes: '15123456701\0 15123456702\0' }),
+      header(hundred, { uname: owner, gname: owner }),
+    );
+    const toc = await readTarToc(chunks(tar, 512));
+    assert.deepEqual(
+      toc.map((e) => e.path),
+      ['usr/share/doc/readme', 'gnu-file', hundred],
+    );
+    assert.deepEqual([toc[2]?.uname, toc[2]?.gname], [owner, owner]);
+  });
+
+  test('v7 headers name no owners; every type flag, an unknown one a file; a GNU dump directory’s content is skipped', async () => {
+    const tar = tarOf(
+      header('old', { magic: 'v7', flag: '\0', size: 3 }),
+      padded('old'),
+      header('contiguous', { flag: '7', size: 1 }),
+      padded('c'),
+      header('tty', { flag: '3' }),
+      header('disk', { flag: '4' }),
+      header('pipe', { flag: '6' }),
+      header('dumped', { flag: 'D', size: 600 }),
+      padded(Buffer.alloc(600, 0x41)),
+      header('odd', { flag: 'Z', size: 2 }),
+      padded('zz'),
+    );
+    const toc = await readTarToc(chunks(tar, 512));
+    assert.deepEqual(
+      toc.map((e) => [e.path, e.type, e.size]),
+      [
+        ['old', 'file', 3],
+        ['contiguous', 'file', 1],
+        ['tty', 'char', 0],
+        ['disk', 'block', 0],
+        ['pipe', 'fifo', 0],
+        ['dumped', 'dir', 0],
+        ['odd', 'file', 2],
+      ],
+    );
+    assert.equal('uname' in toc[0]!, false);
+    assert.equal('gname' in toc[0]!, false);
+    assert.deepEqual([toc[0]?.digest, toc[6]?.digest], [sha('old'), sha('zz')]);
+  });
+
+  test('refusals say what and where: the root as a file, a NUL in a path, a climbing path (cut to 200 characters), a damaged header’s byte, the names’ bound', async () => {
+    const read = (tar: Buffer, limits?: Parameters<typeof readTarToc>[1]) => readTarToc(chunks(tar, 512), limits);
+    await assert.rejects(read(tarOf(header('./'))), { message: "A tar entry names the layer's root but is a file, not a directory." });
+    const nul = `a\0b${'c'.repeat(300)}`;
+    await assert.rejects(read(tarOf(extended(paxData([['path', nul]])), header('f'))), {
+      message: `A tar entry's path holds a NUL character, which no file name can: ${JSON.stringify(nul.slice(0, 200))}`,
+    });
+    const climbing = `../${'x'.repeat(300)}`;
+    await assert.rejects(read(tarOf(extended(paxData([['path', climbing]])), header('f'))), {
+      message: `A tar entry's path climbs out of the layer: ${climbing.slice(0, 200)}`,
+    });
+    const damaged = tarOf(header('a', { size: 100 }), padded('a'.repeat(100)), header('b'));
+    damaged[1024] = 0x7a;
+    await assert.rejects(read(damaged), { message: 'The tar header at byte 1024 is damaged (its checksum does not match).' });
+    const limits = { maxEntries: 1000, maxPathBytes: 4096, maxNameBytesTotal: 512, maxExtendedBytes: 1 << 20 };
+    await assert.rejects(read(tarOf(...Array.from({ length: 10 }, (_, i) => header(`${i}`.repeat(60)))), limits), {
+      message: `The layer's names add up to more than ${512 / 1024 / 1024} MiB, more than Berth keeps of one layer.`,
+    });
+    // Without limits of its own, the reader takes Berth's: a path of 5000 bytes is too long.
+    await assert.rejects(
+      readTarToc(chunks(tarOf(extended(paxData([['path', 'p'.repeat(5000)]])), header('f')), 512)),
+      /longer than Berth reads \(4096 bytes\)/,
+    );
+  });
+
+  test('a stream that ends inside a file’s content, inside its padding or inside a header is cut short', async () => {
+    const whole = tarOf(header('big', { size: 1024 }), Buffer.alloc(1024, 1), header('small', { size: 100 }), padded('s'.repeat(100)), header('last'));
+    assert.equal((await readTarToc(chunks(whole, 512))).length, 3);
+    for (const end of [512 + 600, 1536 + 512 + 300, 1536 + 1024 + 100]) {
+      await assert.rejects(readTarToc(chunks(whole.subarray(0, end), 512)), /cut short/, `cut at ${end}`);
+    }
+  });
+});
+
+describe('zstd frames as the walker reads them', () => {
+  const drain = async (stream: AsyncIterable<Uint8Array>) => {
+    const out: Uint8Array[] = [];
+    for await (const chunk of stream) out.push(chunk);
+    return Buffer.concat(out);
+  };
+  const decode = (blob: Buffer, size = 4096) => drain(decompressed(chunks(blob, size), { maxBytes: 1 << 30 }));
+  /** A block header: `type` 0 raw, 1 RLE; `size` what it holds (raw) or repeats (RLE). */
+  const block = (type: number, size: number, last: boolean) => {
+    const h = (size << 3) | (type << 1) | (last ? 1 : 0);
+    return Buffer.from([h & 0xff, (h >> 8) & 0xff, h >> 16]);
+  };
+  const le = (n: number, bytes: number) => Buffer.from(Array.from({ length: bytes }, (_, i) => Math.floor(n / 256 ** i) & 0xff));
+  const MAGIC = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
+  /** A frame of one raw block of `content` after the descriptor `fhd` and the header `fields`. */
+  const rawFrame = (fhd: number, fields: Buffer, content: Buffer) =>
+    Buffer.concat([MAGIC, Buffer.from([fhd]), fields, block(0, content.length, true), content]);
+  /** A frame under a 16 MiB window, which Berth refuses. */
+  const tooWide = Buffer.concat([MAGIC, Buffer.from([0x00, (24 - 10) << 3]), block(0, 1, true), Buffer.from('A')]);
+  const bytes = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 7) % 251));
+
+  test('frames of every header shape decode; after each, the next frame’s window is still checked', async () => {
+    const text = Buffer.from('a frame with a checksum\n'.repeat(50));
+    const frames: Array<[string, Buffer, Buffer]> = [
+      ['skippable', Buffer.concat([Buffer.from([0x50, 0x2a, 0x4d, 0x18, 3, 0, 0, 0]), Buffer.from('abc')]), Buffer.alloc(0)],
+      ['empty skippable', Buffer.from([0x5f, 0x2a, 0x4d, 0x18, 0, 0, 0, 0]), Buffer.alloc(0)],
+      ['with a checksum', execFileSync('zstd', ['-c', '-q', '--check'], { input: text }), text],
+      ['RLE', Buffer.concat([MAGIC, Buffer.from([0x00, (20 - 10) << 3]), block(1, 1000, true), Buffer.from('A')]), Buffer.alloc(1000, 0x41)],
+      ['single segment, 1-byte size', rawFrame(0x20, le(200, 1), bytes(200)), bytes(200)],
+      ['single segment, 2-byte size', rawFrame(0x60, le(1000 - 256, 2), bytes(1000)), bytes(1000)],
+      ['single segment, 4-byte size', rawFrame(0xa0, le(100_000, 4), bytes(100_000)), bytes(100_000)],
+      ['single segment, a dictionary id', rawFrame(0xa1, Buffer.concat([le(1, 1), le(100_000, 4)]), bytes(100_000)), bytes(100_000)],
+      ['a window and a 2-byte size', rawFrame(0x40, Buffer.concat([Buffer.from([(20 - 10) << 3]), le(300 - 256, 2)]), bytes(300)), bytes(300)],
+      ['a window and a dictionary id', rawFrame(0x01, Buffer.from([(20 - 10) << 3, 7]), bytes(300)), bytes(300)],
+      ['a window of 1⅛ MiB', rawFrame(0x00, Buffer.from([((20 - 10) << 3) | 1]), bytes(10)), bytes(10)],
+    ];
+    // Each after a plain frame: a stream that begins with a skippable frame is no zstd to tell apart.
+    const lead = rawFrame(0x00, Buffer.from([(20 - 10) << 3]), Buffer.from('lead'));
+    for (const [name, frame, content] of frames) {
+      assert.deepEqual(await decode(Buffer.concat([lead, frame])), Buffer.concat([Buffer.from('lead'), content]), name);
+      await assert.rejects(
+        decode(Buffer.concat([lead, frame, tooWide])),
+        (e) => e instanceof DecompressError && /zstd window of 16 MiB/.test(e.message),
+        `${name}, then a wide window`,
+      );
+    }
+  });
+
+  test('a window is its base and eighths of it; a single segment’s window is its content size', async () => {
+    const refused = (e: unknown, mib: number) => e instanceof DecompressError && e.message.includes(`zstd window of ${mib} MiB;`);
+    await assert.rejects(decode(rawFrame(0x00, Buffer.from([((23 - 10) << 3) | 1]), bytes(10))), (e) => refused(e, 9));
+    await assert.rejects(decode(rawFrame(0xa0, le(8 * 1024 * 1024 + 1, 4), bytes(10))), (e) => refused(e, 9));
+    // Just under 8 MiB of content: its window is the content's size, not 256 bytes more.
+    const under = 8 * 1024 * 1024 - 100;
+    const content = Buffer.alloc(under, 0x42);
+    const blocks: Buffer[] = [];
+    for (let at = 0; at < under; at += 128 * 1024) {
+      const piece = content.subarray(at, at + 128 * 1024);
+      blocks.push(block(0, piece.length, at + 128 * 1024 >= under), piece);
+    }
+    const frame = Buffer.concat([MAGIC, Buffer.from([0xa0]), le(under, 4), ...blocks]);
+    assert.equal((await decode(frame, frame.length)).length, under);
+  });
+
+  test('a thousand spare blocks beyond one per KiB decode, exactly; a stream cut short, or that the decoder refuses, is not zstd', async () => {
+    const count = 2000;
+    const content = bytes(512);
+    const frame = Buffer.concat([
+      MAGIC,
+      Buffer.from([0x00, (20 - 10) << 3]),
+      ...Array.from({ length: count }, (_, i) => Buffer.concat([block(0, 512, i === count - 1), content])),
+    ]);
+    // Fed a block at a time, so that what is decoded keeps up with the blocks counted.
+    const byBlock = drain(
+      decompressed(
+        chunks(frame, (i) => (i === 0 ? 6 + 515 : 515)),
+        { maxBytes: 1 << 30 },
+      ),
+    );
+    assert.equal((await byBlock).length, count * 512);
+    // The same stream in one piece: its blocks are weighed as the decoder reaches them, not all at once.
+    assert.equal((await drain(decompressed(chunks(frame, frame.length), { maxBytes: 1 << 30 }))).length, count * 512);
+    const zst = execFileSync('zstd', ['-c', '-q'], { input: Buffer.from('a line of the layer\n'.repeat(2000)) });
+    await assert.rejects(decode(zst.subarray(0, zst.length - 5)), (e) => e instanceof DecompressError && /^The layer is not valid zstd: .+\.$/.test(e.message));
+    // A compressed block of nonsense: the walker passes it, the decoder does not.
+    const nonsense = Buffer.concat([MAGIC, Buffer.from([0x00, (20 - 10) << 3]), block(2, 8, true), Buffer.alloc(8, 0xff)]);
+    await assert.rejects(decode(nonsense), (e) => e instanceof DecompressError && /not valid zstd/.test(e.message));
+  });
+
+  test('a failure of the stream with a code of its own, or a thrown value that is no Error, passes through as it is; an empty stream gives no chunk', async () => {
+    const gz = compress(Buffer.alloc(10_000, 1), 'gzip');
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    const odd = { code: 'Z_DATA_ERROR', message: 'not an Error' };
+    for (const failure of [reset, odd]) {
+      async function* breaking() {
+        yield gz.subarray(0, 20);
+        throw failure;
+      }
+      await assert.rejects(drain(decompressed(breaking(), { maxBytes: 1e9 })), (e) => e === failure);
+    }
+    const seen: Uint8Array[] = [];
+    for await (const chunk of decompressed(chunks(Buffer.alloc(0), 1), { maxBytes: 10 })) seen.push(chunk);
+    assert.deepEqual(seen, []);
+  });
+});
