@@ -163,7 +163,8 @@ function Row({ image, dir, row, index, start }: { image: ImageAt; dir: string; r
           <span className="truncate text-faint line-through">{row.name}</span>
         ) : (
           <Link
-            href={row.type === 'dir' ? image.href({ path: `${path}/` }) : image.href({ file: path })}
+            // A file opens as the image holds it (all layers merged), whichever layer is listed.
+            href={row.type === 'dir' ? image.href({ path: `${path}/` }) : image.href({ file: path, layer: undefined })}
             className="truncate text-accent hover:underline"
             title={path}
           >

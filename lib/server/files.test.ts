@@ -441,11 +441,21 @@ test('a file whose layer holds other bytes when read again: the preview is refus
   assert.equal(res.status, 200);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('the download never ended')), 2000)));
+  const reader = res.body!.getReader();
+  let received = 0;
+  const read = (async () => {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      received += value.length;
+    }
+  })();
   await assert.rejects(
-    Promise.race([res.arrayBuffer(), late]),
+    Promise.race([read, late]),
     (e) => e instanceof Error && /does not match the table of contents/.test(`${e.message} ${String(e.cause)}`),
   );
   clearTimeout(timer);
+  assert.equal(received, 0, 'the last piece (here the whole file) is held back until it hashed right');
   // Read once more as it was listed, the same file downloads whole.
   const fine = await fileDownloadResponse(serve({ extra: [honestManifest] }), 'team/app', honestImage, '/f.txt');
   assert.equal(fine.headers.get('cache-control'), 'private, no-store');

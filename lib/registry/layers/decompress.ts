@@ -44,6 +44,13 @@ async function* gunzip(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8A
 export const MAX_ZSTD_WINDOW = 8 * 1024 * 1024;
 /** zstd blocks a stream may have beyond one per KiB it decompresses to (encoders write blocks of up to 128 KiB). */
 const SPARE_ZSTD_BLOCKS = 1000;
+/**
+ * Bytes of window the decoder may move per byte it yields: an encoder's full blocks (128 KiB)
+ * under the largest window (8 MiB) move 64; a stream of small blocks under a large window far more.
+ */
+const WINDOW_COST_PER_BYTE = 128;
+/** Window the decoder may move before its output counts: 64 blocks under the largest window. */
+const SPARE_WINDOW_COST = 64 * MAX_ZSTD_WINDOW;
 /** Blocks handed to the decoder at once, so that one push yields a few MiB at most (a block yields 128 KiB at most). */
 const BLOCKS_PER_PUSH = 32;
 
@@ -58,6 +65,9 @@ const notZstd = (why: string) => new DecompressError(`The layer is not valid zst
 export class ZstdFrames {
   /** Blocks seen so far. */
   blocks = 0;
+  /** What the decoder pays for them: each block moves its frame's whole window (bytes, summed). */
+  cost = 0;
+  private window = 0;
   private field: number[] = [];
   private need = 4;
   private state: 'magic' | 'descriptor' | 'header' | 'block' | 'content' | 'checksum' | 'skippable-size' | 'skip' = 'magic';
@@ -72,8 +82,8 @@ export class ZstdFrames {
    * each piece, the blocks begun by its end (the stream's so far), which the decoder's output is
    * weighed against once it has decoded that piece.
    */
-  split(chunk: Uint8Array): Array<{ bytes: Uint8Array; blocks: number }> {
-    const pieces: Array<{ bytes: Uint8Array; blocks: number }> = [];
+  split(chunk: Uint8Array): Array<{ bytes: Uint8Array; blocks: number; cost: number }> {
+    const pieces: Array<{ bytes: Uint8Array; blocks: number; cost: number }> = [];
     let from = 0;
     let blocksInPiece = 0;
     let at = 0;
@@ -93,13 +103,13 @@ export class ZstdFrames {
         blocksInPiece++;
         this.block(field);
         if (blocksInPiece >= BLOCKS_PER_PUSH) {
-          pieces.push({ bytes: chunk.subarray(from, at), blocks: this.blocks });
+          pieces.push({ bytes: chunk.subarray(from, at), blocks: this.blocks, cost: this.cost });
           from = at;
           blocksInPiece = 0;
         }
       } else this.header(field);
     }
-    if (from < chunk.length) pieces.push({ bytes: chunk.subarray(from), blocks: this.blocks });
+    if (from < chunk.length) pieces.push({ bytes: chunk.subarray(from), blocks: this.blocks, cost: this.cost });
     return pieces;
   }
 
@@ -155,6 +165,7 @@ export class ZstdFrames {
   }
 
   private startBlocks(window: number): void {
+    this.window = window;
     if (window > MAX_ZSTD_WINDOW) {
       throw new DecompressError(
         `The layer is compressed with a zstd window of ${Math.ceil(window / 1024 / 1024)} MiB; Berth decodes windows of up to ${MAX_ZSTD_WINDOW / 1024 / 1024} MiB.`,
@@ -167,6 +178,7 @@ export class ZstdFrames {
   private block(field: number[]): void {
     const header = field[0]! | (field[1]! << 8) | (field[2]! << 16);
     this.blocks++;
+    this.cost += this.window;
     this.last = (header & 1) === 1;
     const type = (header >> 1) & 3;
     const size = header >>> 3;
@@ -198,7 +210,7 @@ async function* unzstd(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8A
     out.push(data);
   });
   const frames = new ZstdFrames();
-  const push = (chunk: Uint8Array, final: boolean, blocks: number) => {
+  const push = (chunk: Uint8Array, final: boolean, blocks: number, cost: number) => {
     try {
       stream.push(chunk, final);
     } catch (e) {
@@ -212,16 +224,23 @@ async function* unzstd(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8A
         `The layer's zstd stream is cut into ${blocks} blocks for ${produced} bytes, far more than encoders write; Berth does not decode it.`,
       );
     }
+    // The decoder moves a block's whole window for it: small blocks under a large window cost far
+    // more than what they yield (encoders fill their blocks, 128 KiB, so they stay well within).
+    if (cost > WINDOW_COST_PER_BYTE * produced + SPARE_WINDOW_COST) {
+      throw new DecompressError(
+        `The layer's zstd stream asks its decoder to move ${Math.round(cost / 1024 / 1024)} MiB of window for ${produced} bytes, far more than encoders make it; Berth does not decode it.`,
+      );
+    }
   };
   for await (const chunk of chunks) {
     for (const piece of frames.split(chunk)) {
-      push(piece.bytes, false, piece.blocks);
+      push(piece.bytes, false, piece.blocks, piece.cost);
       const ready = out;
       out = [];
       yield* ready;
     }
   }
-  push(new Uint8Array(0), true, frames.blocks);
+  push(new Uint8Array(0), true, frames.blocks, frames.cost);
   yield* out;
 }
 

@@ -332,6 +332,23 @@ describe('zstd windows and blocks', () => {
     return { result, ms: performance.now() - start };
   };
 
+  test('small blocks under a large window, each of which the decoder pays its whole window for, are refused while cheap; full blocks are not', async () => {
+    /** A frame of `count` RLE blocks, each 1 KiB of "A" from one byte, under a window of 2^`log`. */
+    const rle = (log: number, count: number) =>
+      Buffer.concat([
+        Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, (log - 10) << 3]),
+        ...Array.from({ length: count }, (_, i) => {
+          const h = (1024 << 3) | (1 << 1) | (i === count - 1 ? 1 : 0);
+          return Buffer.from([h & 0xff, (h >> 8) & 0xff, h >> 16, 0x41]);
+        }),
+      ]);
+    const { result, ms } = await timed(rle(23, 3000));
+    assert.ok(result instanceof DecompressError && /asks its decoder to move \d+ MiB of window for \d+ bytes/.test(result.message), String(result));
+    assert.ok(ms < 2000, `${ms.toFixed(0)} ms`);
+    // The same blocks under a 64 KiB window cost little: they decode.
+    assert.equal(((await timed(rle(16, 3000))).result as Buffer).length, 3000 * 1024);
+  });
+
   test('a window past 8 MiB is refused before any room is made for it', async () => {
     for (const log of [24, 30, 31]) {
       const { result, ms } = await timed(tinyBlocks(log, 300));
@@ -341,10 +358,11 @@ describe('zstd windows and blocks', () => {
   });
 
   test('far more blocks than their output is refused while it is cheap; fewer than a thousand small blocks decode', async () => {
-    const { result, ms } = await timed(tinyBlocks(23, 20_000));
+    // Under a small window (whose moves cost little), the blocks themselves are counted.
+    const { result, ms } = await timed(tinyBlocks(10, 20_000));
     assert.ok(result instanceof DecompressError && /cut into \d+ blocks for \d+ bytes/.test(result.message), String(result));
     assert.ok(ms < 2000, `${ms.toFixed(0)} ms`);
-    assert.deepEqual((await timed(tinyBlocks(20, 900))).result, Buffer.from('A'.repeat(900)));
+    assert.deepEqual((await timed(tinyBlocks(10, 900))).result, Buffer.from('A'.repeat(900)));
   });
 
   test('a frame of a reserved block type, or no zstd frame after the first, is refused as not zstd', async () => {
@@ -665,7 +683,7 @@ describe('zstd frames as the walker reads them', () => {
     const content = bytes(512);
     const frame = Buffer.concat([
       MAGIC,
-      Buffer.from([0x00, (20 - 10) << 3]),
+      Buffer.from([0x00, (10 - 10) << 3]), // a 1 KiB window: the blocks, not their window, are what is weighed
       ...Array.from({ length: count }, (_, i) => Buffer.concat([block(0, 512, i === count - 1), content])),
     ]);
     // Fed a block at a time, so that what is decoded keeps up with the blocks counted.
