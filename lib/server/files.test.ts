@@ -450,10 +450,7 @@ test('a file whose layer holds other bytes when read again: the preview is refus
       received += value.length;
     }
   })();
-  await assert.rejects(
-    Promise.race([read, late]),
-    (e) => e instanceof Error && /does not match the table of contents/.test(`${e.message} ${String(e.cause)}`),
-  );
+  await assert.rejects(Promise.race([read, late]), (e) => e instanceof Error && /does not match the table of contents/.test(`${e.message} ${String(e.cause)}`));
   clearTimeout(timer);
   assert.equal(received, 0, 'the last piece (here the whole file) is held back until it hashed right');
   // Read once more as it was listed, the same file downloads whole.
