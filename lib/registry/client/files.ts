@@ -4,7 +4,7 @@
 // per platform, an artifact's layers are not filesystems.
 import type { Descriptor } from '../manifest';
 import { RegistryError } from '../errors';
-import { largestFiles, mergeLayers, type FsNode, type MergedImage } from '../layers/merge';
+import { filesIn, largestFiles, mergeLayers, type FsNode, type MergedImage } from '../layers/merge';
 import { canonicalPath, resolvePath, type FollowedLink } from '../layers/paths';
 import type { TocEntry } from '../layers/tar';
 import { validateDigest, validateRepository } from '../reference';
@@ -76,19 +76,13 @@ export async function getImageFiles(c: Connection, repository: string, digest: s
   if (fs === undefined) {
     const merged = mergeLayers(tocs);
     fs = { merged, largest: largestFiles(merged, LARGEST_FILES), files: 0, bytes: 0 };
-    for (const node of walk(merged.root)) {
-      if (node.entry.type !== 'file') continue;
+    for (const node of filesIn(merged.root)) {
       fs.files++;
       fs.bytes += node.entry.size;
     }
     c.context.mergedImages.set(key, fs, CONTENT_TTL_MS, filesystemBytes(tocs));
   }
   return { digest, layers, tocs, fs };
-}
-
-function* walk(node: FsNode): Generator<FsNode> {
-  yield node;
-  for (const child of node.children?.values() ?? []) yield* walk(child);
 }
 
 /** How far one layer of an image has been read for its files. */

@@ -2,7 +2,7 @@
 // changed (its kind, size, mode, owner, link target or content differ; a modification time alone
 // is no change: every build rewrites them). A directory only one side has is one change, with
 // the number of entries below it, rather than one per file. Computed from the merged trees only.
-import type { FsNode } from './merge';
+import { nodeAt, type FsNode } from './merge';
 import { canonicalPath } from './paths';
 
 export type DiffKind = 'added' | 'removed' | 'changed';
@@ -48,12 +48,6 @@ function entriesBelow(node: FsNode): number {
   for (const child of node.children?.values() ?? []) n += 1 + entriesBelow(child);
   return n;
 }
-
-const nodeAt = (root: FsNode, path: string): FsNode | undefined => {
-  let node: FsNode | undefined = root;
-  for (const part of path ? path.split('/') : []) node = node?.children?.get(part);
-  return node;
-};
 
 /** The changes from `a` to `b` at and below `under` ("/usr"; the root by default), `max` of them listed. */
 export function diffTrees(a: FsNode, b: FsNode, options: { under?: string; max: number }): TreeDiff {

@@ -38,8 +38,8 @@ function directory(path: string, layer: number): FsNode {
   return { entry: { path, type: 'dir', size: 0, mode: 0o755, uid: 0, gid: 0, mtime: 0 }, layer, children: new Map(), implied: true };
 }
 
-/** Every file below (and at) `node`, with its layer. */
-function* filesIn(node: FsNode): Generator<FsNode> {
+/** Every regular file below (and at) `node`, with its layer. */
+export function* filesIn(node: FsNode): Generator<FsNode> {
   if (node.entry.type === 'file') yield node;
   for (const child of node.children?.values() ?? []) yield* filesIn(child);
 }
@@ -86,11 +86,6 @@ export function mergeLayers(tocs: readonly (readonly TocEntry[])[]): MergedImage
     }
     return node;
   };
-  const nodeAt = (path: string): FsNode | undefined => {
-    let node: FsNode | undefined = root;
-    for (const part of path ? path.split('/') : []) node = node?.children?.get(part);
-    return node;
-  };
 
   tocs.forEach((toc, i) => {
     const layer = i + 1;
@@ -99,14 +94,14 @@ export function mergeLayers(tocs: readonly (readonly TocEntry[])[]): MergedImage
     for (const change of changes) {
       if (!change.deleted) continue;
       if (change.opaque) {
-        const dir = nodeAt(change.path);
+        const dir = nodeAt(root, change.path);
         if (dir?.children) {
           for (const child of dir.children.values()) waste(child);
           dir.children = new Map();
         }
         continue;
       }
-      const parent = nodeAt(parentOf(change.path));
+      const parent = nodeAt(root, parentOf(change.path));
       const gone = parent?.children?.get(nameOf(change.path));
       if (gone) {
         waste(gone);
@@ -144,8 +139,19 @@ export function mergeLayers(tocs: readonly (readonly TocEntry[])[]): MergedImage
 
 /** The node at `path` ("" or "/" for the root), or undefined. */
 export function lookup(image: MergedImage, path: string): FsNode | undefined {
-  let node: FsNode | undefined = image.root;
-  for (const part of path.split('/').filter((p) => p !== '' && p !== '.')) node = node?.children?.get(part);
+  return nodeAt(
+    image.root,
+    path
+      .split('/')
+      .filter((p) => p !== '' && p !== '.')
+      .join('/'),
+  );
+}
+
+/** The node at a canonical `path` below `root` ("usr/lib"; "" is `root` itself), links not followed. */
+export function nodeAt(root: FsNode, path: string): FsNode | undefined {
+  let node: FsNode | undefined = root;
+  for (const part of path ? path.split('/') : []) node = node?.children?.get(part);
   return node;
 }
 
