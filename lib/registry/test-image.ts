@@ -2,7 +2,7 @@
 // an artifact, served by the stub registry: what the tests of an image's files read. For tests
 // only: no production code imports it.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
@@ -89,22 +89,77 @@ export const artifact = Buffer.from(
     layers: [{ mediaType: 'application/vnd.example.chart.v1.tar+gzip', digest: sha256Digest(layers[0]!), size: layers[0]!.length }],
   }),
 );
+
+/** An uncompressed layer: its files lie in the blob as they are. */
+export const plainLayer = layer('plain', { 'etc/motd': 'a plain tar layer\n', 'usr/share/data.bin': binary }, ['cat']);
+const imageOf = (descriptors: Array<{ mediaType: string; digest: string; size: number; annotations?: Record<string, string> }>) =>
+  Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MediaType.OciManifest,
+      config: { mediaType: MediaType.OciConfig, digest: sha256Digest(config), size: config.length },
+      layers: descriptors,
+    }),
+  );
+const plainManifest = imageOf([{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha256Digest(plainLayer), size: plainLayer.length }]);
+/** The image of the uncompressed layer alone. */
+export const plainImage = sha256Digest(plainManifest);
+
+// The same three layers as the files view's test image, converted to eStargz by a real tool (testdata/estargz/README.md).
+const estargzDir = join(__dirname, 'layers', 'testdata', 'estargz');
+type LayerDescriptor = { mediaType: string; digest: string; size: number; annotations: Record<string, string> };
+export const estargzDescriptors = (JSON.parse(readFileSync(join(estargzDir, 'layers.json'), 'utf8')) as { layers: LayerDescriptor[] }).layers;
+export const estargzLayers = [1, 2, 3].map((n) => readFileSync(join(estargzDir, `layer${n}.tar.gz`)));
+const estargzManifest = imageOf(estargzDescriptors);
+/** The eStargz image: three layers whose manifest names their tables of contents. */
+export const estargzImage = sha256Digest(estargzManifest);
+const wrongTocManifest = imageOf(
+  estargzDescriptors.map((d) => ({
+    ...d,
+    annotations: { ...d.annotations, 'containerd.io/snapshot/stargz/toc.digest': sha256Digest(Buffer.from('another table')) },
+  })),
+);
+/** The same layers, with a manifest naming tables of contents they do not hold. */
+export const wrongTocImage = sha256Digest(wrongTocManifest);
+
 const manifests = new Map([
   [image, manifest],
   [earlier, earlierManifest],
   [sha256Digest(index), index],
   [sha256Digest(artifact), artifact],
+  [plainImage, plainManifest],
+  [estargzImage, estargzManifest],
+  [wrongTocImage, wrongTocManifest],
 ]);
-const blobs = new Map(layers.map((bytes) => [sha256Digest(bytes), bytes]));
+const blobs = new Map([...layers, plainLayer, ...estargzLayers].map((bytes) => [sha256Digest(bytes), bytes]));
 
-/** The stub registry holding the image; `gate` (when given) holds each blob GET until it resolves, or until the request is ended. */
-export function registryOf(options: { gate?: (req: TransportRequest) => Promise<void> } = {}) {
+/** A Range request's answer, where the registry honours it: the bytes asked for, or 416 where there are none. */
+function ranged(blob: Buffer, range: string, shift = 0): Answer {
+  const match = /^bytes=(\d+)-(\d+)$/.exec(range);
+  const start = Number(match?.[1]) + shift;
+  const end = Math.min(Number(match?.[2]), blob.length - 1);
+  if (!match || start > end) return { status: 416, headers: { 'content-range': `bytes */${blob.length}` } };
+  return {
+    status: 206,
+    headers: { 'content-range': `bytes ${start}-${end}/${blob.length}`, 'content-length': String(end - start + 1) },
+    body: blob.subarray(start, end + 1),
+  };
+}
+
+/**
+ * The stub registry holding the images; `gate` (when given) holds each blob GET until it
+ * resolves, or until the request is ended; `ranges` (when given) says whether it answers a Range
+ * request with those bytes (206) or, as a registry that ignores the header, with the whole blob;
+ * `shift` moves every range it answers by that many bytes (a registry answering other bytes).
+ */
+export function registryOf(options: { gate?: (req: TransportRequest) => Promise<void>; ranges?: () => boolean; shift?: number } = {}) {
   const seen: string[] = [];
   const context = testContext();
   const { transport } = testRegistry(
     async (req): Promise<Answer> => {
       const last = req.url.pathname.split('/').pop() ?? '';
-      seen.push(`${req.method} ${req.url.pathname.includes('/blobs/') ? 'blob' : 'manifest'} ${last.slice(7, 19)}`);
+      const range = req.headers.range;
+      seen.push(`${req.method} ${req.url.pathname.includes('/blobs/') ? 'blob' : 'manifest'} ${last.slice(7, 19)}${range ? ` ${range}` : ''}`);
       const doc = manifests.get(last);
       if (req.url.pathname.includes('/manifests/') && doc) {
         return { headers: { 'content-type': (JSON.parse(doc.toString()) as { mediaType: string }).mediaType, 'docker-content-digest': last }, body: doc };
@@ -112,6 +167,7 @@ export function registryOf(options: { gate?: (req: TransportRequest) => Promise<
       const blob = blobs.get(last);
       if (!blob) return { status: 404, body: { errors: [{ code: 'BLOB_UNKNOWN' }] } };
       if (req.method === 'GET' && options.gate) await options.gate(req);
+      if (req.method === 'GET' && range !== undefined && options.ranges?.()) return ranged(blob, range, options.shift);
       return { headers: { 'content-length': String(blob.length) }, body: req.method === 'HEAD' ? undefined : blob };
     },
     { handshake: { scheme: 'none' } },
@@ -148,7 +204,7 @@ export function pausedRegistryOf() {
       yield blob!.subarray(half);
     }
     const res = respond(req, { headers: { 'content-length': String(blob.length) } });
-    return { ...res, consumed: await req.consume(chunks()) };
+    return { ...res, consumed: await req.consume(chunks(), { status: res.status, headers: res.headers }) };
   };
   const { transport: baseTransport } = testRegistry(
     (req): Answer | undefined => {

@@ -80,13 +80,14 @@ export function testRegistry(route: Route = () => undefined, options: { handshak
     const answer = (options.handshake && handshakeAnswer(options.handshake, req)) ?? (await route(req, n));
     if (!answer) throw new Error(`test registry: nothing scripted for ${req.method} ${req.url.href}`);
     const res = answer.headers instanceof ResponseHeaders ? (answer as HttpResponse) : respond(req, answer as Answer);
-    if (!req.consume || res.status !== 200 || req.method === 'HEAD') return res;
+    const streamed = res.status === 200 || (res.status === 206 && req.headers.range !== undefined);
+    if (!req.consume || !streamed || req.method === 'HEAD') return res;
     // Read as it arrives: the body reaches the consumer in 16 KiB chunks, as a network would cut it.
     const body = res.body;
     async function* chunks() {
       for (let at = 0; at < body.length; at += 16 * 1024) yield body.subarray(at, at + 16 * 1024);
     }
-    return { ...res, body: Buffer.alloc(0), consumed: await req.consume(chunks()) };
+    return { ...res, body: Buffer.alloc(0), consumed: await req.consume(chunks(), { status: res.status, headers: res.headers }) };
   };
   return {
     transport,

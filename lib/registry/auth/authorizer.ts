@@ -51,8 +51,10 @@ export interface AuthorizedRequest {
   scopes: string[];
   accept?: string;
   maxBytes: number;
-  /** Reads a 200 answer's body as it arrives (see HttpRequest.consume). */
+  /** Reads a 200 (or ranged 206) answer's body as it arrives (see HttpRequest.consume). */
   consume?: TransportRequest['consume'];
+  /** Asks for part of the resource only: `bytes=FIRST-LAST` (sent on through redirects; the registry may answer the whole). */
+  range?: string;
   idleTimeoutMs?: number;
   /** Ends this request instead of the person's signal (TransportRequest.signal). */
   signal?: AbortSignal;
@@ -155,6 +157,7 @@ export class Authorizer {
     for (let attempt = 0; ; attempt++) {
       const headers: Record<string, string> = {};
       if (spec.accept) headers.accept = spec.accept;
+      if (spec.range) headers.range = spec.range;
       const auth = await this.authorization(ping, scopes);
       if (auth) headers.authorization = auth;
       const res = await this.transport({

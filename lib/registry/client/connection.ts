@@ -51,7 +51,7 @@ export const accessKey = (c: Connection, repository: string) => `${c.auth.connec
 
 /** The registry just let this connection read `repository`: its cached content may be served to it. */
 export function confirm(c: Connection, repository: string, res: HttpResponse): void {
-  if (res.status === 200) c.context.confirmedAccess.set(accessKey(c, repository), true, CONFIRMED_ACCESS_TTL_MS);
+  if (res.status === 200 || res.status === 206) c.context.confirmedAccess.set(accessKey(c, repository), true, CONFIRMED_ACCESS_TTL_MS);
 }
 
 export function confirmed(c: Connection, repository: string): boolean {

@@ -4,6 +4,7 @@
 // per platform, an artifact's layers are not filesystems.
 import type { Descriptor } from '../manifest';
 import { RegistryError } from '../errors';
+import { TOC_DIGEST_ANNOTATION } from '../layers/estargz';
 import { filesIn, largestFiles, mergeLayers, type FsNode, type MergedImage } from '../layers/merge';
 import { canonicalPath, resolvePath, type FollowedLink } from '../layers/paths';
 import type { TocEntry } from '../layers/tar';
@@ -69,7 +70,10 @@ export async function getImageFiles(c: Connection, repository: string, digest: s
   const layers = await imageLayers(c, repository, digest);
   const tocs: TocEntry[][] = [];
   // One after another: a person reads one layer at a time (layers.ts), so the first is done soonest.
-  for (const layer of layers) tocs.push(await getLayerToc(c, repository, layer.digest, { size: layer.size }));
+  for (const layer of layers) {
+    const tocDigest = layer.annotations?.[TOC_DIGEST_ANNOTATION];
+    tocs.push(await getLayerToc(c, repository, layer.digest, { size: layer.size, ...(tocDigest ? { tocDigest } : {}) }));
+  }
   // Every table was served to this connection, so the registry let it read the repository.
   const key = contentKey(c, repository, digest);
   let fs = c.context.mergedImages.get(key);
@@ -151,7 +155,7 @@ export function contentOf(image: ImageFiles, node: FsNode): { layer: Descriptor;
     if (entry === undefined) throw noSuchFile(`/${node.entry.path} is a hard link to /${target}, which its layer does not hold.`);
     return { layer, entry };
   }
-  if (node.entry.type !== 'file' || node.entry.offset === undefined) {
+  if (node.entry.type !== 'file' || (node.entry.offset === undefined && node.entry.blob === undefined)) {
     throw noSuchFile(`/${node.entry.path} is ${node.entry.type === 'dir' ? 'a directory' : `a ${node.entry.type}`}, not a file with content.`);
   }
   return { layer, entry: node.entry };
@@ -167,5 +171,5 @@ export function readFileContent<T>(
   take: (bytes: AsyncIterable<Uint8Array>) => Promise<T>,
 ): Promise<T> {
   const { layer, entry } = contentOf(image, node);
-  return readLayerContent(c, repository, layer.digest, { offset: entry.offset!, length: Math.min(entry.size, limit) }, take);
+  return readLayerContent(c, repository, layer.digest, entry, Math.min(entry.size, limit), take);
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { RegistryClient } from './index';
-import { tocBytes } from './layers';
+import { paced, tocBytes } from './layers';
 import { RegistryError } from '../errors';
 import { sha256Digest } from '../manifest';
 import { REGISTRY, basicUser, testContext, testRegistry, type Answer, type Handshake } from '../test-registry';
@@ -296,4 +296,30 @@ test('Berth’s own reads of layers (no person’s) are not held to one at a tim
   assert.equal(g.arrived(), 4);
   g.open();
   await Promise.all(contents);
+});
+
+test('a layer that arrives slower than 32 KiB/s on average, after its first 30 s, is ended with a sentence; one at that pace is not', async () => {
+  /** `seconds` of chunks of `bytesPerSecond`, one a second, on a clock that moves a second per chunk. */
+  const arriving = (bytesPerSecond: number, seconds: number) => {
+    let t = 0;
+    async function* chunks() {
+      for (let i = 0; i < seconds; i++) {
+        t += 1000;
+        yield new Uint8Array(bytesPerSecond);
+      }
+    }
+    return paced(chunks(), 'r.example', () => t);
+  };
+  const drain = async (body: AsyncIterable<Uint8Array>) => {
+    let n = 0;
+    for await (const chunk of body) n += chunk.length;
+    return n;
+  };
+  assert.equal(await drain(arriving(32 * 1024, 120)), 32 * 1024 * 120);
+  assert.equal(await drain(arriving(1, 30)), 30, 'slow, but within the first 30 s');
+  await assert.rejects(
+    drain(arriving(32 * 1024 - 100, 120)),
+    (e) => e instanceof RegistryError && e.code === 'TIMEOUT' && /sent the layer at 31 KiB\/s, slower than Berth waits for \(32 KiB\/s\)/.test(e.message),
+  );
+  await assert.rejects(drain(arriving(1, 31)), (e) => e instanceof RegistryError && /at 0 KiB\/s/.test(e.message));
 });

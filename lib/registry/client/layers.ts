@@ -4,8 +4,9 @@
 // served only to a connection the registry lets read the repository (a HEAD of the blob asks it).
 // Reading layers is long work: two at once in all, one per person, a few waiting, then BUSY.
 import { createHash } from 'node:crypto';
-import { badResponse } from '../errors';
-import { DecompressError, decompressed } from '../layers/decompress';
+import { RegistryError, badResponse } from '../errors';
+import { DecompressError, decompressed, type Compression } from '../layers/decompress';
+import { FOOTER_BYTES, entriesOf, tocJsonOf, tocOffsetOf, withoutEstargzEntries } from '../layers/estargz';
 import { DEFAULT_TAR_LIMITS, TarError, readTarToc, type TocEntry } from '../layers/tar';
 import { validateDigest, validateRepository } from '../reference';
 import { repositoryScope } from '../scope';
@@ -19,11 +20,41 @@ export const MAX_LAYER_BYTES = 4 * 1024 * 1024 * 1024;
 export const MAX_LAYER_UNCOMPRESSED_BYTES = 16 * 1024 * 1024 * 1024;
 /** How long a layer's blob may stay silent while it is read. */
 const LAYER_IDLE_MS = 30_000;
+/** The slowest a layer may arrive, on average, once it has had `SLOW_GRACE_MS` to get going: a registry trickling it would hold one of the few read slots for hours. */
+export const MIN_LAYER_BYTES_PER_SECOND = 32 * 1024;
+const SLOW_GRACE_MS = 30_000;
+
+/**
+ * A layer's bytes as they arrive, ended once they come slower on average than
+ * MIN_LAYER_BYTES_PER_SECOND (after the first SLOW_GRACE_MS): silence alone is caught by the idle
+ * timeout, a trickle by this.
+ */
+export async function* paced(body: AsyncIterable<Uint8Array>, host: string, now: () => number = Date.now): AsyncGenerator<Uint8Array> {
+  const started = now();
+  let bytes = 0;
+  for await (const chunk of body) {
+    bytes += chunk.length;
+    const elapsed = now() - started;
+    if (elapsed > SLOW_GRACE_MS && bytes < (MIN_LAYER_BYTES_PER_SECOND * elapsed) / 1000) {
+      throw new RegistryError({
+        code: 'TIMEOUT',
+        host,
+        message: `${host} sent the layer at ${Math.floor(bytes / 1024 / (elapsed / 1000))} KiB/s, slower than Berth waits for (${MIN_LAYER_BYTES_PER_SECOND / 1024} KiB/s). Try again later, or check the registry's connection.`,
+      });
+    }
+    yield chunk;
+  }
+}
+
+/** The largest eStargz table of contents Berth reads with a Range request (compressed); a larger one, the whole layer is read instead. */
+export const MAX_ESTARGZ_TOC_BYTES = 16 * 1024 * 1024;
+/** ... and uncompressed: about 150,000 entries. */
+export const MAX_ESTARGZ_TOC_JSON_BYTES = 48 * 1024 * 1024;
 
 /** What a table of contents takes in memory, roughly: its paths and link targets, and a little per entry. */
 export function tocBytes(toc: readonly TocEntry[]): number {
   let bytes = 0;
-  for (const e of toc) bytes += 160 + e.path.length * 2 + (e.link?.length ?? 0) * 2 + (e.uname?.length ?? 0) + (e.gname?.length ?? 0);
+  for (const e of toc) bytes += 160 + (e.blob ? 48 : 0) + e.path.length * 2 + (e.link?.length ?? 0) * 2 + (e.uname?.length ?? 0) + (e.gname?.length ?? 0);
   return bytes;
 }
 
@@ -42,11 +73,16 @@ function scanKey(c: Connection, repository: string, digest: string, shared: bool
   return shared ? `toc|${key}` : `toc|${c.auth.connectionKey}|${key}`;
 }
 
-/**
- * The files of layer `digest` of `repository`, as its tar lists them. `size`: the blob's size
- * as its manifest says, for the progress of a first read.
- */
-export async function getLayerToc(c: Connection, repository: string, digest: string, options: { size?: number } = {}): Promise<TocEntry[]> {
+/** What an image manifest says of a layer, which makes reading it cheaper. */
+export interface LayerFacts {
+  /** The blob's size, for the progress of a first read. */
+  size?: number;
+  /** The digest of the layer's eStargz table of contents (its manifest's annotation): the table is read from the blob's end. */
+  tocDigest?: string;
+}
+
+/** The files of layer `digest` of `repository`, as its tar lists them. */
+export async function getLayerToc(c: Connection, repository: string, digest: string, options: LayerFacts = {}): Promise<TocEntry[]> {
   validateRepository(repository);
   validateDigest(digest);
   const key = contentKey(c, repository, digest);
@@ -69,7 +105,9 @@ export async function getLayerToc(c: Connection, repository: string, digest: str
       c.context.layerReads.run(
         c.baseUrl.origin,
         async () => {
-          const toc = await readLayer(c, repository, digest, { url, scopes, signal, progress });
+          const read = { url, scopes, signal, progress };
+          const estargz = options.tocDigest !== undefined;
+          const toc = (await readEstargzToc(c, repository, digest, read, options)) ?? (await readLayer(c, repository, digest, read, estargz));
           c.context.layerTocs.set(key, toc, CONTENT_TTL_MS, tocBytes(toc));
           return toc;
         },
@@ -94,8 +132,90 @@ interface LayerRead {
   progress: Progress<TocEntry>;
 }
 
-async function readLayer(c: Connection, repository: string, digest: string, { url, scopes, signal, progress }: LayerRead): Promise<TocEntry[]> {
+/**
+ * Bytes [start, end) of a blob with a Range request, or `undefined` where the registry answers
+ * with the whole blob instead (it is not read on) or with other bytes than those asked for.
+ */
+async function readRange(
+  c: Connection,
+  repository: string,
+  digest: string,
+  { url, scopes, signal, progress }: LayerRead,
+  { start, end, size }: { start: number; end: number; size: number },
+): Promise<Buffer | undefined> {
+  const res = await c.auth.send({
+    url,
+    scopes,
+    signal,
+    range: `bytes=${start}-${end - 1}`,
+    maxBytes: MAX_LAYER_BYTES,
+    idleTimeoutMs: LAYER_IDLE_MS,
+    consume: async (body, answer) => {
+      if (answer.status !== 206 || answer.headers.get('content-range') !== `bytes ${start}-${end - 1}/${size}`) return undefined;
+      const chunks: Buffer[] = [];
+      let length = 0;
+      for await (const chunk of body) {
+        length += chunk.length;
+        progress.done += chunk.length;
+        if (length > end - start) return undefined;
+        chunks.push(chunk);
+      }
+      return length === end - start ? Buffer.concat(chunks) : undefined;
+    },
+  });
+  if (res.status !== 200 && res.status !== 206) throw failure(c, res, { repository, reference: digest });
+  confirm(c, repository, res);
+  return res.consumed as Buffer | undefined;
+}
+
+async function* once(bytes: Buffer): AsyncGenerator<Buffer> {
+  yield bytes;
+}
+
+/**
+ * An eStargz layer's table of contents, read from the blob's end with two Range requests: its
+ * footer, then the table. `undefined` (the whole layer is read instead) where the manifest names
+ * no table, the registry does not answer ranges, or what it sends is not the table the manifest
+ * names.
+ */
+async function readEstargzToc(
+  c: Connection,
+  repository: string,
+  digest: string,
+  read: LayerRead,
+  { size, tocDigest }: LayerFacts,
+): Promise<TocEntry[] | undefined> {
+  if (tocDigest === undefined || !/^sha256:[0-9a-f]{64}$/.test(tocDigest) || size === undefined || size <= FOOTER_BYTES) return undefined;
+  const footer = await readRange(c, repository, digest, read, { start: size - FOOTER_BYTES, end: size, size });
+  const tocOffset = footer && tocOffsetOf(footer);
+  if (tocOffset === undefined || tocOffset >= size - FOOTER_BYTES || size - FOOTER_BYTES - tocOffset > MAX_ESTARGZ_TOC_BYTES) return undefined;
+  const compressed = await readRange(c, repository, digest, read, { start: tocOffset, end: size - FOOTER_BYTES, size });
+  if (compressed === undefined) return undefined;
+  try {
+    const tar: Buffer[] = [];
+    for await (const chunk of decompressed(once(compressed), { maxBytes: MAX_ESTARGZ_TOC_JSON_BYTES, kind: 'gzip' })) tar.push(Buffer.from(chunk));
+    const json = tocJsonOf(Buffer.concat(tar));
+    if (json === undefined || `sha256:${createHash('sha256').update(json).digest('hex')}` !== tocDigest) return undefined;
+    const entries = entriesOf(json, tocOffset, DEFAULT_TAR_LIMITS);
+    read.progress.found = entries;
+    return entries;
+  } catch (e) {
+    // A table Berth cannot take: the layer's own tar says what it holds.
+    if (e instanceof DecompressError || e instanceof TarError) return undefined;
+    throw e;
+  }
+}
+
+/** A layer's table of contents from its whole tar; less eStargz's own entries where the manifest says it is eStargz. */
+async function readLayer(
+  c: Connection,
+  repository: string,
+  digest: string,
+  { url, scopes, signal, progress }: LayerRead,
+  estargz: boolean,
+): Promise<TocEntry[]> {
   const hash = createHash(digest.startsWith('sha512:') ? 'sha512' : 'sha256');
+  let compression: Compression | undefined;
   const res = await c.auth.send({
     url,
     scopes,
@@ -104,7 +224,7 @@ async function readLayer(c: Connection, repository: string, digest: string, { ur
     idleTimeoutMs: LAYER_IDLE_MS,
     consume: async (body) => {
       async function* hashed() {
-        for await (const chunk of body) {
+        for await (const chunk of paced(body, c.host)) {
           hash.update(chunk);
           progress.done += chunk.length;
           yield chunk;
@@ -113,7 +233,8 @@ async function readLayer(c: Connection, repository: string, digest: string, { ur
       try {
         const found: TocEntry[] = [];
         progress.found = found;
-        return await readTarToc(decompressed(hashed(), { maxBytes: MAX_LAYER_UNCOMPRESSED_BYTES }), DEFAULT_TAR_LIMITS, found);
+        const seen = (kind: Compression) => (compression = kind);
+        return await readTarToc(decompressed(hashed(), { maxBytes: MAX_LAYER_UNCOMPRESSED_BYTES, seen }), DEFAULT_TAR_LIMITS, found);
       } catch (e) {
         if (e instanceof TarError || e instanceof DecompressError) {
           throw brokenLayer(c, `The layer ${digest} of ${repository} is not an archive Berth can read: ${e.message}`);
@@ -128,7 +249,12 @@ async function readLayer(c: Connection, repository: string, digest: string, { ur
   if (actual !== digest) {
     throw brokenLayer(c, `${c.host} sent a layer whose content does not match its digest ${digest}; Berth does not list its files.`);
   }
-  return res.consumed as TocEntry[];
+  const toc = estargz ? withoutEstargzEntries(res.consumed as TocEntry[]) : (res.consumed as TocEntry[]);
+  // An uncompressed layer's files lie in the blob as they are: a Range request reads one alone.
+  if (compression === 'none') {
+    for (const e of toc) if (e.offset !== undefined && e.size > 0) e.blob = { start: e.offset, end: e.offset + e.size, gzip: false };
+  }
+  return toc;
 }
 
 /** `length` bytes from `offset` of a stream, then nothing more is read; fewer is an error. */
@@ -150,17 +276,22 @@ async function* slice(chunks: AsyncIterable<Uint8Array>, offset: number, length:
   throw short();
 }
 
+/** Where a file's content lies in its layer: as its table of contents says. */
+export type ContentPlace = Pick<TocEntry, 'offset' | 'blob'>;
+
 /**
- * Content of layer `digest` of `repository`: `length` bytes from `offset` of its uncompressed tar
- * (a file's, as its table of contents says), handed to `take` as they pass. The blob is read
- * again from its start (with this person's credentials: the registry decides) and no further
- * than the file's end.
+ * Content of layer `digest` of `repository`: the first `length` bytes of a file's content, handed
+ * to `take` as they pass. Where the file can be read alone (`blob`), a Range request asks for its
+ * bytes only; otherwise, or where the registry answers with the whole blob, the blob is read from
+ * its start and no further than the file's end. Either way with this person's credentials: the
+ * registry decides.
  */
 export async function readLayerContent<T>(
   c: Connection,
   repository: string,
   digest: string,
-  at: { offset: number; length: number },
+  place: ContentPlace,
+  length: number,
   take: (bytes: AsyncIterable<Uint8Array>) => Promise<T>,
 ): Promise<T> {
   validateRepository(repository);
@@ -168,6 +299,12 @@ export async function readLayerContent<T>(
   const url = registryUrl(c, `/v2/${repository}/blobs/${digest}`);
   const scopes = [repositoryScope(repository)];
   const short = () => brokenLayer(c, `The layer ${digest} of ${repository} ended before the file Berth was reading; the registry's copy may be damaged.`);
+  const otherRange = () => badResponse(c.host, `${c.host} answered with other bytes of the layer ${digest} than Berth asked for.`);
+  const unreadable = (e: unknown) =>
+    e instanceof DecompressError ? brokenLayer(c, `The layer ${digest} of ${repository} is not an archive Berth can read: ${e.message}`) : e;
+  const { blob, offset } = place;
+  // An uncompressed layer's file: only the bytes wanted; eStargz members: all of the file's (a prefix of them inflates to a prefix of it).
+  const wanted = blob && (blob.gzip ? blob : { ...blob, end: Math.min(blob.end, blob.start + length) });
   return c.context.layerReads.run(
     c.baseUrl.origin,
     async () => {
@@ -176,19 +313,44 @@ export async function readLayerContent<T>(
         scopes,
         maxBytes: MAX_LAYER_BYTES,
         idleTimeoutMs: LAYER_IDLE_MS,
-        consume: async (body) => {
+        ...(wanted && wanted.end > wanted.start ? { range: `bytes=${wanted.start}-${wanted.end - 1}` } : {}),
+        consume: async (arriving, answer) => {
+          const body = paced(arriving, c.host);
           try {
-            return { taken: await take(slice(decompressed(body, { maxBytes: MAX_LAYER_UNCOMPRESSED_BYTES }), at.offset, at.length, short)) };
+            let content: AsyncIterable<Uint8Array>;
+            if (wanted) {
+              // The registry's answer to the range, or the same bytes cut from the whole blob.
+              const part =
+                answer.status === 206
+                  ? rangeOf(body, answer.headers.get('content-range'), wanted, short, otherRange)
+                  : slice(body, wanted.start, wanted.end - wanted.start, short);
+              content = wanted.gzip ? decompressed(part, { maxBytes: MAX_LAYER_UNCOMPRESSED_BYTES, kind: 'gzip' }) : part;
+            } else {
+              content = slice(decompressed(body, { maxBytes: MAX_LAYER_UNCOMPRESSED_BYTES }), offset ?? 0, length, short);
+            }
+            return { taken: await take(wanted ? slice(content, 0, length, short) : content) };
           } catch (e) {
-            if (e instanceof DecompressError) throw brokenLayer(c, `The layer ${digest} of ${repository} is not an archive Berth can read: ${e.message}`);
-            throw e;
+            throw unreadable(e);
           }
         },
       });
-      if (res.status !== 200) throw failure(c, res, { repository, reference: digest });
+      if (res.status !== 200 && res.status !== 206) throw failure(c, res, { repository, reference: digest });
       confirm(c, repository, res);
       return (res.consumed as { taken: T }).taken;
     },
     { client: c.client ?? '', signal: c.signal, host: c.host, deadline: Date.now() + c.context.timeoutMs },
   );
+}
+
+/** A 206 answer's body, refused unless it is the range asked for. */
+function rangeOf(
+  body: AsyncIterable<Uint8Array>,
+  contentRange: string | undefined,
+  { start, end }: { start: number; end: number },
+  short: () => Error,
+  other: () => Error,
+) {
+  const match = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(contentRange ?? '');
+  if (!match || Number(match[1]) !== start || Number(match[2]) !== end - 1) throw other();
+  return slice(body, 0, end - start, short);
 }

@@ -267,10 +267,20 @@ async function peek(chunks: AsyncIterable<Uint8Array>, n: number): Promise<{ hea
   return { head, rest: rest() };
 }
 
+export interface DecompressOptions {
+  /** Bytes out at most. */
+  maxBytes: number;
+  /** The compression the bytes are known to have (gzip members cut from an eStargz layer), instead of what their first bytes say. */
+  kind?: Compression;
+  /** Told what compresses the stream, once its first bytes are in. */
+  seen?: (kind: Compression) => void;
+}
+
 /** The uncompressed bytes of a layer blob, refused once more than `maxBytes` came out. */
-export async function* decompressed(chunks: AsyncIterable<Uint8Array>, { maxBytes }: { maxBytes: number }): AsyncGenerator<Uint8Array> {
+export async function* decompressed(chunks: AsyncIterable<Uint8Array>, { maxBytes, kind: known, seen }: DecompressOptions): AsyncGenerator<Uint8Array> {
   const { head, rest } = await peek(chunks, ZSTD.length);
-  const kind = compressionOf(head);
+  const kind = known ?? compressionOf(head);
+  seen?.(kind);
   const out = kind === 'gzip' ? gunzip(rest) : kind === 'zstd' ? unzstd(rest) : rest;
   let total = 0;
   for await (const chunk of out) {

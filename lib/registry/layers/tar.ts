@@ -29,6 +29,12 @@ export interface TocEntry {
   digest?: string;
   /** Files: where the content starts in the uncompressed tar. */
   offset?: number;
+  /**
+   * Files whose content can be read from the blob without what comes before it: where in the blob
+   * it lies, [start, end). `gzip`: those bytes are gzip members that inflate to the content first
+   * (an eStargz layer); else they are the content itself (an uncompressed layer).
+   */
+  blob?: { start: number; end: number; gzip: boolean };
 }
 
 export interface TarLimits {

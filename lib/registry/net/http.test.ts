@@ -239,6 +239,10 @@ describe('an answer read as it arrives (consume)', () => {
       } else if (req.url === '/cut') {
         res.writeHead(200, { 'content-length': part.length * 2 });
         res.write(part, () => res.socket?.destroy());
+      } else if (req.url === '/partial') {
+        // A 206 whatever was asked: read as it arrives only by a request that asked for a range.
+        res.writeHead(206, { 'content-range': `bytes 0-9/${part.length}`, 'content-length': 10, 'x-range-asked': req.headers.range ?? '' });
+        res.end(part.subarray(0, 10));
       } else if (req.url === '/missing') {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end('{"errors":[{"code":"BLOB_UNKNOWN"}]}');
@@ -290,6 +294,23 @@ describe('an answer read as it arrives (consume)', () => {
     );
     const missing = await count('/missing');
     assert.deepEqual([missing.status, missing.consumed, missing.body.toString()], [404, undefined, '{"errors":[{"code":"BLOB_UNKNOWN"}]}']);
+  });
+
+  test('a 206 is read as it arrives when the request asked for a range, with its status and headers; otherwise as usual', async () => {
+    const ranged = await send(policy(), {
+      url: new URL('/partial', origin),
+      headers: { range: 'bytes=0-9' },
+      maxBytes: 1024,
+      timeoutMs: 5_000,
+      consume: async (body, answer) => {
+        let n = 0;
+        for await (const chunk of body) n += chunk.length;
+        return `${answer.status} ${answer.headers.get('content-range')} ${answer.headers.get('x-range-asked')} ${n}`;
+      },
+    });
+    assert.deepEqual([ranged.status, ranged.consumed], [206, `206 bytes 0-9/${64 * 1024} bytes=0-9 10`]);
+    const unasked = await count('/partial');
+    assert.deepEqual([unasked.status, unasked.consumed, unasked.body.length], [206, undefined, 10]);
   });
 
   test('a consumer that gives up ends the answer with its own error', async () => {

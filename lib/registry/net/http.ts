@@ -24,12 +24,13 @@ export interface HttpRequest {
   /** Resolves the URL's name; a shared resolver with the system's DNS servers by default. */
   resolve?: ResolveName;
   /**
-   * Reads a 200 answer's body as it arrives instead of keeping it (`maxBytes` still bounds it):
-   * the answer's `body` is then empty and `consumed` holds what this returned. Other answers are
-   * read as usual. `timeoutMs` then bounds the wait for the answer's head only; from there the
-   * body may take as long as it keeps coming (`idleTimeoutMs` of silence ends it).
+   * Reads a 200 answer's body as it arrives instead of keeping it (`maxBytes` still bounds it),
+   * and a 206's when the request asked for a `range`: the answer's `body` is then empty and
+   * `consumed` holds what this returned. Other answers are read as usual. `timeoutMs` then bounds
+   * the wait for the answer's head only; from there the body may take as long as it keeps coming
+   * (`idleTimeoutMs` of silence ends it).
    */
-  consume?: (body: AsyncIterable<Buffer>) => Promise<unknown>;
+  consume?: (body: AsyncIterable<Buffer>, answer: { status: number; headers: ResponseHeaders }) => Promise<unknown>;
   idleTimeoutMs?: number;
 }
 
@@ -250,7 +251,8 @@ export function send(policy: AddressPolicy, req: HttpRequest): Promise<HttpRespo
         const announced = res.headers['content-length'];
         // A HEAD announces the length of the GET it stands for, and brings no body.
         if (req.method !== 'HEAD' && Number(announced) > req.maxBytes) return stop(tooLarge(url.host, req.maxBytes));
-        if (req.consume && res.statusCode === 200 && req.method !== 'HEAD') {
+        const streamed = res.statusCode === 200 || (res.statusCode === 206 && req.headers?.range !== undefined);
+        if (req.consume && streamed && req.method !== 'HEAD') {
           clearTimeout(timer);
           // A broken connection reaches the consumer through the body it reads, said as below.
           broken = (err: unknown) => res.destroy(err instanceof Error ? err : new Error(String(err)));
@@ -286,13 +288,15 @@ export function send(policy: AddressPolicy, req: HttpRequest): Promise<HttpRespo
             if (!res.complete) throw cutShort(url, new Error('response ended early'), received, announced);
           }
           arm();
-          consume(body()).then(
+          const headers = new ResponseHeaders(res.rawHeaders);
+          const status = res.statusCode ?? 200;
+          consume(body(), { status, headers }).then(
             (consumed) => {
               // A consumer that has what it wanted before the end (a file near a layer's start) ends the download.
               if (!res.complete) res.destroy();
               if (settled) return;
               settled = true;
-              resolve({ status: 200, url, headers: new ResponseHeaders(res.rawHeaders), body: Buffer.alloc(0), consumed, ...(tls ? { tls } : {}) });
+              resolve({ status, url, headers, body: Buffer.alloc(0), consumed, ...(tls ? { tls } : {}) });
             },
             (err: unknown) => {
               res.destroy();

@@ -75,6 +75,23 @@ test('Authorization is dropped when a redirect leaves the origin, kept within it
   ]);
 });
 
+test('a Range request asks for the same bytes where a redirect leads (a blob in storage), without Authorization', async (t) => {
+  const seen: string[] = [];
+  const b = await server((path, headers) => {
+    seen.push(`b${path} ${headers.range} ${headers.authorization ?? 'no authorization'}`);
+    return { status: 200 };
+  });
+  t.after(b.close);
+  const a = await server((path, headers) => {
+    seen.push(`a${path} ${headers.range} ${headers.authorization}`);
+    return { status: 307, location: `${b.origin}/blob` };
+  });
+  t.after(a.close);
+  const transport = followingTransport(contextFor([a.origin, b.origin], 5000), 'r');
+  await transport({ url: new URL('/start', a.origin), method: 'GET', headers: { authorization: 'Bearer secret', range: 'bytes=5-9' }, maxBytes: 1000 });
+  assert.deepEqual(seen, ['a/start bytes=5-9 Bearer secret', 'b/blob bytes=5-9 no authorization']);
+});
+
 test('a POST body is resent by a 307 to the same origin, dropped by a 303, and never sent to another origin', async (t) => {
   const seen: string[] = [];
   const capture = (label: string) =>

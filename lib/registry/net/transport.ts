@@ -13,7 +13,7 @@ export interface TransportRequest {
   /** A POST's body (JSON): resent only by a 307 or 308 to the same origin. */
   body?: Uint8Array;
   maxBytes: number;
-  /** Reads a 200 answer's body as it arrives (see HttpRequest.consume); a redirect's is read as usual. */
+  /** Reads a 200 (or ranged 206) answer's body as it arrives (see HttpRequest.consume); a redirect's is read as usual. */
   consume?: HttpRequest['consume'];
   idleTimeoutMs?: number;
   /** Ends this request instead of the person's signal: work shared by several people ends when none of them waits. */

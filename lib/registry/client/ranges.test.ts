@@ -1,0 +1,127 @@
+// Layers read in part with Range requests: an eStargz layer's table of contents from the blob's
+// end, and a file of an eStargz or an uncompressed layer alone; each time a registry that ignores
+// the header (answering the whole blob) gets the same answers from the whole blob.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { test } from 'node:test';
+import type { RegistryClient } from './index';
+import { RegistryError } from '../errors';
+import { sha256Digest } from '../manifest';
+import { binary, estargzDescriptors, estargzImage, estargzLayers, plainImage, plainLayer, registryOf, wrongTocImage } from '../test-image';
+import type { ImageFiles } from './files';
+
+const read = (client: RegistryClient, files: ImageFiles, path: string, limit = 1 << 20) =>
+  client.readFileContent('team/app', files, client.findFile(files, path), limit, async (bytes) => {
+    const parts: Uint8Array[] = [];
+    for await (const part of bytes) parts.push(part);
+    return Buffer.concat(parts);
+  });
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const short = (digest: string) => digest.slice(7, 19);
+
+test('an eStargz image’s files are listed from each layer’s table: two Range requests at its end, not the layer', async () => {
+  const { as, seen } = registryOf({ ranges: () => true });
+  const files = await as('alice').getImageFiles('team/app', estargzImage);
+  const blobReads = seen.filter((s) => s.startsWith('GET blob'));
+  assert.deepEqual(
+    blobReads,
+    estargzLayers.flatMap((blob, i) => {
+      const footerAt = blob.length - 51;
+      const tocAt = parseInt(blob.toString('latin1', footerAt + 16, footerAt + 32), 16);
+      const digest = short(estargzDescriptors[i]!.digest);
+      return [`GET blob ${digest} bytes=${footerAt}-${blob.length - 1}`, `GET blob ${digest} bytes=${tocAt}-${footerAt - 1}`];
+    }),
+  );
+  const root = files.fs.merged.root;
+  assert.deepEqual([...root.children!.keys()].sort(), ['etc', 'opt', 'tmp', 'usr'], 'no landmark, no table');
+  assert.equal(root.children!.get('etc')!.children!.get('hostname')!.layer, 2);
+  assert.deepEqual([...root.children!.get('opt')!.children!.get('cache')!.children!.keys()], ['c.txt'], 'the opaque directory of layer 3');
+  assert.equal(root.children!.get('tmp')!.children!.size, 0, 'layer 2 deleted /tmp/remove-me.txt');
+});
+
+test('an eStargz file is read alone with one Range request of its gzip members, chunks and all', async () => {
+  const { as, seen } = registryOf({ ranges: () => true });
+  const client = as('alice');
+  const files = await client.getImageFiles('team/app', estargzImage);
+  const before = seen.length;
+  const hostname = await read(client, files, '/etc/hostname');
+  assert.equal(hostname.toString(), 'berth-files\n');
+  const lib = await read(client, files, '/usr/lib/libextra.so');
+  assert.equal(lib.length, 10240);
+  assert.equal(`sha256:${sha256(lib)}`, files.fs.merged.root.children!.get('usr')!.children!.get('lib')!.children!.get('libextra.so')!.entry.digest);
+  assert.deepEqual(await read(client, files, '/usr/lib/libextra.so', 5000), lib.subarray(0, 5000), 'a preview: the first bytes only');
+  const reads = seen.slice(before);
+  assert.equal(reads.length, 3);
+  assert.ok(
+    reads.every((s) => /^GET blob \w+ bytes=\d+-\d+$/.test(s)),
+    reads.join('\n'),
+  );
+});
+
+test('a registry that ignores Range requests: the eStargz layers are read whole, with the same files, and a file from the whole blob', async () => {
+  const withRanges = await registryOf({ ranges: () => true })
+    .as('alice')
+    .getImageFiles('team/app', estargzImage);
+  const { as, seen } = registryOf({ ranges: () => false });
+  const client = as('alice');
+  const files = await client.getImageFiles('team/app', estargzImage);
+  const paths = (f: ImageFiles) => f.tocs.map((toc) => toc.map((e) => `${e.path} ${e.type} ${e.size} ${e.digest ?? ''}`));
+  assert.deepEqual(paths(files), paths(withRanges));
+  // Each footer request was answered with the whole blob, which was not read on; then the layer was read whole.
+  assert.equal(seen.filter((s) => s.startsWith('GET blob')).length, 6);
+  assert.equal((await read(client, files, '/etc/os-release')).toString().split('\n')[0], 'NAME="Berth Files"');
+  assert.equal(sha256(await read(client, files, '/tmp/../usr/lib/libextra.so')), sha256(await read(client, files, 'usr/lib/libextra.so')));
+});
+
+test('a table that is not the one the manifest names is not believed: the layer is read whole', async () => {
+  const { as, seen } = registryOf({ ranges: () => true });
+  const files = await as('alice').getImageFiles('team/app', wrongTocImage);
+  // Footer, table, then the whole blob, per layer.
+  assert.equal(seen.filter((s) => s.startsWith('GET blob')).length, 9);
+  assert.ok(files.tocs.every((toc) => toc.every((e) => e.path !== '.no.prefetch.landmark' && e.path !== 'stargz.index.json')));
+  assert.equal(files.fs.merged.root.children!.get('etc')!.children!.get('hostname')!.layer, 2);
+});
+
+test('an uncompressed layer’s file is read alone with a Range request of its bytes; without ranges, from the whole blob', async () => {
+  for (const ranges of [true, false]) {
+    const { as, seen } = registryOf({ ranges: () => ranges });
+    const client = as('alice');
+    const files = await client.getImageFiles('team/app', plainImage);
+    const entry = files.tocs[0]!.find((e) => e.path === 'usr/share/data.bin')!;
+    assert.deepEqual(entry.blob, { start: entry.offset, end: entry.offset! + binary.length, gzip: false });
+    const before = seen.length;
+    assert.deepEqual(await read(client, files, '/usr/share/data.bin'), binary);
+    assert.deepEqual(await read(client, files, '/usr/share/data.bin', 10), binary.subarray(0, 10));
+    assert.deepEqual(
+      seen.slice(before),
+      [
+        `GET blob ${short(sha256Digest(plainLayer))} bytes=${entry.offset}-${entry.offset! + binary.length - 1}`,
+        `GET blob ${short(sha256Digest(plainLayer))} bytes=${entry.offset}-${entry.offset! + 9}`,
+      ],
+      `ranges ${ranges}`,
+    );
+  }
+});
+
+test('a registry that answers a Range request with other bytes than asked is refused with a sentence', async () => {
+  const { as } = registryOf({ ranges: () => true });
+  const client = as('alice');
+  const files = await client.getImageFiles('team/app', plainImage);
+  // The same client, now behind a registry that shifts every range by one byte.
+  const { as: shifted } = registryOf({ ranges: () => true, shift: 1 });
+  await assert.rejects(read(shifted('alice'), files, '/usr/share/data.bin'), (e) => e instanceof RegistryError && /other bytes of the layer/.test(e.message));
+});
+
+test('an eStargz file, where the registry answers its Range request with the whole blob: its members cut from the blob as it passes', async () => {
+  let honour = true;
+  const { as, seen } = registryOf({ ranges: () => honour });
+  const client = as('alice');
+  const files = await client.getImageFiles('team/app', estargzImage);
+  honour = false;
+  const before = seen.length;
+  assert.equal((await read(client, files, '/opt/cache/c.txt')).toString(), 'cache entry c (layer 3 replaced this directory)\n');
+  const lib = await read(client, files, '/usr/lib/libextra.so');
+  assert.equal(`sha256:${sha256(lib)}`, files.tocs[1]!.find((e) => e.path === 'usr/lib/libextra.so')!.digest);
+  assert.equal(seen.length - before, 2);
+});
