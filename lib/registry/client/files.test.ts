@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RegistryClient } from './index';
-import { MAX_IMAGE_LAYERS, contentOf, findFile, isFilesystemLayer, type ImageFiles } from './files';
+import { MAX_IMAGE_ENTRIES, MAX_IMAGE_LAYERS, contentOf, findFile, isFilesystemLayer, type ImageFiles } from './files';
 import { mergeLayers, type FsNode } from '../layers/merge';
 import type { TocEntry } from '../layers/tar';
 import { RegistryError } from '../errors';
@@ -297,4 +297,25 @@ test('a hard link whose target its layer does not hold, a link, or a file withou
   assert.throws(() => contentOf(files, node('f')), refused('/f is a file, not a file with content.'));
   assert.equal(contentOf(files, node('to-g')).entry, toc[5]);
   assert.equal(contentOf(files, node('g')).entry, toc[5]);
+});
+
+test('an image whose layers hold more than 2,000,000 entries in all is refused with a sentence before they are merged', async () => {
+  const { as, context } = registryOf();
+  const alice = as('alice');
+  await alice.getImageFiles('team/app', image);
+  context.mergedImages.delete(`${REGISTRY}|team/app|${image}`);
+  assert.equal(context.mergedImages.size, 0);
+  // Layers 1 and 2 as if they held a million entries each (and one more): their tables are known.
+  const entry: TocEntry = { path: 'f', type: 'file', size: 0, mode: 0o644, uid: 0, gid: 0, mtime: 0 };
+  for (const [i, count] of [1_000_000, 1_000_001].entries()) {
+    context.layerTocs.set(`${REGISTRY}|team/app|${sha256Digest(layers[i]!)}`, new Array<TocEntry>(count).fill(entry), 60_000, 1);
+  }
+  await assert.rejects(
+    alice.getImageFiles('team/app', image),
+    (e) =>
+      e instanceof RegistryError &&
+      e.code === 'NOT_AN_IMAGE' &&
+      e.message === `${image}'s first 2 layers hold 2000001 entries; Berth lists the files of images of at most ${MAX_IMAGE_ENTRIES}.`,
+  );
+  assert.equal(context.mergedImages.size, 0);
 });

@@ -15,6 +15,8 @@ import { getManifest } from './manifests';
 
 /** Layers of one image Berth reads at most. */
 export const MAX_IMAGE_LAYERS = 128;
+/** Entries of all an image's layers together at most (each layer may hold 500,000): what one merged image may cost. */
+export const MAX_IMAGE_ENTRIES = 2_000_000;
 /** The largest files of an image, as "where the bytes go" lists them. */
 export const LARGEST_FILES = 20;
 
@@ -69,10 +71,16 @@ function filesystemBytes(tocs: readonly TocEntry[][]): number {
 export async function getImageFiles(c: Connection, repository: string, digest: string): Promise<ImageFiles> {
   const layers = await imageLayers(c, repository, digest);
   const tocs: TocEntry[][] = [];
+  let entries = 0;
   // One after another: a person reads one layer at a time (layers.ts), so the first is done soonest.
   for (const layer of layers) {
     const tocDigest = layer.annotations?.[TOC_DIGEST_ANNOTATION];
-    tocs.push(await getLayerToc(c, repository, layer.digest, { size: layer.size, ...(tocDigest ? { tocDigest } : {}) }));
+    const toc = await getLayerToc(c, repository, layer.digest, { size: layer.size, ...(tocDigest ? { tocDigest } : {}) });
+    entries += toc.length;
+    if (entries > MAX_IMAGE_ENTRIES) {
+      throw notAnImage(`${digest}'s first ${tocs.length + 1} layers hold ${entries} entries; Berth lists the files of images of at most ${MAX_IMAGE_ENTRIES}.`);
+    }
+    tocs.push(toc);
   }
   // Every table was served to this connection, so the registry let it read the repository.
   const key = contentKey(c, repository, digest);
