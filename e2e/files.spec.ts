@@ -136,7 +136,7 @@ test.describe('the files of an image', () => {
   });
 });
 
-test.describe('a first read of large layers', () => {
+test.describe('layers read through a proxy that watches the registry', () => {
   // The open registry behind a proxy that sends every blob of files/demo a trickle at a time until released.
   let proxy: RegistryProxy;
   let server: AppServer;
@@ -175,5 +175,59 @@ test.describe('a first read of large layers', () => {
     proxy.release();
     await page.getByRole('button', { name: 'Read the layers again' }).click();
     await expect(page.getByRole('table', { name: 'Files in /' }).getByRole('link', { name: 'etc/' })).toBeVisible();
+  });
+
+  /** The layers of `reference` of files/demo, straight from the registry. */
+  async function layersOf(reference: string): Promise<Array<{ digest: string; size: number }>> {
+    const res = await fetch(`${loadBed().registries.anonymous.url}/v2/files/demo/manifests/${reference}`, {
+      headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
+    });
+    return ((await res.json()) as { layers: Array<{ digest: string; size: number }> }).layers;
+  }
+
+  test('an eStargz image is listed from its layers’ own tables: each layer read with Range requests only, a file with one more', async ({ page, bed }) => {
+    proxy.release();
+    proxy.reset();
+    const files = bed.content.files;
+    const layers = await layersOf(files.estargz.digest);
+    await page.goto(`${server.site}${filesOf(proxy.host, files.repo, files.estargz.tag)}`);
+    // The same tree as the gzip image's: no landmark, no table of contents.
+    const root = page.getByRole('table', { name: 'Files in /' });
+    for (const name of ['etc/', 'opt/', 'tmp/', 'usr/']) await expect(root.getByRole('link', { name, exact: true })).toBeVisible();
+    await expect(root.getByRole('row')).toHaveCount(5);
+    const blobGets = (digest: string) => proxy.seen.filter((s) => s === `GET /v2/files/demo/blobs/${digest}`);
+    const ranged = (digest: string) => proxy.ranges.filter((s) => s.startsWith(`GET /v2/files/demo/blobs/${digest} bytes=`) && s.endsWith('→ 206'));
+    for (const layer of layers) {
+      // The footer, then the table: never the whole layer.
+      expect(blobGets(layer.digest), layer.digest).toHaveLength(2);
+      expect(ranged(layer.digest)[0]).toContain(`bytes=${layer.size - 51}-${layer.size - 1}`);
+      expect(ranged(layer.digest)).toHaveLength(2);
+    }
+    // A file cut into chunks (10 KiB in chunks of 4 KiB): one more Range request, and its bytes.
+    await page.goto(`${server.site}${filesOf(proxy.host, files.repo, files.estargz.tag, '?file=/usr/lib/libextra.so')}`);
+    await expect(page.getByLabel('/usr/lib/libextra.so', { exact: true })).toContainText(FILES_IMAGE.libextra.subarray(0, 2).toString('hex'));
+    expect(ranged(layers[1]!.digest)).toHaveLength(3);
+    const download = await page.request.get(new URL((await page.getByRole('link', { name: 'Download' }).getAttribute('href'))!, server.site).href);
+    expect(download.status()).toBe(200);
+    expect(Buffer.compare(await download.body(), FILES_IMAGE.libextra)).toBe(0);
+    expect(blobGets(layers[1]!.digest)).toHaveLength(4);
+    expect(ranged(layers[1]!.digest)).toHaveLength(4);
+  });
+
+  test('a file of an uncompressed layer is read alone: a Range request for its bytes', async ({ page, bed }) => {
+    proxy.release();
+    const files = bed.content.files;
+    const layers = await layersOf(files.tar.digest);
+    await page.goto(`${server.site}${filesOf(proxy.host, files.repo, files.tar.tag, '?path=/usr/lib/')}`);
+    await expect(page.getByRole('table', { name: 'Files in /usr/lib/' }).getByRole('link', { name: 'libextra.so', exact: true })).toBeVisible();
+    proxy.reset();
+    await page.goto(`${server.site}${filesOf(proxy.host, files.repo, files.tar.tag, '?file=/usr/lib/libextra.so')}`);
+    await expect(page.getByLabel('/usr/lib/libextra.so', { exact: true })).toContainText(FILES_IMAGE.libextra.subarray(0, 2).toString('hex'));
+    const reads = proxy.seen.filter((s) => s.startsWith('GET /v2/files/demo/blobs/'));
+    expect(reads).toEqual([`GET /v2/files/demo/blobs/${layers[1]!.digest}`]);
+    expect(proxy.ranges).toHaveLength(1);
+    expect(proxy.ranges[0]).toMatch(new RegExp(`^GET /v2/files/demo/blobs/${layers[1]!.digest} bytes=(\\d+)-(\\d+) → 206$`));
+    const [, first, last] = /bytes=(\d+)-(\d+)/.exec(proxy.ranges[0]!)!;
+    expect(Number(last) - Number(first) + 1).toBe(FILES_IMAGE.libextra.length);
   });
 });

@@ -1,7 +1,7 @@
 // npm test, first step: the programs the tests run beside Node are here, or installed now.
 // The CNCF distribution registry (docker-registry, or BERTH_REGISTRY_BIN), skopeo to seed it,
 // openssl for the token issuer's certificate, GNU tar and zstd to make real layer archives, buildah to
-// build real images, and
+// build real images, containerd and ctr-remote to convert one of them to eStargz, and
 // Chromium for the browser tests (CHROMIUM_PATH, default /usr/bin/chromium). Missing ones are installed with apt-get as root on Debian or
 // Ubuntu; elsewhere the run stops and says what to install.
 import { existsSync } from 'node:fs';
@@ -27,6 +27,10 @@ const programs: Program[] = [
   { what: 'zstd', present: () => onPath('zstd'), debianPackage: 'zstd' },
   // Real images with real layers (whiteouts, links, zstd) for the files view: buildah builds them.
   { what: 'buildah', present: () => onPath('buildah'), debianPackage: 'buildah' },
+  // The eStargz test image (layers that carry their own file list, readable with two Range requests):
+  // a private containerd (`containerd`, `ctr`) converts the buildah image with ctr-remote.
+  { what: 'containerd and ctr', present: () => onPath('containerd') && onPath('ctr'), debianPackage: 'containerd' },
+  { what: 'ctr-remote (stargz-snapshotter)', present: () => onPath('ctr-remote'), debianPackage: 'stargz-snapshotter' },
   { what: `Chromium (${chromium})`, present: () => existsSync(chromium), debianPackage: 'chromium' },
 ];
 
