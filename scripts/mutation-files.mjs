@@ -31,16 +31,20 @@ export const MEASURED = [
     tests: [CLIENT_TESTS],
   })),
   { source: 'lib/registry/client/pull-limit.ts', tests: [CLIENT_TESTS, HUB_TESTS] },
-  // Reading layers: decompressing and parsing a blob as it passes, merging layers, paths and links in
+  // Reading layers: decompressing and parsing a blob as it passes, eStargz tables of contents, merging layers, paths and links in
   // the merged tree, two trees compared, one read for everyone waiting for it, the client's reads,
   // and what the API answers of them.
   { source: 'lib/registry/layers/tar.ts', tests: ['lib/registry/layers/tar.test.ts', 'lib/registry/layers/merge.test.ts'] },
   { source: 'lib/registry/layers/decompress.ts', tests: ['lib/registry/layers/tar.test.ts'] },
+  { source: 'lib/registry/layers/estargz.ts', tests: ['lib/registry/layers/estargz.test.ts', 'lib/registry/client/ranges.test.ts'] },
   { source: 'lib/registry/layers/merge.ts', tests: ['lib/registry/layers/merge.test.ts'] },
   { source: 'lib/registry/layers/paths.ts', tests: ['lib/registry/layers/paths.test.ts'] },
   { source: 'lib/registry/shared-work.ts', tests: ['lib/registry/shared-work.test.ts'] },
   { source: 'lib/registry/layers/diff.ts', tests: ['lib/registry/layers/diff.test.ts'] },
-  { source: 'lib/registry/client/layers.ts', tests: ['lib/registry/client/layers.test.ts', 'lib/registry/client/files.test.ts'] },
+  {
+    source: 'lib/registry/client/layers.ts',
+    tests: ['lib/registry/client/layers.test.ts', 'lib/registry/client/files.test.ts', 'lib/registry/client/ranges.test.ts'],
+  },
   { source: 'lib/registry/client/files.ts', tests: ['lib/registry/client/files.test.ts'] },
   { source: 'lib/server/files.ts', tests: ['lib/server/files.test.ts'] },
   { source: 'lib/registry/paging.ts', tests: [CLIENT_TESTS, HUB_TESTS] },

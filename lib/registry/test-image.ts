@@ -106,7 +106,9 @@ const plainManifest = imageOf([{ mediaType: 'application/vnd.oci.image.layer.v1.
 export const plainImage = sha256Digest(plainManifest);
 
 // The same three layers as the files view's test image, converted to eStargz by a real tool (testdata/estargz/README.md).
-const estargzDir = join(__dirname, 'layers', 'testdata', 'estargz');
+/** Where the eStargz layers lie: from the repository's root, where the tests run (bundled for mutation testing, a test file has moved). */
+export const ESTARGZ_TESTDATA = join(process.cwd(), 'lib', 'registry', 'layers', 'testdata', 'estargz');
+const estargzDir = ESTARGZ_TESTDATA;
 type LayerDescriptor = { mediaType: string; digest: string; size: number; annotations: Record<string, string> };
 export const estargzDescriptors = (JSON.parse(readFileSync(join(estargzDir, 'layers.json'), 'utf8')) as { layers: LayerDescriptor[] }).layers;
 export const estargzLayers = [1, 2, 3].map((n) => readFileSync(join(estargzDir, `layer${n}.tar.gz`)));
@@ -121,6 +123,9 @@ const wrongTocManifest = imageOf(
 );
 /** The same layers, with a manifest naming tables of contents they do not hold. */
 export const wrongTocImage = sha256Digest(wrongTocManifest);
+const wrongSizeManifest = imageOf(estargzDescriptors.map((d) => ({ ...d, size: d.size + 1000 })));
+/** The same layers, with a manifest giving each a size 1000 bytes larger than it is. */
+export const wrongSizeImage = sha256Digest(wrongSizeManifest);
 
 const manifests = new Map([
   [image, manifest],
@@ -130,6 +135,7 @@ const manifests = new Map([
   [plainImage, plainManifest],
   [estargzImage, estargzManifest],
   [wrongTocImage, wrongTocManifest],
+  [wrongSizeImage, wrongSizeManifest],
 ]);
 const blobs = new Map([...layers, plainLayer, ...estargzLayers].map((bytes) => [sha256Digest(bytes), bytes]));
 

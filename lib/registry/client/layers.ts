@@ -134,7 +134,8 @@ interface LayerRead {
 
 /**
  * Bytes [start, end) of a blob with a Range request, or `undefined` where the registry answers
- * with the whole blob instead (it is not read on) or with other bytes than those asked for.
+ * with the whole blob instead (it is not read on), with other bytes than those asked for, or that
+ * it has no such bytes.
  */
 async function readRange(
   c: Connection,
@@ -163,6 +164,8 @@ async function readRange(
       return length === end - start ? Buffer.concat(chunks) : undefined;
     },
   });
+  // 416: the blob has no such bytes (its manifest gave another size); reading it whole says what it holds.
+  if (res.status === 416) return undefined;
   if (res.status !== 200 && res.status !== 206) throw failure(c, res, { repository, reference: digest });
   confirm(c, repository, res);
   return res.consumed as Buffer | undefined;

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import type { RegistryClient } from './index';
 import { RegistryError } from '../errors';
 import { sha256Digest } from '../manifest';
-import { binary, estargzDescriptors, estargzImage, estargzLayers, plainImage, plainLayer, registryOf, wrongTocImage } from '../test-image';
+import { binary, estargzDescriptors, estargzImage, estargzLayers, plainImage, plainLayer, registryOf, wrongSizeImage, wrongTocImage } from '../test-image';
 import type { ImageFiles } from './files';
 
 const read = (client: RegistryClient, files: ImageFiles, path: string, limit = 1 << 20) =>
@@ -124,4 +124,12 @@ test('an eStargz file, where the registry answers its Range request with the who
   const lib = await read(client, files, '/usr/lib/libextra.so');
   assert.equal(`sha256:${sha256(lib)}`, files.tocs[1]!.find((e) => e.path === 'usr/lib/libextra.so')!.digest);
   assert.equal(seen.length - before, 2);
+});
+
+test('a manifest that gives an eStargz layer a size it does not have: the registry has no such bytes (416), and the layer is read whole', async () => {
+  const { as, seen } = registryOf({ ranges: () => true });
+  const files = await as('alice').getImageFiles('team/app', wrongSizeImage);
+  assert.equal(files.fs.merged.root.children!.get('etc')!.children!.get('hostname')!.layer, 2);
+  // Per layer: the footer asked for past the blob's end, then the whole blob.
+  assert.equal(seen.filter((s) => s.startsWith('GET blob')).length, 6);
 });

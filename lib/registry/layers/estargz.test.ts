@@ -8,8 +8,9 @@ import { gunzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import { FOOTER_BYTES, TOC_DIGEST_ANNOTATION, entriesOf, tocJsonOf, tocOffsetOf } from './estargz';
 import { DEFAULT_TAR_LIMITS, TarError, readTarToc, type TocEntry } from './tar';
+import { ESTARGZ_TESTDATA } from '../test-image';
 
-const dir = join(__dirname, 'testdata', 'estargz');
+const dir = ESTARGZ_TESTDATA;
 const descriptors = (JSON.parse(readFileSync(join(dir, 'layers.json'), 'utf8')) as { layers: Array<{ annotations: Record<string, string> }> }).layers;
 const blobs = [1, 2, 3].map((n) => readFileSync(join(dir, `layer${n}.tar.gz`)));
 
