@@ -91,7 +91,9 @@ export const artifact = Buffer.from(
 );
 
 /** An uncompressed layer: its files lie in the blob as they are. */
-export const plainLayer = layer('plain', { 'etc/motd': 'a plain tar layer\n', 'usr/share/data.bin': binary }, ['cat']);
+export const plainLayer = layer('plain', { 'etc/motd': 'a plain tar layer\n', 'etc/empty': '', 'usr/share/data.bin': binary }, ['cat']);
+/** A gzip layer holding files named as eStargz's own entries are, in an image that does not say it is eStargz: they are its files. */
+export const lookalikeLayer = layer('lookalike', { 'stargz.index.json': '{}', '.no.prefetch.landmark': 'x', 'etc/motd': 'hi\n' }, ['gzip', '-c', '-n']);
 const imageOf = (descriptors: Array<{ mediaType: string; digest: string; size: number; annotations?: Record<string, string> }>) =>
   Buffer.from(
     JSON.stringify({
@@ -127,6 +129,11 @@ const wrongSizeManifest = imageOf(estargzDescriptors.map((d) => ({ ...d, size: d
 /** The same layers, with a manifest giving each a size 1000 bytes larger than it is. */
 export const wrongSizeImage = sha256Digest(wrongSizeManifest);
 
+const lookalikeManifest = imageOf([
+  { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha256Digest(lookalikeLayer), size: lookalikeLayer.length },
+]);
+export const lookalikeImage = sha256Digest(lookalikeManifest);
+
 const manifests = new Map([
   [image, manifest],
   [earlier, earlierManifest],
@@ -136,29 +143,55 @@ const manifests = new Map([
   [estargzImage, estargzManifest],
   [wrongTocImage, wrongTocManifest],
   [wrongSizeImage, wrongSizeManifest],
+  [lookalikeImage, lookalikeManifest],
 ]);
-const blobs = new Map([...layers, plainLayer, ...estargzLayers].map((bytes) => [sha256Digest(bytes), bytes]));
+const blobs = new Map([...layers, plainLayer, lookalikeLayer, ...estargzLayers].map((bytes) => [sha256Digest(bytes), bytes]));
+
+/**
+ * An image of `layers` (each a blob the stub registry serves, unless `missing`, with its
+ * annotations), added to what the stub registries hold: its manifest's digest.
+ */
+export function imageOfLayers(layerBlobs: Array<{ bytes: Buffer; annotations?: Record<string, string>; missing?: boolean }>): string {
+  const doc = imageOf(
+    layerBlobs.map(({ bytes, annotations }) => ({
+      mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+      digest: sha256Digest(bytes),
+      size: bytes.length,
+      ...(annotations ? { annotations } : {}),
+    })),
+  );
+  for (const { bytes, missing } of layerBlobs) if (!missing) blobs.set(sha256Digest(bytes), bytes);
+  manifests.set(sha256Digest(doc), doc);
+  return sha256Digest(doc);
+}
 
 /** A Range request's answer, where the registry honours it: the bytes asked for, or 416 where there are none. */
-function ranged(blob: Buffer, range: string, shift = 0): Answer {
+function ranged(blob: Buffer, range: string, { shift = 0, pad = 0, contentRange = (h: string) => h }: RangeAnswers): Answer {
   const match = /^bytes=(\d+)-(\d+)$/.exec(range);
   const start = Number(match?.[1]) + shift;
   const end = Math.min(Number(match?.[2]), blob.length - 1);
   if (!match || start > end) return { status: 416, headers: { 'content-range': `bytes */${blob.length}` } };
-  return {
-    status: 206,
-    headers: { 'content-range': `bytes ${start}-${end}/${blob.length}`, 'content-length': String(end - start + 1) },
-    body: blob.subarray(start, end + 1),
-  };
+  const body = pad >= 0 ? Buffer.concat([blob.subarray(start, end + 1), Buffer.alloc(pad, 7)]) : blob.subarray(start, end + 1 + pad);
+  return { status: 206, headers: { 'content-range': contentRange(`bytes ${start}-${end}/${blob.length}`), 'content-length': String(body.length) }, body };
+}
+
+/** How the stub registry answers ranges, where it does (see `registryOf`). */
+interface RangeAnswers {
+  /** Every range answered moved by that many bytes (a registry answering other bytes). */
+  shift?: number;
+  /** Bytes added to (or, negative, taken from) every range's body, its Content-Range unchanged. */
+  pad?: number;
+  /** The Content-Range header as sent. */
+  contentRange?: (header: string) => string;
 }
 
 /**
  * The stub registry holding the images; `gate` (when given) holds each blob GET until it
  * resolves, or until the request is ended; `ranges` (when given) says whether it answers a Range
- * request with those bytes (206) or, as a registry that ignores the header, with the whole blob;
- * `shift` moves every range it answers by that many bytes (a registry answering other bytes).
+ * request with those bytes (206) or, as a registry that ignores the header, with the whole blob
+ * (RangeAnswers: how it gets them wrong).
  */
-export function registryOf(options: { gate?: (req: TransportRequest) => Promise<void>; ranges?: () => boolean; shift?: number } = {}) {
+export function registryOf(options: { gate?: (req: TransportRequest) => Promise<void>; ranges?: () => boolean } & RangeAnswers = {}) {
   const seen: string[] = [];
   const context = testContext();
   const { transport } = testRegistry(
@@ -173,7 +206,7 @@ export function registryOf(options: { gate?: (req: TransportRequest) => Promise<
       const blob = blobs.get(last);
       if (!blob) return { status: 404, body: { errors: [{ code: 'BLOB_UNKNOWN' }] } };
       if (req.method === 'GET' && options.gate) await options.gate(req);
-      if (req.method === 'GET' && range !== undefined && options.ranges?.()) return ranged(blob, range, options.shift);
+      if (req.method === 'GET' && range !== undefined && options.ranges?.()) return ranged(blob, range, options);
       return { headers: { 'content-length': String(blob.length) }, body: req.method === 'HEAD' ? undefined : blob };
     },
     { handshake: { scheme: 'none' } },

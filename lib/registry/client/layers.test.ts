@@ -109,6 +109,7 @@ test('what a table of contents is counted as in the cache grows with its paths, 
   const entry = { path: 'a', type: 'file' as const, size: 1, mode: 0o644, uid: 0, gid: 0, mtime: 0 };
   assert.equal(tocBytes([entry]), 162);
   assert.equal(tocBytes([entry, { ...entry, path: 'abc', link: 'xy', uname: 'root', gname: 'wheel' }]), 162 + 160 + 6 + 4 + 4 + 5);
+  assert.equal(tocBytes([{ ...entry, blob: { start: 0, end: 1, gzip: false } }]), 162 + 48, 'where its content lies in the blob');
 });
 
 const tar = execFileSync('gzip', ['-d', '-c'], { input: layer });

@@ -141,7 +141,7 @@ async function readRange(
   c: Connection,
   repository: string,
   digest: string,
-  { url, scopes, signal, progress }: LayerRead,
+  { url, scopes, signal }: LayerRead,
   { start, end, size }: { start: number; end: number; size: number },
 ): Promise<Buffer | undefined> {
   const res = await c.auth.send({
@@ -157,7 +157,7 @@ async function readRange(
       let length = 0;
       for await (const chunk of body) {
         length += chunk.length;
-        progress.done += chunk.length;
+        // More than the range it said it sends: not read on (it could be the whole blob).
         if (length > end - start) return undefined;
         chunks.push(chunk);
       }
@@ -306,6 +306,8 @@ export async function readLayerContent<T>(
   const unreadable = (e: unknown) =>
     e instanceof DecompressError ? brokenLayer(c, `The layer ${digest} of ${repository} is not an archive Berth can read: ${e.message}`) : e;
   const { blob, offset } = place;
+  // Nothing to read (no range asks for no bytes).
+  if (length === 0) return take((async function* () {})());
   // An uncompressed layer's file: only the bytes wanted; eStargz members: all of the file's (a prefix of them inflates to a prefix of it).
   const wanted = blob && (blob.gzip ? blob : { ...blob, end: Math.min(blob.end, blob.start + length) });
   return c.context.layerReads.run(
@@ -316,7 +318,7 @@ export async function readLayerContent<T>(
         scopes,
         maxBytes: MAX_LAYER_BYTES,
         idleTimeoutMs: LAYER_IDLE_MS,
-        ...(wanted && wanted.end > wanted.start ? { range: `bytes=${wanted.start}-${wanted.end - 1}` } : {}),
+        ...(wanted ? { range: `bytes=${wanted.start}-${wanted.end - 1}` } : {}),
         consume: async (arriving, answer) => {
           const body = paced(arriving, c.host);
           try {

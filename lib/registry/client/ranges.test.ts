@@ -2,12 +2,25 @@
 // end, and a file of an eStargz or an uncompressed layer alone; each time a registry that ignores
 // the header (answering the whole blob) gets the same answers from the whole blob.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import type { RegistryClient } from './index';
 import { RegistryError } from '../errors';
 import { sha256Digest } from '../manifest';
-import { binary, estargzDescriptors, estargzImage, estargzLayers, plainImage, plainLayer, registryOf, wrongSizeImage, wrongTocImage } from '../test-image';
+import {
+  binary,
+  estargzDescriptors,
+  estargzImage,
+  estargzLayers,
+  imageOfLayers,
+  lookalikeImage,
+  plainImage,
+  plainLayer,
+  registryOf,
+  wrongSizeImage,
+  wrongTocImage,
+} from '../test-image';
 import type { ImageFiles } from './files';
 
 const read = (client: RegistryClient, files: ImageFiles, path: string, limit = 1 << 20) =>
@@ -132,4 +145,130 @@ test('a manifest that gives an eStargz layer a size it does not have: the regist
   assert.equal(files.fs.merged.root.children!.get('etc')!.children!.get('hostname')!.layer, 2);
   // Per layer: the footer asked for past the blob's end, then the whole blob.
   assert.equal(seen.filter((s) => s.startsWith('GET blob')).length, 6);
+});
+
+/** A ustar header of a regular file. */
+function tarHeader(name: string, size: number): Buffer {
+  const h = Buffer.alloc(512);
+  h.write(name, 0, 'latin1');
+  h.write('0000644\0', 100, 'latin1');
+  h.write('0000000\0', 108, 'latin1');
+  h.write('0000000\0', 116, 'latin1');
+  h.write(`${size.toString(8).padStart(11, '0')}\0`, 124, 'latin1');
+  h.write('00000000000\0', 136, 'latin1');
+  h.write('0', 156, 'latin1');
+  h.write('ustar\x0000', 257, 'latin1');
+  h.fill(' ', 148, 156);
+  h.write(
+    `${h
+      .reduce((a, b) => a + b, 0)
+      .toString(8)
+      .padStart(6, '0')}\0 `,
+    148,
+    'latin1',
+  );
+  return h;
+}
+
+const blobGets = (seen: string[]) => seen.filter((s) => s.startsWith('GET blob'));
+
+test('a gzip layer of an image that does not say it is eStargz keeps files named as eStargz’s own', async () => {
+  const { as } = registryOf({ ranges: () => true });
+  const files = await as('alice').getImageFiles('team/app', lookalikeImage);
+  assert.deepEqual(files.tocs[0]!.map((e) => e.path).sort(), ['', '.no.prefetch.landmark', 'etc', 'etc/motd', 'stargz.index.json']);
+});
+
+test('a footer answered wrongly (other bytes, more or fewer than said, another Content-Range) is not believed: the layer is read whole', async () => {
+  const wrongs = [{ shift: 1 }, { pad: 10 }, { pad: -10 }, { contentRange: (h: string) => `${h}0` }];
+  for (const wrong of wrongs) {
+    const { as, seen } = registryOf({ ranges: () => true, ...wrong });
+    const files = await as('alice').getImageFiles('team/app', estargzImage);
+    assert.equal(files.fs.merged.root.children!.get('etc')!.children!.get('hostname')!.layer, 2, JSON.stringify(wrong));
+    // Per layer: the footer, then the whole blob.
+    assert.equal(blobGets(seen).length, 6, JSON.stringify(wrong));
+    assert.equal(seen.filter((s) => / bytes=/.test(s)).length, 3);
+  }
+});
+
+test('a table whose range is answered with the whole blob, or that is not the table (another name in its tar): the layer is read whole', async () => {
+  let n = 0;
+  const { as, seen } = registryOf({ ranges: () => n++ % 2 === 0 });
+  const files = await as('alice').getImageFiles('team/app', estargzImage);
+  assert.equal(files.fs.merged.root.children!.get('etc')!.children!.get('hostname')!.layer, 2);
+  assert.equal(blobGets(seen).length, 9, 'footer, table, whole: per layer');
+
+  // Layer 3 with its table's entry renamed (the JSON, and so its digest, the same).
+  const blob = estargzLayers[2]!;
+  const tocAt = parseInt(blob.toString('latin1', blob.length - 51 + 16, blob.length - 51 + 32), 16);
+  const tar = gunzipSync(blob.subarray(tocAt, blob.length - 51));
+  tar.write('renamed.json\0\0\0\0\0\0', 0, 'latin1');
+  // Its header's checksum again: the layer read whole is a sound tar.
+  tar.fill(' ', 148, 156);
+  const sum = tar.subarray(0, 512).reduce((a, b) => a + b, 0);
+  tar.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+  const renamed = Buffer.concat([blob.subarray(0, tocAt), gzipSync(tar), blob.subarray(blob.length - 51)]);
+  const image = imageOfLayers([{ bytes: renamed, annotations: estargzDescriptors[2]!.annotations }]);
+  const other = registryOf({ ranges: () => true });
+  const read = await other.as('alice').getImageFiles('team/app', image);
+  assert.equal(blobGets(other.seen).length, 3, 'footer, table, whole');
+  assert.ok(read.tocs[0]!.some((e) => e.path === 'opt/cache/c.txt'));
+});
+
+test('a footer that points past the table’s place, or at a table larger than Berth reads that way: the layer is read whole, the table not asked for', async () => {
+  const blob = estargzLayers[2]!;
+  const withOffset = (bytes: Buffer, offset: number) => {
+    const copy = Buffer.from(bytes);
+    copy.write(offset.toString(16).padStart(16, '0'), copy.length - 51 + 16, 'latin1');
+    return copy;
+  };
+  const annotations = estargzDescriptors[2]!.annotations;
+  // A 16 MiB file of random bytes ahead of the layer's entries, stored (not compressed): a table 16 MiB from the end.
+  const big = Buffer.concat([gzipSync(Buffer.concat([tarHeader('big.bin', 16 * 1024 * 1024), randomBytes(16 * 1024 * 1024)]), { level: 0 }), blob]);
+  for (const bytes of [withOffset(blob, blob.length - 51), withOffset(blob, blob.length - 50), withOffset(big, 0)]) {
+    const { as, seen } = registryOf({ ranges: () => true });
+    const files = await as('alice').getImageFiles('team/app', imageOfLayers([{ bytes, annotations }]));
+    assert.deepEqual(
+      blobGets(seen).map((s) => s.replace(/ blob \w+/, ' blob')),
+      [`GET blob bytes=${bytes.length - 51}-${bytes.length - 1}`, 'GET blob'],
+    );
+    assert.ok(files.tocs[0]!.some((e) => e.path === 'opt/cache/c.txt'));
+  }
+});
+
+test('a manifest that names no table, or a digest Berth does not read: the layer is read whole at once', async () => {
+  const blob = estargzLayers[2]!;
+  const digest = estargzDescriptors[2]!.annotations['containerd.io/snapshot/stargz/toc.digest']!;
+  for (const tocDigest of [undefined, 'sha256:abc', `x${digest}`, `${digest}0`, digest.toUpperCase()]) {
+    const { as, seen } = registryOf({ ranges: () => true });
+    const annotations: Record<string, string> = tocDigest === undefined ? {} : { 'containerd.io/snapshot/stargz/toc.digest': tocDigest };
+    await as('alice').getImageFiles('team/app', imageOfLayers([{ bytes: blob, annotations }]));
+    assert.deepEqual(blobGets(seen).length, 1, String(tocDigest));
+  }
+});
+
+test('an eStargz layer the registry does not have: its footer’s 404 says so, nothing more is asked', async () => {
+  const missing = Buffer.concat([estargzLayers[2]!, Buffer.from('gone')]);
+  const { as, seen } = registryOf({ ranges: () => true });
+  await assert.rejects(
+    as('alice').getImageFiles('team/app', imageOfLayers([{ bytes: missing, annotations: estargzDescriptors[2]!.annotations, missing: true }])),
+    (e) => e instanceof RegistryError && e.upstreamStatus === 404,
+  );
+  assert.equal(blobGets(seen).length, 1);
+});
+
+test('an uncompressed layer: only files with content have a place; nothing asked for nothing; a Content-Range with more around it is refused', async () => {
+  const { as, seen } = registryOf({ ranges: () => true });
+  const client = as('alice');
+  const files = await client.getImageFiles('team/app', plainImage);
+  assert.deepEqual(
+    files.tocs[0]!.filter((e) => e.blob).map((e) => e.path),
+    ['etc/motd', 'usr/share/data.bin'],
+  );
+  const before = seen.length;
+  assert.equal((await read(client, files, '/usr/share/data.bin', 0)).length, 0);
+  assert.equal(seen.length, before);
+  for (const contentRange of [(h: string) => `x${h}`, (h: string) => `${h}x`]) {
+    const other = registryOf({ ranges: () => true, contentRange }).as('alice');
+    await assert.rejects(read(other, files, '/etc/motd'), (e) => e instanceof RegistryError && /other bytes of the layer/.test(e.message));
+  }
 });

@@ -178,3 +178,100 @@ test('a table’s entries: types, owners, times and where each file lies', () =>
     { path: 'last', type: 'file', size: 10, mode: 0o644, uid: 0, gid: 0, mtime: 0, blob: { start: 400, end: 10_000, gzip: true } },
   ]);
 });
+
+test('a footer is exactly 51 bytes, every fixed byte of it as eStargz writes it', () => {
+  const footer = Buffer.from(blobs[0]!.subarray(blobs[0]!.length - FOOTER_BYTES));
+  assert.equal(tocOffsetOf(Buffer.concat([footer, Buffer.from([0])])), undefined, 'a byte too many');
+  for (const [at, value] of [
+    [1, 0x8c],
+    [2, 9],
+    [13, 0x48],
+    [16, 0x67], // "g": no hex digit, first
+    [31, 0x67], // … and last
+  ] as const) {
+    const wrong = Buffer.from(footer);
+    wrong[at] = value;
+    assert.equal(tocOffsetOf(wrong), undefined, `byte ${at}`);
+  }
+});
+
+test('the table’s tar may end right after the JSON', () => {
+  const footer = blobs[0]!.subarray(blobs[0]!.length - FOOTER_BYTES);
+  const tar = gunzipSync(blobs[0]!.subarray(tocOffsetOf(footer)!, blobs[0]!.length - FOOTER_BYTES));
+  const json = tocJsonOf(tar)!;
+  assert.deepEqual(tocJsonOf(tar.subarray(0, 512 + json.length)), json);
+  assert.equal(tocJsonOf(tar.subarray(0, 511 + json.length)), undefined);
+});
+
+test('each field of an entry that is not what it should be is named', () => {
+  const refused = (extra: object, pattern: RegExp, entry: object = reg('a', 100)) =>
+    assert.throws(
+      () => entriesOf(table([{ ...entry, ...extra }]), 10_000, DEFAULT_TAR_LIMITS),
+      (e) => e instanceof TarError && pattern.test(e.message),
+      JSON.stringify(extra),
+    );
+  refused({ linkName: 7 }, /gives a link target that is no text/, { name: 'l', type: 'symlink' });
+  refused({ modtime: 7 }, /gives a modification time that is no text/);
+  refused({ userName: 7 }, /gives an owner name that is no text/);
+  refused({ groupName: 7 }, /gives a group name that is no text/);
+  refused({ digest: 7 }, /gives a digest that is no text/);
+  refused({ digest: '' }, /gives a a digest Berth does not read/);
+  refused({ digest: `x${'sha256:'}${'0'.repeat(64)}` }, /a digest Berth does not read/);
+  refused({ digest: `sha256:${'0'.repeat(64)}0` }, /a digest Berth does not read/);
+  refused({ size: 1.5 }, /gives a size that is no count: 1\.5\.$/);
+  refused({ mode: -1 }, /gives a mode that is no count: -1/);
+  refused({ uid: 'root' }, /gives an owner that is no count: "root"/);
+  refused({ gid: null }, /gives a group that is no count: null/);
+  refused({ offset: 'x'.repeat(100) }, new RegExp(`an offset that is no count: "${'x'.repeat(39)}\\.$`));
+  refused({ type: 'y'.repeat(100) }, new RegExp(`entry type Berth does not know: "${'y'.repeat(39)}\\.$`));
+  refused({ name: `${'p'.repeat(300)}`, digest: 'md5:0' }, new RegExp(`gives ${'p'.repeat(200)} a digest`));
+  refused({ name: `${'q'.repeat(300)}`, offset: undefined }, new RegExp(`gives ${'q'.repeat(200)} content but no offset`));
+  assert.throws(() => entriesOf(Buffer.from('null'), 10_000, DEFAULT_TAR_LIMITS), /has no list of entries/);
+  assert.throws(() => entriesOf(table([null]), 10_000, DEFAULT_TAR_LIMITS), /entry type Berth does not know: undefined/);
+});
+
+test('offsets only grow: two files may not start at the same one; a chunk names its file as the file does', () => {
+  assert.throws(() => entriesOf(table([reg('a', 100), reg('b', 100)]), 10_000, DEFAULT_TAR_LIMITS), /offsets out of order/);
+  const chunked = entriesOf(table([reg('a', 100), { name: './a', type: 'chunk', offset: 200 }, reg('b', 300)]), 10_000, DEFAULT_TAR_LIMITS);
+  assert.deepEqual(
+    chunked.map((e) => [e.path, e.blob]),
+    [
+      ['a', { start: 100, end: 300, gzip: true }],
+      ['b', { start: 300, end: 10_000, gzip: true }],
+    ],
+  );
+});
+
+test('limits on names count path and link target, up to the limit exactly', () => {
+  const limits = { ...DEFAULT_TAR_LIMITS, maxPathBytes: 10, maxNameBytesTotal: 12 };
+  const link = (name: string, target: string) => ({ name, type: 'symlink', linkName: target });
+  assert.equal(entriesOf(table([link('a'.repeat(10), 'b')]), 10_000, limits).length, 1);
+  assert.throws(() => entriesOf(table([link('a', 'b'.repeat(11))]), 10_000, limits), /longer than Berth reads \(10 bytes\)/);
+  assert.equal(entriesOf(table([link('a', 'b'.repeat(10)), link('c', '')]), 10_000, limits).length, 2, '12 bytes of names');
+  assert.throws(() => entriesOf(table([link('a', 'b'.repeat(10)), link('cd', '')]), 10_000, limits), /names add up to more than/);
+  // The limit said in MiB.
+  const many = Array.from({ length: 600 }, (_, i) => link(`n${i}`, 'x'.repeat(4000)));
+  assert.throws(() => entriesOf(table(many), 10_000, { ...DEFAULT_TAR_LIMITS, maxNameBytesTotal: 2 * 1024 * 1024 }), /names add up to more than 2 MiB,/);
+});
+
+test('what is no file has no size, content or digest; block and fifo devices are what they say', () => {
+  const entries = entriesOf(
+    table([
+      { name: 'd', type: 'dir', size: 10, offset: 100, digest: `sha256:${'0'.repeat(64)}` },
+      { name: 'l', type: 'symlink', size: 10, offset: 200, digest: `sha256:${'0'.repeat(64)}` },
+      { name: 'b', type: 'block' },
+      { name: 'f', type: 'fifo' },
+    ]),
+    10_000,
+    DEFAULT_TAR_LIMITS,
+  );
+  assert.deepEqual(
+    entries.map((e) => [e.path, e.type, e.size, e.blob, e.digest, e.link]),
+    [
+      ['d', 'dir', 0, undefined, undefined, undefined],
+      ['l', 'symlink', 0, undefined, undefined, ''],
+      ['b', 'block', 0, undefined, undefined, undefined],
+      ['f', 'fifo', 0, undefined, undefined, undefined],
+    ],
+  );
+});

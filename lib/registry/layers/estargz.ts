@@ -59,9 +59,8 @@ export function tocOffsetOf(footer: Uint8Array): number | undefined {
  * `stargz.index.json`. `undefined` when the tar is not that.
  */
 export function tocJsonOf(tar: Buffer): Buffer | undefined {
-  if (tar.length < 512) return undefined;
-  const name = tar.toString('utf8', 0, 100).replace(/\0.*$/s, '');
-  const size = parseInt(tar.toString('latin1', 124, 136).replace(/\0.*$/s, '').trim(), 8);
+  const name = tar.toString('utf8', 0, 100).split('\0', 1)[0];
+  const size = parseInt(tar.toString('latin1', 124, 136), 8);
   if (name !== TOC_NAME || !Number.isSafeInteger(size) || 512 + size > tar.length) return undefined;
   return tar.subarray(512, 512 + size);
 }
@@ -85,13 +84,12 @@ const bad = (why: string) => new TarError(`The layer's eStargz table of contents
 
 function count(value: unknown, what: string): number {
   if (value === undefined) return 0;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
-    throw bad(`gives ${what} that is no count: ${JSON.stringify(value)?.slice(0, 40)}`);
-  return value;
+  if (!Number.isSafeInteger(value) || (value as number) < 0) throw bad(`gives ${what} that is no count: ${JSON.stringify(value).slice(0, 40)}`);
+  return value as number;
 }
 
 function string(value: unknown, what: string): string | undefined {
-  if (value === undefined || value === '') return undefined;
+  if (value === undefined) return undefined;
   if (typeof value !== 'string') throw bad(`gives ${what} that is no text`);
   return value;
 }
@@ -117,11 +115,12 @@ export function entriesOf(json: Buffer, tocOffset: number, limits: TarLimits): T
   let open: TocEntry | undefined;
   for (const raw of list as RawEntry[]) {
     const type = TYPES[String(raw?.type)];
-    if (type === undefined) throw bad(`names an entry type Berth does not know: ${JSON.stringify(raw?.type)?.slice(0, 40)}`);
+    if (type === undefined) throw bad(`names an entry type Berth does not know: ${String(JSON.stringify(raw?.type)).slice(0, 40)}`);
     const name = string(raw.name, 'a name') ?? '';
     const offset = count(raw.offset, 'an offset');
     if (offset > 0) {
-      if (offset < lastOffset || offset >= tocOffset) throw bad('gives its entries offsets out of order');
+      // Each file's content (and each chunk of it) starts a gzip member of its own, before the table.
+      if (offset <= lastOffset || offset >= tocOffset) throw bad('gives its entries offsets out of order');
       lastOffset = offset;
     }
     if (type === 'chunk') {
@@ -145,8 +144,7 @@ export function entriesOf(json: Buffer, tocOffset: number, limits: TarLimits): T
     const path = normalisePath(name);
     if (path === '' && type !== 'dir') throw new TarError(`A tar entry names the layer's root but is a ${type}, not a directory.`);
     if (LANDMARKS.has(path)) continue;
-    const modtime = string(raw.modtime, 'a modification time');
-    const seconds = modtime === undefined ? 0 : Math.floor(Date.parse(modtime) / 1000);
+    const seconds = Math.floor(Date.parse(string(raw.modtime, 'a modification time') ?? '') / 1000);
     const entry: TocEntry = {
       path,
       type,
