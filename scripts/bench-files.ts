@@ -20,10 +20,16 @@
 //    (GET file), which reads only the start (the file is the layer's only one: none lies further in);
 // 5. where the first open's time goes: Berth's own steps (lib/registry/layers) in this process on
 //    the blob in memory, and gzip -dc / tar -tzf on the registry's file of it;
-// 6. that GET files/progress answers part-way reads during a first open (the warm-up run's).
+// 6. that GET files/progress answers part-way reads during a first open (the warm-up run's);
+// 7. the first open of the big image converted to eStargz (containerd's ctr-remote,
+//    e2e/fixtures/estargz.ts): its table of contents read from the layer's end, against the same
+//    baseline and against the gzip image's first open;
+// 8. a file at the end of the big layer (a small text after the big file) previewed, tables
+//    known: from the gzip image (the layer read up to it) against `curl BLOB | tar -xzO FILE`, and
+//    from the eStargz image (one Range request).
 // The baselines run before Berth in even runs and after it in odd ones, so drift touches both.
 // BENCH_SKIP_FILES=1 skips this part; BENCH_FILES_BYTES sets the big file's size (100000000),
-// BENCH_FILES_MANY the small files' count (20000). Needs root (buildah), skopeo, curl, GNU tar, gzip.
+// BENCH_FILES_MANY the small files' count (20000). Needs root (buildah, containerd), skopeo, ctr-remote, curl, GNU tar, gzip.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,6 +40,7 @@ import { promisify } from 'node:util';
 import {
   FILES_BIG_IMAGE,
   MT,
+  buildEstargz,
   OciLayout,
   RegistryHttpClient,
   buildFilesImages,
@@ -42,7 +49,7 @@ import {
   startRegistry,
   type Descriptor,
 } from '../e2e/fixtures';
-import type { FilesBody, FilesProgressBody } from '../lib/api/types';
+import type { FileBody, FilesBody, FilesProgressBody } from '../lib/api/types';
 import { decompressed } from '../lib/registry/layers/decompress';
 import { readTarToc } from '../lib/registry/layers/tar';
 import { countingProxy, type BerthServer } from './bench-details';
@@ -52,7 +59,9 @@ const execFileP = promisify(execFile);
 const BIG_BYTES = Number(process.env.BENCH_FILES_BYTES ?? 100_000_000);
 const MANY = Number(process.env.BENCH_FILES_MANY ?? 20_000);
 const WARM = 'bench/files-warm';
-const SOURCE = { big: 'bench/files-big', many: 'bench/files-many' } as const;
+const SOURCE = { big: 'bench/files-big', many: 'bench/files-many', estargz: 'bench/files-big-estargz' } as const;
+type Kind = keyof typeof SOURCE;
+const LAST = FILES_BIG_IMAGE.last;
 const MiB = 1024 * 1024;
 
 const median = (xs: number[]) => {
@@ -243,6 +252,16 @@ interface OpenRun {
   samples: number;
 }
 
+/** The big layer's last file (a small text after the big one) previewed, its tables known: ms and registry requests. */
+interface NearEndRun {
+  gzip: number;
+  gzipRequests: string;
+  /** `curl BLOB | tar -xzO LAST`: the file out of the blob without Berth. */
+  extract: number;
+  estargz: number;
+  estargzRequests: string;
+}
+
 interface DownloadRun {
   download: number;
   downloadBytes: number;
@@ -265,9 +284,19 @@ export async function filesBench({ repeats, startBerth }: FilesBenchOptions): Pr
   const registry = await startRegistry({ mode: 'anonymous' });
   const proxy = await countingProxy(registry.url);
   let berth: BerthServer | undefined;
-  const runs: { big: OpenRun[]; many: OpenRun[]; download: DownloadRun[]; stages: Stages[]; tools: Array<{ gzip: number; tar: number }> } = {
+  const runs: {
+    big: OpenRun[];
+    many: OpenRun[];
+    estargz: OpenRun[];
+    download: DownloadRun[];
+    nearEnd: NearEndRun[];
+    stages: Stages[];
+    tools: Array<{ gzip: number; tar: number }>;
+  } = {
     big: [],
     many: [],
+    estargz: [],
+    nearEnd: [],
     download: [],
     stages: [],
     tools: [],
@@ -275,7 +304,7 @@ export async function filesBench({ repeats, startBerth }: FilesBenchOptions): Pr
   const progress = { polls: 0, partial: 0, lastRead: 0 };
   let hwmWorks = false;
   let warmUp: OpenRun | undefined;
-  const sizes = { bigBlob: 0, manyBlob: 0, manyFiles: 0 };
+  const sizes = { bigBlob: 0, manyBlob: 0, manyFiles: 0, estargzBlob: 0 };
   let seeded = NaN;
   try {
     const t0 = performance.now();
@@ -283,16 +312,24 @@ export async function filesBench({ repeats, startBerth }: FilesBenchOptions): Pr
     if (!images.big) throw new Error('buildFilesImages made no big image');
     await push(registry.host, images.big, SOURCE.big, 'big');
     await push(registry.host, images.gzip, WARM, 'gzip');
+    // The big image converted to eStargz by containerd's ctr-remote: the same files, each layer ending in its table of contents.
+    await push(registry.host, await buildEstargz(images.big, join(work, 'estargz'), { tag: 'big' }), SOURCE.estargz, 'big');
     await pushLayoutOverHttp(registry.url, SOURCE.many, 'many', many);
     seeded = (performance.now() - t0) / 1000;
     rmSync(join(work, 'images'), { recursive: true, force: true });
     rmSync(join(work, 'many'), { recursive: true, force: true });
+    rmSync(join(work, 'estargz'), { recursive: true, force: true });
 
     const client = new RegistryHttpClient(registry.url, null);
-    const source = { big: await pushedImage(client, SOURCE.big, 'big'), many: await pushedImage(client, SOURCE.many, 'many') };
+    const source = {
+      big: await pushedImage(client, SOURCE.big, 'big'),
+      many: await pushedImage(client, SOURCE.many, 'many'),
+      estargz: await pushedImage(client, SOURCE.estargz, 'big'),
+    };
     const warm = await client.getManifest(WARM, 'gzip');
     sizes.bigBlob = source.big.layer.size;
     sizes.manyBlob = source.many.layer.size;
+    sizes.estargzBlob = source.estargz.layer.size;
 
     berth = await startBerth({ ALLOWED_REGISTRIES: proxy.url });
     const pid = berth.pid;
@@ -333,10 +370,10 @@ export async function filesBench({ repeats, startBerth }: FilesBenchOptions): Pr
     await listRoot({ repository: WARM, manifest: warm });
 
     let sequence = 0;
-    const fresh = (kind: 'big' | 'many') => mountInto(client, source[kind], `bench/files-${kind}-${++sequence}`);
+    const fresh = (kind: Kind) => mountInto(client, source[kind], `bench/files-${kind}-${++sequence}`);
 
     /** The first open of a fresh repository's image (memory sampled meanwhile), the second, and the baselines. */
-    const openRun = async (kind: 'big' | 'many', r: number, watchProgress: boolean): Promise<OpenRun> => {
+    const openRun = async (kind: Kind, r: number, watchProgress: boolean): Promise<OpenRun> => {
       const image = await fresh(kind);
       const baselines = async () => ({ baseline: await curlTar(proxy.url, image), direct: await curlTar(registry.url, image) });
       const before = r % 2 === 0 ? await baselines() : undefined;
@@ -377,7 +414,7 @@ export async function filesBench({ repeats, startBerth }: FilesBenchOptions): Pr
       const after = memoryOf(pid);
       sampledPeak = Math.max(sampledPeak, after.rss);
       const firstReq = requestsOf(proxy.seen);
-      const wanted = kind === 'big' ? 'data' : 'srv';
+      const wanted = kind === 'many' ? 'srv' : 'data';
       if (!first.body.entries.some((e) => e.name === wanted && e.type === 'dir'))
         throw new Error(`files of ${image.repository}: no /${wanted} in ${JSON.stringify(first.body.entries)}`);
       if (kind === 'many') sizes.manyFiles = first.body.files;
@@ -427,17 +464,47 @@ export async function filesBench({ repeats, startBerth }: FilesBenchOptions): Pr
       return { download, downloadBytes: BIG_BYTES, blobOnly: base.blob, extract: base.extract, downloadRequests, preview, previewRequests };
     };
 
+    /** The big layer's last file previewed, in the gzip image and in the eStargz one, their tables known; and the baseline. */
+    const nearEndRun = async (r: number): Promise<NearEndRun> => {
+      const [gzip, estargz] = [await fresh('big'), await fresh('estargz')];
+      await listRoot(gzip);
+      await listRoot(estargz);
+      const baseline = async () => {
+        const out = await timeShell(`curl -sSf '${blobUrl(proxy.url, gzip)}' | tar -xzOf - '${LAST.path.slice(1)}'`);
+        if (out.out !== LAST.text.trim()) throw new Error(`curl | tar -xzO ${LAST.path}: ${out.out.slice(0, 100)}`);
+        return out.ms;
+      };
+      const before = r % 2 === 0 ? await baseline() : undefined;
+      const previewOf = async (image: Pushed) => {
+        proxy.reset();
+        const started = performance.now();
+        const res = await fetch(api('file', { repository: image.repository, digest: image.manifest.digest, path: LAST.path }));
+        const body = (await res.json()) as FileBody;
+        const ms = performance.now() - started;
+        if (res.status !== 200 || body.content?.data !== LAST.text) throw new Error(`file ${LAST.path} of ${image.repository}: HTTP ${res.status}`);
+        return { ms, requests: requestsOf(proxy.seen).text };
+      };
+      const g = await previewOf(gzip);
+      const e = await previewOf(estargz);
+      const extract = before ?? (await baseline());
+      return { gzip: g.ms, gzipRequests: g.requests, extract, estargz: e.ms, estargzRequests: e.requests };
+    };
+
     for (let r = 0; r < repeats + 1; r++) {
       const big = await openRun('big', r, r === 0);
+      const estargz = await openRun('estargz', r, false);
       const manyRun = await openRun('many', r, false);
       const download = await downloadRun(r);
+      const nearEnd = await nearEndRun(r);
       if (r === 0) {
         warmUp = big; // the warm-up, which also watched the progress answers
         continue;
       }
       runs.big.push(big);
+      runs.estargz.push(estargz);
       runs.many.push(manyRun);
       runs.download.push(download);
+      runs.nearEnd.push(nearEnd);
     }
 
     // Where the time goes: Berth's steps in this process on the blob in memory, and the baseline's
@@ -460,7 +527,7 @@ export async function filesBench({ repeats, startBerth }: FilesBenchOptions): Pr
     process.off('exit', removeWork);
   }
 
-  const { big, many, download } = runs;
+  const { big, many, download, estargz, nearEnd } = runs;
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
   const mib = (bytes: number) => (bytes / MiB).toFixed(1);
   const ratio = (rs: OpenRun[]) => rs.map((x) => x.first / x.baseline);
@@ -475,7 +542,7 @@ export async function filesBench({ repeats, startBerth }: FilesBenchOptions): Pr
   const n = (x: number) => x.toLocaleString('en-US');
   const stage = (k: keyof Stages) => median(runs.stages.map((x) => x[k]));
   const lines = [
-    `| first open of a ${mb(sizes.bigBlob)} gzip layer (one ${mb(BIG_BYTES)} file), cold: GET files?path=/ | ${spread(
+    `| first open of a ${mb(sizes.bigBlob)} gzip layer (a ${mb(BIG_BYTES)} file, a small one after it), cold: GET files?path=/ | ${spread(
       big.map((x) => x.first),
       0,
       ' ms',
@@ -490,6 +557,21 @@ export async function filesBench({ repeats, startBerth }: FilesBenchOptions): Pr
       ' ms',
     )} |`,
     `| … registry requests | ${usual(big.map((x) => x.firstRequests))} |`,
+    `| first open of the same image as eStargz (converted by ctr-remote; the layer ${mb(sizes.estargzBlob)}), cold: its table of contents read from the layer's end | ${spread(
+      estargz.map((x) => x.first),
+      1,
+      ' ms',
+    )}: ${median(ratio(estargz)).toFixed(3)}× \`curl \\| tar -tz\` of its blob (${spread(
+      estargz.map((x) => x.baseline),
+      0,
+      ' ms',
+    )}); ${median(estargz.map((x) => x.first)) > 0 ? (median(big.map((x) => x.first)) / median(estargz.map((x) => x.first))).toFixed(0) : '?'}× faster than the gzip image's first open; registry requests: ${usual(
+      estargz.map((x) => x.firstRequests),
+    )}; memory +${spread(
+      estargz.map((x) => Math.max(0, x.hwm - x.idle) / MiB),
+      1,
+      ' MiB',
+    )} (VmHWM) |`,
     `| second open (tables of contents kept): GET files?path=/ | ${spread(
       big.map((x) => x.second),
       1,
@@ -555,7 +637,20 @@ export async function filesBench({ repeats, startBerth }: FilesBenchOptions): Pr
       download.map((x) => x.preview),
       1,
       ' ms',
-    )}; registry requests: ${usual(download.map((x) => x.previewRequests))}. The file is the layer's only one, so it starts the layer: no file lies further in to time |`,
+    )}; registry requests: ${usual(download.map((x) => x.previewRequests))} |`,
+    `| a file at the layer's end (${LAST.path}, after the ${mb(BIG_BYTES)} file), its preview (GET file), tables known: gzip / eStargz | ${spread(
+      nearEnd.map((x) => x.gzip),
+      0,
+      ' ms',
+    )} (${median(nearEnd.map((x) => x.gzip / x.extract)).toFixed(2)}× \`curl BLOB \\| tar -xzO ${LAST.path.slice(1)}\`, ${spread(
+      nearEnd.map((x) => x.extract),
+      0,
+      ' ms',
+    )}; registry requests: ${usual(nearEnd.map((x) => x.gzipRequests))}) / ${spread(
+      nearEnd.map((x) => x.estargz),
+      1,
+      ' ms',
+    )} (${median(nearEnd.map((x) => x.estargz / x.extract)).toFixed(3)}× that baseline; registry requests: ${usual(nearEnd.map((x) => x.estargzRequests))}) |`,
     `| where the first open's time goes: Berth's steps on the ${mb(sizes.bigBlob)} blob in memory, one process (SHA-256 of the blob / gunzip / gunzip + tar headers + each file's SHA-256 / all of it; not additive: gunzip runs on libuv's threads beside the hashing) | ${stage('hash').toFixed(0)} / ${stage(
       'inflate',
     ).toFixed(0)} / ${stage('toc').toFixed(0)} / ${stage('all').toFixed(0)} ms; the baseline's tools on the registry's file of the blob: \`gzip -dc\` ${median(
