@@ -67,6 +67,14 @@ function brokenLayer(c: Connection, message: string) {
   return e;
 }
 
+/** A layer whose bytes are no tar (plain, gzip or zstd) Berth can read: what is wrong, and what it means. */
+function unreadableLayer(c: Connection, repository: string, digest: string, e: Error) {
+  return brokenLayer(
+    c,
+    `The layer ${digest} of ${repository} is not an archive Berth can read: ${e.message} Its files cannot be listed: the layer may be damaged, or not a filesystem at all; the image's other views still work.`,
+  );
+}
+
 /** The key of a scan: shared by everyone the registry lets read the repository, else the connection's own. */
 function scanKey(c: Connection, repository: string, digest: string, shared: boolean): string {
   const key = contentKey(c, repository, digest);
@@ -240,7 +248,7 @@ async function readLayer(
         return await readTarToc(decompressed(hashed(), { maxBytes: MAX_LAYER_UNCOMPRESSED_BYTES, seen }), DEFAULT_TAR_LIMITS, found);
       } catch (e) {
         if (e instanceof TarError || e instanceof DecompressError) {
-          throw brokenLayer(c, `The layer ${digest} of ${repository} is not an archive Berth can read: ${e.message}`);
+          throw unreadableLayer(c, repository, digest, e);
         }
         throw e;
       }
@@ -303,8 +311,7 @@ export async function readLayerContent<T>(
   const scopes = [repositoryScope(repository)];
   const short = () => brokenLayer(c, `The layer ${digest} of ${repository} ended before the file Berth was reading; the registry's copy may be damaged.`);
   const otherRange = () => badResponse(c.host, `${c.host} answered with other bytes of the layer ${digest} than Berth asked for.`);
-  const unreadable = (e: unknown) =>
-    e instanceof DecompressError ? brokenLayer(c, `The layer ${digest} of ${repository} is not an archive Berth can read: ${e.message}`) : e;
+  const unreadable = (e: unknown) => (e instanceof DecompressError ? unreadableLayer(c, repository, digest, e) : e);
   const { blob, offset } = place;
   // Nothing to read (no range asks for no bytes).
   if (length === 0) return take((async function* () {})());
