@@ -134,6 +134,16 @@ test.describe('the files of an image', () => {
     await page.goto(`/${token.host}/${multi.repo}:${multi.tags[0]}/-/files?platform=linux/arm64/v8`);
     await expect(page.getByLabel('Platform', { exact: true })).toHaveValue('linux/arm64/v8');
   });
+
+  test('an error naming a digest is said at phone width, the digest wrapped inside the alert', async ({ page, token, bed }) => {
+    const missing = `sha256:${'0'.repeat(64)}`;
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`/${token.host}/${bed.content.files.repo}@${missing}/-/files`);
+    const alert = alertOf(page);
+    await expect(alert).toContainText(missing);
+    expect(await alert.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  });
 });
 
 test.describe('layers read through a proxy that watches the registry', () => {

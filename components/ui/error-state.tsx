@@ -66,7 +66,7 @@ export function ErrorState({ error, onRetry, host, title = 'Could not load this'
   const advice = apiError ? ADVICE[code] : 'Try again. If it keeps failing, reload the page.';
 
   return (
-    <div role="alert" className="rounded-lg border border-danger-border bg-danger-soft p-4 text-sm text-danger-fg">
+    <div role="alert" className="rounded-lg border border-danger-border bg-danger-soft p-4 text-sm text-danger-fg [overflow-wrap:anywhere]">
       <div className="flex flex-wrap items-center gap-2">
         <h2 className="font-semibold">{title}</h2>
         <code className="rounded bg-danger-chip px-1.5 py-0.5 font-mono text-xs">{code}</code>
