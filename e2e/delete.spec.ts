@@ -52,10 +52,26 @@ test.describe('deleting', () => {
     await dialog.getByRole('button', { name: 'Delete permanently' }).click();
     await expect(page).toHaveURL(`/${scratch.host}/${repo}`);
     await expect(page.getByRole('status').filter({ hasText: 'Deleted from' })).toContainText('1 tag solo');
+    await expect(page.getByRole('status').filter({ hasText: 'Deleted from' })).not.toContainText('no tags left');
     await expect(page.getByRole('link', { name: 'other', exact: true })).toBeVisible();
     await expect(page.getByRole('link', { name: 'solo', exact: true })).toHaveCount(0);
     expect(await manifestExists(scratch, repo, doomed.digest)).toBe(false);
     expect(await manifestExists(scratch, repo, kept.digest)).toBe(true);
+  });
+
+  test('the last tag of a repository: the list says none is left, and how the storage is freed', async ({ page, signIn, bed }) => {
+    const scratch = bed.scratch;
+    const repo = `e2e-delete/last-${nonce()}`;
+    const doomed = await pushImage(scratch, repo, ['only'], { name: `only-${nonce()}` });
+    await signIn.as(scratch.host, 'alice', password(scratch, 'alice'));
+    await page.goto(`/${scratch.host}/${repo}@${doomed.digest}`);
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete permanently' }).click();
+    await expect(page).toHaveURL(`/${scratch.host}/${repo}`);
+    const said = page.getByRole('status').filter({ hasText: 'Deleted from' });
+    await expect(said).toContainText(`${repo} has no tags left.`);
+    await expect(said).toContainText('registry garbage-collect --delete-untagged CONFIG');
+    expect(await manifestExists(scratch, repo, doomed.digest)).toBe(false);
   });
 
   test('a tag moved onto the digest moments ago is named too, though the tag list had just seen it elsewhere', async ({ page, signIn, bed }) => {
