@@ -48,6 +48,8 @@ export const MEASURED = [
   { source: 'lib/registry/client/files.ts', tests: ['lib/registry/client/files.test.ts'] },
   { source: 'lib/server/files.ts', tests: ['lib/server/files.test.ts'] },
   { source: 'lib/registry/paging.ts', tests: [CLIENT_TESTS, HUB_TESTS] },
+  // A repository's storage (logical, unique, exclusive) from its manifests.
+  { source: 'lib/registry/storage.ts', tests: ['lib/registry/storage.test.ts'] },
   { source: 'lib/registry/response-error.ts', tests: ['lib/registry/response-error.test.ts', CLIENT_TESTS, HUB_TESTS, AUTH_TESTS] },
   // The Docker Hub API client.
   ...['index', 'summaries'].map((name) => ({ source: `lib/registry/hub/${name}.ts`, tests: [HUB_TESTS] })),
