@@ -48,8 +48,9 @@ export const MEASURED = [
   { source: 'lib/registry/client/files.ts', tests: ['lib/registry/client/files.test.ts'] },
   { source: 'lib/server/files.ts', tests: ['lib/server/files.test.ts'] },
   { source: 'lib/registry/paging.ts', tests: [CLIENT_TESTS, HUB_TESTS] },
-  // A repository's storage (logical, unique, exclusive) from its manifests.
+  // A repository's storage (logical, unique, exclusive) from its manifests, and its manifests read from the registry.
   { source: 'lib/registry/storage.ts', tests: ['lib/registry/storage.test.ts'] },
+  { source: 'lib/registry/client/storage.ts', tests: ['lib/registry/client/storage.test.ts'] },
   { source: 'lib/registry/response-error.ts', tests: ['lib/registry/response-error.test.ts', CLIENT_TESTS, HUB_TESTS, AUTH_TESTS] },
   // The Docker Hub API client.
   ...['index', 'summaries'].map((name) => ({ source: `lib/registry/hub/${name}.ts`, tests: [HUB_TESTS] })),

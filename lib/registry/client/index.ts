@@ -20,6 +20,7 @@ import { checkPullLimit, getManifest, headManifest, type FetchedManifest, type M
 import { pullLimit } from './pull-limit';
 import { getReferrers, type Referrers } from './referrers';
 import { getLayerToc } from './layers';
+import { getRepositoryStorage, type CountedStorage } from './storage';
 import { findFile, getImageFiles, imageFilesProgress, readFileContent, type FoundFile, type ImageFiles } from './files';
 import type { TocEntry } from '../layers/tar';
 import { describeDigest, describeTag } from './summaries';
@@ -166,6 +167,13 @@ export class RegistryClient {
   /** The files a layer holds, as its tar lists them: read once as the blob streams through, then kept. */
   getLayerToc(repository: string, digest: string): Promise<TocEntry[]> {
     return getLayerToc(this.connection, repository, digest);
+  }
+
+  // ---- storage (storage.ts) -----------------------------------------------------------------------
+
+  /** What a repository's tags keep in the registry's storage: logical, unique and exclusive sizes, from manifests alone. */
+  getRepositoryStorage(repository: string): Promise<CountedStorage> {
+    return getRepositoryStorage(this.connection, repository);
   }
 
   // ---- files (files.ts) -------------------------------------------------------------------------
