@@ -287,6 +287,7 @@ test('a hard link whose target its layer does not hold, a link, or a file withou
     entry('f', 'file', { size: 3 }),
     entry('g', 'file', { size: 3, offset: 1024 }),
     entry('to-g', 'hardlink', { link: './g' }),
+    entry('empty', 'file', { size: 0 }),
   ];
   const files = imageOf(toc);
   const node = (path: string) => ({ entry: toc.find((e) => e.path === path)!, layer: 1 }) as unknown as FsNode;
@@ -297,6 +298,7 @@ test('a hard link whose target its layer does not hold, a link, or a file withou
   assert.throws(() => contentOf(files, node('f')), refused('/f is a file, not a file with content.'));
   assert.equal(contentOf(files, node('to-g')).entry, toc[5]);
   assert.equal(contentOf(files, node('g')).entry, toc[5]);
+  assert.equal(contentOf(files, node('empty')).entry, toc[7], 'an empty file (an eStargz table gives it no place) has its content: none');
 });
 
 test('an image whose layers hold more than 2,000,000 entries in all is refused with a sentence before they are merged', async () => {

@@ -10,7 +10,7 @@ import { canonicalPath, resolvePath, type FollowedLink } from '../layers/paths';
 import type { TocEntry } from '../layers/tar';
 import { validateDigest, validateRepository } from '../reference';
 import { CONTENT_TTL_MS, contentKey, type Connection } from './connection';
-import { getLayerToc, layerProgress, readLayerContent } from './layers';
+import { getLayerToc, layerProgress, readLayerContent, tocKey } from './layers';
 import { getManifest } from './manifests';
 
 /** Layers of one image Berth reads at most. */
@@ -118,12 +118,13 @@ export async function imageFilesProgress(
   const layers = await imageLayers(c, repository, digest);
   const tocs: Array<readonly TocEntry[] | undefined> = [];
   const progress = layers.map((layer) => {
-    const known = c.context.layerTocs.get(contentKey(c, repository, layer.digest));
+    const key = tocKey(c, repository, layer.digest, layer.annotations?.[TOC_DIGEST_ANNOTATION]);
+    const known = c.context.layerTocs.get(key);
     if (known !== undefined) {
       tocs.push(known);
       return { digest: layer.digest, size: layer.size, read: layer.size, done: true };
     }
-    const reading = layerProgress(c, repository, layer.digest);
+    const reading = layerProgress(c, key);
     tocs.push(reading?.found);
     return { digest: layer.digest, size: layer.size, read: Math.min(layer.size, reading?.done ?? 0), done: false };
   });
@@ -163,7 +164,8 @@ export function contentOf(image: ImageFiles, node: FsNode): { layer: Descriptor;
     if (entry === undefined) throw noSuchFile(`/${node.entry.path} is a hard link to /${target}, which its layer does not hold.`);
     return { layer, entry };
   }
-  if (node.entry.type !== 'file' || (node.entry.offset === undefined && node.entry.blob === undefined)) {
+  // An empty file has its content (none) wherever it is; a file with bytes needs their place.
+  if (node.entry.type !== 'file' || (node.entry.size > 0 && node.entry.offset === undefined && node.entry.blob === undefined)) {
     throw noSuchFile(`/${node.entry.path} is ${node.entry.type === 'dir' ? 'a directory' : `a ${node.entry.type}`}, not a file with content.`);
   }
   return { layer, entry: node.entry };

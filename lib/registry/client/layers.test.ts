@@ -327,3 +327,19 @@ test('a layer that arrives slower than 32 KiB/s on average, after its first 30 s
   );
   await assert.rejects(drain(arriving(1, 31)), (e) => e instanceof RegistryError && /at 0 KiB\/s/.test(e.message));
 });
+
+test('the time a slow reader of the layer takes (a person’s download) does not count against the registry', async () => {
+  let t = 0;
+  async function* quick() {
+    for (let i = 0; i < 100; i++) {
+      t += 10; // the registry: 1 KiB each 10 ms
+      yield new Uint8Array(1024);
+    }
+  }
+  let n = 0;
+  for await (const chunk of paced(quick(), 'r.example', () => t)) {
+    n += chunk.length;
+    t += 5_000; // the reader: 5 s a chunk
+  }
+  assert.equal(n, 100 * 1024);
+});

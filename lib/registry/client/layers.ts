@@ -27,22 +27,25 @@ const SLOW_GRACE_MS = 30_000;
 /**
  * A layer's bytes as they arrive, ended once they come slower on average than
  * MIN_LAYER_BYTES_PER_SECOND (after the first SLOW_GRACE_MS): silence alone is caught by the idle
- * timeout, a trickle by this.
+ * timeout, a trickle by this. Only the time spent waiting for the registry counts, not the time
+ * whoever reads them takes (a person's slow download).
  */
 export async function* paced(body: AsyncIterable<Uint8Array>, host: string, now: () => number = Date.now): AsyncGenerator<Uint8Array> {
-  const started = now();
+  let waited = 0;
   let bytes = 0;
+  let asked = now();
   for await (const chunk of body) {
     bytes += chunk.length;
-    const elapsed = now() - started;
-    if (elapsed > SLOW_GRACE_MS && bytes < (MIN_LAYER_BYTES_PER_SECOND * elapsed) / 1000) {
+    waited += now() - asked;
+    if (waited > SLOW_GRACE_MS && bytes < (MIN_LAYER_BYTES_PER_SECOND * waited) / 1000) {
       throw new RegistryError({
         code: 'TIMEOUT',
         host,
-        message: `${host} sent the layer at ${Math.floor(bytes / 1024 / (elapsed / 1000))} KiB/s, slower than Berth waits for (${MIN_LAYER_BYTES_PER_SECOND / 1024} KiB/s). Try again later, or check the registry's connection.`,
+        message: `${host} sent the layer at ${Math.floor(bytes / 1024 / (waited / 1000))} KiB/s, slower than Berth waits for (${MIN_LAYER_BYTES_PER_SECOND / 1024} KiB/s). Try again later, or check the registry's connection.`,
       });
     }
     yield chunk;
+    asked = now();
   }
 }
 
@@ -75,9 +78,18 @@ function unreadableLayer(c: Connection, repository: string, digest: string, e: E
   );
 }
 
-/** The key of a scan: shared by everyone the registry lets read the repository, else the connection's own. */
-function scanKey(c: Connection, repository: string, digest: string, shared: boolean): string {
+/**
+ * The key of a layer's table of contents: its digest, and the eStargz table's where the manifest
+ * names one. A table read from the blob's end is another list than the tar's own (the author
+ * chose it), so each is kept for the manifests that lead to it, never served for the other's.
+ */
+export function tocKey(c: Connection, repository: string, digest: string, tocDigest?: string): string {
   const key = contentKey(c, repository, digest);
+  return tocDigest === undefined ? key : `${key}|estargz ${tocDigest}`;
+}
+
+/** The key of a scan: shared by everyone the registry lets read the repository, else the connection's own. */
+function scanKey(c: Connection, key: string, shared: boolean): string {
   return shared ? `toc|${key}` : `toc|${c.auth.connectionKey}|${key}`;
 }
 
@@ -93,7 +105,7 @@ export interface LayerFacts {
 export async function getLayerToc(c: Connection, repository: string, digest: string, options: LayerFacts = {}): Promise<TocEntry[]> {
   validateRepository(repository);
   validateDigest(digest);
-  const key = contentKey(c, repository, digest);
+  const key = tocKey(c, repository, digest, options.tocDigest);
   const url = registryUrl(c, `/v2/${repository}/blobs/${digest}`);
   const scopes = [repositoryScope(repository)];
   if (c.context.layerTocs.get(key) !== undefined && !confirmed(c, repository)) {
@@ -108,7 +120,7 @@ export async function getLayerToc(c: Connection, repository: string, digest: str
   // person who has not been let read the repository reads it themselves (the GET asks the registry).
   const shared = confirmed(c, repository);
   return c.context.layerScans.join(
-    scanKey(c, repository, digest, shared),
+    scanKey(c, key, shared),
     (signal, progress) =>
       c.context.layerReads.run(
         c.baseUrl.origin,
@@ -126,11 +138,12 @@ export async function getLayerToc(c: Connection, repository: string, digest: str
 }
 
 /**
- * How far the first read of layer `digest` has got, while one runs for this person or for everyone
- * (`found`: the entries read so far; only for a connection the registry lets read the repository).
+ * How far the first read of the table under `key` (tocKey) has got, while one runs for this person
+ * or for everyone (`found`: the entries read so far; only for a connection the registry lets read
+ * the repository).
  */
-export function layerProgress(c: Connection, repository: string, digest: string): Progress<TocEntry> | undefined {
-  return c.context.layerScans.progress(scanKey(c, repository, digest, false)) ?? c.context.layerScans.progress(scanKey(c, repository, digest, true));
+export function layerProgress(c: Connection, key: string): Progress<TocEntry> | undefined {
+  return c.context.layerScans.progress(scanKey(c, key, false)) ?? c.context.layerScans.progress(scanKey(c, key, true));
 }
 
 interface LayerRead {
@@ -161,9 +174,9 @@ async function readRange(
     idleTimeoutMs: LAYER_IDLE_MS,
     consume: async (body, answer) => {
       if (answer.status !== 206 || answer.headers.get('content-range') !== `bytes ${start}-${end - 1}/${size}`) return undefined;
-      const chunks: Buffer[] = [];
+      const chunks: Uint8Array[] = [];
       let length = 0;
-      for await (const chunk of body) {
+      for await (const chunk of paced(body, c.host)) {
         length += chunk.length;
         // More than the range it said it sends: not read on (it could be the whole blob).
         if (length > end - start) return undefined;

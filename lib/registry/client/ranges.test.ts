@@ -272,3 +272,31 @@ test('an uncompressed layer: only files with content have a place; nothing asked
     await assert.rejects(read(other, files, '/etc/motd'), (e) => e instanceof RegistryError && /other bytes of the layer/.test(e.message));
   }
 });
+
+test('a layer’s eStargz table and its tar’s own list are kept apart: a manifest without the annotation gets the tar’s', async () => {
+  const { as, seen } = registryOf({ ranges: () => true });
+  const alice = as('alice');
+  const layer = estargzLayers[2]!;
+  const annotated = imageOfLayers([{ bytes: layer, annotations: estargzDescriptors[2]!.annotations }]);
+  const plain = imageOfLayers([{ bytes: layer }]);
+  const fromTable = await alice.getImageFiles('team/app', annotated);
+  const fromTar = await alice.getImageFiles('team/app', plain);
+  assert.ok(!fromTable.tocs[0]!.some((e) => e.path === 'stargz.index.json'));
+  assert.ok(
+    fromTar.tocs[0]!.some((e) => e.path === 'stargz.index.json'),
+    'the tar holds it: listed as the tar says',
+  );
+  assert.deepEqual(
+    blobGets(seen).map((s) => s.replace(/ blob \w+/, ' blob')),
+    [`GET blob bytes=${layer.length - 51}-${layer.length - 1}`, tableRange(layer), 'GET blob'],
+  );
+  // Both kept: read again, nothing is asked.
+  await alice.getImageFiles('team/app', annotated);
+  await alice.getImageFiles('team/app', plain);
+  assert.equal(blobGets(seen).length, 3);
+});
+
+function tableRange(layer: Buffer): string {
+  const tocAt = parseInt(layer.toString('latin1', layer.length - 51 + 16, layer.length - 51 + 32), 16);
+  return `GET blob bytes=${tocAt}-${layer.length - 52}`;
+}

@@ -243,6 +243,10 @@ describe('an answer read as it arrives (consume)', () => {
         // A 206 whatever was asked: read as it arrives only by a request that asked for a range.
         res.writeHead(206, { 'content-range': `bytes 0-9/${part.length}`, 'content-length': 10, 'x-range-asked': req.headers.range ?? '' });
         res.end(part.subarray(0, 10));
+      } else if (req.url === '/big-error' || req.url === '/big-error-announced') {
+        // An error page of 2 MiB, its length said or not.
+        res.writeHead(500, req.url === '/big-error-announced' ? { 'content-length': 2 * 1024 * 1024 } : {});
+        res.end(Buffer.alloc(2 * 1024 * 1024, 'e'));
       } else if (req.url === '/missing') {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end('{"errors":[{"code":"BLOB_UNKNOWN"}]}');
@@ -311,6 +315,12 @@ describe('an answer read as it arrives (consume)', () => {
     assert.deepEqual([ranged.status, ranged.consumed], [206, `206 bytes 0-9/${64 * 1024} bytes=0-9 10`]);
     const unasked = await count('/partial');
     assert.deepEqual([unasked.status, unasked.consumed, unasked.body.length], [206, undefined, 10]);
+  });
+
+  test('an answer a consumer does not read (an error) is kept to 1 MiB however large the request allows', async () => {
+    for (const path of ['/big-error', '/big-error-announced']) {
+      await assert.rejects(count(path, { maxBytes: 4 * 1024 * 1024 * 1024 }), (e: unknown) => e instanceof RegistryError && e.code === 'BAD_RESPONSE', path);
+    }
   });
 
   test('a consumer that gives up ends the answer with its own error', async () => {

@@ -10,6 +10,9 @@ import { RegistryError } from '../errors';
 import type { AddressPolicy } from '../policy';
 import { createResolver, type ResolveName } from '../resolve';
 
+/** What a request that reads its answer as it arrives (`consume`) keeps of an answer it does not read so: 1 MiB. */
+export const MAX_UNSTREAMED_BYTES = 1024 * 1024;
+
 export interface HttpRequest {
   url: URL;
   method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
@@ -249,9 +252,12 @@ export function send(policy: AddressPolicy, req: HttpRequest): Promise<HttpRespo
           res.destroy();
         };
         const announced = res.headers['content-length'];
-        // A HEAD announces the length of the GET it stands for, and brings no body.
-        if (req.method !== 'HEAD' && Number(announced) > req.maxBytes) return stop(tooLarge(url.host, req.maxBytes));
         const streamed = res.statusCode === 200 || (res.statusCode === 206 && req.headers?.range !== undefined);
+        // What a request that reads its answer as it arrives keeps of any other answer (an error, a
+        // redirect) is a document, never a layer's worth.
+        const maxBytes = req.consume && !streamed ? Math.min(req.maxBytes, MAX_UNSTREAMED_BYTES) : req.maxBytes;
+        // A HEAD announces the length of the GET it stands for, and brings no body.
+        if (req.method !== 'HEAD' && Number(announced) > maxBytes) return stop(tooLarge(url.host, maxBytes));
         if (req.consume && streamed && req.method !== 'HEAD') {
           clearTimeout(timer);
           // A broken connection reaches the consumer through the body it reads, said as below.
@@ -312,7 +318,7 @@ export function send(policy: AddressPolicy, req: HttpRequest): Promise<HttpRespo
         broken = onBroken;
         res.on('data', (chunk: Buffer) => {
           received += chunk.length;
-          if (received > req.maxBytes) return stop(tooLarge(url.host, req.maxBytes));
+          if (received > maxBytes) return stop(tooLarge(url.host, maxBytes));
           chunks.push(chunk);
         });
         res.on('end', () => {
