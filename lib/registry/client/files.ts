@@ -4,13 +4,12 @@
 // per platform, an artifact's layers are not filesystems.
 import type { Descriptor } from '../manifest';
 import { RegistryError } from '../errors';
-import { TOC_DIGEST_ANNOTATION } from '../layers/estargz';
 import { filesIn, largestFiles, mergeLayers, type FsNode, type MergedImage } from '../layers/merge';
 import { canonicalPath, resolvePath, type FollowedLink } from '../layers/paths';
 import type { TocEntry } from '../layers/tar';
 import { validateDigest, validateRepository } from '../reference';
 import { CONTENT_TTL_MS, contentKey, type Connection } from './connection';
-import { getLayerToc, layerProgress, readLayerContent, tocKey } from './layers';
+import { getLayerToc, layerFacts, layerProgress, readLayerContent, tocKey } from './layers';
 import { getManifest } from './manifests';
 
 /** Layers of one image Berth reads at most. */
@@ -74,8 +73,7 @@ export async function getImageFiles(c: Connection, repository: string, digest: s
   let entries = 0;
   // One after another: a person reads one layer at a time (layers.ts), so the first is done soonest.
   for (const layer of layers) {
-    const tocDigest = layer.annotations?.[TOC_DIGEST_ANNOTATION];
-    const toc = await getLayerToc(c, repository, layer.digest, { size: layer.size, ...(tocDigest ? { tocDigest } : {}) });
+    const toc = await getLayerToc(c, repository, layer.digest, layerFacts(layer));
     entries += toc.length;
     if (entries > MAX_IMAGE_ENTRIES) {
       throw notAnImage(`${digest}'s first ${tocs.length + 1} layers hold ${entries} entries; Berth lists the files of images of at most ${MAX_IMAGE_ENTRIES}.`);
@@ -118,7 +116,7 @@ export async function imageFilesProgress(
   const layers = await imageLayers(c, repository, digest);
   const tocs: Array<readonly TocEntry[] | undefined> = [];
   const progress = layers.map((layer) => {
-    const key = tocKey(c, repository, layer.digest, layer.annotations?.[TOC_DIGEST_ANNOTATION]);
+    const key = tocKey(c, repository, layer.digest, layerFacts(layer).tocDigest);
     const known = c.context.layerTocs.get(key);
     if (known !== undefined) {
       tocs.push(known);

@@ -193,17 +193,23 @@ function gates() {
 }
 const tick = () => new Promise((r) => setTimeout(r, 20));
 
-test('a person reads one layer at a time: a second waits for the first, then is read', async () => {
-  const other = small;
+/** The big and the small layer, which only alice may read, their GETs held at gates. */
+function gatedTwoLayers() {
   const g = gates();
-  const { as } = registryOf(
+  const registry = registryOf(
     new Map([
       [digest, layer],
-      [sha256Digest(other), other],
+      [sha256Digest(small), small],
     ]),
     ['alice'],
     { gate: g.gate },
   );
+  return { g, ...registry };
+}
+
+test('a person reads one layer at a time: a second waits for the first, then is read', async () => {
+  const other = small;
+  const { g, as } = gatedTwoLayers();
   const alice = as('alice');
   const both = [alice.getLayerToc('team/app', digest), alice.getLayerToc('team/app', sha256Digest(other))];
   await tick();
@@ -281,15 +287,7 @@ test('a layer’s GETs ask the token service for the repository', async () => {
 });
 
 test('Berth’s own reads of layers (no person’s) are not held to one at a time', async () => {
-  const g = gates();
-  const { own } = registryOf(
-    new Map([
-      [digest, layer],
-      [sha256Digest(small), small],
-    ]),
-    ['alice'],
-    { gate: g.gate },
-  );
+  const { g, own } = gatedTwoLayers();
   const tocs = [own().getLayerToc('team/app', digest), own().getLayerToc('team/app', sha256Digest(small))];
   await tick();
   assert.equal(g.arrived(), 2);

@@ -6,12 +6,13 @@
 import { createHash } from 'node:crypto';
 import { RegistryError, badResponse } from '../errors';
 import { DecompressError, decompressed, type Compression } from '../layers/decompress';
-import { FOOTER_BYTES, entriesOf, tocJsonOf, tocOffsetOf, withoutEstargzEntries } from '../layers/estargz';
+import { FOOTER_BYTES, TOC_DIGEST_ANNOTATION, entriesOf, tocJsonOf, tocOffsetOf, withoutEstargzEntries } from '../layers/estargz';
 import { DEFAULT_TAR_LIMITS, TarError, readTarToc, type TocEntry } from '../layers/tar';
 import { validateDigest, validateRepository } from '../reference';
 import { repositoryScope } from '../scope';
 import { CONTENT_TTL_MS, MAX_SMALL_BODY, confirm, confirmed, contentKey, registryUrl, type Connection } from './connection';
 import { failure } from './pull-limit';
+import type { Descriptor } from '../manifest';
 import type { Progress } from '../shared-work';
 
 /** The largest layer blob Berth reads (compressed). */
@@ -101,6 +102,12 @@ export interface LayerFacts {
   tocDigest?: string;
 }
 
+/** What the image manifest's descriptor of a layer says of it. */
+export function layerFacts(layer: Descriptor): LayerFacts {
+  const tocDigest = layer.annotations?.[TOC_DIGEST_ANNOTATION];
+  return { size: layer.size, ...(tocDigest ? { tocDigest } : {}) };
+}
+
 /** The files of layer `digest` of `repository`, as its tar lists them. */
 export async function getLayerToc(c: Connection, repository: string, digest: string, options: LayerFacts = {}): Promise<TocEntry[]> {
   validateRepository(repository);
@@ -154,6 +161,15 @@ interface LayerRead {
 }
 
 /**
+ * Whether a 206's Content-Range is exactly bytes [start, end) (of `size` bytes in all, where the
+ * caller knows the blob's size): anything else is other bytes than those asked for.
+ */
+function isRange(contentRange: string | undefined, start: number, end: number, size?: number): boolean {
+  const match = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(contentRange ?? '');
+  return match !== null && Number(match[1]) === start && Number(match[2]) === end - 1 && (size === undefined || Number(match[3]) === size);
+}
+
+/**
  * Bytes [start, end) of a blob with a Range request, or `undefined` where the registry answers
  * with the whole blob instead (it is not read on), with other bytes than those asked for, or that
  * it has no such bytes.
@@ -173,7 +189,7 @@ async function readRange(
     maxBytes: MAX_LAYER_BYTES,
     idleTimeoutMs: LAYER_IDLE_MS,
     consume: async (body, answer) => {
-      if (answer.status !== 206 || answer.headers.get('content-range') !== `bytes ${start}-${end - 1}/${size}`) return undefined;
+      if (answer.status !== 206 || !isRange(answer.headers.get('content-range'), start, end, size)) return undefined;
       const chunks: Uint8Array[] = [];
       let length = 0;
       for await (const chunk of paced(body, c.host)) {
@@ -341,19 +357,15 @@ export async function readLayerContent<T>(
         ...(wanted ? { range: `bytes=${wanted.start}-${wanted.end - 1}` } : {}),
         consume: async (arriving, answer) => {
           const body = paced(arriving, c.host);
+          if (answer.status === 206 && !(wanted && isRange(answer.headers.get('content-range'), wanted.start, wanted.end))) throw otherRange();
+          // The whole layer, uncompressed, read from the file's offset; or the file's own bytes (the
+          // range as answered, or cut from the whole blob), inflated where they are gzip members.
+          let bytes: AsyncIterable<Uint8Array> = body;
+          if (wanted && answer.status !== 206) bytes = slice(body, wanted.start, wanted.end - wanted.start, short);
+          if (!wanted || wanted.gzip) bytes = decompressed(bytes, { maxBytes: MAX_LAYER_UNCOMPRESSED_BYTES, ...(wanted ? { kind: 'gzip' as const } : {}) });
+          const from = wanted ? 0 : (offset ?? 0);
           try {
-            let content: AsyncIterable<Uint8Array>;
-            if (wanted) {
-              // The registry's answer to the range, or the same bytes cut from the whole blob.
-              const part =
-                answer.status === 206
-                  ? rangeOf(body, answer.headers.get('content-range'), wanted, short, otherRange)
-                  : slice(body, wanted.start, wanted.end - wanted.start, short);
-              content = wanted.gzip ? decompressed(part, { maxBytes: MAX_LAYER_UNCOMPRESSED_BYTES, kind: 'gzip' }) : part;
-            } else {
-              content = slice(decompressed(body, { maxBytes: MAX_LAYER_UNCOMPRESSED_BYTES }), offset ?? 0, length, short);
-            }
-            return { taken: await take(wanted ? slice(content, 0, length, short) : content) };
+            return { taken: await take(slice(bytes, from, length, short)) };
           } catch (e) {
             throw unreadable(e);
           }
@@ -365,17 +377,4 @@ export async function readLayerContent<T>(
     },
     { client: c.client ?? '', signal: c.signal, host: c.host, deadline: Date.now() + c.context.timeoutMs },
   );
-}
-
-/** A 206 answer's body, refused unless it is the range asked for. */
-function rangeOf(
-  body: AsyncIterable<Uint8Array>,
-  contentRange: string | undefined,
-  { start, end }: { start: number; end: number },
-  short: () => Error,
-  other: () => Error,
-) {
-  const match = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(contentRange ?? '');
-  if (!match || Number(match[1]) !== start || Number(match[2]) !== end - 1) throw other();
-  return slice(body, 0, end - start, short);
 }
