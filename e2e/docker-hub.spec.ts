@@ -283,6 +283,8 @@ test("an image's files cost no pull: the layers are blobs, and the manifest is r
   const root = page.getByRole('table', { name: 'Files in /' });
   await expect(root.getByRole('row').nth(1)).toBeVisible();
   await root.getByRole('row').nth(1).getByRole('link').click();
+  // The entry's own view, not the root still showing: its link is in the address (and in the history, for the two steps back below).
+  await expect(page).toHaveURL(/\/-\/files\?(path|file)=/);
   await expect(
     page
       .getByRole('table')
